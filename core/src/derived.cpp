@@ -1,0 +1,330 @@
+#include "derived.hpp"
+
+#include <cmath>
+
+// GCC 12 reports std::optional<double> captured by lambdas as "maybe
+// uninitialized" (a known false positive, GCC PR 80635); every read below is
+// guarded by has_value().
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace mtorcalc {
+
+std::optional<double> bsa_by_formula(std::string_view formula, double weight_kg, double height_cm) {
+  const json& f = content::at("calculators.bsa." + std::string(formula));
+  if (!f.is_object()) return std::nullopt;
+  double k = f["constant"].get<double>();
+  double a = f["height_exponent"].get<double>();
+  double b = f["weight_exponent"].get<double>();
+  return k * std::pow(height_cm, a) * std::pow(weight_kg, b);
+}
+
+double corrected_calcium_mg_dl(double calcium_mg_dl, double albumin_g_dl) {
+  const json& c = content::at("calculators.corrected_calcium");
+  double factor = c["factor"].get<double>();
+  double normal = c["normal_albumin_g_dl"].get<double>();
+  return calcium_mg_dl + factor * (normal - albumin_g_dl);
+}
+
+namespace {
+
+std::optional<double> first_num(const Request& req, std::initializer_list<std::string_view> a,
+                                std::initializer_list<std::string_view> b) {
+  auto v = req.num(a);
+  return v ? v : req.num(b);
+}
+
+// Points for one Child-Pugh component from its content bands.
+std::optional<int> points_numeric(const json& bands, std::optional<double> value, const Request& req) {
+  if (!value) return std::nullopt;
+  BandResult r = first_band(bands, *value, req);
+  if (!r.band) return std::nullopt;
+  return (*r.band)["points"].get<int>();
+}
+
+std::optional<int> points_category(const json& table, std::optional<std::string> value) {
+  if (!value || !table.contains(*value)) return std::nullopt;
+  return table[*value].get<int>();
+}
+
+std::string class_for_score(int score) {
+  for (const json& c : content::at("calculators.child_pugh.classes")) {
+    if (score >= c["min"].get<int>() && score <= c["max"].get<int>()) return c["class"].get<std::string>();
+  }
+  return "";
+}
+
+// A score factor: present (true/false) or unknown (null) with the missing path.
+struct Factor {
+  std::string code;
+  std::optional<bool> present;
+  std::vector<std::string> missing;
+};
+
+ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>& factors) {
+  const json& s = ctx.rule("scores." + std::string(score_id));
+  int present = 0, unknown = 0;
+  ojson detail = ojson::array();
+  ojson missing = ojson::array();
+  for (const Factor& f : factors) {
+    if (f.present == std::optional<bool>(true)) ++present;
+    if (!f.present) ++unknown;
+    ojson d = ojson::object();
+    d["code"] = f.code;
+    d["present"] = f.present ? ojson(*f.present) : ojson(nullptr);
+    d["text"] = s["factors"][f.code]["text"].get<std::string>();
+    detail.push_back(std::move(d));
+    for (const auto& m : f.missing) {
+      bool dup = false;
+      for (const auto& x : missing) dup = dup || x == m;
+      if (!dup) missing.push_back(m);
+    }
+  }
+  ojson out = ojson::object();
+  out["factors"] = present;
+  out["factors_unknown"] = unknown;
+  out["factor_detail"] = std::move(detail);
+  out["missing"] = std::move(missing);
+  out["refs"] = Ctx::refs_of(s);
+  out["present_min"] = present;
+  out["present_max"] = present + unknown;
+  return out;
+}
+
+std::string group_for(const json& groups, int count) {
+  for (const json& g : groups)
+    if (count >= g["min"].get<int>() && count <= g["max"].get<int>()) return g["group"].get<std::string>();
+  return "";
+}
+
+}  // namespace
+
+std::optional<ChildPugh> child_pugh_from_components(const Request& req) {
+  const json& cp = content::at("calculators.child_pugh");
+  auto bili = first_num(req, {"patient", "hepatic", "bilirubin_mg_dl"}, {"patient", "labs", "bilirubin_mg_dl"});
+  auto alb = first_num(req, {"patient", "hepatic", "albumin_g_dl"}, {"patient", "labs", "albumin_g_dl"});
+  auto p1 = points_numeric(cp["bilirubin_mg_dl"], bili, req);
+  auto p2 = points_numeric(cp["albumin_g_dl"], alb, req);
+  auto p3 = points_numeric(cp["inr"], req.num({"patient", "hepatic", "inr"}), req);
+  auto p4 = points_category(cp["ascites"], req.str({"patient", "hepatic", "ascites"}));
+  auto p5 = points_category(cp["encephalopathy"], req.str({"patient", "hepatic", "encephalopathy"}));
+  if (!p1 || !p2 || !p3 || !p4 || !p5) return std::nullopt;
+  ChildPugh r;
+  r.score = *p1 + *p2 + *p3 + *p4 + *p5;
+  r.klass = class_for_score(r.score);
+  return r;
+}
+
+Derived compute_derived(Ctx& ctx) {
+  const Request& req = ctx.req;
+  Derived d;
+  ojson& out = ctx.derived;
+
+  // Body-surface area: the clinician's own value wins; otherwise the formula
+  // chosen (Mosteller by default) from weight and height.
+  std::string formula = req.str({"patient", "bsa_formula"}).value_or(
+      content::at("calculators.bsa.default").get<std::string>());
+  if (auto given = req.num({"patient", "bsa_m2"})) {
+    d.bsa_m2 = round_to(*given, 2);
+    out["bsa_m2"] = *d.bsa_m2;
+    out["bsa_formula"] = "given";
+  } else if (auto w = req.num({"patient", "weight_kg"}), h = req.num({"patient", "height_cm"}); w && h) {
+    if (auto bsa = bsa_by_formula(formula, *w, *h)) {
+      const json& f = ctx.rule("calculators.bsa." + formula);
+      d.bsa_m2 = round_to(*bsa, 2);
+      out["bsa_m2"] = *d.bsa_m2;
+      out["bsa_formula"] = formula;
+      out["bsa_formula_text"] = f["text"].get<std::string>();
+      out["bsa_refs"] = Ctx::refs_of(f);
+    }
+  }
+
+  // Child-Pugh: from the five components when all are given, else the class.
+  auto given_class = req.str({"patient", "hepatic", "child_pugh_class"});
+  if (auto cp = child_pugh_from_components(req)) {
+    const json& r = ctx.rule("calculators.child_pugh");
+    d.child_pugh_score = cp->score;
+    d.child_pugh_class = cp->klass;
+    out["child_pugh"] = {{"score", cp->score}, {"class", cp->klass}, {"from", "components"}, {"refs", Ctx::refs_of(r)}};
+  } else if (given_class) {
+    d.child_pugh_class = *given_class;
+    out["child_pugh"] = {{"score", nullptr}, {"class", *given_class}, {"from", "class_given"}};
+  }
+
+  // Corrected calcium (albumin from the labs, else from the hepatic panel).
+  auto ca = req.num({"patient", "labs", "calcium_mg_dl"});
+  auto alb = first_num(req, {"patient", "labs", "albumin_g_dl"}, {"patient", "hepatic", "albumin_g_dl"});
+  if (ca && alb) {
+    const json& r = ctx.rule("calculators.corrected_calcium");
+    d.corrected_calcium_mg_dl = round_to(corrected_calcium_mg_dl(*ca, *alb), 2);
+    out["corrected_calcium_mg_dl"] = *d.corrected_calcium_mg_dl;
+    out["corrected_calcium_formula"] = r["text"].get<std::string>();
+    out["corrected_calcium_refs"] = Ctx::refs_of(r);
+  }
+
+  // AML growth: given directly, or from two measurements.
+  if (auto g = req.num({"condition", "aml", "growth_cm_per_year"})) {
+    d.aml_growth_cm_per_year = round_to(*g, 2);
+  } else {
+    auto now = req.num({"condition", "aml", "largest_diameter_cm"});
+    auto before = req.num({"condition", "aml", "previous_largest_diameter_cm"});
+    auto months = req.num({"condition", "aml", "months_between_measurements"});
+    if (now && before && months && *months > 0) {
+      const json& r = ctx.rule("calculators.aml_growth");
+      d.aml_growth_cm_per_year = round_to((*now - *before) * r["months_per_year"].get<double>() / *months, 2);
+    }
+  }
+  if (d.aml_growth_cm_per_year) out["aml_growth_cm_per_year"] = *d.aml_growth_cm_per_year;
+
+  // RCC prognostic scores, whenever any of their inputs is present.
+  auto kps = req.num({"patient", "karnofsky"});
+  auto months_dx = req.num({"condition", "rcc", "months_since_diagnosis"});
+  auto hb = req.num({"patient", "labs", "hemoglobin_g_dl"});
+  auto hb_lln = req.num({"patient", "limits", "hemoglobin_lln_g_dl"});
+  auto ca_uln = req.num({"patient", "limits", "calcium_uln_mg_dl"});
+  auto anc = req.num({"patient", "labs", "anc_per_ul"});
+  auto anc_uln = req.num({"patient", "limits", "anc_uln_per_ul"});
+  auto plt = req.num({"patient", "labs", "platelets_per_ul"});
+  auto plt_uln = req.num({"patient", "limits", "platelets_uln_per_ul"});
+  auto ldh = req.num({"patient", "labs", "ldh_u_l"});
+  auto ldh_uln = req.num({"patient", "limits", "ldh_uln_u_l"});
+  auto sites = req.num({"condition", "rcc", "metastatic_organ_sites"});
+  std::optional<double> cca = d.corrected_calcium_mg_dl;
+
+  bool any_score_input = kps || months_dx || hb || ca || anc || plt || ldh || sites;
+  if (any_score_input || req.indication() == "rcc") {
+    const json& sc = content::at("scores");
+    auto cmp = [](std::optional<double> v, std::optional<double> lim, auto pred,
+                  std::vector<std::string> paths) -> Factor {
+      Factor f;
+      if (v && lim) f.present = pred(*v, *lim);
+      else {
+        if (!v) f.missing.push_back(paths[0]);
+        if (!lim && paths.size() > 1) f.missing.push_back(paths[1]);
+      }
+      return f;
+    };
+    auto with_code = [](Factor f, std::string code) {
+      f.code = std::move(code);
+      return f;
+    };
+    const std::string p_kps = "/patient/karnofsky", p_months = "/condition/rcc/months_since_diagnosis",
+                      p_hb = "/patient/labs/hemoglobin_g_dl", p_hb_lln = "/patient/limits/hemoglobin_lln_g_dl",
+                      p_ca = "/patient/labs/calcium_mg_dl", p_alb = "/patient/labs/albumin_g_dl",
+                      p_ca_uln = "/patient/limits/calcium_uln_mg_dl", p_anc = "/patient/labs/anc_per_ul",
+                      p_anc_uln = "/patient/limits/anc_uln_per_ul", p_plt = "/patient/labs/platelets_per_ul",
+                      p_plt_uln = "/patient/limits/platelets_uln_per_ul", p_ldh = "/patient/labs/ldh_u_l",
+                      p_ldh_uln = "/patient/limits/ldh_uln_u_l",
+                      p_sites = "/condition/rcc/metastatic_organ_sites";
+    auto cca_factor = [&](std::optional<double> limit, bool limit_is_lab, std::string code) {
+      Factor f;
+      f.code = std::move(code);
+      if (cca && limit) f.present = *cca > *limit;
+      else {
+        if (!ca) f.missing.push_back(p_ca);
+        if (!alb) f.missing.push_back(p_alb);
+        if (!limit && limit_is_lab) f.missing.push_back(p_ca_uln);
+      }
+      return f;
+    };
+    auto lt = [](double v, double l) { return v < l; };
+    auto gt = [](double v, double l) { return v > l; };
+
+    // IMDC (Heng 2009): six factors against the local laboratory's limits.
+    const json& imdc = sc["imdc"];
+    std::optional<double> kps_cut = imdc["factors"]["karnofsky"]["lt"].get<double>();
+    std::optional<double> months_cut = imdc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
+    std::vector<Factor> fi = {
+        with_code(cmp(kps, kps_cut, lt, {p_kps}), "karnofsky"),
+        with_code(cmp(months_dx, months_cut, lt, {p_months}), "diagnosis_to_treatment"),
+        with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
+        cca_factor(ca_uln, true, "corrected_calcium"),
+        with_code(cmp(anc, anc_uln, gt, {p_anc, p_anc_uln}), "neutrophils"),
+        with_code(cmp(plt, plt_uln, gt, {p_plt, p_plt_uln}), "platelets"),
+    };
+    ojson ij = score_json(ctx, "imdc", fi);
+    std::string lo = group_for(imdc["groups"], ij["present_min"].get<int>());
+    std::string hi = group_for(imdc["groups"], ij["present_max"].get<int>());
+    ij["risk_group"] = lo == hi ? ojson(lo) : ojson(nullptr);
+    ij.erase("present_min");
+    ij.erase("present_max");
+    out["imdc"] = std::move(ij);
+
+    // MSKCC (Motzer 2002): five factors; LDH against 1.5 × ULN, calcium fixed.
+    const json& msk = sc["mskcc"];
+    double ldh_times = msk["factors"]["ldh"]["gt_uln_times"].get<double>();
+    std::optional<double> ldh_limit = ldh_uln ? std::optional<double>(*ldh_uln * ldh_times) : std::nullopt;
+    std::optional<double> msk_ca = msk["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>();
+    std::vector<Factor> fm = {
+        with_code(cmp(kps, msk["factors"]["karnofsky"]["lt"].get<double>(), lt, {p_kps}), "karnofsky"),
+        with_code(cmp(months_dx, msk["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt, {p_months}),
+                  "diagnosis_to_treatment"),
+        with_code(cmp(ldh, ldh_limit, gt, {p_ldh, p_ldh_uln}), "ldh"),
+        cca_factor(msk_ca, false, "corrected_calcium"),
+        with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
+    };
+    ojson mj = score_json(ctx, "mskcc", fm);
+    lo = group_for(msk["groups"], mj["present_min"].get<int>());
+    hi = group_for(msk["groups"], mj["present_max"].get<int>());
+    mj["risk_group"] = lo == hi ? ojson(lo) : ojson(nullptr);
+    mj.erase("present_min");
+    mj.erase("present_max");
+    out["mskcc"] = std::move(mj);
+
+    // ARCC poor risk (Hudes 2007, Torisel PI §14): at least 3 of 6.
+    const json& arcc = sc["arcc"];
+    double arcc_ldh_times = arcc["factors"]["ldh"]["gt_uln_times"].get<double>();
+    std::optional<double> arcc_ldh = ldh_uln ? std::optional<double>(*ldh_uln * arcc_ldh_times) : std::nullopt;
+    Factor kps_band;
+    kps_band.code = "karnofsky";
+    if (kps) {
+      kps_band.present = *kps >= arcc["factors"]["karnofsky"]["min"].get<double>() &&
+                         *kps <= arcc["factors"]["karnofsky"]["max"].get<double>();
+    } else {
+      kps_band.missing.push_back(p_kps);
+    }
+    std::vector<Factor> fa = {
+        with_code(cmp(ldh, arcc_ldh, gt, {p_ldh, p_ldh_uln}), "ldh"),
+        with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
+        cca_factor(arcc["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>(), false, "corrected_calcium"),
+        with_code(cmp(months_dx, arcc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt, {p_months}),
+                  "diagnosis_to_treatment"),
+        kps_band,
+        with_code(cmp(sites, arcc["factors"]["metastatic_sites"]["gt"].get<double>(), gt, {p_sites}),
+                  "metastatic_sites"),
+    };
+    ojson aj = score_json(ctx, "arcc", fa);
+    int need = arcc["poor_risk_min_factors"].get<int>();
+    int pmin = aj["present_min"].get<int>(), pmax = aj["present_max"].get<int>();
+    aj["poor_risk"] = pmin >= need ? ojson(true) : pmax < need ? ojson(false) : ojson(nullptr);
+    aj.erase("present_min");
+    aj.erase("present_max");
+    out["arcc"] = std::move(aj);
+  }
+
+  // CTCAE grades that follow from a number (content "ctcae.lab_terms").
+  ojson grades = ojson::array();
+  const json& terms = content::at("ctcae.lab_terms");
+  for (const auto& [term, spec] : terms.items()) {
+    const std::string& field = spec["field"].get_ref<const std::string&>();
+    auto v = req.num({"patient", "labs", field});
+    if (!v) continue;
+    BandResult r = first_band(spec["bands"], *v, req);
+    const json& rule = ctx.rule("ctcae.lab_terms." + term);
+    ojson g = ojson::object();
+    g["term"] = term;
+    g["grade"] = r.band ? ojson((*r.band)["grade"].get<int>()) : (r.unknown ? ojson(nullptr) : ojson(0));
+    g["from"] = "/patient/labs/" + field;
+    g["value"] = *v;
+    g["version"] = spec["version"].get<std::string>();
+    if (r.unknown) g["needs"] = "/patient/limits/" + spec["limit_field"].get<std::string>();
+    g["adverse_event"] = spec.contains("adverse_event") ? ojson(spec["adverse_event"].get<std::string>()) : ojson(nullptr);
+    g["refs"] = Ctx::refs_of(rule);
+    grades.push_back(std::move(g));
+  }
+  if (!grades.empty()) out["ctcae"] = std::move(grades);
+  return d;
+}
+
+}  // namespace mtorcalc

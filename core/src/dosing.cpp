@@ -1,0 +1,169 @@
+#include "dosing.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mtorcalc {
+namespace {
+
+// Doses are handled in hundredths of a milligram so that 2.5 + 5 is exact.
+long long centi(double mg) { return std::llround(mg * 100.0); }
+
+// reach[i]: fewest units making i centi-mg (-1 when impossible); from[i]: the
+// strength index used last, to rebuild the combination.
+struct Table {
+  std::vector<int> reach;
+  std::vector<int> from;
+};
+
+Table build(const std::vector<long long>& s, long long upto) {
+  Table t;
+  t.reach.assign(static_cast<std::size_t>(upto + 1), -1);
+  t.from.assign(static_cast<std::size_t>(upto + 1), -1);
+  t.reach[0] = 0;
+  for (long long i = 1; i <= upto; ++i) {
+    for (std::size_t k = 0; k < s.size(); ++k) {
+      if (s[k] <= 0 || s[k] > i) continue;
+      int prev = t.reach[static_cast<std::size_t>(i - s[k])];
+      if (prev < 0) continue;
+      int& cur = t.reach[static_cast<std::size_t>(i)];
+      // Fewest units; on a tie prefer the larger strength (fewer kinds).
+      if (cur < 0 || prev + 1 < cur || (prev + 1 == cur && s[k] > s[static_cast<std::size_t>(t.from[static_cast<std::size_t>(i)])])) {
+        cur = prev + 1;
+        t.from[static_cast<std::size_t>(i)] = static_cast<int>(k);
+      }
+    }
+  }
+  return t;
+}
+
+std::vector<long long> to_centi(const std::vector<double>& strengths) {
+  std::vector<long long> s;
+  for (double x : strengths) s.push_back(centi(x));
+  return s;
+}
+
+// Largest dose considered: enough for any single administration in content.
+constexpr long long max_centi = 100000;  // 1000 mg, the request's own bound
+
+}  // namespace
+
+std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_mg, double dose_mg) {
+  auto s = to_centi(strengths_mg);
+  long long target = centi(dose_mg);
+  if (target <= 0 || target > max_centi || s.empty()) return std::nullopt;
+  Table t = build(s, target);
+  if (t.reach[static_cast<std::size_t>(target)] < 0) return std::nullopt;
+  std::vector<int> counts(s.size(), 0);
+  for (long long i = target; i > 0;) {
+    int k = t.from[static_cast<std::size_t>(i)];
+    ++counts[static_cast<std::size_t>(k)];
+    i -= s[static_cast<std::size_t>(k)];
+  }
+  std::vector<Unit> out;
+  for (std::size_t k = s.size(); k-- > 0;)
+    if (counts[k] > 0) out.push_back({strengths_mg[k], counts[k]});
+  std::sort(out.begin(), out.end(), [](const Unit& a, const Unit& b) { return a.strength_mg > b.strength_mg; });
+  return out;
+}
+
+double nearest_achievable(const std::vector<double>& strengths_mg, double dose_mg, Tie tie) {
+  auto s = to_centi(strengths_mg);
+  if (s.empty()) return dose_mg;
+  long long lowest = *std::min_element(s.begin(), s.end());
+  long long highest = *std::max_element(s.begin(), s.end());
+  long long target = std::clamp(centi(dose_mg), lowest, max_centi);
+  Table t = build(s, std::min(target + highest, max_centi));
+  long long below = -1, above = -1;
+  for (long long i = target; i >= lowest; --i)
+    if (t.reach[static_cast<std::size_t>(i)] >= 0) {
+      below = i;
+      break;
+    }
+  for (long long i = target; i < static_cast<long long>(t.reach.size()); ++i)
+    if (t.reach[static_cast<std::size_t>(i)] >= 0) {
+      above = i;
+      break;
+    }
+  long long pick;
+  if (below < 0) pick = above;
+  else if (above < 0) pick = below;
+  else if (target - below < above - target) pick = below;
+  else if (above - target < target - below) pick = above;
+  else pick = tie == Tie::down ? below : above;
+  return static_cast<double>(pick) / 100.0;
+}
+
+std::vector<double> strengths_of(std::string_view drug, std::string_view form) {
+  std::vector<double> out;
+  const json& f = content::at(std::string(drug) + ".forms." + std::string(form) + ".strengths_mg");
+  if (f.is_array())
+    for (const json& x : f) out.push_back(x.get<double>());
+  return out;
+}
+
+Tie tie_rule(std::string_view drug) {
+  const json& r = content::at(std::string(drug) + ".rounding.tie");
+  return r.is_string() && r.get<std::string>() == "up" ? Tie::up : Tie::down;
+}
+
+ojson units_json(std::string_view drug, std::string_view form, double dose_mg) {
+  ojson arr = ojson::array();
+  const json& f = content::at(std::string(drug) + ".forms." + std::string(form));
+  if (!f.is_object()) return arr;
+  auto strengths = strengths_of(drug, form);
+  if (f.value("unit", "") == "vial") {
+    // A vial holds a fixed amount; give whole vials and say how much is used.
+    double vial = strengths.empty() ? 0 : strengths.front();
+    if (vial <= 0) return arr;
+    int count = static_cast<int>(std::ceil(dose_mg / vial - 1e-9));
+    arr.push_back({{"strength_mg", vial}, {"count", count}, {"unit", "vial"}});
+    return arr;
+  }
+  if (auto u = units_for(strengths, dose_mg)) {
+    std::string unit = f.value("unit", "tablet");
+    for (const Unit& x : *u) arr.push_back({{"strength_mg", x.strength_mg}, {"count", x.count}, {"unit", unit}});
+  }
+  return arr;
+}
+
+ojson regimen_json(Ctx& ctx, const RegimenSpec& spec) {
+  const json& form = ctx.rule(spec.drug + ".forms." + spec.form);
+  ojson r = ojson::object();
+  r["drug"] = spec.drug;
+  r["product"] = form.value("product", "");
+  r["form"] = spec.form;
+  r["route"] = form.value("route", "");
+  r["dose_mg"] = round_to(spec.dose_mg, 2);
+  r["dose_mg_per_m2"] = spec.dose_mg_per_m2 ? ojson(round_to(*spec.dose_mg_per_m2, 2)) : ojson(nullptr);
+  if (spec.calculated_dose_mg) r["calculated_dose_mg"] = round_to(*spec.calculated_dose_mg, 2);
+  r["frequency"] = spec.frequency;
+  r["units"] = units_json(spec.drug, spec.form, spec.dose_mg);
+  ojson adj = ojson::array();
+  for (const Adjustment& a : spec.adjustments) {
+    ojson j = {{"code", a.code}, {"from_mg", round_to(a.from_mg, 2)}, {"to_mg", round_to(a.to_mg, 2)}, {"refs", a.refs}};
+    if (!a.frequency.empty()) j["frequency"] = a.frequency;
+    if (!a.note.empty()) j["note"] = a.note;
+    adj.push_back(std::move(j));
+  }
+  r["adjustments"] = std::move(adj);
+  r["trough_target_ng_ml"] = spec.trough_target_ng_ml
+                                 ? ojson::array({spec.trough_target_ng_ml->first, spec.trough_target_ng_ml->second})
+                                 : ojson(nullptr);
+  r["next_trough_check_days"] =
+      spec.next_trough_check_days
+          ? ojson::array({spec.next_trough_check_days->first, spec.next_trough_check_days->second})
+          : ojson(nullptr);
+  r["premedication"] = spec.premedication;
+  ojson refs = spec.refs;
+  for (const auto& x : Ctx::refs_of(form)) refs.push_back(x);
+  r["refs"] = std::move(refs);
+  ojson notes = ojson::array();
+  for (const auto& n : spec.notes) notes.push_back(n);
+  if (form.contains("administration")) notes.push_back(form["administration"].get<std::string>());
+  r["notes"] = std::move(notes);
+  return r;
+}
+
+}  // namespace mtorcalc

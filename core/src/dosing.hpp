@@ -1,0 +1,66 @@
+// Shared dosing mechanisms: what one dosage form can make, the rounding rule,
+// and the regimen object every drug family fills the same way.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eval.hpp"
+
+namespace mtorcalc {
+
+struct Unit {
+  double strength_mg;
+  int count;
+};
+
+/// The fewest units of the given strengths that add up to exactly dose_mg,
+/// or nullopt when the strengths cannot make that dose.
+[[nodiscard]] std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_mg,
+                                                         double dose_mg);
+
+enum class Tie { down, up };
+
+/// The achievable dose nearest to dose_mg with these strengths (at least the
+/// lowest strength); an exact tie goes the way `tie` says.
+[[nodiscard]] double nearest_achievable(const std::vector<double>& strengths_mg, double dose_mg,
+                                        Tie tie);
+
+/// The strengths of "<drug>.forms.<form>".
+[[nodiscard]] std::vector<double> strengths_of(std::string_view drug, std::string_view form);
+
+/// The rounding rule of a drug ("<drug>.rounding"): tie direction.
+[[nodiscard]] Tie tie_rule(std::string_view drug);
+
+/// One dose adjustment, recorded in regimen.adjustments.
+struct Adjustment {
+  std::string code;
+  double from_mg;
+  double to_mg;
+  ojson refs;
+  std::string frequency;  // empty: unchanged
+  std::string note;
+};
+
+/// Builds the contract's regimen object for an oral or topical fixed form.
+struct RegimenSpec {
+  std::string drug;
+  std::string form;
+  double dose_mg = 0;
+  std::optional<double> dose_mg_per_m2;
+  std::optional<double> calculated_dose_mg;
+  std::string frequency;
+  std::vector<Adjustment> adjustments;
+  std::optional<std::pair<double, double>> trough_target_ng_ml;
+  std::optional<std::pair<double, double>> next_trough_check_days;
+  ojson premedication = nullptr;
+  ojson refs = ojson::array();
+  std::vector<std::string> notes;
+};
+[[nodiscard]] ojson regimen_json(Ctx& ctx, const RegimenSpec& spec);
+
+/// Units for the regimen: tablets from the form's strengths, vials for IV.
+[[nodiscard]] ojson units_json(std::string_view drug, std::string_view form, double dose_mg);
+
+}  // namespace mtorcalc

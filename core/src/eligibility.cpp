@@ -1,0 +1,71 @@
+#include "eligibility.hpp"
+
+namespace mtorcalc {
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::indicated: return "indicated";
+    case Status::consider: return "consider";
+    case Status::not_indicated: return "not_indicated";
+    case Status::contraindicated: return "contraindicated";
+    case Status::insufficient_data: return "insufficient_data";
+  }
+  return "insufficient_data";
+}
+
+std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<bool> met,
+                                           std::vector<std::string> missing) {
+  std::string id = scope_ + ".criteria." + std::string(code);
+  const json& r = ctx_.rule(id);
+  ojson c = ojson::object();
+  c["code"] = std::string(code);
+  c["met"] = met ? ojson(*met) : ojson(nullptr);
+  c["text"] = r.is_object() ? r.value("text", std::string(code)) : std::string(code);
+  c["refs"] = Ctx::refs_of(r);
+  if (!met) {
+    ++unknown_;
+    for (auto& m : missing) this->missing(std::move(m));
+  } else if (!*met) {
+    ++unmet_;
+  }
+  criteria_.push_back(std::move(c));
+  return met;
+}
+
+void Eligibility::missing(std::string pointer) {
+  for (const auto& m : missing_)
+    if (m == pointer) return;
+  missing_.push_back(std::move(pointer));
+}
+
+void Eligibility::alternative(std::string_view code) {
+  std::string id = scope_ + ".alternatives." + std::string(code);
+  const json* r = &ctx_.rule(id);
+  if (!r->is_object()) r = &ctx_.rule(drug_ + ".alternatives." + std::string(code));
+  if (!r->is_object()) return;
+  for (const auto& a : alternatives_)
+    if (a["code"] == code) return;
+  alternatives_.push_back({{"code", std::string(code)}, {"text", r->value("text", "")}, {"refs", Ctx::refs_of(*r)}});
+}
+
+void Eligibility::note(std::string_view code) {
+  std::string id = scope_ + ".notes." + std::string(code);
+  const json& r = ctx_.rule(id);
+  if (!r.is_object()) return;
+  notes_.push_back({{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+}
+
+void Eligibility::finish(Status status) {
+  ojson e = ojson::object();
+  e["status"] = std::string(to_string(status));
+  e["drug"] = drug_.empty() ? ojson(nullptr) : ojson(drug_);
+  e["criteria"] = std::move(criteria_);
+  e["missing"] = std::move(missing_);
+  e["alternatives"] = std::move(alternatives_);
+  e["notes"] = std::move(notes_);
+  const json& scope = content::at(scope_);
+  e["refs"] = Ctx::refs_of(scope);
+  ctx_.eligibility = std::move(e);
+}
+
+}  // namespace mtorcalc

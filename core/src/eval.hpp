@@ -1,0 +1,82 @@
+// The evaluation context shared by every rule family: the validated request,
+// the response sections being filled, and helpers that read rules from
+// content/ and record which rules and references an answer used.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "content.hpp"
+#include "json.hpp"
+#include "request.hpp"
+
+namespace mtorcalc {
+
+enum class Severity { info, caution, serious };
+
+class Ctx {
+ public:
+  explicit Ctx(const Request& r) : req(r) {}
+
+  const Request& req;
+
+  // Response sections, in contract order.
+  ojson derived = ojson::object();
+  ojson eligibility = nullptr;
+  ojson regimen = nullptr;
+  ojson titration = nullptr;
+  ojson toxicity = ojson::array();
+  ojson interactions = ojson::array();
+  ojson interactions_unrecognized = ojson::array();
+  ojson warnings = ojson::array();
+  ojson monitoring = ojson::array();
+  ojson expected_response = ojson::array();
+  std::vector<std::string> rules;  // ids of the content rules applied, in order
+
+  /// Reads a rule from content by its dotted id and records that it was used.
+  /// Returns null json when the id does not exist.
+  const json& rule(std::string_view id);
+
+  /// A number inside a rule (e.g. rule_num("everolimus.dosing.rcc", "dose_mg")).
+  [[nodiscard]] std::optional<double> rule_num(std::string_view id, std::string_view key);
+
+  /// The rule's refs as a response array.
+  [[nodiscard]] static ojson refs_of(const json& rule_obj);
+
+  /// Adds the warning `code` once, with severity, text and refs from content:
+  /// "<drug>.warnings.<code>" first, then "common.warnings.<code>".
+  void warn(std::string_view drug, std::string_view code);
+
+  /// Adds a monitoring item once, from "<drug>.monitoring.<code>" or common.
+  void monitor(std::string_view drug, std::string_view code);
+
+  /// Adds an expected-response line from "<drug>.expected_response.<code>".
+  void expect_response(std::string_view drug, std::string_view code);
+
+  /// Whether a warning with this code was already added.
+  [[nodiscard]] bool has_warning(std::string_view code) const;
+
+ private:
+  const json* find_with_fallback(std::string_view drug, std::string_view section,
+                                 std::string_view code, std::string& id_out);
+};
+
+/// Rounds to `places` decimals, halves away from zero (doses, BSA).
+[[nodiscard]] double round_to(double value, int places);
+
+/// A value compared against a content "band" condition: any of lt, le, gt,
+/// ge, each a number or {"limit": "<labs limit field>", "times": k}.
+/// Returns nullopt when the condition needs a limit the request lacks.
+[[nodiscard]] std::optional<bool> band_matches(const json& band, double value, const Request& req);
+
+/// The first band (in content order) whose condition holds; its index.
+/// `unknown` is set when a band could not be judged for lack of a limit.
+struct BandResult {
+  const json* band = nullptr;
+  bool unknown = false;
+};
+[[nodiscard]] BandResult first_band(const json& bands, double value, const Request& req);
+
+}  // namespace mtorcalc

@@ -1,0 +1,561 @@
+#include "request.hpp"
+
+#include <cmath>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include "limits.hpp"
+
+namespace mtorcalc {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::malformed_json: return "malformed_json";
+    case ErrorCode::wrong_type: return "wrong_type";
+    case ErrorCode::out_of_range: return "out_of_range";
+    case ErrorCode::unknown_value: return "unknown_value";
+    case ErrorCode::unknown_field: return "unknown_field";
+    case ErrorCode::missing_required: return "missing_required";
+    case ErrorCode::inconsistent: return "inconsistent";
+  }
+  return "inconsistent";
+}
+
+namespace {
+
+std::string escape_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+// Shortens user-supplied text before it is echoed in an error message, and
+// keeps it printable ASCII so that no invalid UTF-8 reaches the response.
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  std::size_t n = 0;
+  for (unsigned char c : s) {
+    if (++n > limits::echoed_chars) {
+      out += "...";
+      break;
+    }
+    out += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '?';
+  }
+  return out + "\"";
+}
+
+std::string number_text(double v) {
+  ojson j = v;
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+    j = static_cast<long long>(v);
+  return j.dump();
+}
+
+std::string type_name(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "a number";
+  }
+}
+
+// ---- the schema -----------------------------------------------------------
+
+struct Spec;
+using Fields = std::vector<std::pair<std::string, Spec>>;
+
+struct Spec {
+  enum class Kind { object, number, integer, boolean, enumeration, string, string_array, object_array };
+  Kind kind = Kind::object;
+  double lo = 0, hi = 0;
+  bool lo_exclusive = false;
+  std::vector<std::string> values;
+  std::shared_ptr<Fields> fields;
+  std::vector<std::string> required;
+};
+
+Spec number(double lo, double hi, bool lo_exclusive = false) {
+  Spec s;
+  s.kind = Spec::Kind::number;
+  s.lo = lo;
+  s.hi = hi;
+  s.lo_exclusive = lo_exclusive;
+  return s;
+}
+Spec positive(double hi) { return number(0, hi, true); }
+Spec integer(double lo, double hi) {
+  Spec s = number(lo, hi);
+  s.kind = Spec::Kind::integer;
+  return s;
+}
+Spec boolean() {
+  Spec s;
+  s.kind = Spec::Kind::boolean;
+  return s;
+}
+Spec one_of(std::vector<std::string> values) {
+  Spec s;
+  s.kind = Spec::Kind::enumeration;
+  s.values = std::move(values);
+  return s;
+}
+Spec names() {
+  Spec s;
+  s.kind = Spec::Kind::string_array;
+  return s;
+}
+Spec object(Fields f, std::vector<std::string> required = {}) {
+  Spec s;
+  s.kind = Spec::Kind::object;
+  s.fields = std::make_shared<Fields>(std::move(f));
+  s.required = std::move(required);
+  return s;
+}
+Spec object_array(Fields f, std::vector<std::string> required) {
+  Spec s = object(std::move(f), std::move(required));
+  s.kind = Spec::Kind::object_array;
+  return s;
+}
+
+const Spec& schema() {
+  static const Spec root = [] {
+    Spec hepatic = object({
+        {"child_pugh_class", one_of({"A", "B", "C"})},
+        {"bilirubin_mg_dl", number(0, 100)},
+        {"albumin_g_dl", number(0, 10)},
+        {"inr", number(0.1, 20)},
+        {"ascites", one_of({"none", "slight", "moderate"})},
+        {"encephalopathy", one_of({"none", "grade_1_2", "grade_3_4"})},
+    });
+    Spec labs = object({
+        {"anc_per_ul", number(0, 500000)},
+        {"platelets_per_ul", number(0, 5000000)},
+        {"hemoglobin_g_dl", number(0, 30)},
+        {"calcium_mg_dl", number(0, 30)},
+        {"albumin_g_dl", number(0, 10)},
+        {"ldh_u_l", number(0, 100000)},
+        {"bilirubin_mg_dl", number(0, 100)},
+        {"ast_u_l", number(0, 100000)},
+        {"alt_u_l", number(0, 100000)},
+        {"glucose_fasting_mg_dl", number(0, 5000)},
+        {"triglycerides_mg_dl", number(0, 50000)},
+        {"cholesterol_mg_dl", number(0, 5000)},
+        {"creatinine_mg_dl", number(0, 50)},
+    });
+    Spec lab_limits = object({
+        {"hemoglobin_lln_g_dl", positive(30)},
+        {"calcium_uln_mg_dl", positive(30)},
+        {"ldh_uln_u_l", positive(100000)},
+        {"anc_uln_per_ul", positive(500000)},
+        {"platelets_uln_per_ul", positive(5000000)},
+        {"bilirubin_uln_mg_dl", positive(100)},
+        {"ast_uln_u_l", positive(100000)},
+        {"alt_uln_u_l", positive(100000)},
+        {"creatinine_uln_mg_dl", positive(50)},
+        {"platelets_lln_per_ul", positive(5000000)},
+        {"anc_lln_per_ul", positive(500000)},
+        {"cholesterol_uln_mg_dl", positive(5000)},
+        {"glucose_uln_mg_dl", positive(5000)},
+    });
+    Spec patient = object({
+        {"age_years", number(0, 120)},
+        {"sex", one_of({"female", "male"})},
+        {"weight_kg", number(0.5, 400)},
+        {"height_cm", number(30, 250)},
+        {"bsa_m2", number(0.1, 4)},
+        {"bsa_formula", one_of({"mosteller", "dubois", "haycock", "gehan_george"})},
+        {"pregnant", boolean()},
+        {"breastfeeding", boolean()},
+        {"reproductive_potential", boolean()},
+        {"karnofsky", integer(0, 100)},
+        {"tsc_definite", boolean()},
+        {"rapamycin_hypersensitivity", boolean()},
+        {"hepatic", hepatic},
+        {"labs", labs},
+        {"limits", lab_limits},
+    });
+    Spec condition = object({
+        {"aml", object({
+                    {"largest_diameter_cm", number(0, 60)},
+                    {"growth_cm_per_year", number(-60, 60)},
+                    {"previous_largest_diameter_cm", number(0, 60)},
+                    {"months_between_measurements", positive(600)},
+                    {"aneurysm_mm", number(0, 300)},
+                    {"high_tumor_burden", boolean()},
+                    {"acute_hemorrhage", boolean()},
+                    {"needs_immediate_surgery", boolean()},
+                })},
+        {"sega", object({
+                     {"needs_intervention", boolean()},
+                     {"curatively_resectable", boolean()},
+                     {"acute_symptoms", boolean()},
+                     {"growing", boolean()},
+                 })},
+        {"seizures", object({
+                         {"partial_onset", boolean()},
+                         {"refractory", boolean()},
+                     })},
+        {"lam", object({
+                    {"fev1_percent_predicted", number(1, 200)},
+                    {"fev1_decline_ml_per_year", number(-3000, 3000)},
+                    {"chylous_effusion", boolean()},
+                })},
+        {"rcc", object({
+                    {"histology", one_of({"clear_cell", "papillary", "chromophobe", "unclassified",
+                                          "other_non_clear_cell"})},
+                    {"advanced", boolean()},
+                    {"prior_therapies", names()},
+                    {"months_since_diagnosis", number(0, 1200)},
+                    {"metastatic_organ_sites", integer(0, 30)},
+                    {"tsc_associated", boolean()},
+                })},
+        {"pecoma", object({
+                       {"malignant", boolean()},
+                       {"advanced", boolean()},
+                   })},
+        {"breast", object({
+                       {"postmenopausal", boolean()},
+                       {"hr_positive", boolean()},
+                       {"her2_negative", boolean()},
+                       {"prior_nonsteroidal_ai", boolean()},
+                   })},
+        {"net", object({
+                    {"origin", one_of({"pancreatic", "gastrointestinal", "lung"})},
+                    {"progressive", boolean()},
+                    {"well_differentiated", boolean()},
+                    {"functional_carcinoid", boolean()},
+                })},
+    });
+    Spec therapy = object({
+        {"current_dose_mg", positive(1000)},
+        {"frequency", one_of({"once_daily", "every_other_day", "twice_daily", "weekly",
+                              "days_1_and_8_every_21_days"})},
+        {"form", one_of({"tablet", "tablet_for_oral_suspension", "oral_solution", "iv_infusion",
+                         "topical_gel"})},
+        {"trough_ng_ml", positive(1000)},
+        {"target_trough_ng_ml", positive(1000)},
+        {"days_on_current_dose", number(0, 36500)},
+        {"months_on_therapy", number(0, 1200)},
+        {"response", one_of({"responding", "stable", "progressing", "unknown"})},
+    });
+    Spec adverse_events = object_array(
+        {
+            {"term", one_of({"stomatitis", "non_infectious_pneumonitis", "hyperglycemia",
+                             "dyslipidemia", "thrombocytopenia", "neutropenia",
+                             "febrile_neutropenia", "infection", "other_non_hematologic"})},
+            {"grade", integer(1, 5)},
+            {"recurrent", boolean()},
+        },
+        {"term", "grade"});
+    return object(
+        {
+            {"contract", one_of({"mtor-calc/1"})},
+            {"indication", one_of({"tsc_renal_aml", "tsc_sega", "tsc_seizures",
+                                   "tsc_facial_angiofibroma", "lam", "rcc", "pecoma",
+                                   "breast_hr_positive", "net", "hnscc"})},
+            {"drug", one_of({"everolimus", "sirolimus", "sirolimus_topical", "temsirolimus",
+                             "nab_sirolimus"})},
+            {"patient", patient},
+            {"condition", condition},
+            {"therapy", therapy},
+            {"comedications", names()},
+            {"adverse_events", adverse_events},
+        },
+        {"contract", "indication"});
+  }();
+  return root;
+}
+
+// ---- the validator --------------------------------------------------------
+
+class Validator {
+ public:
+  explicit Validator(std::vector<RequestError>& errors) : errors_(errors) {}
+
+  void check(const json& j, const Spec& s, const std::string& path) {
+    using K = Spec::Kind;
+    switch (s.kind) {
+      case K::object: return check_object(j, s, path);
+      case K::number:
+      case K::integer: return check_number(j, s, path);
+      case K::boolean:
+        if (!j.is_boolean()) fail(path, ErrorCode::wrong_type, "expected true or false, got " + type_name(j));
+        return;
+      case K::string:
+        if (!j.is_string()) fail(path, ErrorCode::wrong_type, "expected a string, got " + type_name(j));
+        return;
+      case K::enumeration: return check_enum(j, s, path);
+      case K::string_array: return check_names(j, path);
+      case K::object_array: return check_object_array(j, s, path);
+    }
+  }
+
+ private:
+  void fail(const std::string& path, ErrorCode code, std::string message) {
+    if (errors_.size() >= limits::max_errors) return;
+    errors_.push_back({path, code, std::move(message)});
+  }
+
+  void check_object(const json& j, const Spec& s, const std::string& path) {
+    if (!j.is_object()) {
+      fail(path, ErrorCode::wrong_type, "expected an object, got " + type_name(j));
+      return;
+    }
+    for (const auto& [key, value] : j.items()) {
+      const Spec* child = nullptr;
+      for (const auto& [name, spec] : *s.fields)
+        if (name == key) child = &spec;
+      std::string child_path = path + "/" + escape_token(key);
+      if (!child) {
+        fail(child_path, ErrorCode::unknown_field, "unknown field " + quote(key));
+        continue;
+      }
+      if (value.is_null()) continue;  // null means "not given", as when absent
+      check(value, *child, child_path);
+    }
+    for (const std::string& name : s.required) {
+      auto it = j.find(name);
+      if (it == j.end() || it->is_null())
+        fail(path + "/" + name, ErrorCode::missing_required, "required field " + quote(name) + " is missing");
+    }
+  }
+
+  void check_number(const json& j, const Spec& s, const std::string& path) {
+    if (!j.is_number()) {
+      fail(path, ErrorCode::wrong_type, "expected a number, got " + type_name(j));
+      return;
+    }
+    double v = j.get<double>();
+    if (!std::isfinite(v)) {
+      fail(path, ErrorCode::out_of_range, "number is too large");
+      return;
+    }
+    if (s.kind == Spec::Kind::integer && v != std::floor(v)) {
+      fail(path, ErrorCode::wrong_type, "expected a whole number, got " + number_text(v));
+      return;
+    }
+    bool below = s.lo_exclusive ? v <= s.lo : v < s.lo;
+    if (below || v > s.hi) {
+      std::string range = s.lo_exclusive ? "greater than " + number_text(s.lo) + " and at most " + number_text(s.hi)
+                                         : "between " + number_text(s.lo) + " and " + number_text(s.hi);
+      fail(path, ErrorCode::out_of_range, "must be " + range + ", got " + number_text(v));
+    }
+  }
+
+  void check_enum(const json& j, const Spec& s, const std::string& path) {
+    if (!j.is_string()) {
+      fail(path, ErrorCode::wrong_type, "expected a string, got " + type_name(j));
+      return;
+    }
+    const auto& v = j.get_ref<const std::string&>();
+    for (const auto& allowed : s.values)
+      if (allowed == v) return;
+    std::string list;
+    for (const auto& allowed : s.values) list += (list.empty() ? "" : ", ") + allowed;
+    fail(path, ErrorCode::unknown_value, "unknown value " + quote(v) + "; expected one of: " + list);
+  }
+
+  void check_names(const json& j, const std::string& path) {
+    if (!j.is_array()) {
+      fail(path, ErrorCode::wrong_type, "expected an array of names, got " + type_name(j));
+      return;
+    }
+    if (j.size() > limits::max_list_items) {
+      fail(path, ErrorCode::out_of_range, "at most " + std::to_string(limits::max_list_items) + " names");
+      return;
+    }
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      std::string item = path + "/" + std::to_string(i);
+      if (!j[i].is_string()) fail(item, ErrorCode::wrong_type, "expected a name (string), got " + type_name(j[i]));
+      else if (j[i].get_ref<const std::string&>().empty() ||
+               j[i].get_ref<const std::string&>().size() > limits::max_name_chars)
+        fail(item, ErrorCode::out_of_range, "a name has 1 to " + std::to_string(limits::max_name_chars) + " characters");
+    }
+  }
+
+  void check_object_array(const json& j, const Spec& s, const std::string& path) {
+    if (!j.is_array()) {
+      fail(path, ErrorCode::wrong_type, "expected an array, got " + type_name(j));
+      return;
+    }
+    if (j.size() > limits::max_list_items) {
+      fail(path, ErrorCode::out_of_range, "at most " + std::to_string(limits::max_list_items) + " entries");
+      return;
+    }
+    Spec item = s;
+    item.kind = Spec::Kind::object;
+    for (std::size_t i = 0; i < j.size(); ++i) check_object(j[i], item, path + "/" + std::to_string(i));
+  }
+
+  std::vector<RequestError>& errors_;
+};
+
+// ---- parsing with duplicate-key detection --------------------------------
+
+// A SAX handler that builds the DOM like nlohmann's own and also reports
+// duplicate keys, which JSON allows but which would silently drop a value.
+class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+
+ public:
+  Sax(json& out, std::vector<RequestError>& errors) : Base(out, false), errors_(errors) {}
+
+  bool start_object(std::size_t n) {
+    frames_.push_back({});
+    if (frames_.size() > limits::max_depth) return depth_error();
+    return Base::start_object(n);
+  }
+  bool end_object() {
+    if (!frames_.empty()) frames_.pop_back();
+    return Base::end_object();
+  }
+  bool start_array(std::size_t n) {
+    frames_.push_back({});
+    frames_.back().is_array = true;
+    if (frames_.size() > limits::max_depth) return depth_error();
+    return Base::start_array(n);
+  }
+  bool end_array() {
+    if (!frames_.empty()) frames_.pop_back();
+    return Base::end_array();
+  }
+  bool key(std::string& k) {
+    Frame& f = frames_.back();
+    f.current = k;
+    if (!f.seen.insert(k).second && errors_.size() < limits::max_errors)
+      errors_.push_back({path(), ErrorCode::inconsistent, "duplicate field " + quote(k) + "; give each field once"});
+    return Base::key(k);
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+    std::string what = ex.what();
+    // nlohmann's message quotes the offending input; keep only its reason.
+    auto colon = what.find("syntax error");
+    std::string reason = colon == std::string::npos ? "invalid JSON" : "syntax error";
+    auto detail = what.find(": ", colon == std::string::npos ? 0 : colon);
+    if (detail != std::string::npos) {
+      std::string tail = what.substr(detail + 2);
+      auto last_read = tail.find("; last read");
+      reason = tail.substr(0, last_read);
+    }
+    parse_failed_ = true;
+    errors_.push_back({"", ErrorCode::malformed_json,
+                       "malformed JSON at byte " + std::to_string(position) + ": " + quote(reason).substr(1, std::string::npos) });
+    errors_.back().message.pop_back();
+    return false;
+  }
+
+  [[nodiscard]] bool failed() const { return parse_failed_; }
+
+ private:
+  struct Frame {
+    std::set<std::string> seen;
+    std::string current;
+    bool is_array = false;
+  };
+  bool depth_error() {
+    if (!parse_failed_)
+      errors_.push_back({"", ErrorCode::out_of_range,
+                         "nesting deeper than " + std::to_string(limits::max_depth) + " levels"});
+    parse_failed_ = true;
+    return false;
+  }
+  std::string path() const {
+    std::string p;
+    for (const Frame& f : frames_)
+      if (!f.is_array) p += "/" + escape_token(f.current);
+      else p += "/-";
+    return p;
+  }
+
+  std::vector<RequestError>& errors_;
+  std::vector<Frame> frames_;
+  bool parse_failed_ = false;
+};
+
+}  // namespace
+
+Parsed parse_and_validate(std::string_view text) {
+  Parsed out;
+  if (text.size() > limits::max_request_bytes) {
+    out.errors.push_back({"", ErrorCode::out_of_range,
+                          "request larger than " + std::to_string(limits::max_request_bytes) + " bytes"});
+    return out;
+  }
+  json doc;
+  Sax sax(doc, out.errors);
+  bool ok = json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
+  if (!ok || sax.failed()) {
+    if (out.errors.empty()) out.errors.push_back({"", ErrorCode::malformed_json, "malformed JSON"});
+    // Only the parse error matters when the text is not JSON at all.
+    std::vector<RequestError> kept;
+    for (auto& e : out.errors)
+      if (e.path.empty()) kept.push_back(std::move(e));
+    out.errors = std::move(kept);
+    return out;
+  }
+  if (!doc.is_object()) {
+    out.errors.push_back({"", ErrorCode::wrong_type, "the request must be a JSON object, got " + type_name(doc)});
+    return out;
+  }
+  Validator v(out.errors);
+  v.check(doc, schema(), "");
+  out.doc = std::move(doc);
+  return out;
+}
+
+// ---- typed access ---------------------------------------------------------
+
+const json& Request::node(std::initializer_list<std::string_view> path) const {
+  static const json null_value;
+  const json* cur = &doc_;
+  for (std::string_view key : path) {
+    if (!cur->is_object()) return null_value;
+    auto it = cur->find(key);
+    if (it == cur->end()) return null_value;
+    cur = &*it;
+  }
+  return *cur;
+}
+
+std::optional<double> Request::num(std::initializer_list<std::string_view> path) const {
+  const json& j = node(path);
+  if (!j.is_number()) return std::nullopt;
+  return j.get<double>();
+}
+
+std::optional<bool> Request::flag(std::initializer_list<std::string_view> path) const {
+  const json& j = node(path);
+  if (!j.is_boolean()) return std::nullopt;
+  return j.get<bool>();
+}
+
+std::optional<std::string> Request::str(std::initializer_list<std::string_view> path) const {
+  const json& j = node(path);
+  if (!j.is_string()) return std::nullopt;
+  return j.get<std::string>();
+}
+
+std::vector<std::string> Request::strings(std::initializer_list<std::string_view> path) const {
+  std::vector<std::string> out;
+  const json& j = node(path);
+  if (!j.is_array()) return out;
+  for (const json& e : j)
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  return out;
+}
+
+std::string pointer(std::initializer_list<std::string_view> path) {
+  std::string p;
+  for (std::string_view key : path) p += "/" + escape_token(key);
+  return p;
+}
+
+}  // namespace mtorcalc

@@ -1,0 +1,31 @@
+// A drug asked for an indication its label does not cover, or an indication
+// no mTOR inhibitor is labelled for: not_indicated, with the labelled options.
+#include "drugs.hpp"
+#include "eligibility.hpp"
+
+namespace mtorcalc {
+
+void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
+  std::string ind = ctx.req.indication();
+  std::string scope = "indications." + ind;
+  const json& i = ctx.rule(scope);
+  Eligibility e(ctx, drug, "common.unlabelled");
+  e.criterion("labelled_for_indication", false);
+  e.finish(Status::not_indicated);
+  // Name the labelled drugs for this indication as alternatives.
+  ojson alts = ojson::array();
+  if (i.is_object() && i.contains("drugs"))
+    for (const auto& x : i["drugs"]) {
+      std::string other = x.get<std::string>();
+      if (other == drug) continue;
+      alts.push_back({{"code", "labelled_" + other}, {"text", content::at(other + ".text").is_string() ? content::at(other + ".text").get<std::string>() : other}, {"refs", Ctx::refs_of(i)}});
+    }
+  if (i.is_object() && i.contains("notes"))
+    for (const auto& [code, n] : i["notes"].items()) {
+      ctx.rule(scope + ".notes." + code);
+      alts.push_back({{"code", code}, {"text", n.value("text", "")}, {"refs", Ctx::refs_of(n)}});
+    }
+  ctx.eligibility["alternatives"] = std::move(alts);
+}
+
+}  // namespace mtorcalc

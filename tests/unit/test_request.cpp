@@ -1,0 +1,108 @@
+// The request layer: structure and types, ranges and enumerations, all errors
+// at once, each located by a JSON Pointer (CONTRACT.md "errors").
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+
+using namespace test;
+
+TEST_CASE("malformed JSON is located at the whole text") {
+  json r = eval_text("{\"contract\": \"mtor-calc/1\", \"indication\": ");
+  CHECK(r["status"] == "invalid_request");
+  CHECK(has_error(r, "", "malformed_json"));
+  CHECK(r["eligibility"].is_null());
+  CHECK(r["references"].empty());
+}
+
+TEST_CASE("empty text, non-object and invalid UTF-8 are answered, not thrown") {
+  CHECK(eval_text("")["status"] == "invalid_request");
+  CHECK(has_error(eval_text("[1,2]"), "", "wrong_type"));
+  CHECK(has_error(eval_text("{\"contract\": \"mtor-calc/1\", \"indication\": \"\xff\xfe\"}"), "", "malformed_json"));
+  CHECK(has_error(eval_text("nul"), "", "malformed_json"));
+}
+
+TEST_CASE("required fields") {
+  json r = eval(json::object());
+  CHECK(has_error(r, "/contract", "missing_required"));
+  CHECK(has_error(r, "/indication", "missing_required"));
+}
+
+TEST_CASE("every error is reported at once, each with its path") {
+  json req = base("rcc");
+  req["patient"] = {{"age_years", "58"}, {"weight_kg", 900}, {"sex", "other"}, {"wieght_kg", 80}};
+  req["condition"] = {{"rcc", {{"histology", "clear"}, {"advanced", "yes"}}}};
+  json r = eval(req);
+  CHECK(r["status"] == "invalid_request");
+  CHECK(has_error(r, "/patient/age_years", "wrong_type"));
+  CHECK(has_error(r, "/patient/weight_kg", "out_of_range"));
+  CHECK(has_error(r, "/patient/sex", "unknown_value"));
+  CHECK(has_error(r, "/patient/wieght_kg", "unknown_field"));
+  CHECK(has_error(r, "/condition/rcc/histology", "unknown_value"));
+  CHECK(has_error(r, "/condition/rcc/advanced", "wrong_type"));
+  CHECK(r["errors"].size() == 6);
+}
+
+TEST_CASE("contract and indication values are checked") {
+  json r = eval({{"contract", "mtor-calc/2"}, {"indication", "melanoma"}});
+  CHECK(has_error(r, "/contract", "unknown_value"));
+  CHECK(has_error(r, "/indication", "unknown_value"));
+}
+
+TEST_CASE("range boundaries are inclusive on both sides") {
+  json ok = base("rcc");
+  ok["patient"] = {{"age_years", 0}, {"weight_kg", 0.5}, {"height_cm", 250}};
+  CHECK(eval(ok)["status"] == "ok");
+  json bad = base("rcc");
+  bad["patient"] = {{"age_years", -0.01}, {"weight_kg", 0.49}, {"height_cm", 250.01}};
+  json r = eval(bad);
+  CHECK(has_error(r, "/patient/age_years", "out_of_range"));
+  CHECK(has_error(r, "/patient/weight_kg", "out_of_range"));
+  CHECK(has_error(r, "/patient/height_cm", "out_of_range"));
+}
+
+TEST_CASE("integers must be whole; adverse events need term and grade") {
+  json req = base("rcc");
+  req["patient"] = {{"karnofsky", 75.5}};
+  req["adverse_events"] = json::array({{{"grade", 6}}, {{"term", "rash"}, {"grade", 2}}});
+  json r = eval(req);
+  CHECK(has_error(r, "/patient/karnofsky", "wrong_type"));
+  CHECK(has_error(r, "/adverse_events/0/grade", "out_of_range"));
+  CHECK(has_error(r, "/adverse_events/0/term", "missing_required"));
+  CHECK(has_error(r, "/adverse_events/1/term", "unknown_value"));
+}
+
+TEST_CASE("duplicate keys are inconsistent, not silently dropped") {
+  json r = eval_text(R"({"contract":"mtor-calc/1","indication":"rcc","patient":{"weight_kg":70,"weight_kg":7}})");
+  CHECK(r["status"] == "invalid_request");
+  CHECK(has_error(r, "/patient/weight_kg", "inconsistent"));
+}
+
+TEST_CASE("numbers that overflow and deep nesting are rejected with bounds") {
+  json r = eval_text(R"({"contract":"mtor-calc/1","indication":"rcc","patient":{"weight_kg":1e999}})");
+  CHECK(r["status"] == "invalid_request");
+  std::string deep = R"({"contract":"mtor-calc/1","indication":"rcc","patient":)";
+  for (int i = 0; i < 5000; ++i) deep += "[";
+  r = eval_text(deep);
+  CHECK(r["status"] == "invalid_request");
+  CHECK(has_error(r, "", "out_of_range"));
+}
+
+TEST_CASE("Child-Pugh class contradicting its components is inconsistent") {
+  json req = base("rcc");
+  req["patient"]["hepatic"] = {{"child_pugh_class", "A"}, {"bilirubin_mg_dl", 3.5}, {"albumin_g_dl", 2.5},
+                               {"inr", 2.5}, {"ascites", "moderate"}, {"encephalopathy", "grade_3_4"}};
+  CHECK(has_error(eval(req), "/patient/hepatic/child_pugh_class", "inconsistent"));
+}
+
+TEST_CASE("a form the drug does not have is inconsistent") {
+  json req = base("rcc");
+  req["drug"] = "everolimus";
+  req["therapy"] = {{"form", "iv_infusion"}};
+  CHECK(has_error(eval(req), "/therapy/form", "inconsistent"));
+}
+
+TEST_CASE("null means not given") {
+  json req = base("rcc");
+  req["patient"] = {{"age_years", nullptr}};
+  CHECK(eval(req)["status"] == "ok");
+}
