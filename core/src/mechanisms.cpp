@@ -1,0 +1,482 @@
+#include "mechanisms.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "dosing.hpp"
+
+namespace mtorcalc {
+namespace {
+
+std::string normalise_name(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (unsigned char c : s) {
+    if (std::isspace(c)) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += static_cast<char>(std::tolower(c));
+  }
+  return out;
+}
+
+std::string str_or(const json& j, std::string_view key, std::string dflt = "") {
+  if (!j.is_object()) return dflt;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : dflt;
+}
+
+std::optional<double> num_of(const json& j, std::string_view key) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+ojson merged_refs(const json& a, const json& b) {
+  ojson out = Ctx::refs_of(a);
+  for (const auto& r : Ctx::refs_of(b)) {
+    bool dup = false;
+    for (const auto& x : out) dup = dup || x == r;
+    if (!dup) out.push_back(r);
+  }
+  return out;
+}
+
+// Finds a comedication in content/interactions.json by name or alias; the
+// key of the entry found, or empty.
+std::string find_comedication(const std::string& name) {
+  const json& drugs = content::at("interactions.drugs");
+  if (!drugs.is_object()) return "";
+  if (drugs.contains(name)) return name;
+  for (const auto& [key, entry] : drugs.items()) {
+    auto it = entry.find("aliases");
+    if (it == entry.end()) continue;
+    for (const auto& a : *it)
+      if (a.is_string() && normalise_name(a.get<std::string>()) == name) return key;
+  }
+  return "";
+}
+
+double daily_factor(std::string_view frequency) {
+  if (frequency == "every_other_day") return 0.5;
+  if (frequency == "twice_daily") return 2.0;
+  return 1.0;
+}
+
+}  // namespace
+
+// ---- interactions ------------------------------------------------------------
+
+std::string interaction_rule_id(std::string_view drug, std::string_view klass, std::string_view dosing_group) {
+  std::string base = std::string(drug) + ".interactions." + std::string(klass);
+  if (!dosing_group.empty()) {
+    std::string specific = base + "." + std::string(dosing_group);
+    const json& r = content::at(specific);
+    if (r.is_object() && r.contains("action")) return specific;
+  }
+  return base;
+}
+
+InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug, std::string_view dosing_group,
+                                         std::optional<double> base_dose_mg) {
+  InteractionSummary summary;
+  std::vector<std::string> seen;
+  for (const std::string& raw : ctx.req.strings({"comedications"})) {
+    std::string name = normalise_name(raw);
+    if (name.empty() || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    std::string key = find_comedication(name);
+    if (key.empty()) {
+      ctx.interactions_unrecognized.push_back(raw);
+      continue;
+    }
+    const json& entry = ctx.rule("interactions.drugs." + key);
+    const json& classes = entry["classes"];
+    bool applies = !entry.contains("applies_to");
+    if (!applies)
+      for (const auto& a : entry["applies_to"]) applies = applies || a == drug;
+    bool any = false;
+    for (const auto& k : classes) {
+      if (!applies) break;
+      std::string klass = k.get<std::string>();
+      std::string rid = interaction_rule_id(drug, klass, dosing_group);
+      const json& r = ctx.rule(rid);
+      if (!r.is_object() || !r.contains("action")) continue;
+      any = true;
+      ojson item = ojson::object();
+      item["drug"] = key;
+      if (key != name) item["given_as"] = raw;
+      item["class"] = klass;
+      item["action"] = str_or(r, "action");
+      std::optional<double> dose = num_of(r, "dose_mg");
+      if (!dose && base_dose_mg) {
+        if (auto f = num_of(r, "dose_factor")) dose = round_to(*base_dose_mg * *f, 2);
+      }
+      item["dose_mg"] = dose ? ojson(*dose) : ojson(nullptr);
+      if (auto m2 = num_of(r, "dose_mg_per_m2")) item["dose_mg_per_m2"] = *m2;
+      if (r.contains("frequency")) item["frequency"] = str_or(r, "frequency");
+      item["text"] = str_or(r, "text");
+      if (r.contains("washout_days")) item["washout_days"] = r["washout_days"];
+      item["refs"] = merged_refs(entry, r);
+      item["rule"] = rid;
+      ctx.interactions.push_back(std::move(item));
+      if (std::find(summary.classes.begin(), summary.classes.end(), klass) == summary.classes.end())
+        summary.classes.push_back(klass);
+      if (r.contains("warning")) ctx.warn(drug, str_or(r, "warning"));
+      if (r.contains("monitoring")) ctx.monitor(drug, str_or(r, "monitoring"));
+    }
+    if (!any) {
+      // Known drug, but no class of it matters for this mTOR inhibitor.
+      ctx.interactions.push_back({{"drug", key},
+                                  {"class", classes.empty() ? ojson(nullptr) : ojson(classes[0].get<std::string>())},
+                                  {"action", "monitor"},
+                                  {"dose_mg", nullptr},
+                                  {"text", "No dose change is labelled for this combination."},
+                                  {"refs", Ctx::refs_of(entry)},
+                                  {"rule", "interactions.drugs." + key}});
+    }
+  }
+  return summary;
+}
+
+// ---- dose reduction ------------------------------------------------------------
+
+std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
+                                        double current_dose_mg, std::string_view current_frequency,
+                                        std::optional<double> bsa_m2) {
+  std::string id = std::string(drug) + ".dose_reduction";
+  const json& r = ctx.rule(id);
+  std::string method = str_or(r, "method");
+  std::string frequency = current_frequency.empty() ? std::string("once_daily") : std::string(current_frequency);
+  ReducedDose out;
+  out.note = str_or(r, "text");
+
+  if (method == "fraction") {
+    double fraction = num_of(r, "fraction").value_or(0.5);
+    auto strengths = strengths_of(drug, form);
+    // Already every other day at the lowest strength: no lower labelled dose.
+    if (frequency == "every_other_day") {
+      double lowest = strengths.empty() ? current_dose_mg : *std::min_element(strengths.begin(), strengths.end());
+      if (current_dose_mg <= lowest + 1e-9) return std::nullopt;
+    }
+    double target = current_dose_mg * fraction;
+    if (strengths.empty()) {
+      out.dose_mg = round_to(target, 2);
+      out.frequency = frequency;
+      return out;
+    }
+    double lowest = *std::min_element(strengths.begin(), strengths.end());
+    if (target < lowest - 1e-9) {
+      // Below the lowest strength: the lowest strength every other day.
+      out.dose_mg = lowest;
+      out.frequency = "every_other_day";
+      return out;
+    }
+    out.dose_mg = nearest_achievable(strengths, target, tie_rule(drug));
+    out.frequency = frequency;
+    return out;
+  }
+  if (method == "step") {
+    double step = num_of(r, "step_mg").value_or(0);
+    double floor = num_of(r, "floor_mg").value_or(0);
+    if (current_dose_mg <= floor + 1e-9) return std::nullopt;
+    out.dose_mg = std::max(current_dose_mg - step, floor);
+    out.frequency = frequency;
+    return out;
+  }
+  if (method == "levels") {
+    const json& levels = r["levels_mg_per_m2"];
+    if (!levels.is_array() || !bsa_m2 || *bsa_m2 <= 0) return std::nullopt;
+    double current_m2 = current_dose_mg / *bsa_m2;
+    // The current level is the highest one not above the current dose
+    // (allowing for rounding of the mg dose).
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      double level = levels[i].get<double>();
+      if (current_m2 >= level * 0.99) {
+        if (i + 1 >= levels.size()) return std::nullopt;
+        double next = levels[i + 1].get<double>();
+        out.dose_mg_per_m2 = next;
+        out.dose_mg = round_to(next * *bsa_m2, 2);
+        out.frequency = frequency;
+        return out;
+      }
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// ---- adverse reactions -------------------------------------------------------
+
+namespace {
+
+struct Event {
+  std::string term;
+  int grade;
+  bool recurrent;
+  std::string source;  // "reported" or the JSON Pointer of the lab
+};
+
+std::vector<Event> collect_events(const Ctx& ctx) {
+  std::vector<Event> events;
+  const json& reported = ctx.req.node({"adverse_events"});
+  if (reported.is_array()) {
+    for (const auto& e : reported) {
+      if (!e.is_object() || !e.contains("term") || !e.contains("grade")) continue;
+      bool rec = e.contains("recurrent") && e["recurrent"].is_boolean() && e["recurrent"].get<bool>();
+      events.push_back({e["term"].get<std::string>(), static_cast<int>(e["grade"].get<double>()), rec, "reported"});
+    }
+  }
+  // Grades derived from labs count for terms the clinician did not report;
+  // for a term with several labs (lipids) the worst grade counts.
+  if (ctx.derived.contains("ctcae")) {
+    for (const auto& g : ctx.derived["ctcae"]) {
+      if (!g["adverse_event"].is_string() || !g["grade"].is_number()) continue;
+      int grade = g["grade"].get<int>();
+      if (grade < 1) continue;
+      std::string term = g["adverse_event"].get<std::string>();
+      bool reported_term = false;
+      for (const auto& e : events) reported_term = reported_term || (e.term == term && e.source == "reported");
+      if (reported_term) continue;
+      auto it = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.term == term; });
+      if (it == events.end()) events.push_back({term, grade, false, g["from"].get<std::string>()});
+      else if (grade > it->grade) {
+        it->grade = grade;
+        it->source = g["from"].get<std::string>();
+      }
+    }
+  }
+  return events;
+}
+
+bool row_matches(const json& row, const Event& e) {
+  bool grade_ok = false;
+  for (const auto& g : row["grades"]) grade_ok = grade_ok || g.get<int>() == e.grade;
+  if (!grade_ok) return false;
+  auto it = row.find("recurrent");
+  return it == row.end() || !it->is_boolean() || it->get<bool>() == e.recurrent;
+}
+
+}  // namespace
+
+void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
+  for (const Event& e : collect_events(ctx)) {
+    std::string table_id = in.drug + ".adverse_reactions." + e.term;
+    const json& table = content::at(table_id);
+    if (!table.is_object()) continue;
+    std::string row_key;
+    for (const auto& [key, row] : table.items())
+      if (row.is_object() && row.contains("grades") && row_matches(row, e)) {
+        row_key = key;
+        break;
+      }
+    ojson t = ojson::object();
+    t["term"] = e.term;
+    t["grade"] = e.grade;
+    t["recurrent"] = e.recurrent;
+    t["source"] = e.source;
+    if (row_key.empty()) {
+      t["action"] = nullptr;
+      t["resume"] = nullptr;
+      t["resume_dose_mg"] = nullptr;
+      t["resume_frequency"] = nullptr;
+      t["until"] = nullptr;
+      t["supportive"] = nullptr;
+      t["text"] = "The label table has no row for this grade.";
+      t["refs"] = ojson::array();
+      ctx.toxicity.push_back(std::move(t));
+      continue;
+    }
+    std::string rid = table_id + "." + row_key;
+    const json& row = ctx.rule(rid);
+    std::string resume = str_or(row, "resume");
+    t["action"] = str_or(row, "action");
+    t["resume"] = resume.empty() ? ojson(nullptr) : ojson(resume);
+    t["resume_dose_mg"] = nullptr;
+    t["resume_frequency"] = nullptr;
+    if (in.current_dose_mg && resume == "same_dose") {
+      t["resume_dose_mg"] = round_to(*in.current_dose_mg, 2);
+      t["resume_frequency"] = in.frequency;
+    } else if (in.current_dose_mg && resume == "reduced_dose") {
+      auto rd = reduced_dose(ctx, in.drug, in.form, *in.current_dose_mg, in.frequency, in.bsa_m2);
+      if (rd) {
+        t["resume_dose_mg"] = round_to(rd->dose_mg, 2);
+        t["resume_frequency"] = rd->frequency;
+        if (rd->dose_mg_per_m2) t["resume_dose_mg_per_m2"] = *rd->dose_mg_per_m2;
+      } else {
+        t["resume_note"] = str_or(content::at(in.drug + ".dose_reduction"), "no_lower_dose_text",
+                                  "No lower labelled dose remains: discontinue.");
+      }
+    }
+    t["until"] = row.contains("until") ? ojson(str_or(row, "until")) : ojson(nullptr);
+    t["supportive"] = row.contains("supportive") ? ojson(str_or(row, "supportive")) : ojson(nullptr);
+    t["text"] = str_or(row, "text");
+    t["refs"] = Ctx::refs_of(row);
+    t["rule"] = rid;
+    if (row.contains("warning")) ctx.warn(in.drug, str_or(row, "warning"));
+    ctx.toxicity.push_back(std::move(t));
+  }
+}
+
+// ---- trough titration --------------------------------------------------------
+
+void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) {
+  auto trough = ctx.req.num({"therapy", "trough_ng_ml"});
+  if (!trough) return;
+  std::string tdm_id = std::string(drug) + ".tdm";
+  const json& tdm = ctx.rule(tdm_id);
+  if (!tdm.is_object() || !tdm.contains("target_range_ng_ml")) return;
+  double low = tdm["target_range_ng_ml"][0].get<double>();
+  double high = tdm["target_range_ng_ml"][1].get<double>();
+
+  ojson t = ojson::object();
+  auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  std::string frequency = ctx.req.str({"therapy", "frequency"}).value_or("once_daily");
+  auto given_target = ctx.req.num({"therapy", "target_trough_ng_ml"});
+  double target = given_target ? *given_target : (low + high) / 2.0;
+
+  t["current_dose_mg"] = current ? ojson(*current) : ojson(nullptr);
+  t["current_frequency"] = frequency;
+  t["trough_ng_ml"] = *trough;
+  t["target_trough_ng_ml"] = target;
+  t["target_source"] = given_target ? "clinician" : "middle_of_range";
+  t["target_range_ng_ml"] = ojson::array({low, high});
+  t["in_range"] = *trough >= low && *trough <= high;
+
+  auto days = ctx.req.num({"therapy", "days_on_current_dose"});
+  auto steady = num_of(tdm, "steady_state_min_days");
+  std::optional<bool> at_steady;
+  if (days && steady) at_steady = *days >= *steady;
+  t["at_steady_state"] = at_steady ? ojson(*at_steady) : ojson(nullptr);
+  if (at_steady == std::optional<bool>(false)) ctx.warn(drug, "not_at_steady_state");
+
+  if (!current) {
+    t["raw_new_dose_mg"] = nullptr;
+    t["new_dose_mg"] = nullptr;
+    t["new_frequency"] = nullptr;
+    t["capped"] = false;
+    t["missing"] = ojson::array({"/therapy/current_dose_mg"});
+  } else {
+    double daily = *current * daily_factor(frequency);
+    double raw = daily * target / *trough;
+    double capped_daily = raw;
+    bool capped = false;
+    if (auto step = num_of(tdm, "max_increase_mg_per_step"); step && raw - daily > *step) {
+      capped_daily = daily + *step;
+      capped = true;
+    }
+    if (auto max_daily = num_of(tdm, "max_daily_dose_mg"); max_daily && capped_daily > *max_daily) {
+      capped_daily = *max_daily;
+      capped = true;
+    }
+    // Per administration: once daily unless below the lowest strength.
+    auto strengths = strengths_of(drug, form);
+    double new_dose = capped_daily;
+    std::string new_frequency = frequency == "twice_daily" ? "twice_daily" : "once_daily";
+    if (new_frequency == "twice_daily") new_dose = capped_daily / 2.0;
+    if (!strengths.empty()) {
+      double lowest = *std::min_element(strengths.begin(), strengths.end());
+      if (new_dose < lowest - 1e-9) {
+        new_dose = lowest;
+        new_frequency = "every_other_day";
+      } else {
+        new_dose = nearest_achievable(strengths, new_dose, tie_rule(drug));
+      }
+    } else if (auto inc = num_of(content::at(std::string(drug) + ".forms." + std::string(form)), "dose_increment_mg")) {
+      new_dose = std::max(*inc, std::round(new_dose / *inc) * *inc);
+    }
+    t["raw_new_dose_mg"] = round_to(raw, 2);
+    t["new_dose_mg"] = round_to(new_dose, 2);
+    t["new_frequency"] = new_frequency;
+    t["capped"] = capped;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "new dose = current × target ÷ measured = %g mg × %g ÷ %g ng/mL = %g mg",
+                  round_to(daily, 2), round_to(target, 2), round_to(*trough, 2), round_to(raw, 2));
+    t["formula"] = buf;
+    if (capped) t["cap_text"] = str_or(tdm, "cap_text");
+  }
+  t["recheck_days"] = tdm.contains("recheck_days") ? ojson(tdm["recheck_days"]) : ojson(nullptr);
+  t["text"] = str_or(tdm, "text");
+  t["refs"] = Ctx::refs_of(tdm);
+  t["rule"] = tdm_id;
+  ctx.titration = std::move(t);
+}
+
+// ---- everyday warnings ----------------------------------------------------------
+
+namespace {
+
+const json& request_path(const Request& req, const std::string& dotted) {
+  static const json null_value;
+  const json* cur = &req.raw();
+  std::size_t start = 0;
+  while (start <= dotted.size()) {
+    std::size_t dot = dotted.find('.', start);
+    std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!cur->is_object()) return null_value;
+    auto it = cur->find(key);
+    if (it == cur->end()) return null_value;
+    cur = &*it;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return *cur;
+}
+
+// A "when" condition: every key present must hold. Keys: path + lt/le/gt/ge
+// (a number in the request), any_true (request booleans), indications, always.
+bool when_holds(const json& when, const Ctx& ctx) {
+  if (!when.is_object()) return false;
+  if (when.contains("always")) return when["always"].is_boolean() && when["always"].get<bool>();
+  bool ok = true;
+  if (when.contains("indications")) {
+    bool in = false;
+    for (const auto& i : when["indications"]) in = in || i == ctx.req.indication();
+    ok = ok && in;
+  }
+  if (when.contains("path")) {
+    const json& v = request_path(ctx.req, when["path"].get<std::string>());
+    if (v.is_number()) {
+      double x = v.get<double>();
+      if (when.contains("lt")) ok = ok && x < when["lt"].get<double>();
+      if (when.contains("le")) ok = ok && x <= when["le"].get<double>();
+      if (when.contains("gt")) ok = ok && x > when["gt"].get<double>();
+      if (when.contains("ge")) ok = ok && x >= when["ge"].get<double>();
+    } else if (v.is_string() && when.contains("equals")) {
+      ok = ok && v == when["equals"];
+    } else {
+      ok = false;
+    }
+  }
+  if (when.contains("any_true")) {
+    bool any = false;
+    for (const auto& p : when["any_true"]) {
+      const json& v = request_path(ctx.req, p.get<std::string>());
+      any = any || (v.is_boolean() && v.get<bool>());
+    }
+    ok = ok && any;
+  }
+  return ok;
+}
+
+}  // namespace
+
+void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
+  for (std::string_view section : {"warnings", "monitoring"}) {
+    const json& list = content::at(std::string(drug) + "." + std::string(section));
+    if (!list.is_object()) continue;
+    for (const auto& [code, w] : list.items()) {
+      if (!w.is_object() || !w.contains("when")) continue;
+      if (!when_holds(w["when"], ctx)) continue;
+      if (section == "warnings") ctx.warn(drug, code);
+      else ctx.monitor(drug, code);
+    }
+  }
+}
+
+}  // namespace mtorcalc

@@ -1,0 +1,93 @@
+// Mechanisms shared by every drug family (issue 4: share, don't copy):
+// comedication interactions, the adverse-reaction tables, trough titration
+// and the everyday warnings. Each reads the drug's own rules from content/:
+//
+//   content/interactions.json  "drugs.<name>": {classes:[...], aliases:[...], refs}
+//   <drug>.interactions.<class>[.<dosing_group>]: {action, dose_mg | dose_factor, text, refs}
+//   <drug>.adverse_reactions.<term>: [{grades:[..], recurrent: true|false (absent: any),
+//                                      action, resume, until, supportive, refs}]
+//   <drug>.dose_reduction: {method: "fraction"|"step"|"levels", ...}
+//   <drug>.tdm: {target_range_ng_ml, max_increase_mg_per_step?, recheck_days,
+//                steady_state_min_days, max_daily_dose_mg?, refs}
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "derived.hpp"
+#include "eval.hpp"
+
+namespace mtorcalc {
+
+// ---- interactions ------------------------------------------------------------
+
+struct InteractionSummary {
+  std::vector<std::string> classes;  // every class found, once each
+  [[nodiscard]] bool has(std::string_view c) const {
+    for (const auto& x : classes)
+      if (x == c) return true;
+    return false;
+  }
+};
+
+/// Looks up every comedication, fills ctx.interactions (one entry per class
+/// a drug belongs to) and ctx.interactions_unrecognized, and adds the class
+/// warnings ("<drug>.interactions.<class>.warning"). `dosing_group` selects a
+/// group-specific action when content has one (e.g. "fixed" vs "tdm");
+/// `base_dose_mg` scales actions given as a dose_factor.
+InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
+                                         std::string_view dosing_group,
+                                         std::optional<double> base_dose_mg);
+
+/// The action rule for a class, group-specific first ("<drug>.interactions.<class>.<group>").
+[[nodiscard]] std::string interaction_rule_id(std::string_view drug, std::string_view klass,
+                                              std::string_view dosing_group);
+
+// ---- dose reduction ------------------------------------------------------------
+
+/// A reduced dose per "<drug>.dose_reduction". For "fraction" the result is
+/// rounded to the strengths of `form` and switches to every other day below
+/// the lowest strength; "step" subtracts step_mg down to floor_mg; "levels"
+/// moves to the next lower mg/m² level (nullopt: no level left → discontinue).
+struct ReducedDose {
+  double dose_mg = 0;
+  std::string frequency;
+  std::optional<double> dose_mg_per_m2;
+  std::string note;
+};
+[[nodiscard]] std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug,
+                                                      std::string_view form, double current_dose_mg,
+                                                      std::string_view current_frequency,
+                                                      std::optional<double> bsa_m2);
+
+// ---- adverse reactions -------------------------------------------------------
+
+/// Applies "<drug>.adverse_reactions" to every adverse event in the request
+/// and to CTCAE grades derived from labs (ctx.derived.ctcae) for terms the
+/// request did not report itself. Fills ctx.toxicity.
+struct ToxicityInput {
+  std::string drug;
+  std::string form;
+  std::optional<double> current_dose_mg;  // therapy.current_dose_mg, else the regimen's dose
+  std::string frequency;
+  std::optional<double> bsa_m2;
+};
+void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in);
+
+// ---- trough titration --------------------------------------------------------
+
+/// Proportional titration from therapy.trough_ng_ml per "<drug>.tdm":
+/// new = current × target / measured, the increase capped per step, rounded
+/// to the form's strengths, every other day below the lowest strength.
+/// Fills ctx.titration (null without a trough) and the steady-state warning.
+void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form);
+
+// ---- everyday warnings ----------------------------------------------------------
+
+/// Age, pregnancy, lactation, reproductive potential and the like: adds the
+/// drug's warnings whose conditions hold ("<drug>.warnings.<code>"; the code
+/// list in content/common.json "patient_warnings").
+void evaluate_patient_warnings(Ctx& ctx, std::string_view drug);
+
+}  // namespace mtorcalc
