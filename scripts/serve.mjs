@@ -1,19 +1,15 @@
 // A small static server for build/site on loopback, sending the same headers
 // the hospital configuration in docs/hosting.md asks for (CSP, nosniff,
-// no-referrer, application/wasm). Usage: node scripts/serve.mjs --root DIR --port N
+// no-referrer, application/wasm, immutable hashed assets, no-cache for
+// index.html and sw.js). Usage: node scripts/serve.mjs --root DIR --port N
+// The browser tests import startServer() from here.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { securityHeaders, cacheControl } from './security-headers.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
-const root = path.resolve(opt('--root', 'build/site'));
-const port = Number(opt('--port', '8080'));
-const host = opt('--host', '127.0.0.1');
-const frameAncestors = opt('--frame-ancestors', "'self'");
+export { securityHeaders };
 
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
@@ -23,48 +19,55 @@ const types = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export const securityHeaders = (ancestors = frameAncestors) => ({
-  'Content-Security-Policy': [
-    "default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
-    "img-src 'self' data:", "connect-src 'self'", "manifest-src 'self'", "worker-src 'self'",
-    "font-src 'self'", "base-uri 'none'", "form-action 'none'", `frame-ancestors ${ancestors}`,
-  ].join('; '),
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-});
-
-const server = http.createServer((req, res) => {
-  let urlPath;
-  try {
-    urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  } catch {
-    res.writeHead(400).end();
-    return;
-  }
-  let file = path.join(root, urlPath);
-  if (!file.startsWith(root)) {
-    res.writeHead(403).end();
-    return;
-  }
-  if (urlPath.endsWith('/')) file = path.join(file, 'index.html');
-  fs.readFile(file, (err, body) => {
-    if (err) {
-      res.writeHead(404, { 'Content-Type': 'text/plain', ...securityHeaders() }).end('not found');
+// Returns a listening http.Server. onRequest(req), if given, sees every
+// request the server receives (the tests count them).
+export function startServer({ root, port = 0, host = '127.0.0.1', frameAncestors = "'self'", onRequest } = {}) {
+  root = path.resolve(root);
+  const server = http.createServer((req, res) => {
+    if (onRequest) onRequest(req);
+    const headers = securityHeaders(frameAncestors);
+    let urlPath;
+    try {
+      urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400, headers).end();
       return;
     }
-    const ext = path.extname(file);
-    const hashed = /\.[0-9a-f]{8,}\./.test(path.basename(file));
-    res.writeHead(200, {
-      'Content-Type': types[ext] || 'application/octet-stream',
-      'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...securityHeaders(),
+    let file = path.join(root, urlPath);
+    if (file !== root && !file.startsWith(root + path.sep)) {
+      res.writeHead(403, headers).end();
+      return;
+    }
+    if (urlPath.endsWith('/')) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache', ...headers }).end('not found');
+        return;
+      }
+      res.writeHead(200, {
+        'Content-Type': types[path.extname(file)] || 'application/octet-stream',
+        'Cache-Control': cacheControl(path.basename(file)),
+        ...headers,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
   });
-});
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
 
-server.listen(port, host, () => {
-  console.log(`Serving mtorcalc on http://${host}:${port}/ (Ctrl-C to stop)`);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name, dflt) => {
+    const i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
+  };
+  const host = opt('--host', '127.0.0.1');
+  const server = await startServer({
+    root: opt('--root', 'build/site'), port: Number(opt('--port', '8080')), host,
+    frameAncestors: opt('--frame-ancestors', "'self'"),
+  });
+  console.log(`Serving mtorcalc on http://${host}:${server.address().port}/ (Ctrl-C to stop)`);
+}
