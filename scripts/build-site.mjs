@@ -40,8 +40,22 @@ for (const f of ['mtorcalc-web.mjs', 'mtorcalc-web.wasm'])
   fs.copyFileSync(path.join(wasmDir, f), path.join(site, f));
 
 // ---- 2. vendored npm files (page developer) --------------------------------
-// (Copy files from node_modules into the site here, e.g. uPlot. Everything
-// copied before step 4 is hashed, rewritten and precached like the rest.)
+// Copies the few npm files the page loads into site/vendor/, so the site
+// needs no CDN and no outside origin. Only files from node_modules (the npm
+// registry, pinned in package-lock.json) are copied. Everything copied
+// before step 4 is hashed, rewritten and precached like the rest.
+const vendored = [
+  ['uplot/dist/uPlot.esm.js', 'vendor/uplot/uPlot.esm.js'],
+  ['uplot/dist/uPlot.min.css', 'vendor/uplot/uPlot.min.css'],
+  ['uplot/LICENSE', 'vendor/uplot/LICENSE.txt'],
+];
+for (const [from, to] of vendored) {
+  const src = path.join(root, 'node_modules', from);
+  if (!fs.existsSync(src)) throw new Error(`${src} is missing: run npm ci (scripts/install)`);
+  const dst = path.join(site, to);
+  fs.mkdirSync(path.dirname(dst), { recursive: true });
+  fs.copyFileSync(src, dst);
+}
 
 // ---- 3. offline app: icons, manifest, HTML head ----------------------------
 fs.mkdirSync(path.join(site, 'icons'), { recursive: true });

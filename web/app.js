@@ -1,0 +1,769 @@
+// app.js — the calculator page. It loads the WebAssembly engine, draws the
+// form for the chosen question, turns what is typed into a mtor-calc/1
+// request (canonical units), calls evaluate() on every input and shows the
+// answer. No clinical logic lives here, and nothing is stored or sent:
+// no localStorage, no cookies, no network beyond loading the page itself,
+// and no patient value ever goes into the URL.
+import createMtorCalc from './mtorcalc-web.mjs';
+import { h, clear } from './dom.js';
+import {
+  FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
+  isShown, kindOf, valueFromText, buildRequest, fieldForPointer, getAt, fieldByPath, CONTRACT,
+} from './fields.js';
+import { unitLabel, display, systemOf, formatNumber, fromCanonical, toCanonical, parseTyped, troughKind, canonicalUnit } from './units.js';
+import { renderAnswer, renderReferences } from './render.js';
+import { label } from './labels.js';
+import { noteText, inputLines } from './notes.js';
+import { amlGrowth, latestTrough } from './history.js';
+import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+// ---- state (memory only) ------------------------------------------------------
+const blankState = () => ({
+  indication: '',
+  drug: '',
+  units: { lab: 'us', body: 'metric', trough: 'mass' },
+  text: {}, // path → what the clinician typed / chose (their units)
+  values: {}, // path → request value (canonical units)
+  aes: [], // [{term, grade, recurrent}]
+  troughs: [], // [{date, dose_mg, trough_ng_ml (canonical)}]
+  aml: [], // [{date, diameter_cm}]
+});
+let state = blankState();
+let core = null;
+let content = null; // the engine's embedded content (indications, drugs, references)
+let lastRequest = null;
+let lastResponse = null;
+
+const embed = new URLSearchParams(window.location.search).get('embed') === '1';
+if (embed) document.documentElement.classList.add('embed');
+
+// ---- content helpers ------------------------------------------------------------
+const defaultDrug = (ind) => {
+  const c = content?.indications?.[ind];
+  if (c && 'default_drug' in c) return c.default_drug;
+  return DEFAULT_DRUG[ind] ?? null;
+};
+const labelledDrugs = (ind) => content?.indications?.[ind]?.drugs || (DEFAULT_DRUG[ind] ? [DEFAULT_DRUG[ind]] : []);
+const effectiveDrug = () => state.drug || defaultDrug(state.indication) || '';
+const ctx = () => ({ indication: state.indication, drug: effectiveDrug(), sex: state.values['/patient/sex'] });
+
+// Options that depend on the drug (forms and frequencies it has), from the
+// engine's content when it lists them, otherwise every contract value.
+function dynamicOptions(kind) {
+  const d = content?.[effectiveDrug()];
+  if (kind === 'forms') {
+    const forms = d?.forms ? Object.keys(d.forms) : null;
+    return forms ? ALL_FORMS.filter(([k]) => forms.includes(k)) : ALL_FORMS;
+  }
+  const freqs = Array.isArray(d?.frequencies) ? d.frequencies : null;
+  return freqs ? ALL_FREQUENCIES.filter(([k]) => freqs.includes(k)) : ALL_FREQUENCIES;
+}
+
+// ---- form drawing ---------------------------------------------------------------
+const idFor = (path) => `f${path.replace(/\//g, '-')}`;
+
+function unitText(field) {
+  const kind = kindOf(field, effectiveDrug());
+  if (kind) return unitLabel(kind, state.units[systemOf(kind)]);
+  return field.unit || '';
+}
+
+function fieldControl(field) {
+  const id = idFor(field.path);
+  const describedBy = [`${id}-hint`, `${id}-cmp`, `${id}-err`].join(' ');
+  const common = { id, name: field.path, dataset: { path: field.path }, 'aria-describedby': describedBy };
+  if (field.type === 'tri') {
+    return h('select', common, h('option', { value: '' }, 'Not stated'), h('option', { value: 'yes' }, 'Yes'), h('option', { value: 'no' }, 'No'));
+  }
+  if (field.type === 'enum') {
+    const opts = typeof field.options === 'string' ? dynamicOptions(field.options) : field.options;
+    return h('select', common, h('option', { value: '' }, 'Not stated'), opts.map(([v, t]) => h('option', { value: v }, t)));
+  }
+  const inputmode = field.type === 'int' ? 'numeric' : field.type === 'number' ? 'decimal' : 'text';
+  return h('input', { ...common, type: 'text', inputmode, spellcheck: 'false', autocomplete: 'off' });
+}
+
+function fieldBlock(field) {
+  const id = idFor(field.path);
+  const u = unitText(field);
+  return h('div', { class: `field${field.isLimit ? ' limit' : ''}`, dataset: { field: field.path } },
+    h('label', { for: id }, field.label, h('span', { class: 'unit', dataset: { unitFor: field.path } }, u ? ` (${u})` : '')),
+    fieldControl(field),
+    h('p', { class: 'hint', id: `${id}-hint` }, field.hint || ''),
+    h('p', { class: 'compared', id: `${id}-cmp` }),
+    h('p', { class: 'error', id: `${id}-err`, hidden: true }));
+}
+
+function drawGroups() {
+  const root = $('#groups');
+  clear(root);
+  for (const [g, title] of GROUPS) {
+    const fs = h('fieldset', { class: 'group', id: `group-${g}`, dataset: { group: g } }, h('legend', {}, title));
+    const fields = FIELDS.filter((x) => x.group === g);
+    if (g === 'liver') {
+      fs.appendChild(fieldBlock(fields.find((x) => !x.sub)));
+      const sub = h('details', { class: 'sub', id: 'liver-components' }, h('summary', {}, 'Child-Pugh components (instead of the class)'));
+      for (const x of fields.filter((y) => y.sub === 'components')) sub.appendChild(fieldBlock(x));
+      fs.appendChild(sub);
+    } else if (g === 'labs') {
+      fs.appendChild(h('p', { class: 'hint' }, 'Your laboratory’s limits are used for the risk scores and toxicity grades.'));
+      const grid = h('div', { class: 'lab-grid' });
+      for (const x of fields.filter((y) => !y.isLimit)) {
+        const row = h('div', { class: 'lab-row' }, fieldBlock(x));
+        if (x.pair) row.appendChild(fieldBlock(fieldByPath.get(x.pair)));
+        grid.appendChild(row);
+      }
+      fs.appendChild(grid);
+    } else if (g === 'adverse_events') {
+      fs.appendChild(h('div', { id: 'ae-rows' }));
+      fs.appendChild(h('button', { type: 'button', id: 'ae-add' }, 'Add an adverse event'));
+    } else {
+      const grid = h('div', { class: 'field-grid' });
+      for (const x of fields) grid.appendChild(fieldBlock(x));
+      fs.appendChild(grid);
+    }
+    root.appendChild(fs);
+  }
+  $('#ae-add').addEventListener('click', () => {
+    state.aes.push({ term: '', grade: '', recurrent: false });
+    drawAes();
+    $$('#ae-rows .ae-row select')[$$('#ae-rows .ae-row').length * 2 - 2]?.focus();
+    recompute();
+  });
+  syncFormFromState();
+}
+
+function drawAes() {
+  const root = $('#ae-rows');
+  clear(root);
+  state.aes.forEach((ae, i) => {
+    const base = `/adverse_events/${i}`;
+    const id = `ae-${i}`;
+    const term = h('select', { id: `${id}-term`, dataset: { path: `${base}/term` }, 'aria-describedby': `${id}-err` },
+      h('option', { value: '' }, 'Choose…'), AE_TERMS.map(([v, t]) => h('option', { value: v }, t)));
+    term.value = ae.term || '';
+    const grade = h('select', { id: `${id}-grade`, dataset: { path: `${base}/grade` }, 'aria-describedby': `${id}-err` },
+      h('option', { value: '' }, 'Grade…'), [1, 2, 3, 4, 5].map((g) => h('option', { value: String(g) }, `Grade ${g}`)));
+    grade.value = ae.grade === '' || ae.grade == null ? '' : String(ae.grade);
+    const rec = h('input', { type: 'checkbox', id: `${id}-rec`, dataset: { path: `${base}/recurrent` } });
+    rec.checked = Boolean(ae.recurrent);
+    const update = () => {
+      state.aes[i] = { term: term.value, grade: grade.value === '' ? '' : Number(grade.value), recurrent: rec.checked };
+      recompute();
+    };
+    term.addEventListener('input', update);
+    grade.addEventListener('input', update);
+    rec.addEventListener('change', update);
+    root.appendChild(h('fieldset', { class: 'ae-row', dataset: { index: i } },
+      h('legend', {}, `Adverse event ${i + 1}`),
+      h('div', { class: 'field' }, h('label', { for: term.id }, 'Event'), term),
+      h('div', { class: 'field' }, h('label', { for: grade.id }, 'CTCAE grade'), grade),
+      h('div', { class: 'field check' }, rec, h('label', { for: rec.id }, 'Recurrent (happened before)')),
+      h('button', {
+        type: 'button', class: 'remove', 'aria-label': `Remove adverse event ${i + 1}`,
+        onclick: () => { state.aes.splice(i, 1); drawAes(); recompute(); $('#ae-add').focus(); },
+      }, 'Remove'),
+      h('p', { class: 'error', id: `${id}-err`, hidden: true })));
+  });
+}
+
+// Puts state.text into the controls (after a load, a unit switch, a redraw).
+function syncFormFromState() {
+  for (const field of FIELDS) {
+    const el = document.getElementById(idFor(field.path));
+    if (!el) continue;
+    if (field.type === 'enum' && typeof field.options === 'string') {
+      // Options depend on the drug: rebuild, keeping the choice if it exists.
+      const keep = state.text[field.path] ?? '';
+      clear(el);
+      el.appendChild(h('option', { value: '' }, 'Not stated'));
+      for (const [v, t] of dynamicOptions(field.options)) el.appendChild(h('option', { value: v }, t));
+      if (keep && !dynamicOptions(field.options).some(([v]) => v === keep)) el.appendChild(h('option', { value: keep }, label(field.options === 'forms' ? 'form' : 'frequency', keep)));
+    }
+    el.value = state.text[field.path] ?? '';
+  }
+  updateUnitLabels();
+  drawAes();
+}
+
+function updateUnitLabels() {
+  for (const span of $$('[data-unit-for]')) {
+    const u = unitText(fieldByPath.get(span.dataset.unitFor));
+    span.textContent = u ? ` (${u})` : '';
+  }
+  const tk = troughKind(effectiveDrug()) || 'trough_everolimus';
+  $('#trough-col').textContent = `Trough (${unitLabel(tk, state.units.trough)})`;
+}
+
+// ---- selects for the question -----------------------------------------------------
+function drawQuestionSelects() {
+  const ind = $('#indication');
+  for (const [v, t] of INDICATIONS) ind.appendChild(h('option', { value: v }, t));
+  drawDrugOptions();
+}
+
+function drawDrugOptions() {
+  const sel = $('#drug');
+  const keep = state.drug;
+  clear(sel);
+  const labelled = state.indication ? labelledDrugs(state.indication) : [];
+  const dflt = state.indication ? defaultDrug(state.indication) : null;
+  sel.appendChild(h('option', { value: '' }, dflt ? `The labelled drug (${label('drug', dflt)})` : 'The labelled drug (the calculator chooses)'));
+  const inLabel = DRUGS.filter(([k]) => labelled.includes(k));
+  const other = DRUGS.filter(([k]) => !labelled.includes(k));
+  if (inLabel.length) sel.appendChild(h('optgroup', { label: 'Labelled for this indication' }, inLabel.map(([v, t]) => h('option', { value: v }, t))));
+  sel.appendChild(h('optgroup', { label: inLabel.length ? 'Other (the answer says whether it applies)' : 'mTOR inhibitors' }, other.map(([v, t]) => h('option', { value: v }, t))));
+  sel.value = keep;
+}
+
+// ---- reading input ----------------------------------------------------------------
+function onFieldInput(ev) {
+  const el = ev.target;
+  const path = el.dataset?.path;
+  if (!path) return;
+  if (path === '/indication') {
+    state.indication = el.value;
+    drawDrugOptions();
+    syncFormFromState();
+    reconvertTroughs();
+  } else if (path === '/drug') {
+    state.drug = el.value;
+    syncFormFromState();
+    reconvertTroughs();
+  } else {
+    const field = fieldByPath.get(path);
+    if (!field) return;
+    state.text[path] = el.value;
+    const v = valueFromText(field, el.value, state.units, effectiveDrug());
+    if (v === undefined) delete state.values[path];
+    else state.values[path] = v;
+    showCompared(field);
+  }
+  recompute();
+}
+
+// Trough values are canonical; a drug change only changes how they display.
+function reconvertTroughs() {
+  for (const path of ['/therapy/trough_ng_ml', '/therapy/target_trough_ng_ml']) redisplay(fieldByPath.get(path));
+  drawHistory();
+}
+
+// Under the field, the value the engine compares when the clinician types
+// in other units ("= 10.02 mg/dL compared").
+function showCompared(field) {
+  const el = document.getElementById(`${idFor(field.path)}-cmp`);
+  if (!el) return;
+  const kind = kindOf(field, effectiveDrug());
+  const v = state.values[field.path];
+  if (!kind || typeof v !== 'number' || unitLabel(kind, state.units[systemOf(kind)]) === canonicalUnit(kind)) {
+    el.textContent = '';
+    return;
+  }
+  el.textContent = `= ${formatNumber(v, 3)} ${canonicalUnit(kind)} (the value compared)`;
+}
+
+function redisplay(field) {
+  const kind = kindOf(field, effectiveDrug());
+  const v = state.values[field.path];
+  if (kind && typeof v === 'number') {
+    state.text[field.path] = display(kind, v, state.units[systemOf(kind)]);
+    const el = document.getElementById(idFor(field.path));
+    if (el) el.value = state.text[field.path];
+  }
+  showCompared(field);
+}
+
+function onUnitsChange(ev) {
+  const sys = ev.target.dataset.units;
+  state.units[sys] = ev.target.value;
+  // Keep the canonical values; only their display changes, so switching back
+  // and forth never drifts and never changes the answer.
+  for (const field of FIELDS) {
+    const kind = kindOf(field, effectiveDrug());
+    if (kind && systemOf(kind) === sys) redisplay(field);
+  }
+  updateUnitLabels();
+  drawHistory();
+  recompute();
+}
+
+// ---- evaluate and show ------------------------------------------------------------
+function recompute() {
+  const c = ctx();
+  for (const block of $$('#groups .field[data-field]')) {
+    block.hidden = !isShown(fieldByPath.get(block.dataset.field), c);
+  }
+  for (const fs of $$('#groups fieldset.group')) {
+    const g = fs.dataset.group;
+    fs.hidden = !state.indication || (g !== 'adverse_events' && !$$('.field[data-field]', fs).some((b) => !b.hidden));
+  }
+  const liverSub = $('#liver-components');
+  if (liverSub) liverSub.hidden = $$('.field[data-field]', liverSub).every((b) => b.hidden);
+  $$('.lab-row').forEach((r) => { r.hidden = $$('.field', r).every((b) => b.hidden); });
+  $('#history').hidden = !state.indication;
+  $$('#history .history-block')[1].hidden = state.indication !== 'tsc_renal_aml';
+  $$('#history .history-block')[0].hidden = !troughKind(effectiveDrug());
+
+  if (!core) return;
+  if (!state.indication) {
+    lastRequest = null;
+    lastResponse = null;
+    clear($('#answer-body'));
+    $('#engine-state').textContent = 'Choose the indication to start.';
+    clearMarks();
+    renderReferences($('#reference-list'), null);
+    announce('');
+    return;
+  }
+  const req = buildRequest({ indication: state.indication, drug: state.drug, values: state.values, adverseEvents: state.aes }, c);
+  const text = core.evaluate(JSON.stringify(req));
+  let resp;
+  try {
+    resp = JSON.parse(text);
+  } catch {
+    resp = { status: 'invalid_request', errors: [{ path: '', code: 'malformed_json', message: 'The engine answer could not be read.' }] };
+  }
+  lastRequest = req;
+  lastResponse = resp;
+  $('#engine-state').textContent = resp.status === 'ok' ? '' : 'Some values need correcting.';
+  markFields(resp);
+  const refNumber = new Map((resp.references || []).map((r, i) => [r.id, i + 1]));
+  const refInfo = new Map((resp.references || []).map((r) => [r.id, r]));
+  const unverified = new Map((resp.unverified_rules || []).map((u) => [u.rule, u]));
+  renderAnswer($('#answer-body'), resp, { units: state.units, refNumber, refInfo, unverified, focusField });
+  $('#answer-body').appendChild(h('details', { class: 'raw' },
+    h('summary', {}, 'The request and the engine’s answer (JSON)'),
+    h('h4', {}, 'Request sent to the engine'), h('pre', { id: 'raw-request' }, JSON.stringify(req, null, 2)),
+    h('h4', {}, 'Engine response'), h('pre', { id: 'raw-response' }, text)));
+  renderReferences($('#reference-list'), resp);
+  drawPrintSummary();
+  if (!$('#note-box').hidden) $('#note-text').value = noteText(req, resp, state.units);
+  announce(summaryText(resp));
+}
+
+function clearMarks() {
+  for (const el of $$('#case-form .error')) { el.hidden = true; el.textContent = ''; }
+  for (const el of $$('#case-form [aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of $$('#case-form .is-missing')) el.classList.remove('is-missing');
+}
+
+// invalid_request errors go next to the field their JSON Pointer names;
+// missing inputs get a quiet mark on their field (and a list by the answer).
+function markFields(resp) {
+  clearMarks();
+  for (const e of resp.errors || []) {
+    const ae = /^\/adverse_events\/(\d+)/.exec(e.path || '');
+    let errEl = null;
+    let input = null;
+    if (ae) {
+      errEl = document.getElementById(`ae-${ae[1]}-err`);
+      input = document.querySelector(`[data-path="${e.path}"]`) || document.getElementById(`ae-${ae[1]}-term`);
+    } else if (e.path === '/indication' || e.path === '/drug') {
+      errEl = document.getElementById(`err${e.path.replace('/', '-')}`);
+      input = document.querySelector(`[data-path="${e.path}"]`);
+    } else {
+      const field = fieldForPointer(e.path || '');
+      if (field) {
+        errEl = document.getElementById(`${idFor(field.path)}-err`);
+        input = document.getElementById(idFor(field.path));
+      }
+    }
+    if (errEl) {
+      errEl.hidden = false;
+      errEl.textContent = [errEl.textContent, errorText(e)].filter(Boolean).join(' ');
+    }
+    if (input) input.setAttribute('aria-invalid', 'true');
+  }
+  for (const p of resp.eligibility?.missing || []) {
+    const field = fieldForPointer(p);
+    if (field) document.querySelector(`[data-field="${field.path}"]`)?.classList.add('is-missing');
+  }
+}
+
+function errorText(e) {
+  // The engine speaks canonical units; say so when the clinician typed in others.
+  const field = fieldForPointer(e.path || '');
+  const kind = field ? kindOf(field, effectiveDrug()) : null;
+  const note = kind && unitLabel(kind, state.units[systemOf(kind)]) !== canonicalUnit(kind) ? ` (checked in ${canonicalUnit(kind)})` : '';
+  return `${e.message}${note}`;
+}
+
+function focusField(pointer) {
+  const field = fieldForPointer(pointer);
+  let el = field ? document.getElementById(idFor(field.path)) : document.querySelector(`[data-path="${pointer}"]`);
+  if (!el && /^\/adverse_events/.test(pointer)) el = document.querySelector(`[data-path^="/adverse_events"]`);
+  if (!el) return;
+  const det = el.closest('details');
+  if (det) det.open = true;
+  el.focus();
+  el.scrollIntoView({ block: 'center' });
+}
+
+function summaryText(resp) {
+  if (resp.status !== 'ok') return `${(resp.errors || []).length} value(s) need correcting.`;
+  const e = resp.eligibility || {};
+  const r = resp.regimen;
+  const parts = [`${label('status', e.status)}${e.drug ? `: ${label('drug', e.drug)}` : ''}`];
+  if (r && r.dose_mg != null) parts.push(`${formatNumber(r.dose_mg, 2)} mg ${label('frequency', r.frequency)}`);
+  if (resp.titration?.new_dose_mg != null) parts.push(`new dose ${formatNumber(resp.titration.new_dose_mg, 2)} mg`);
+  const serious = (resp.warnings || []).filter((w) => w.severity === 'serious').length;
+  if (serious) parts.push(`${serious} serious warning(s)`);
+  const missing = (e.missing || []).length;
+  if (missing) parts.push(`${missing} input(s) still needed`);
+  return `${parts.join('; ')}.`;
+}
+
+// Screen readers hear a short summary once typing pauses, not every keystroke.
+let announceTimer = null;
+let lastAnnounced = '';
+function announce(text) {
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    if (text === lastAnnounced) return;
+    lastAnnounced = text;
+    $('#announce').textContent = text;
+  }, 800);
+}
+
+function drawPrintSummary() {
+  const root = $('#print-inputs');
+  clear(root);
+  if (!lastRequest) return;
+  root.appendChild(h('dl', { class: 'print-dl' }, inputLines(lastRequest, state.units).map(([k, v]) => h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, v)))));
+  const when = new Date().toISOString().slice(0, 10);
+  $('#print-footer').textContent = `Printed ${when} · mtorcalc content ${lastResponse?.content_version || content?.content_version || ''} · engine ${core.version()} · decision support only; check the current prescribing information.`;
+}
+
+// ---- history --------------------------------------------------------------------------
+function troughDisplayKind() {
+  return troughKind(effectiveDrug()) || 'trough_everolimus';
+}
+
+function drawHistory() {
+  drawTroughTable();
+  drawAmlTable();
+  updateHistoryViews();
+}
+
+function historyInput(labelText, value, onInput, attrs = {}) {
+  const el = h('input', { type: 'text', inputmode: 'decimal', 'aria-label': labelText, ...attrs });
+  el.value = value;
+  el.addEventListener('input', () => onInput(el.value));
+  return el;
+}
+
+function drawTroughTable() {
+  const body = $('#trough-table tbody');
+  clear(body);
+  const kind = troughDisplayKind();
+  state.troughs.forEach((row, i) => {
+    const n = i + 1;
+    body.appendChild(h('tr', {},
+      h('td', {}, historyInput(`Trough row ${n}, date`, row.date || '', (v) => { row.date = v; updateHistoryViews(); }, { type: 'date', inputmode: null })),
+      h('td', {}, historyInput(`Trough row ${n}, dose in mg`, row.dose_text ?? formatNumber(row.dose_mg, 2), (v) => {
+        row.dose_text = v;
+        const x = parseTyped(v);
+        row.dose_mg = Number.isFinite(x) ? x : null;
+        updateHistoryViews();
+      })),
+      h('td', {}, historyInput(`Trough row ${n}, trough in ${unitLabel(kind, state.units.trough)}`,
+        typeof row.trough_ng_ml === 'number' ? display(kind, row.trough_ng_ml, state.units.trough) : '', (v) => {
+          const x = parseTyped(v);
+          row.trough_ng_ml = Number.isFinite(x) ? toCanonical(kind, x, state.units.trough) : null;
+          updateHistoryViews();
+        })),
+      h('td', {}, h('button', {
+        type: 'button', class: 'remove', 'aria-label': `Remove trough row ${n}`,
+        onclick: () => { state.troughs.splice(i, 1); drawHistory(); $('#trough-add').focus(); },
+      }, 'Remove'))));
+  });
+}
+
+function drawAmlTable() {
+  const body = $('#aml-table tbody');
+  clear(body);
+  state.aml.forEach((row, i) => {
+    const n = i + 1;
+    body.appendChild(h('tr', {},
+      h('td', {}, historyInput(`Measurement ${n}, date`, row.date || '', (v) => { row.date = v; updateHistoryViews(); }, { type: 'date', inputmode: null })),
+      h('td', {}, historyInput(`Measurement ${n}, largest diameter in cm`, row.diameter_text ?? formatNumber(row.diameter_cm, 2), (v) => {
+        row.diameter_text = v;
+        const x = parseTyped(v);
+        row.diameter_cm = Number.isFinite(x) ? x : null;
+        updateHistoryViews();
+      })),
+      h('td', {}, h('button', {
+        type: 'button', class: 'remove', 'aria-label': `Remove measurement ${n}`,
+        onclick: () => { state.aml.splice(i, 1); drawHistory(); $('#aml-add').focus(); },
+      }, 'Remove'))));
+  });
+}
+
+function updateHistoryViews() {
+  const kind = troughDisplayKind();
+  const unit = unitLabel(kind, state.units.trough);
+  const toDisplay = (v) => fromCanonical(kind, v, state.units.trough);
+  const target = lastResponse?.regimen?.trough_target_ng_ml || content?.[effectiveDrug()]?.tdm?.target_range_ng_ml || [5, 15];
+  const band = Array.isArray(target) ? target.map(toDisplay) : null;
+  const tEl = $('#trough-chart');
+  drawTroughChart(tEl, state.troughs, { band, unit, toDisplay });
+  const latest = latestTrough(state.troughs);
+  const tSummary = latest
+    ? `Latest trough ${display(kind, latest.trough_ng_ml, state.units.trough)} ${unit} on ${latest.date} at ${formatNumber(latest.dose_mg, 2)} mg; shaded band: target ${band ? `${formatNumber(band[0], 2)}–${formatNumber(band[1], 2)} ${unit}` : 'not known'}.`
+    : 'Add rows with a date, dose and trough to draw the chart.';
+  $('#trough-summary').textContent = tSummary;
+  tEl.setAttribute('aria-label', `Trough levels over time. ${tSummary}`);
+
+  const g = amlGrowth(state.aml);
+  const aEl = $('#aml-chart');
+  drawAmlChart(aEl, state.aml);
+  let aSummary = 'Add at least two dated measurements to compute the growth rate.';
+  if (g.latest_cm_per_year !== null) {
+    aSummary = `Growth between the two latest measurements: ${formatNumber(g.latest_cm_per_year, 2)} cm/year (${formatNumber(g.previous.diameter_cm, 2)} → ${formatNumber(g.latest.diameter_cm, 2)} cm over ${formatNumber(g.months_between, 1)} months)`;
+    if (g.fitted_cm_per_year !== null) aSummary += `; least-squares over all ${g.points}: ${formatNumber(g.fitted_cm_per_year, 2)} cm/year`;
+    aSummary += '.';
+  }
+  $('#aml-summary').textContent = aSummary;
+  aEl.setAttribute('aria-label', `AML largest diameter over time. ${aSummary}`);
+}
+
+function setField(path, value) {
+  const field = fieldByPath.get(path);
+  if (value === undefined || value === null) {
+    delete state.values[path];
+    delete state.text[path];
+  } else {
+    state.values[path] = value;
+    const kind = kindOf(field, effectiveDrug());
+    state.text[path] = typeof value === 'number'
+      ? (kind ? display(kind, value, state.units[systemOf(kind)]) : formatNumber(value, 4))
+      : typeof value === 'boolean' ? (value ? 'yes' : 'no') : Array.isArray(value) ? (value.length ? value.join(', ') : 'none') : value;
+  }
+  const el = document.getElementById(idFor(path));
+  if (el) el.value = state.text[path] ?? '';
+  showCompared(field);
+}
+
+function useLatestTrough() {
+  const latest = latestTrough(state.troughs);
+  if (!latest) return message('Add a trough row with a date, dose and trough first.');
+  setField('/therapy/current_dose_mg', latest.dose_mg);
+  setField('/therapy/trough_ng_ml', latest.trough_ng_ml);
+  setField('/therapy/days_on_current_dose', latest.days_on_dose);
+  recompute();
+  message(`Used the trough of ${latest.date}. Days on the current dose (${latest.days_on_dose}) count from the first trough row at this dose; correct it if the dose started earlier.`);
+}
+
+function useLatestAml() {
+  const g = amlGrowth(state.aml);
+  if (g.latest_cm_per_year === null) return message('Add two dated measurements first.');
+  setField('/condition/aml/largest_diameter_cm', g.latest.diameter_cm);
+  setField('/condition/aml/previous_largest_diameter_cm', g.previous.diameter_cm);
+  setField('/condition/aml/months_between_measurements', Number(formatNumber(g.months_between, 1)));
+  setField('/condition/aml/growth_cm_per_year', undefined); // let the engine derive it
+  recompute();
+  message('Used the two latest measurements; the engine computes the growth rate from them.');
+}
+
+// ---- the case as a file, as text, on paper ---------------------------------------------
+function message(text) {
+  $('#case-message').textContent = text;
+}
+
+function caseObject() {
+  return {
+    format: 'mtorcalc-case/1',
+    exported: new Date().toISOString(),
+    content_version: lastResponse?.content_version || content?.content_version || null,
+    units: { ...state.units },
+    request: lastRequest || { contract: CONTRACT, indication: state.indication || undefined },
+    history: {
+      troughs: state.troughs.map(({ date, dose_mg, trough_ng_ml }) => ({ date, dose_mg, trough_ng_ml })),
+      aml: state.aml.map(({ date, diameter_cm }) => ({ date, diameter_cm })),
+    },
+  };
+}
+
+function exportCase() {
+  if (!state.indication) return message('Choose the indication first.');
+  const blob = new Blob([`${JSON.stringify(caseObject(), null, 2)}\n`], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  // The file name carries the date only, never a patient value.
+  const a = h('a', { href: url, download: `mtorcalc-case-${new Date().toISOString().slice(0, 10)}.json`, class: 'visually-hidden' });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  message('Case exported as a JSON file to your downloads. It contains the patient’s values: store it as you would any clinical record.');
+}
+
+// Loads a case object (from a file): the request's values go into the form.
+export function loadCase(obj) {
+  const req = obj?.request && typeof obj.request === 'object' ? obj.request : obj;
+  if (!req || typeof req !== 'object' || req.contract !== CONTRACT) throw new Error('This is not an mtorcalc case file (mtor-calc/1).');
+  const next = blankState();
+  if (obj.units) for (const k of Object.keys(next.units)) if (typeof obj.units[k] === 'string') next.units[k] = obj.units[k];
+  next.indication = INDICATIONS.some(([k]) => k === req.indication) ? req.indication : '';
+  next.drug = DRUGS.some(([k]) => k === req.drug) ? req.drug : '';
+  state = next;
+  for (const sel of $$('[data-units]')) sel.value = state.units[sel.dataset.units];
+  $('#indication').value = state.indication;
+  drawDrugOptions();
+  const notLoaded = [];
+  for (const field of FIELDS) {
+    const v = getAt(req, field.path);
+    if (v !== undefined) setField(field.path, v);
+  }
+  walkLeaves(req, '', (p) => {
+    if (['/contract', '/indication', '/drug'].includes(p) || /^\/adverse_events\//.test(p)) return;
+    if (!fieldForPointer(p)) notLoaded.push(p);
+  });
+  state.aes = Array.isArray(req.adverse_events) ? req.adverse_events.map((a) => ({ term: a.term || '', grade: a.grade ?? '', recurrent: Boolean(a.recurrent) })) : [];
+  const hist = obj.history || {};
+  state.troughs = Array.isArray(hist.troughs) ? hist.troughs.map((r) => ({ date: r.date, dose_mg: r.dose_mg, trough_ng_ml: r.trough_ng_ml })) : [];
+  state.aml = Array.isArray(hist.aml) ? hist.aml.map((r) => ({ date: r.date, diameter_cm: r.diameter_cm })) : [];
+  syncFormFromState();
+  for (const field of FIELDS) showCompared(field);
+  drawHistory();
+  recompute();
+  return notLoaded;
+}
+
+function walkLeaves(o, p, fn) {
+  if (o && typeof o === 'object' && !Array.isArray(o)) {
+    for (const [k, v] of Object.entries(o)) walkLeaves(v, `${p}/${k}`, fn);
+  } else fn(p);
+}
+
+function importCase(file) {
+  const reader = new FileReader();
+  reader.onload = () => {
+    try {
+      const notLoaded = loadCase(JSON.parse(String(reader.result)));
+      message(notLoaded.length ? `Case loaded. Not loaded (unknown to this form): ${notLoaded.join(', ')}` : 'Case loaded from the file.');
+    } catch (err) {
+      message(`Could not load that file: ${err.message}`);
+    }
+  };
+  reader.onerror = () => message('Could not read that file.');
+  reader.readAsText(file);
+}
+
+async function copyText() {
+  if (!lastRequest) return message('Choose the indication first.');
+  const text = noteText(lastRequest, lastResponse, state.units);
+  const box = $('#note-box');
+  box.hidden = false;
+  const ta = $('#note-text');
+  ta.value = text;
+  try {
+    await navigator.clipboard.writeText(text);
+    message('The answer is on the clipboard as text; it is also shown below.');
+  } catch {
+    ta.focus();
+    ta.select();
+    message('Select the text below and copy it (the browser did not allow copying directly).');
+  }
+}
+
+function clearCase() {
+  state = blankState();
+  for (const sel of $$('[data-units]')) sel.value = state.units[sel.dataset.units];
+  $('#indication').value = '';
+  drawDrugOptions();
+  syncFormFromState();
+  for (const field of FIELDS) showCompared(field);
+  drawHistory();
+  $('#note-box').hidden = true;
+  $('#note-text').value = '';
+  recompute();
+  message('Cleared. Nothing was stored anywhere.');
+  $('#indication').focus();
+}
+
+// ---- start ------------------------------------------------------------------------------
+function wire() {
+  const form = $('#case-form');
+  form.addEventListener('input', onFieldInput);
+  form.addEventListener('change', (ev) => { if (ev.target.dataset?.units) onUnitsChange(ev); });
+  form.addEventListener('submit', (ev) => ev.preventDefault());
+  $('#copy-text').addEventListener('click', copyText);
+  $('#print').addEventListener('click', () => { drawPrintSummary(); window.print(); });
+  $('#export').addEventListener('click', exportCase);
+  $('#import').addEventListener('click', () => $('#import-file').click());
+  $('#import-file').addEventListener('change', (ev) => {
+    const file = ev.target.files?.[0];
+    if (file) importCase(file);
+    ev.target.value = '';
+  });
+  $('#clear').addEventListener('click', clearCase);
+  $('#trough-add').addEventListener('click', () => {
+    const cur = state.values['/therapy/current_dose_mg'];
+    state.troughs.push({ date: '', dose_mg: typeof cur === 'number' ? cur : null, trough_ng_ml: null });
+    drawHistory();
+    $$('#trough-table tbody tr:last-child input')[0]?.focus();
+  });
+  $('#aml-add').addEventListener('click', () => {
+    state.aml.push({ date: '', diameter_cm: null });
+    drawHistory();
+    $$('#aml-table tbody tr:last-child input')[0]?.focus();
+  });
+  $('#trough-use').addEventListener('click', useLatestTrough);
+  $('#aml-use').addEventListener('click', useLatestAml);
+  window.addEventListener('beforeprint', drawPrintSummary);
+  let resizeTimer = null;
+  window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(resizeCharts, 150); });
+}
+
+function showAllSources() {
+  const list = $('#all-sources');
+  clear(list);
+  const refs = content?.references || {};
+  const ids = Object.keys(refs);
+  $('#about-ref-count').textContent = `all ${ids.length} references`;
+  for (const id of ids) {
+    const r = refs[id];
+    const unconfirmed = r.verification && r.verification !== 'confirmed';
+    list.appendChild(h('li', {}, r.title || id, r.section ? ` — ${r.section}` : '', r.date ? ` (${r.date})` : '',
+      unconfirmed ? [' ', h('span', { class: 'unverified-badge' }, label('v', r.verification))] : ''));
+  }
+}
+
+async function start() {
+  drawQuestionSelects();
+  drawGroups();
+  wire();
+  drawHistory();
+  recompute();
+  try {
+    core = await createMtorCalc();
+  } catch (err) {
+    $('#engine-state').textContent = `The calculator engine could not start in this browser (${err?.message || err}). It needs WebAssembly.`;
+    return;
+  }
+  try {
+    const c = JSON.parse(core.content());
+    content = { ...(c.content || {}), content_version: c.content_version };
+  } catch {
+    content = null;
+  }
+  const version = core.version();
+  for (const el of $$('.js-engine-version')) el.textContent = version;
+  for (const el of $$('.js-content-version')) el.textContent = content?.content_version || '—';
+  showAllSources();
+  drawDrugOptions();
+  syncFormFromState();
+  recompute();
+  // The contract's integration point for intranet host pages.
+  window.mtorCalc = Object.freeze({
+    evaluate: (request) => core.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
+    version: () => core.version(),
+  });
+  document.documentElement.dataset.ready = 'true';
+  document.dispatchEvent(new CustomEvent('mtorcalc:ready'));
+}
+
+start();

@@ -1,0 +1,49 @@
+// labels.js — human words for the contract's codes. Presentation only: a
+// code the page does not know is shown as the code with underscores as
+// spaces, never hidden.
+import { AE_TERMS, ALL_FORMS, ALL_FREQUENCIES, DRUGS, INDICATIONS } from './fields.js';
+
+const map = (pairs) => Object.fromEntries(pairs);
+
+const TABLES = {
+  status: {
+    indicated: 'Indicated', consider: 'Consider', not_indicated: 'Not indicated',
+    contraindicated: 'Contraindicated', insufficient_data: 'Insufficient data',
+  },
+  drug: {
+    everolimus: 'everolimus', sirolimus: 'sirolimus (oral)', sirolimus_topical: 'sirolimus (topical gel)',
+    temsirolimus: 'temsirolimus', nab_sirolimus: 'nab-sirolimus',
+  },
+  drugLong: map(DRUGS),
+  indication: map(INDICATIONS),
+  frequency: map(ALL_FREQUENCIES.map(([k, v]) => [k, v.toLowerCase()])),
+  form: map(ALL_FORMS.map(([k, v]) => [k, v.toLowerCase()])),
+  route: { oral: 'oral', iv: 'intravenous', topical: 'topical' },
+  action: { continue: 'Continue', withhold: 'Withhold', discontinue: 'Discontinue' },
+  resume: { same_dose: 'resume at the same dose', reduced_dose: 'resume at a reduced dose' },
+  ixAction: { avoid: 'Avoid', reduce_dose: 'Reduce the dose', increase_dose: 'Increase the dose', monitor: 'Monitor' },
+  ixClass: {
+    strong_cyp3a4_inhibitor: 'strong CYP3A4/P-gp inhibitor', moderate_cyp3a4_inhibitor: 'moderate CYP3A4/P-gp inhibitor',
+    strong_cyp3a4_inducer: 'strong CYP3A4 inducer', calcineurin_inhibitor: 'calcineurin inhibitor',
+    ace_inhibitor: 'ACE inhibitor', live_vaccine: 'live vaccine',
+  },
+  severity: { serious: 'Serious', caution: 'Caution', info: 'Information' },
+  term: { ...map(AE_TERMS), anemia: 'Anaemia' },
+  risk: { favorable: 'favourable', intermediate: 'intermediate', poor: 'poor' },
+  v: {
+    confirmed: 'confirmed', unconfirmed: 'unconfirmed', single_source: 'single source',
+    old_label: 'older label', conflict: 'sources conflict',
+  },
+  errorCode: {
+    malformed_json: 'not readable', wrong_type: 'wrong type', out_of_range: 'out of range',
+    unknown_value: 'unknown value', unknown_field: 'unknown field', missing_required: 'required',
+    inconsistent: 'inconsistent',
+  },
+};
+
+export function label(table, code) {
+  if (code === null || code === undefined) return '';
+  const t = TABLES[table];
+  if (t && Object.prototype.hasOwnProperty.call(t, code)) return t[code];
+  return String(code).replace(/_/g, ' ');
+}

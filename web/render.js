@@ -1,0 +1,276 @@
+// render.js — draws the engine's response, in the order a prescriber reads
+// it: verdict → regimen → titration → adverse-event actions → interactions →
+// warnings (by severity) → monitoring → expected response → derived values.
+// The page adds no clinical logic: every number shown is the engine's, and
+// every line carries links to the references the engine gave for it.
+import { h, clear } from './dom.js';
+import { label } from './labels.js';
+import { labelForPointer } from './fields.js';
+import { display, unitLabel, troughKind, formatNumber } from './units.js';
+
+const SEVERITY_ORDER = ['serious', 'caution', 'info'];
+
+// ctx: { units, refNumber: Map id→n, refInfo: Map id→reference,
+//        unverified: Map rule→{verification,note}, focusField(pointer) }
+export function renderAnswer(root, resp, ctx) {
+  clear(root);
+  if (!resp) return;
+  if (resp.status !== 'ok') {
+    root.appendChild(renderErrors(resp, ctx));
+    return;
+  }
+  const add = (node) => node && root.appendChild(node);
+  add(renderVerdict(resp, ctx));
+  add(renderRegimen(resp, ctx));
+  add(renderTitration(resp, ctx));
+  add(renderToxicity(resp, ctx));
+  add(renderInteractions(resp, ctx));
+  add(renderWarnings(resp, ctx));
+  add(renderList(resp.monitoring, 'monitoring', 'Monitoring plan', (m) => [h('strong', {}, m.what), m.when ? ` — ${m.when}` : ''], ctx));
+  add(renderList(resp.expected_response, 'expected-response', 'Expected response', (e) => [e.text], ctx));
+  add(renderDerived(resp, ctx));
+  add(renderUnverified(resp, ctx));
+  root.appendChild(h('p', { class: 'content-line' }, `Content version ${resp.content_version} · engine ${resp.engine_version}`));
+}
+
+// ---- building blocks -------------------------------------------------------
+
+function section(cls, title, ...body) {
+  const id = `ans-${cls}`;
+  return h('section', { class: `ans ${cls}`, 'aria-labelledby': id }, h('h3', { id }, title), ...body);
+}
+
+// [1] [2]… links into the references panel; a reference not confirmed
+// against the current label is marked (†) and says so to screen readers.
+export function refLinks(refs, ctx) {
+  if (!Array.isArray(refs) || refs.length === 0) return null;
+  return h('span', { class: 'refs' }, refs.map((id) => {
+    const n = ctx.refNumber.get(id);
+    const info = ctx.refInfo.get(id);
+    const unconfirmed = info && info.verification && info.verification !== 'confirmed';
+    const name = info ? `${info.title}${info.section ? `, ${info.section}` : ''}` : id;
+    return h('a', {
+      href: `#ref-${cssId(id)}`, class: unconfirmed ? 'ref unconfirmed' : 'ref', dataset: { ref: id },
+      'aria-label': `Reference ${n ?? ''}: ${name}${unconfirmed ? ' (not confirmed against the current label)' : ''}`,
+    }, `[${n ?? '?'}${unconfirmed ? '†' : ''}]`);
+  }));
+}
+
+export const cssId = (id) => String(id).replace(/[^A-Za-z0-9_-]/g, '_');
+
+function ruleBadge(rule, ctx) {
+  const u = rule && ctx.unverified.get(rule);
+  if (!u) return null;
+  return h('span', { class: 'unverified-badge', title: u.note || '' }, `not confirmed (${label('v', u.verification)})`);
+}
+
+function line(content, refs, ctx, attrs = {}, rule) {
+  return h('li', attrs, content, ' ', refLinks(refs, ctx), ruleBadge(rule, ctx));
+}
+
+function renderList(items, cls, title, body, ctx) {
+  if (!Array.isArray(items) || items.length === 0) return null;
+  return section(cls, title, h('ul', {}, items.map((it) => line(body(it), it.refs, ctx, { dataset: { code: it.code || '' } }, it.rule))));
+}
+
+const mg = (x) => (x === null || x === undefined ? '' : `${formatNumber(x, 2)} mg`);
+
+// A trough value in ng/mL, plus the clinician's chosen unit when that differs.
+function trough(value, drug, ctx) {
+  if (value === null || value === undefined) return '';
+  const base = `${formatNumber(value, 2)} ng/mL`;
+  const kind = troughKind(drug);
+  if (!kind || ctx.units.trough === 'mass') return base;
+  return `${base} (${display(kind, value, ctx.units.trough)} ${unitLabel(kind, ctx.units.trough)})`;
+}
+
+function troughRange(range, drug, ctx) {
+  if (!Array.isArray(range) || range.length !== 2) return '';
+  const base = `${formatNumber(range[0], 2)}–${formatNumber(range[1], 2)} ng/mL`;
+  const kind = troughKind(drug);
+  if (!kind || ctx.units.trough === 'mass') return base;
+  const u = ctx.units.trough;
+  return `${base} (${display(kind, range[0], u)}–${display(kind, range[1], u)} ${unitLabel(kind, u)})`;
+}
+
+const days = (r) => (Array.isArray(r) && r.length === 2 ? (r[0] === r[1] ? `${r[0]} days` : `${r[0]}–${r[1]} days`) : '');
+
+// ---- sections ---------------------------------------------------------------
+
+function renderVerdict(resp, ctx) {
+  const e = resp.eligibility;
+  if (!e) return null;
+  const drug = e.drug ? label('drug', e.drug) : 'no mTOR inhibitor';
+  const chosen = e.drug_chosen_by === 'engine' ? ' (the labelled drug, chosen by the calculator)' : '';
+  const body = [
+    h('p', { class: `verdict-status status-${e.status}`, dataset: { status: e.status } },
+      h('span', { class: 'status-word' }, label('status', e.status)), ` — ${drug}${chosen}`, ' ', refLinks(e.refs, ctx)),
+  ];
+  const crit = Array.isArray(e.criteria) ? e.criteria : [];
+  if (crit.length) {
+    body.push(h('ul', { class: 'criteria' }, crit.map((c) => {
+      const state = c.met === true ? 'met' : c.met === false ? 'unmet' : 'unknown';
+      const word = { met: 'Met', unmet: 'Not met', unknown: 'Unknown' }[state];
+      return h('li', { class: `criterion ${state}`, dataset: { code: c.code, met: state } },
+        h('span', { class: 'crit-mark', 'aria-hidden': 'true' }, { met: '✓', unmet: '✗', unknown: '?' }[state]),
+        h('span', { class: 'visually-hidden' }, `${word}: `), c.text, ' ', refLinks(c.refs, ctx), ruleBadge(c.rule, ctx));
+    })));
+  }
+  if (Array.isArray(e.missing) && e.missing.length) {
+    body.push(h('div', { class: 'missing', id: 'missing' },
+      h('p', {}, h('strong', {}, 'Needed to answer fully: ')),
+      h('ul', {}, e.missing.map((p) => h('li', { dataset: { pointer: p } },
+        h('a', { href: '#', class: 'missing-link', dataset: { pointer: p }, onclick: (ev) => { ev.preventDefault(); ctx.focusField(p); } },
+          labelForPointer(p)))))));
+  }
+  for (const alt of e.alternatives || []) body.push(h('p', { class: 'alternative' }, 'Alternative: ', typeof alt === 'string' ? alt : alt.text || JSON.stringify(alt), ' ', refLinks(alt.refs, ctx)));
+  for (const n of e.notes || []) body.push(h('p', { class: 'note' }, typeof n === 'string' ? n : n.text || '', ' ', refLinks(n.refs, ctx)));
+  return section('verdict', 'Verdict', ...body);
+}
+
+function renderRegimen(resp, ctx) {
+  const r = resp.regimen;
+  if (!r) return null;
+  const rows = [];
+  const row = (k, ...v) => rows.push(h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, ...v)));
+  row('Drug', `${label('drug', r.drug)}${r.product ? ` (${r.product})` : ''}`);
+  row('Form', `${label('form', r.form)}${r.route ? `, ${label('route', r.route)}` : ''}`);
+  const d = resp.derived || {};
+  const perM2 = r.dose_mg_per_m2 != null && d.bsa_m2 != null
+    ? ` = ${formatNumber(r.dose_mg_per_m2, 2)} mg/m² × ${formatNumber(d.bsa_m2, 2)} m²` : (r.dose_mg_per_m2 != null ? ` (${formatNumber(r.dose_mg_per_m2, 2)} mg/m²)` : '');
+  row('Dose', h('strong', { class: 'dose', dataset: { value: r.dose_mg ?? '' } }, r.dose_mg != null ? mg(r.dose_mg) : '—'), perM2);
+  row('Schedule', h('span', { class: 'frequency', dataset: { value: r.frequency || '' } }, label('frequency', r.frequency)));
+  if (Array.isArray(r.units) && r.units.length) {
+    row('What to give', r.units.map((u, i) => [i ? ' + ' : '', `${u.count} × ${formatNumber(u.strength_mg, 2)} mg ${u.unit || label('form', r.form)}`]));
+  }
+  if (Array.isArray(r.trough_target_ng_ml)) row('Trough target', h('span', { class: 'trough-target' }, troughRange(r.trough_target_ng_ml, r.drug, ctx)));
+  if (Array.isArray(r.next_trough_check_days)) row('Check the trough', `in ${days(r.next_trough_check_days)}`);
+  if (r.premedication) row('Premedication', typeof r.premedication === 'string' ? r.premedication : r.premedication.text || JSON.stringify(r.premedication));
+  const adj = Array.isArray(r.adjustments) ? r.adjustments : [];
+  const body = [h('dl', { class: 'kvs' }, rows), refLinks(r.refs, ctx)];
+  if (adj.length) {
+    body.push(h('h4', {}, 'Adjustments'), h('ul', { class: 'adjustments' }, adj.map((a) => line(
+      [`${a.note || label('adj', a.code)}`, a.from_mg != null ? ` (${mg(a.from_mg)} → ${mg(a.to_mg)})` : ''], a.refs, ctx, { dataset: { code: a.code } }, a.rule))));
+  }
+  for (const n of r.notes || []) body.push(h('p', { class: 'note' }, typeof n === 'string' ? n : n.text || ''));
+  return section('regimen', 'Regimen', ...body);
+}
+
+function renderTitration(resp, ctx) {
+  const t = resp.titration;
+  if (!t) return null;
+  const drug = resp.regimen?.drug || resp.eligibility?.drug;
+  const formula = h('p', { class: 'formula' },
+    'New dose = current dose × target ÷ measured trough = ',
+    `${mg(t.current_dose_mg)} × ${formatNumber(t.target_trough_ng_ml, 2)} ÷ ${formatNumber(t.trough_ng_ml, 2)} = `,
+    h('strong', {}, mg(t.raw_new_dose_mg)));
+  const rows = [];
+  const row = (k, ...v) => rows.push(h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, ...v)));
+  row('Measured trough', trough(t.trough_ng_ml, drug, ctx));
+  row('Target trough', trough(t.target_trough_ng_ml, drug, ctx), t.target_from === 'range_midpoint' || t.target_is_default ? ' (middle of the range)' : '');
+  row('New dose', h('strong', { class: 'new-dose', dataset: { value: t.new_dose_mg ?? '' } }, mg(t.new_dose_mg)),
+    t.new_frequency ? ` ${label('frequency', t.new_frequency)}` : '', t.capped ? ' (capped)' : '');
+  row('At steady state', t.at_steady_state ? 'yes' : 'no — recheck before changing the dose');
+  if (Array.isArray(t.recheck_days)) row('Recheck the trough', `in ${days(t.recheck_days)}`);
+  const notes = (t.notes || []).map((n) => h('p', { class: 'note' }, typeof n === 'string' ? n : n.text || ''));
+  return section('titration', 'Trough titration', formula, h('dl', { class: 'kvs' }, rows), refLinks(t.refs, ctx), ...notes);
+}
+
+function renderToxicity(resp, ctx) {
+  const list = resp.toxicity || [];
+  if (!list.length) return null;
+  return section('toxicity', 'Adverse-event actions', h('ul', {}, list.map((t) => line([
+    h('strong', {}, `${label('term', t.term)} grade ${t.grade}: ${label('action', t.action)}`),
+    t.until ? ` until ${t.until}` : '',
+    t.resume ? `; ${label('resume', t.resume)}` : '',
+    t.resume_dose_mg != null ? ` — ${mg(t.resume_dose_mg)}${t.resume_frequency ? ` ${label('frequency', t.resume_frequency)}` : ''}` : '',
+    t.supportive ? h('span', { class: 'supportive' }, ` Supportive care: ${t.supportive}`) : '',
+  ], t.refs, ctx, { dataset: { term: t.term, action: t.action } }, t.rule))));
+}
+
+function renderInteractions(resp, ctx) {
+  const list = resp.interactions || [];
+  const unknown = resp.interactions_unrecognized || [];
+  if (!list.length && !unknown.length) return null;
+  const body = [];
+  if (list.length) {
+    body.push(h('ul', {}, list.map((i) => line([
+      h('strong', {}, `${i.drug}`), ` (${label('ixClass', i.class)}): ${label('ixAction', i.action)}`,
+      i.dose_mg != null ? ` — if unavoidable, ${mg(i.dose_mg)}` : '',
+      i.text ? ` ${i.text}` : '',
+    ], i.refs, ctx, { dataset: { drug: i.drug, action: i.action } }, i.rule))));
+  }
+  if (unknown.length) {
+    body.push(h('p', { class: 'unrecognized' }, 'Not recognised (not checked for interactions): ', unknown.join(', ')));
+  }
+  return section('interactions', 'Interactions', ...body);
+}
+
+function renderWarnings(resp, ctx) {
+  const list = resp.warnings || [];
+  if (!list.length) return null;
+  const sorted = [...list].sort((a, b) => rank(a.severity) - rank(b.severity));
+  return section('warnings', 'Warnings', h('ul', {}, sorted.map((w) => line([
+    h('span', { class: `severity sev-${w.severity}` }, label('severity', w.severity)), ' ', w.text,
+  ], w.refs, ctx, { class: `warning sev-${w.severity}`, dataset: { code: w.code, severity: w.severity } }, w.rule))));
+}
+
+const rank = (s) => {
+  const i = SEVERITY_ORDER.indexOf(s);
+  return i < 0 ? SEVERITY_ORDER.length : i;
+};
+
+// Values the engine computed from the inputs, shown with the unit the
+// engine compared (canonical) and, where the clinician works in SI, that too.
+function renderDerived(resp, ctx) {
+  const d = resp.derived || {};
+  const rows = [];
+  const row = (k, v, refs) => rows.push(h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, v, ' ', refLinks(refs, ctx))));
+  if (d.bsa_m2 != null) row('Body surface area', `${formatNumber(d.bsa_m2, 2)} m²${d.bsa_formula_text ? ` — ${d.bsa_formula_text}` : d.bsa_formula ? ` (${d.bsa_formula})` : ''}`, d.bsa_refs);
+  if (d.child_pugh) row('Child-Pugh', `class ${d.child_pugh.class ?? '—'}${d.child_pugh.score != null ? `, score ${d.child_pugh.score}` : ''}`, d.child_pugh.refs || d.child_pugh_refs);
+  if (d.corrected_calcium_mg_dl != null) {
+    const si = ctx.units.lab === 'si' ? ` (${display('calcium', d.corrected_calcium_mg_dl, 'si')} mmol/L)` : '';
+    row('Corrected calcium', `${formatNumber(d.corrected_calcium_mg_dl, 2)} mg/dL${si}${d.corrected_calcium_formula ? ` — ${d.corrected_calcium_formula}` : ''}`, d.corrected_calcium_refs);
+  }
+  if (d.aml_growth_cm_per_year != null) row('AML growth', `${formatNumber(d.aml_growth_cm_per_year, 2)} cm/year`, d.aml_growth_refs);
+  for (const [key, name] of [['imdc', 'IMDC'], ['mskcc', 'MSKCC'], ['arcc', 'ARCC poor-risk']]) {
+    const s = d[key];
+    if (!s) continue;
+    const group = s.risk_group != null ? `${label('risk', s.risk_group)} risk` : s.poor_risk != null ? (s.poor_risk ? 'poor risk' : 'not poor risk') : 'risk not determined';
+    const unknown = s.factors_unknown ? `, ${s.factors_unknown} unknown` : '';
+    row(name, `${s.factors ?? '—'} factor(s)${unknown}: ${group}`, s.refs);
+  }
+  for (const c of d.ctcae || []) row(`CTCAE ${c.version || ''} ${label('term', c.term)}`.replace(/\s+/g, ' '), `grade ${c.grade} (from ${labelForPointer(c.from)})`, c.refs);
+  if (!rows.length) return null;
+  return section('derived', 'Values computed from the inputs', h('dl', { class: 'kvs' }, rows));
+}
+
+function renderUnverified(resp, ctx) {
+  const list = resp.unverified_rules || [];
+  if (!list.length) return null;
+  return section('unverified', 'Rules not confirmed against the current label',
+    h('ul', {}, list.map((u) => h('li', { dataset: { rule: u.rule } },
+      h('span', { class: 'unverified-badge' }, label('v', u.verification)), ' ', h('code', {}, u.rule), u.note ? ` — ${u.note}` : ''))));
+}
+
+function renderErrors(resp, ctx) {
+  const errs = resp.errors || [];
+  return section('errors', 'The question cannot be answered yet',
+    h('p', {}, 'Please correct the values marked in the form:'),
+    h('ul', {}, errs.map((e) => h('li', { dataset: { pointer: e.path, code: e.code } },
+      h('a', { href: '#', onclick: (ev) => { ev.preventDefault(); ctx.focusField(e.path); } }, e.path ? labelForPointer(e.path) : 'The request'),
+      `: ${e.message} (${label('errorCode', e.code)})`))));
+}
+
+// The references panel: numbered in the order the response lists them.
+export function renderReferences(list, resp) {
+  clear(list);
+  for (const r of resp?.references || []) {
+    const unconfirmed = r.verification && r.verification !== 'confirmed';
+    list.appendChild(h('li', { id: `ref-${cssId(r.id)}`, tabindex: '-1', class: unconfirmed ? 'unconfirmed' : '', dataset: { ref: r.id } },
+      h('span', { class: 'ref-title' }, r.title), r.section ? ` — ${r.section}` : '', r.date ? ` (${r.date})` : '',
+      unconfirmed ? [' ', h('span', { class: 'unverified-badge' }, label('v', r.verification))] : '',
+      r.note ? h('span', { class: 'ref-note' }, ` ${r.note}`) : '',
+      r.source ? h('span', { class: 'ref-source' }, ' ', h('a', { href: r.source, rel: 'noopener noreferrer', target: '_blank' }, 'source')) : ''));
+  }
+}
