@@ -38,17 +38,17 @@ function renderStatus() {
     statusEl = document.querySelector('[data-pwa-status]');
     if (!statusEl) {
       if (embedded) return;
-      statusEl = styled(document.createElement('p'), {
-        'font-size': '0.8125rem', margin: '1.5rem 1rem 1rem', color: 'inherit', opacity: '1',
-      });
+      statusEl = styled(document.createElement('p'), { 'font-size': '0.8125rem', color: 'inherit' });
       statusEl.className = 'pwa-status';
       (document.querySelector('footer') || document.body).append(statusEl);
     }
     statusEl.id ||= 'mtorcalc-version';
   }
   const parts = [];
-  parts.push(engineVersion || 'engine loading…');
-  parts.push(`build ${BUILD}`);
+  // The page shows the content and engine versions itself where it has a
+  // place for them (.js-content-version); otherwise this line does.
+  if (!document.querySelector('.js-content-version')) parts.push(engineVersion || 'engine loading…');
+  parts.push(`app build ${BUILD}`);
   if ('serviceWorker' in navigator && window.isSecureContext)
     parts.push(offlineReady ? 'available offline' : 'preparing offline use…');
   statusEl.textContent = parts.join(' · ');
