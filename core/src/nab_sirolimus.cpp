@@ -1,0 +1,131 @@
+// Nab-sirolimus (Fyarro) for malignant PEComa: 100 mg/m² IV on days 1 and 8
+// of 21-day cycles, dose levels 75 / 56 / 45 mg/m², hepatic dosing by NCI
+// criteria, CYP3A4 interactions and the adverse-reaction table.
+// Numbers: content/nab_sirolimus.json (refs fyarro-pi-*).
+#include "dosing.hpp"
+#include "drugs.hpp"
+#include "eligibility.hpp"
+#include "mechanisms.hpp"
+#include "sirolimus_family.hpp"
+
+namespace mtorcalc {
+namespace {
+
+constexpr const char* drug = "nab_sirolimus";
+
+void monitoring(Ctx& ctx) {
+  for (const char* m : {"potassium", "cbc", "glucose", "liver"}) ctx.monitor(drug, m);
+}
+
+// The mg/m² level after hepatic and interaction rules: the lowest applies.
+struct Level {
+  double mg_per_m2;
+  std::vector<Adjustment> adjustments;  // in mg/m² until the BSA is applied
+};
+
+void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note) {
+  if (to_m2 >= level.mg_per_m2) return;
+  level.adjustments.push_back({std::move(code), level.mg_per_m2, to_m2, std::move(refs), "", std::move(note)});
+  level.mg_per_m2 = to_m2;
+}
+
+void pecoma(Ctx& ctx, const Derived& d) {
+  const std::string scope = std::string(drug) + ".indications.pecoma";
+  const json& ind = ctx.rule(scope);
+  Eligibility e(ctx, drug, scope);
+
+  auto malignant = ctx.req.flag({"condition", "pecoma", "malignant"});
+  auto advanced = ctx.req.flag({"condition", "pecoma", "advanced"});
+  auto age = ctx.req.num({"patient", "age_years"});
+  e.criterion("malignant", malignant, {"/condition/pecoma/malignant"});
+  e.criterion("advanced", advanced, {"/condition/pecoma/advanced"});
+  std::optional<bool> adult;
+  if (age) adult = *age >= ind["adult_age_years"].get<double>();
+  e.criterion("adult", adult, {"/patient/age_years"});
+
+  // Severe hepatic impairment (bilirubin > 3 × ULN): avoid (fyarro-pi-2.4).
+  const json& hep = content::at(std::string(drug) + ".hepatic");
+  NciHepaticResult h = nci_hepatic(ctx.req, hep["bilirubin_uln_times"]);
+  bool severe = h.category == NciHepatic::severe;
+  bool hep_known = h.category != NciHepatic::unknown;
+  e.criterion("not_severe_hepatic_impairment", hep_known ? std::optional<bool>(!severe) : std::nullopt,
+              hep_known ? std::vector<std::string>{} : h.missing);
+  if (!d.bsa_m2) {
+    if (!ctx.req.has({"patient", "weight_kg"})) e.missing("/patient/weight_kg");
+    if (!ctx.req.has({"patient", "height_cm"})) e.missing("/patient/height_cm");
+  }
+
+  bool unmet = malignant == std::optional<bool>(false) || advanced == std::optional<bool>(false) ||
+               adult == std::optional<bool>(false) || severe;
+  Status status;
+  if (unmet) status = Status::not_indicated;
+  else if (!malignant || !advanced || !adult) status = Status::insufficient_data;
+  else status = Status::indicated;
+  e.note("ampect");
+  e.note("mtor_rationale");
+  e.finish(status);
+
+  evaluate_patient_warnings(ctx, drug);
+  if (severe) {
+    ctx.rule(std::string(drug) + ".hepatic.severe");
+    ctx.warn(drug, "hepatic_impairment");
+  }
+  InteractionSummary inter = evaluate_interactions(ctx, drug, "", std::nullopt);
+  // Interaction doses are labelled per m²: give them in mg for this patient.
+  for (auto& item : ctx.interactions)
+    if (item.contains("dose_mg_per_m2") && d.bsa_m2)
+      item["dose_mg"] = round_to(item["dose_mg_per_m2"].get<double>() * *d.bsa_m2, 2);
+  if (status == Status::not_indicated) return;
+
+  Level level{ind["dose_mg_per_m2"].get<double>(), {}};
+  if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
+    std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";
+    const json& r = ctx.rule(std::string(drug) + ".hepatic." + key);
+    lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"].get<double>(), Ctx::refs_of(r), r.value("text", ""));
+    ctx.warn(drug, "hepatic_impairment");
+  }
+  for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
+    if (!inter.has(klass)) continue;
+    const json& r = ctx.rule(interaction_rule_id(drug, klass, ""));
+    lower_to(level, klass, r["dose_mg_per_m2"].get<double>(), Ctx::refs_of(r), r.value("text", ""));
+  }
+
+  RegimenSpec spec;
+  spec.drug = drug;
+  spec.form = ind["form"].get<std::string>();
+  spec.frequency = ind["frequency"].get<std::string>();
+  spec.dose_mg_per_m2 = level.mg_per_m2;
+  spec.refs = Ctx::refs_of(ind);
+  double bsa = d.bsa_m2.value_or(0);
+  spec.dose_mg = level.mg_per_m2 * bsa;
+  for (auto a : level.adjustments) {
+    // Adjustments carry mg for this patient; the mg/m² levels go in the note.
+    a.note = a.note + " (" + ojson(a.from_mg).dump() + " → " + ojson(a.to_mg).dump() + " mg/m²)";
+    a.from_mg *= bsa;
+    a.to_mg *= bsa;
+    spec.adjustments.push_back(std::move(a));
+  }
+  if (h.ast_unknown)
+    spec.notes.push_back("Bilirubin is within normal limits but AST (or its ULN) was not given: AST above the ULN alone is mild hepatic impairment (75 mg/m²).");
+  ctx.regimen = regimen_json(ctx, spec);
+  ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
+  if (!d.bsa_m2) {
+    // Without a BSA the mg dose cannot be given; never guessed.
+    ctx.regimen["dose_mg"] = nullptr;
+    ctx.regimen["units"] = ojson::array();
+  }
+
+  auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  std::optional<double> dose = current ? current : (d.bsa_m2 ? std::optional<double>(spec.dose_mg) : std::nullopt);
+  evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
+  monitoring(ctx);
+}
+
+}  // namespace
+
+void evaluate_nab_sirolimus(Ctx& ctx, const Derived& d) {
+  if (ctx.req.indication() == "pecoma") return pecoma(ctx, d);
+  evaluate_unlabelled(ctx, drug);
+}
+
+}  // namespace mtorcalc

@@ -1,0 +1,175 @@
+// Sirolimus (Rapamune) for lymphangioleiomyomatosis: eligibility from lung
+// function, 2 mg once daily, trough-guided titration with the optional
+// loading dose, hepatic adjustment, interactions and warnings.
+// Numbers: content/sirolimus.json (refs rapamune-pi-*, ats-jrs-lam-2016).
+#include <algorithm>
+#include <cmath>
+
+#include "dosing.hpp"
+#include "drugs.hpp"
+#include "eligibility.hpp"
+#include "mechanisms.hpp"
+
+namespace mtorcalc {
+namespace {
+
+constexpr const char* drug = "sirolimus";
+
+std::optional<bool> both_or_either(std::optional<bool> a, std::optional<bool> b) {
+  if (a == std::optional<bool>(true) || b == std::optional<bool>(true)) return true;
+  if (a && b) return false;
+  return std::nullopt;
+}
+
+// The form asked for, when sirolimus has it; the indication's form otherwise.
+std::string form_for(const Ctx& ctx, const json& ind) {
+  auto asked = ctx.req.str({"therapy", "form"});
+  if (asked && content::at(std::string(drug) + ".forms." + *asked).is_object()) return *asked;
+  return ind["form"].get<std::string>();
+}
+
+// A dose the form can give: nearest tablet dose, or the liquid's increment.
+double achievable(std::string_view form, double dose_mg) {
+  auto strengths = strengths_of(drug, form);
+  if (!strengths.empty()) return nearest_achievable(strengths, dose_mg, tie_rule(drug));
+  const json& inc = content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
+  if (inc.is_number() && inc.get<double>() > 0) {
+    double step = inc.get<double>();
+    return std::max(step, std::round(dose_mg / step) * step);
+  }
+  return dose_mg;
+}
+
+// Maintenance about one third lower (Child-Pugh A/B) or one half lower (C);
+// the loading dose is unchanged (rapamune-pi-2.5).
+void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
+  if (!d.child_pugh_class) return;
+  std::string id = std::string(drug) + ".hepatic.maintenance_factor." + *d.child_pugh_class;
+  const json& r = ctx.rule(id);
+  if (!r.is_object()) return;
+  double to = achievable(spec.form, spec.dose_mg * r["factor"].get<double>());
+  spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to, Ctx::refs_of(r), "",
+                              r.value("text", "")});
+  spec.dose_mg = to;
+  ctx.warn(drug, "hepatic_impairment");
+}
+
+// The label's optional loading dose when a trough-guided change raises the
+// maintenance dose: 3 × (new − current), no more than 40 mg on any day, split
+// over 2 days when the day's total would exceed it (rapamune-pi-2.1).
+void loading_dose(Ctx& ctx) {
+  if (!ctx.titration.is_object()) return;
+  const json& cur = ctx.titration["current_dose_mg"];
+  const json& nxt = ctx.titration["new_dose_mg"];
+  if (!cur.is_number() || !nxt.is_number()) return;
+  double current = cur.get<double>(), next = nxt.get<double>();
+  if (ctx.titration["new_frequency"] != "once_daily" || ctx.titration["current_frequency"] != "once_daily") return;
+  if (next <= current) return;
+  std::string id = std::string(drug) + ".loading_dose";
+  const json& r = ctx.rule(id);
+  double factor = r["factor"].get<double>();
+  double cap = r["max_mg_per_day"].get<double>();
+  int split = r["split_over_days"].get<int>();
+  double loading = round_to(factor * (next - current), 2);
+  bool split_needed = loading + next > cap;
+  int days = split_needed ? split : 1;
+  double per_day = round_to(loading / days, 2);
+  ojson l = ojson::object();
+  l["loading_dose_mg"] = loading;
+  l["formula"] = "loading = " + ojson(factor).dump() + " × (" + ojson(round_to(next, 2)).dump() + " − " +
+                 ojson(round_to(current, 2)).dump() + ") mg";
+  l["days"] = days;
+  l["loading_mg_per_day"] = per_day;
+  l["total_mg_per_day"] = round_to(per_day + next, 2);
+  l["max_mg_per_day"] = cap;
+  l["split"] = split_needed;
+  l["trough_check_after_days"] = r["trough_check_after_days"];
+  l["hepatic_note"] = "Hepatic impairment does not change the loading dose.";
+  l["text"] = r.value("text", "");
+  l["refs"] = Ctx::refs_of(r);
+  l["rule"] = id;
+  ctx.titration["loading_dose_option"] = std::move(l);
+}
+
+void monitoring(Ctx& ctx) {
+  for (const char* m : {"trough", "lipids", "urine_protein", "lung_function"}) ctx.monitor(drug, m);
+}
+
+void lam(Ctx& ctx, const Derived& d) {
+  const std::string scope = std::string(drug) + ".indications.lam";
+  const json& ind = ctx.rule(scope);
+  Eligibility e(ctx, drug, scope);
+
+  auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
+  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
+
+  // Abnormal (FEV1 < 70% predicted) or declining (≥ 90 mL/year) lung function:
+  // ATS/JRS 2016 recommendation 1 with the operational thresholds.
+  auto fev1 = ctx.req.num({"condition", "lam", "fev1_percent_predicted"});
+  auto decline = ctx.req.num({"condition", "lam", "fev1_decline_ml_per_year"});
+  std::optional<bool> low, declining;
+  if (fev1) low = *fev1 < ind["fev1_percent_predicted_lt"].get<double>();
+  if (decline) declining = *decline >= ind["fev1_decline_ml_per_year_ge"].get<double>();
+  std::optional<bool> lung = both_or_either(low, declining);
+  const std::string p_fev1 = "/condition/lam/fev1_percent_predicted";
+  const std::string p_decline = "/condition/lam/fev1_decline_ml_per_year";
+  e.criterion("fev1_below_70_percent", low, lung ? std::vector<std::string>{} : std::vector<std::string>{p_fev1});
+  e.criterion("fev1_decline_at_least_90_ml_per_year", declining,
+              lung ? std::vector<std::string>{} : std::vector<std::string>{p_decline});
+
+  // Problematic chylous effusion: conditional recommendation 2.
+  auto chylous = ctx.req.flag({"condition", "lam", "chylous_effusion"});
+  if (chylous) e.criterion("chylous_effusion", *chylous);
+
+  Status status;
+  if (hyper == std::optional<bool>(true)) status = Status::contraindicated;
+  else if (lung == std::optional<bool>(true)) status = Status::indicated;
+  else if (chylous == std::optional<bool>(true)) status = Status::consider;
+  else if (lung == std::optional<bool>(false)) status = Status::not_indicated;
+  else status = Status::insufficient_data;
+  if (status == Status::not_indicated) e.alternative("observation");
+  e.note("regrowth_after_stopping");
+  e.note("eu_label_differs");
+  e.finish(status);
+
+  evaluate_patient_warnings(ctx, drug);
+  if (status == Status::contraindicated || status == Status::not_indicated) {
+    (void)evaluate_interactions(ctx, drug, "tdm", std::nullopt);
+    return;
+  }
+
+  const json& tdm = ctx.rule(std::string(drug) + ".tdm");
+  RegimenSpec spec;
+  spec.drug = drug;
+  spec.form = form_for(ctx, ind);
+  spec.dose_mg = ind["dose_mg"].get<double>();
+  spec.frequency = ind["frequency"].get<std::string>();
+  spec.refs = Ctx::refs_of(ind);
+  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(), tdm["target_range_ng_ml"][1].get<double>()};
+  spec.next_trough_check_days = {ind["first_trough_days"][0].get<double>(), ind["first_trough_days"][1].get<double>()};
+  hepatic(ctx, d, spec);
+  ctx.regimen = regimen_json(ctx, spec);
+
+  // The project's summary gives 3–10 ng/mL for sirolimus: shown with its own
+  // source and context, never used as the LAM target (davies-2011).
+  ojson others = ojson::array();
+  const std::string other_id = std::string(drug) + ".other_trough_targets.brief_3_10";
+  const json& o = ctx.rule(other_id);
+  others.push_back({{"code", "brief_3_10"}, {"context", o.value("context", "")}, {"range_ng_ml", o["range_ng_ml"]},
+                    {"used", false}, {"text", o.value("text", "")}, {"refs", Ctx::refs_of(o)}, {"rule", other_id}});
+  ctx.regimen["other_trough_targets"] = std::move(others);
+
+  evaluate_titration(ctx, drug, spec.form);
+  loading_dose(ctx);
+  (void)evaluate_interactions(ctx, drug, "tdm", spec.dose_mg);
+  monitoring(ctx);
+}
+
+}  // namespace
+
+void evaluate_sirolimus(Ctx& ctx, const Derived& d) {
+  if (ctx.req.indication() == "lam") return lam(ctx, d);
+  evaluate_unlabelled(ctx, drug);
+}
+
+}  // namespace mtorcalc

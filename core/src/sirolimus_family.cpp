@@ -1,0 +1,100 @@
+#include "sirolimus_family.hpp"
+
+namespace mtorcalc {
+namespace {
+
+std::optional<double> first_num(const Request& req, std::initializer_list<std::string_view> a,
+                                std::initializer_list<std::string_view> b) {
+  auto v = req.num(a);
+  return v ? v : req.num(b);
+}
+
+double band(const json& bands, const char* key) {
+  auto it = bands.find(key);
+  return it != bands.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+// "x above k × ULN", with a relative tolerance so that 1.8 mg/dL against a
+// ULN of 1.2 (exactly 1.5 ×) is not pushed over the edge by binary rounding.
+bool above(double value, double uln, double times) { return value > uln * times * (1.0 + 1e-9); }
+
+}  // namespace
+
+NciHepaticResult nci_hepatic(const Request& req, const json& bands) {
+  NciHepaticResult r;
+  auto bili = first_num(req, {"patient", "labs", "bilirubin_mg_dl"}, {"patient", "hepatic", "bilirubin_mg_dl"});
+  auto bili_uln = req.num({"patient", "limits", "bilirubin_uln_mg_dl"});
+  if (!bili) r.missing.push_back("/patient/labs/bilirubin_mg_dl");
+  if (!bili_uln) r.missing.push_back("/patient/limits/bilirubin_uln_mg_dl");
+  if (!bili || !bili_uln || !bands.is_object()) return r;
+  r.bilirubin_uln_ratio = *bili / *bili_uln;
+  if (above(*bili, *bili_uln, band(bands, "severe_gt"))) r.category = NciHepatic::severe;
+  else if (above(*bili, *bili_uln, band(bands, "moderate_gt"))) r.category = NciHepatic::moderate;
+  else if (above(*bili, *bili_uln, band(bands, "mild_gt"))) r.category = NciHepatic::mild;
+  else {
+    // Bilirubin within normal: AST above its ULN still makes it mild.
+    auto ast = req.num({"patient", "labs", "ast_u_l"});
+    auto ast_uln = req.num({"patient", "limits", "ast_uln_u_l"});
+    if (ast && ast_uln) {
+      r.category = above(*ast, *ast_uln, 1.0) ? NciHepatic::mild : NciHepatic::normal;
+    } else {
+      r.category = NciHepatic::normal;
+      r.ast_unknown = true;
+      r.missing.clear();
+      if (!ast) r.missing.push_back("/patient/labs/ast_u_l");
+      if (!ast_uln) r.missing.push_back("/patient/limits/ast_uln_u_l");
+    }
+  }
+  if (!r.ast_unknown) r.missing.clear();
+  return r;
+}
+
+namespace {
+
+// One condition of a default rule: every key present must hold; an unknown
+// input makes the rule not apply.
+bool rule_holds(const json& when, const Request& req) {
+  if (!when.is_object()) return false;
+  std::string ind = req.indication();
+  bool ok = true;
+  if (auto it = when.find("prior_therapies_any"); it != when.end()) {
+    bool any = false;
+    for (const auto& have : req.strings({"condition", ind, "prior_therapies"}))
+      for (const auto& want : *it) any = any || want == have;
+    ok = ok && any;
+  }
+  if (auto it = when.find("treatment_naive"); it != when.end()) {
+    bool given = req.has({"condition", ind, "prior_therapies"});
+    bool naive = given && req.strings({"condition", ind, "prior_therapies"}).empty();
+    ok = ok && given && naive == it->get<bool>();
+  }
+  if (auto it = when.find("arcc_poor_risk"); it != when.end() && ok) {
+    // The ARCC count needs the derived values; computed on a scratch context.
+    Ctx scratch(req);
+    (void)compute_derived(scratch);
+    bool poor_known = scratch.derived.contains("arcc") && scratch.derived["arcc"]["poor_risk"].is_boolean();
+    ok = ok && poor_known && scratch.derived["arcc"]["poor_risk"].get<bool>() == it->get<bool>();
+  }
+  return ok;
+}
+
+}  // namespace
+
+std::optional<DrugChoice> choose_default_drug(const Request& req) {
+  std::string base = "indications." + req.indication() + ".default_rules";
+  const json& rules = content::at(base);
+  if (!rules.is_object()) return std::nullopt;
+  for (const auto& [code, r] : rules.items()) {
+    if (!r.is_object() || !r.contains("drug") || !r["drug"].is_string()) continue;
+    if (rule_holds(r.value("when", json::object()), req)) return DrugChoice{r["drug"].get<std::string>(), base + "." + code};
+  }
+  return std::nullopt;
+}
+
+void record_drug_choice(Ctx& ctx, const DrugChoice& choice) {
+  const json& r = ctx.rule(choice.rule_id);
+  if (!ctx.eligibility.is_object()) return;
+  ctx.eligibility["drug_choice"] = {{"rule", choice.rule_id}, {"drug", choice.drug}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
+}
+
+}  // namespace mtorcalc

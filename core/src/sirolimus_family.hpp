@@ -1,0 +1,44 @@
+// Helpers shared by the sirolimus-family modules (sirolimus, topical
+// sirolimus, temsirolimus, nab-sirolimus): the NCI hepatic category used by
+// the Torisel and Fyarro labels, and the engine's choice of drug for an
+// indication whose labelled drug depends on the patient (RCC).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "derived.hpp"
+#include "eval.hpp"
+
+namespace mtorcalc {
+
+/// NCI hepatic-dysfunction category from total bilirubin and AST against the
+/// local upper limits of normal (torisel-pi-2.4, fyarro-pi-2.4).
+enum class NciHepatic { normal, mild, moderate, severe, unknown };
+
+struct NciHepaticResult {
+  NciHepatic category = NciHepatic::unknown;
+  std::vector<std::string> missing;  // JSON Pointers of inputs still needed
+  bool ast_unknown = false;          // normal bilirubin, AST not judged
+  std::optional<double> bilirubin_uln_ratio;
+};
+
+/// Classifies by the content thresholds `bands` = {"mild_gt", "moderate_gt",
+/// "severe_gt"} (multiples of the bilirubin ULN); AST > ULN with bilirubin
+/// ≤ ULN counts as mild.
+[[nodiscard]] NciHepaticResult nci_hepatic(const Request& req, const json& bands);
+
+/// The drug the engine picks when the request names none: the first of
+/// "indications.<indication>.default_rules" whose conditions hold, else
+/// nullopt (the indication's default_drug then applies).
+struct DrugChoice {
+  std::string drug;
+  std::string rule_id;  // content id of the rule that chose it
+};
+[[nodiscard]] std::optional<DrugChoice> choose_default_drug(const Request& req);
+
+/// Records the choice in the response (eligibility.drug_choice and rules).
+void record_drug_choice(Ctx& ctx, const DrugChoice& choice);
+
+}  // namespace mtorcalc
