@@ -9,6 +9,7 @@
 #include "drugs.hpp"
 #include "eval.hpp"
 #include "request.hpp"
+#include "sirolimus_family.hpp"
 
 #ifndef MTORCALC_VERSION
 #define MTORCALC_VERSION "0.0.0"
@@ -143,6 +144,11 @@ std::string evaluate_valid(const json& doc) {
   const json& ind = content::at("indications." + indication);
   std::string labelled = ind.is_object() && ind["default_drug"].is_string() ? ind["default_drug"].get<std::string>() : "";
   std::string drug = req.str({"drug"}).value_or(labelled);
+  // Some indications pick the drug from the patient (RCC: everolimus after
+  // sunitinib/sorafenib, temsirolimus untreated ARCC poor risk).
+  std::optional<DrugChoice> choice;
+  if (!req.has({"drug"})) choice = choose_default_drug(req);
+  if (choice) drug = choice->drug;
 
   std::vector<RequestError> errors;
   check_consistency(req, drug, errors);
@@ -164,6 +170,7 @@ std::string evaluate_valid(const json& doc) {
   else evaluate_unlabelled(ctx, drug);
 
   if (ctx.eligibility.is_object() && !req.has({"drug"})) ctx.eligibility["drug_chosen_by"] = "engine";
+  if (choice) record_drug_choice(ctx, *choice);
 
   ojson r = envelope();
   r["status"] = "ok";
