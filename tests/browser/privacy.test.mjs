@@ -41,6 +41,8 @@ test('a full case sends nothing anywhere and leaves nothing behind', async (t) =
   // From here on, computing must not cause a single request.
   const before = { client: browser.requests.length, cdp: browser.cdpRequests.length, server: served.length };
   const typed = await typeCase(page, 'rcc');
+  assert.ok(typed.length >= 3, `the case was typed into the page's form (typed: ${typed.join(', ')})`);
+  await page.waitForFunction(() => (document.querySelector('#answer-body')?.innerText || '').trim().length > 0);
   const cases = sharedRequests();
   const answers = await page.evaluate(
     (reqs) => reqs.map((r) => JSON.parse(window.mtorCalc.evaluate(JSON.stringify(r))).status),
