@@ -68,6 +68,10 @@ test('a full case sends nothing anywhere and leaves nothing behind', async (t) =
   assert.deepEqual(offOrigin, [], 'requests that left the origin');
   assert.deepEqual(appEgress(browser.trap.hits), [], 'requests that reached the egress trap');
 
+  // The policy blocked nothing the page needed (a violation would mean a
+  // part of the page silently not working under the CSP).
+  assert.deepEqual(browser.console.filter((m) => /Content Security Policy|Refused to/i.test(m)), []);
+
   // No patient value in a URL, the console, storage or cookies.
   const values = [...new Set([...sentinels, ...typedFirst, ...typed].filter((v) => v.length >= 4))];
   // (content hashes in file names and workbox revisions are hex, and may
