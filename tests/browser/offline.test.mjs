@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { startServer } from '../../scripts/serve.mjs';
 import { repo, siteDir, wasmWebDir, launch, engineReady, fullCase, tempDir, typeCase } from './pwa-support.mjs';
 
@@ -95,6 +96,13 @@ test('a new version waits for the Reload button, then replaces the old cache', a
   await banner.waitFor({ timeout: 30000 });
   await assert.doesNotReject(banner.getByRole('status').filter({ hasText: 'A new version is available' }).waitFor());
   assert.equal(await buildOf(), oldBuild, 'nothing changes before the clinician chooses');
+  // The banner passes axe-core (names, roles, contrast).
+  const require = createRequire(import.meta.url);
+  await page.evaluate(fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(() =>
+    window.axe.run(document.querySelector('.pwa-update'), { resultTypes: ['violations'] }).then((r) =>
+      r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)));
+  assert.deepEqual(violations, [], 'axe-core on the update banner');
 
   await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Reload' }).click()]);
   await engineReady(page);
