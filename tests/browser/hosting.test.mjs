@@ -167,7 +167,7 @@ http {
 
       // Not allowed: the browser refuses to show it.
       await page.goto(`${denied}/`);
-      await page.waitForTimeout(1500);
+      for (let i = 0; i < 100 && !refusals.some((m) => m.includes(app)); i++) await page.waitForTimeout(100);
       const blocked = page.frames().find((f) => f !== page.mainFrame());
       assert.ok(blocked, 'the iframe element is there');
       const usable = await blocked.evaluate(() => Boolean(window.mtorCalc)).catch(() => false);
