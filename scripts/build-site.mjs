@@ -144,12 +144,18 @@ const refsOf = (rel) => {
 
 const renamed = new Map(); // old rel -> new rel (hashed files only)
 const state = new Map(); // rel -> 'visiting' | 'done'
+// Files that refer to each other in a cycle (modules importing each other,
+// or a path quoted in a comment) cannot carry each other's hash: they keep
+// their names, are served no-cache and precached by revision, and the build
+// says so.
+const stack = [];
+const cyclic = new Set();
 function rewrite(rel) {
   const text = texts.get(rel);
   if (text === undefined) return;
   const swap = (spec) => {
     const t = resolveRef(rel, spec);
-    if (!t) return spec;
+    if (!t || !renamed.has(t)) return spec;
     const clean = spec.replace(/[?#].*$/, '');
     const base = path.posix.basename(clean);
     return clean.slice(0, clean.length - base.length) + path.posix.basename(renamed.get(t)) + spec.slice(clean.length);
@@ -159,11 +165,18 @@ function rewrite(rel) {
 }
 function visit(rel, referenced) {
   if (state.get(rel) === 'done') return;
-  if (state.get(rel) === 'visiting') throw new Error(`reference cycle through ${rel}: hashed names need an acyclic graph`);
+  if (state.get(rel) === 'visiting') {
+    const loop = stack.slice(stack.indexOf(rel));
+    loop.forEach((f) => cyclic.add(f));
+    console.warn(`build-site: ${[...loop, rel].join(' -> ')} refer to each other: these keep unhashed names`);
+    return;
+  }
   state.set(rel, 'visiting');
+  stack.push(rel);
   for (const dep of refsOf(rel)) visit(dep, true);
+  stack.pop();
   rewrite(rel);
-  if (referenced && !keepName(rel)) {
+  if (referenced && !keepName(rel) && !cyclic.has(rel)) {
     const bytes = fs.readFileSync(path.join(site, rel));
     const hash = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 8);
     const ext = path.posix.extname(rel);

@@ -1,0 +1,101 @@
+// scripts/build-site.mjs on a tiny made-up page and engine: hashed names,
+// rewritten references (HTML, JS imports, CSS url(), manifest icons, the
+// engine's wasm), the CSP <meta>, the precache list, determinism.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cspMeta } from '../../scripts/security-headers.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const write = (file, text) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+};
+
+function fixture(dir) {
+  const web = path.join(dir, 'web');
+  const wasm = path.join(dir, 'wasm');
+  write(path.join(web, 'index.html'), `<!doctype html><html lang="en"><head>
+<meta charset="utf-8"><title>t</title><link rel="stylesheet" href="css/style.css">
+<script type="module" src="app.js"></script></head><body><a href="#x">x</a><p>app.js is named in text</p></body></html>`);
+  write(path.join(web, 'app.js'), `import { f } from './lib/util.js';\nimport create from './mtorcalc-web.mjs';\nf(create);\n`);
+  write(path.join(web, 'lib/util.js'), `export const f = (x) => x;\nimport './cyc-a.js';\n`);
+  // two modules importing each other: they keep their names
+  write(path.join(web, 'lib/cyc-a.js'), `import './cyc-b.js';\n`);
+  write(path.join(web, 'lib/cyc-b.js'), `import './cyc-a.js';\n`);
+  write(path.join(web, 'css/style.css'), `body { background: url(../img/dot.png); }\n`);
+  write(path.join(web, 'img/dot.png'), 'not really a png');
+  write(path.join(web, 'notes.txt'), 'referenced by nobody');
+  write(path.join(web, 'pwa.js'), `const BUILD = '__MTORCALC_BUILD__'; export default BUILD;\n`);
+  fs.copyFileSync(path.join(repo, 'web/manifest.webmanifest'), path.join(web, 'manifest.webmanifest'));
+  write(path.join(wasm, 'mtorcalc-web.mjs'),
+    `var f="mtorcalc-web.wasm";var u=new URL("mtorcalc-web.wasm",import.meta.url);export default function(){}\n`);
+  write(path.join(wasm, 'mtorcalc-web.wasm'), '\0asm fake');
+  return { web, wasm };
+}
+
+const build = (web, wasm, out) =>
+  execFileSync(process.execPath, [path.join(repo, 'scripts/build-site.mjs'), '--web', web, '--wasm', wasm, '--out', out], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mtorcalc-site-'));
+  try {
+    const { web, wasm } = fixture(dir);
+    const out = path.join(dir, 'site');
+    build(web, wasm, out);
+    const files = [];
+    const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) =>
+      e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.relative(out, path.join(d, e.name))));
+    walk(out);
+    const find = (re) => {
+      const hit = files.filter((f) => re.test(f));
+      assert.equal(hit.length, 1, `one file matching ${re}: ${files.join(' ')}`);
+      return hit[0];
+    };
+    const read = (f) => fs.readFileSync(path.join(out, f), 'utf8');
+    const app = find(/^app\.[0-9a-f]{8}\.js$/);
+    const util = find(/^lib\/util\.[0-9a-f]{8}\.js$/);
+    const css = find(/^css\/style\.[0-9a-f]{8}\.css$/);
+    const png = find(/^img\/dot\.[0-9a-f]{8}\.png$/);
+    const engine = find(/^mtorcalc-web\.[0-9a-f]{8}\.js$/); // .mjs becomes .js
+    const wasmFile = find(/^mtorcalc-web\.[0-9a-f]{8}\.wasm$/);
+    const manifest = find(/^manifest\.[0-9a-f]{8}\.webmanifest$/);
+    const pwa = find(/^pwa\.[0-9a-f]{8}\.js$/);
+    find(/^icons\/icon-192\.[0-9a-f]{8}\.png$/);
+    find(/^icons\/maskable-512\.[0-9a-f]{8}\.png$/);
+    assert.ok(files.includes('notes.txt'), 'a file nothing refers to keeps its name');
+    assert.ok(files.includes('lib/cyc-a.js') && files.includes('lib/cyc-b.js'), 'a reference cycle keeps its names');
+    assert.ok(files.includes('sw.js') && files.includes('index.html'));
+    assert.ok(!files.some((f) => /^(app|pwa)\.js$|\.mjs$/.test(f)), 'no unhashed copy is left behind');
+    assert.ok(read(util).includes(`'./cyc-a.js'`));
+
+    const html = read('index.html');
+    assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${cspMeta()}">`));
+    assert.ok(html.indexOf('<meta charset') < html.indexOf('Content-Security-Policy'), 'charset stays first');
+    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'), 'the CSP comes before what it governs');
+    for (const ref of [`src="${app}"`, `href="${css}"`, `href="${manifest}"`, `src="${pwa}"`, 'href="#x"', '<p>app.js is named in text</p>'])
+      assert.ok(html.includes(ref), `index.html has ${ref}`);
+    assert.ok(read(app).includes(`'./${util}'`) && read(app).includes(`'./${engine}'`), read(app));
+    assert.ok(read(css).includes(`url(../${png})`));
+    assert.equal((read(engine).match(new RegExp(`"${wasmFile}"`, 'g')) || []).length, 2, 'both wasm names rewritten');
+    assert.ok(JSON.parse(read(manifest)).icons.every((i) => files.includes(i.src)), 'manifest icons point at files');
+    assert.match(read(pwa), /const BUILD = '[0-9a-f]{8}'/);
+
+    const sw = read('sw.js');
+    for (const f of files.filter((f) => f !== 'sw.js')) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
+    assert.doesNotMatch(sw, /importScripts|https?:\/\/(?!bit\.ly\/wb-precache)/, 'the workbox runtime is inlined, nothing is fetched from elsewhere');
+
+    // The same inputs give the same site, byte for byte.
+    const again = path.join(dir, 'again');
+    build(web, wasm, again);
+    for (const f of files) assert.ok(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(out, f))), `${f} is reproducible`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
