@@ -46,6 +46,10 @@ export function refLinks(refs, ctx) {
   if (!Array.isArray(refs) || refs.length === 0) return null;
   return h('span', { class: 'refs' }, refs.map((id) => {
     const n = ctx.refNumber.get(id);
+    // A reference the response's references[] does not list cannot be
+    // linked; show its id rather than a dead link (and the engine should
+    // list it: the contract says every id used appears there).
+    if (n === undefined) return h('span', { class: 'ref unlisted', dataset: { ref: id } }, `[${id}]`);
     const info = ctx.refInfo.get(id);
     const unconfirmed = info && info.verification && info.verification !== 'confirmed';
     const name = info ? `${info.title}${info.section ? `, ${info.section}` : ''}` : id;

@@ -99,25 +99,35 @@ const fmt = (v) => String(v);
 // Types one request into the form, field by field, as a user would:
 // choose the indication (and drug), then type numbers key by key, choose
 // yes/no and options in selects, and add adverse-event rows with the button.
-export async function typeRequest(page, req) {
+//
+// `keys: true` presses every key (slow: each key is one evaluation); the
+// default fills each field in one input event, which is what a browser's
+// autofill or a paste does and keeps the suite quick.
+export async function typeRequest(page, req, { keys = false } = {}) {
   await page.selectOption('#indication', req.indication);
   if (req.drug) await page.selectOption('#drug', req.drug);
   for (const [pointer, value] of leaves(req)) {
     if (['/contract', '/indication', '/drug', '/adverse_events'].includes(pointer)) continue;
-    const el = page.locator(`#case-form [data-path="${pointer}"]`);
-    if ((await el.count()) !== 1) throw new Error(`the form has no field for ${pointer}`);
+    const sel = `#case-form [data-path="${pointer}"]`;
+    const info = await page.evaluate((s) => {
+      const all = document.querySelectorAll(s);
+      const e = all[0];
+      return { count: all.length, tag: e?.tagName.toLowerCase(), closed: Boolean(e?.closest('details:not([open])')) };
+    }, sel);
+    if (info.count !== 1) throw new Error(`the form has no field for ${pointer}`);
     // Child-Pugh components sit in a disclosure: open it as a user would.
-    const inDetails = await el.evaluate((e) => Boolean(e.closest('details') && !e.closest('details').open));
-    if (inDetails) await page.locator('#liver-components > summary').click();
-    const tag = await el.evaluate((e) => e.tagName.toLowerCase());
-    if (tag === 'select') {
-      const choice = typeof value === 'boolean' ? (value ? 'yes' : 'no') : fmt(value);
-      await el.selectOption(choice);
+    if (info.closed) await page.locator('#liver-components > summary').click();
+    const el = page.locator(sel);
+    if (info.tag === 'select') {
+      await el.selectOption(typeof value === 'boolean' ? (value ? 'yes' : 'no') : fmt(value));
     } else {
       const text = Array.isArray(value) ? (value.length ? value.join(', ') : 'none') : fmt(value);
-      await el.click();
-      await el.fill('');
-      await el.pressSequentially(text, { delay: 2 });
+      if (keys) {
+        await el.fill('');
+        await el.pressSequentially(text);
+      } else {
+        await el.fill(text);
+      }
     }
   }
   for (const [i, ae] of (req.adverse_events || []).entries()) {
