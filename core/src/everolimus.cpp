@@ -1,15 +1,67 @@
-// Everolimus (Afinitor, Afinitor Disperz): eligibility, dose, hepatic
-// adjustment, warnings and monitoring per indication. Numbers: content/everolimus.json.
+// Everolimus (Afinitor, Afinitor Disperz): eligibility per indication, the
+// starting regimen in one dosage form, hepatic and interaction adjustments,
+// trough titration, the adverse-reaction table, warnings, monitoring and the
+// expected response. Every number is read from content/everolimus.json (and
+// the shared interactions list); this file holds only the logic.
 #include <algorithm>
+#include <cmath>
 
 #include "dosing.hpp"
 #include "drugs.hpp"
 #include "eligibility.hpp"
+#include "everolimus_dosing.hpp"
+#include "mechanisms.hpp"
 
 namespace mtorcalc {
 namespace {
 
 constexpr const char* drug = "everolimus";
+
+enum class DosingGroup { fixed, tdm };
+
+[[nodiscard]] std::string_view group_name(DosingGroup g) { return g == DosingGroup::tdm ? "tdm" : "fixed"; }
+
+// How a criterion takes part in the status: a blocking criterion that is
+// unmet makes the drug not indicated and, when unknown, leaves the question
+// open (insufficient_data); an exclusion only blocks when it is known to
+// hold (absent means the clinician flagged nothing); an informational one
+// never changes the status.
+enum class Weight { blocking, exclusion, informational };
+
+struct Decision {
+  bool contraindicated = false;
+  bool unmet = false;
+  bool unknown = false;
+  bool consider = false;
+};
+
+[[nodiscard]] Status status_of(const Decision& d) {
+  if (d.contraindicated) return Status::contraindicated;
+  if (d.unmet) return Status::not_indicated;
+  if (d.unknown) return Status::insufficient_data;
+  if (d.consider) return Status::consider;
+  return Status::indicated;
+}
+
+std::optional<bool> need(Eligibility& e, Decision& d, std::string_view code, std::optional<bool> met,
+                         Weight w, std::vector<std::string> missing = {}) {
+  if (w == Weight::exclusion && !met) {
+    // Not stated: shown as unknown and asked for, without holding the answer back.
+    e.criterion(code, met);
+    for (auto& m : missing) e.missing(std::move(m));
+    return met;
+  }
+  e.criterion(code, met, std::move(missing));
+  if (w == Weight::informational) return met;
+  if (met == std::optional<bool>(false)) d.unmet = true;
+  if (!met) d.unknown = true;
+  return met;
+}
+
+[[nodiscard]] std::optional<bool> negate(std::optional<bool> b) {
+  if (!b) return std::nullopt;
+  return !*b;
+}
 
 bool contains_any(const std::vector<std::string>& have, const json& wanted) {
   for (const auto& h : have)
@@ -18,18 +70,264 @@ bool contains_any(const std::vector<std::string>& have, const json& wanted) {
   return false;
 }
 
-// Hypersensitivity to rapamycin derivatives is a contraindication for every
-// indication (PI §4); returns true when it applies.
-bool hypersensitivity(Eligibility& e, const Ctx& ctx) {
-  auto h = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
-  e.criterion("no_rapamycin_hypersensitivity", h ? std::optional<bool>(!*h) : std::optional<bool>(true));
-  return h == std::optional<bool>(true);
+bool has_comedication(const Ctx& ctx, std::string_view name) {
+  for (const auto& c : ctx.req.strings({"comedications"}))
+    if (c == name) return true;
+  return false;
 }
 
-// Fixed-dose hepatic adjustment by Child-Pugh class (PI §2.10).
+// Hypersensitivity to rapamycin derivatives is a contraindication for every
+// indication (afinitor-pi-4). Not stated: unknown, without blocking.
+void hypersensitivity(Ctx& ctx, Eligibility& e, Decision& d) {
+  auto h = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
+  e.criterion("no_rapamycin_hypersensitivity", negate(h));
+  if (h == std::optional<bool>(true)) {
+    d.contraindicated = true;
+    ctx.warn(drug, "hypersensitivity");
+  }
+}
+
+// Definite TSC: the indication chosen already says TSC; false means
+// sporadic disease, which no label covers (afinitor-pi-1).
+void tsc(Ctx& ctx, Eligibility& e, Decision& d) {
+  auto t = ctx.req.flag({"patient", "tsc_definite"});
+  e.criterion("tsc", t);
+  if (t == std::optional<bool>(false)) d.unmet = true;
+  if (!t) e.note("tsc_assumed");
+}
+
+void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
+  const json& r = ctx.rule(id);
+  if (!r.is_object() || !ctx.eligibility.is_object()) return;
+  ctx.eligibility["notes"].push_back({{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+}
+
+// ---- eligibility per indication ---------------------------------------------------
+
+Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
+  const std::string scope = "everolimus.indications.tsc_renal_aml";
+  const json& ind = content::at(scope);
+  Decision d;
+  hypersensitivity(ctx, e, d);
+  tsc(ctx, e, d);
+
+  auto age = ctx.req.num({"patient", "age_years"});
+  std::optional<bool> adult;
+  if (age) adult = *age >= ind["adult_min_age_years"].get<double>();
+  e.criterion("adult", adult, {"/patient/age_years"});
+  if (adult == std::optional<bool>(false)) {
+    d.consider = true;
+    e.note("pediatric_off_label");
+  }
+
+  auto bleed = ctx.req.flag({"condition", "aml", "acute_hemorrhage"});
+  need(e, d, "no_acute_hemorrhage", negate(bleed), Weight::exclusion, {"/condition/aml/acute_hemorrhage"});
+  if (bleed == std::optional<bool>(true)) e.alternative("embolization_corticosteroids");
+  auto surgery = ctx.req.flag({"condition", "aml", "needs_immediate_surgery"});
+  need(e, d, "no_immediate_surgery", negate(surgery), Weight::exclusion, {"/condition/aml/needs_immediate_surgery"});
+  if (surgery == std::optional<bool>(true)) e.alternative("surgery");
+
+  // Reasons to treat (tsc-consensus-2021): any one suffices.
+  auto size = ctx.req.num({"condition", "aml", "largest_diameter_cm"});
+  auto growth = dv.aml_growth_cm_per_year;
+  auto aneurysm = ctx.req.num({"condition", "aml", "aneurysm_mm"});
+  auto burden = ctx.req.flag({"condition", "aml", "high_tumor_burden"});
+  const double size_gt = ind["growing_aml_gt_cm"].get<double>();
+  const double aneurysm_gt = ind["aneurysm_gt_mm"].get<double>();
+  const double growth_gt = ind["growth_gt_cm_per_year"].get<double>();
+
+  std::optional<bool> growing_large;
+  if (size && *size <= size_gt) growing_large = false;
+  else if (size && growth) growing_large = *growth > 0;
+  std::optional<bool> big_aneurysm;
+  if (aneurysm) big_aneurysm = *aneurysm > aneurysm_gt;
+  std::optional<bool> fast;
+  if (growth) fast = *growth > growth_gt;
+
+  std::optional<bool> trigger;
+  if (growing_large == std::optional<bool>(true) || big_aneurysm == std::optional<bool>(true) ||
+      fast == std::optional<bool>(true) || burden == std::optional<bool>(true))
+    trigger = true;
+  else if (growing_large && big_aneurysm && fast && burden)
+    trigger = false;
+  const bool open = !trigger;
+  const std::vector<std::string> growth_paths = {"/condition/aml/growth_cm_per_year",
+                                                 "/condition/aml/previous_largest_diameter_cm",
+                                                 "/condition/aml/months_between_measurements"};
+  std::vector<std::string> size_missing;
+  if (open && !size) size_missing.push_back("/condition/aml/largest_diameter_cm");
+  if (open && size && !growth) size_missing = growth_paths;
+  e.criterion("growing_over_3cm", growing_large, size_missing);
+  e.criterion("aneurysm_over_5mm", big_aneurysm,
+              open ? std::vector<std::string>{"/condition/aml/aneurysm_mm"} : std::vector<std::string>{});
+  e.criterion("growth_over_0_5_cm_per_year", fast, open ? growth_paths : std::vector<std::string>{});
+  e.criterion("high_tumor_burden", burden,
+              open ? std::vector<std::string>{"/condition/aml/high_tumor_burden"} : std::vector<std::string>{});
+  need(e, d, "treatment_trigger", trigger, Weight::blocking);
+  if (trigger == std::optional<bool>(false)) {
+    e.alternative("surveillance");
+    e.alternative("embolization_or_resection");
+  }
+  e.note("threshold_conflict");
+  e.note("kidney_transplant");
+  return status_of(d);
+}
+
+Status sega(Ctx& ctx, Eligibility& e) {
+  const json& ind = content::at("everolimus.indications.tsc_sega");
+  Decision d;
+  hypersensitivity(ctx, e, d);
+  tsc(ctx, e, d);
+  auto age = ctx.req.num({"patient", "age_years"});
+  std::optional<bool> old_enough;
+  if (age) old_enough = *age >= ind["min_age_years"].get<double>();
+  need(e, d, "age_at_least_1", old_enough, Weight::blocking, {"/patient/age_years"});
+
+  auto needs = ctx.req.flag({"condition", "sega", "needs_intervention"});
+  need(e, d, "needs_intervention", needs, Weight::blocking, {"/condition/sega/needs_intervention"});
+  if (needs == std::optional<bool>(false)) e.alternative("surveillance");
+
+  auto acute = ctx.req.flag({"condition", "sega", "acute_symptoms"});
+  need(e, d, "no_acute_symptoms", negate(acute), Weight::exclusion, {"/condition/sega/acute_symptoms"});
+  if (acute == std::optional<bool>(true)) e.alternative("surgery_first");
+
+  // Not curatively resectable (label). A resectable SEGA that is growing
+  // and asymptomatic may still get an mTOR inhibitor (consensus): consider.
+  auto resectable = ctx.req.flag({"condition", "sega", "curatively_resectable"});
+  auto growing = ctx.req.flag({"condition", "sega", "growing"});
+  e.criterion("not_curatively_resectable", negate(resectable), {"/condition/sega/curatively_resectable"});
+  if (!resectable) d.unknown = true;
+  if (resectable == std::optional<bool>(true)) {
+    e.alternative("surgery_or_mtori");
+    if (growing == std::optional<bool>(true) && acute != std::optional<bool>(true)) d.consider = true;
+    else d.unmet = true;
+  }
+  e.note("form_choice");
+  e.note("eu_young_children");
+  return status_of(d);
+}
+
+Status seizures(Ctx& ctx, Eligibility& e) {
+  const json& ind = content::at("everolimus.indications.tsc_seizures");
+  Decision d;
+  hypersensitivity(ctx, e, d);
+  tsc(ctx, e, d);
+  auto age = ctx.req.num({"patient", "age_years"});
+  std::optional<bool> old_enough;
+  if (age) old_enough = *age >= ind["min_age_years"].get<double>();
+  need(e, d, "age_at_least_2", old_enough, Weight::blocking, {"/patient/age_years"});
+  need(e, d, "partial_onset", ctx.req.flag({"condition", "seizures", "partial_onset"}), Weight::blocking,
+       {"/condition/seizures/partial_onset"});
+  need(e, d, "adjunctive_refractory", ctx.req.flag({"condition", "seizures", "refractory"}), Weight::informational);
+  if (old_enough == std::optional<bool>(false)) e.alternative("infantile_spasms");
+  e.note("disperz_only");
+  e.note("eu_dosing");
+  return status_of(d);
+}
+
+Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
+  const json& ind = content::at("everolimus.indications.rcc");
+  Decision d;
+  hypersensitivity(ctx, e, d);
+  need(e, d, "advanced", ctx.req.flag({"condition", "rcc", "advanced"}), Weight::blocking, {"/condition/rcc/advanced"});
+
+  auto tsc_rcc = ctx.req.flag({"condition", "rcc", "tsc_associated"});
+  std::optional<bool> labelled_prior;
+  std::optional<bool> other_prior;
+  if (ctx.req.has({"condition", "rcc", "prior_therapies"})) {
+    auto prior = ctx.req.strings({"condition", "rcc", "prior_therapies"});
+    labelled_prior = contains_any(prior, ind["sunitinib_or_sorafenib"]);
+    other_prior = contains_any(prior, ind["other_vegf_targeted"]);
+  }
+  e.criterion("prior_sunitinib_or_sorafenib", labelled_prior, {"/condition/rcc/prior_therapies"});
+  if (!labelled_prior) d.unknown = true;
+  if (labelled_prior == std::optional<bool>(false)) {
+    e.criterion("prior_other_vegf_targeted", other_prior);
+    if (other_prior == std::optional<bool>(true)) {
+      d.consider = true;  // outside the label wording, supported by trials
+    } else if (tsc_rcc == std::optional<bool>(true)) {
+      d.consider = true;  // TSC2-driven RCC: first-line everolimus case reports
+    } else {
+      d.unmet = true;
+      e.alternative("first_line_guideline");
+    }
+  }
+  if (tsc_rcc) e.criterion("tsc_associated", tsc_rcc);
+  if (tsc_rcc == std::optional<bool>(true)) e.note("tsc_associated");
+
+  const bool any_vegf = labelled_prior == std::optional<bool>(true) || other_prior == std::optional<bool>(true);
+  if (any_vegf) e.alternative("lenvatinib_everolimus");
+  combination = has_comedication(ctx, "lenvatinib");
+  if (combination) e.note("lenvatinib_combination");
+
+  if (auto h = ctx.req.str({"condition", "rcc", "histology"}); h && *h != "clear_cell") {
+    e.note("non_clear_cell");
+    if (*h == "chromophobe") e.note("chromophobe");
+    e.alternative("temsirolimus_poor_risk");
+  }
+  e.note("guideline_position");
+  return status_of(d);
+}
+
+Status breast(Ctx& ctx, Eligibility& e) {
+  Decision d;
+  hypersensitivity(ctx, e, d);
+  for (const char* c : {"postmenopausal", "hr_positive", "her2_negative", "prior_nonsteroidal_ai"})
+    need(e, d, c, ctx.req.flag({"condition", "breast", c}), Weight::blocking, {"/condition/breast/" + std::string(c)});
+  e.note("eu_visceral");
+  return status_of(d);
+}
+
+Status net(Ctx& ctx, Eligibility& e) {
+  Decision d;
+  hypersensitivity(ctx, e, d);
+  auto origin = ctx.req.str({"condition", "net", "origin"});
+  need(e, d, "origin_labelled", origin ? std::optional<bool>(true) : std::nullopt, Weight::blocking,
+       {"/condition/net/origin"});
+  need(e, d, "progressive", ctx.req.flag({"condition", "net", "progressive"}), Weight::blocking,
+       {"/condition/net/progressive"});
+  // GI and lung NET: labelled only when well differentiated and non-functional.
+  const bool gi_lung = origin && *origin != "pancreatic";
+  if (gi_lung)
+    need(e, d, "well_differentiated", ctx.req.flag({"condition", "net", "well_differentiated"}), Weight::blocking,
+         {"/condition/net/well_differentiated"});
+  auto functional = ctx.req.flag({"condition", "net", "functional_carcinoid"});
+  need(e, d, "not_functional_carcinoid", negate(functional), gi_lung ? Weight::blocking : Weight::exclusion,
+       {"/condition/net/functional_carcinoid"});
+  if (functional == std::optional<bool>(true)) e.alternative("functional_carcinoid");
+  return status_of(d);
+}
+
+// ---- regimen --------------------------------------------------------------------
+
+struct Plan {
+  DosingGroup group = DosingGroup::fixed;
+  std::string form;
+  std::optional<double> dose_mg;  // per administration; nullopt when BSA is missing
+  std::string frequency;
+  bool form_overridden = false;
+};
+
+[[nodiscard]] std::string form_for(Ctx& ctx, const json& ind, bool& overridden) {
+  std::string chosen = ind.contains("default_form") ? ind["default_form"].get<std::string>() : ind["form"].get<std::string>();
+  auto asked = ctx.req.str({"therapy", "form"});
+  if (!asked) return chosen;
+  bool allowed = false;
+  if (ind.contains("forms")) {
+    for (const auto& f : ind["forms"]) allowed = allowed || f == *asked;
+  } else {
+    allowed = ind["form"] == *asked;
+  }
+  if (allowed) return *asked;
+  overridden = true;
+  ctx.warn(drug, "form_not_for_indication");
+  return chosen;
+}
+
+// Fixed-dose hepatic adjustment by Child-Pugh class (afinitor-pi-2.10).
 void hepatic_fixed(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   if (!d.child_pugh_class) return;
-  std::string id = std::string(drug) + ".hepatic.fixed_dose." + *d.child_pugh_class;
+  const std::string id = std::string(drug) + ".hepatic.fixed_dose." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
   double to = r["dose_mg"].get<double>();
@@ -41,47 +339,270 @@ void hepatic_fixed(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   if (r.contains("warning")) ctx.warn(drug, r["warning"].get<std::string>());
 }
 
-void rcc(Ctx& ctx, const Derived& d) {
-  const std::string scope = "everolimus.indications.rcc";
+Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication, const InteractionSummary& ix,
+                   bool combination) {
+  const std::string scope = "everolimus.indications." + indication;
   const json& ind = ctx.rule(scope);
-  Eligibility e(ctx, drug, scope);
-  bool contraindicated = hypersensitivity(e, ctx);
-
-  auto advanced = ctx.req.flag({"condition", "rcc", "advanced"});
-  e.criterion("advanced", advanced, {"/condition/rcc/advanced"});
-
-  std::optional<bool> prior;
-  if (ctx.req.has({"condition", "rcc", "prior_therapies"})) {
-    prior = contains_any(ctx.req.strings({"condition", "rcc", "prior_therapies"}), ind["sunitinib_or_sorafenib"]);
-  }
-  e.criterion("prior_sunitinib_or_sorafenib", prior, {"/condition/rcc/prior_therapies"});
-
-  Status status;
-  if (contraindicated) status = Status::contraindicated;
-  else if (e.any_unmet()) status = Status::not_indicated;
-  else if (e.any_unknown()) status = Status::insufficient_data;
-  else status = Status::indicated;
-  if (prior == std::optional<bool>(false)) e.alternative("first_line_guideline");
-  e.finish(status);
-
-  if (status == Status::contraindicated || status == Status::not_indicated) return;
+  Plan p;
+  p.group = DosingGroup::fixed;
   RegimenSpec spec;
   spec.drug = drug;
-  spec.form = ind["form"].get<std::string>();
+  spec.form = form_for(ctx, ind, p.form_overridden);
   spec.dose_mg = ind["dose_mg"].get<double>();
   spec.frequency = ind["frequency"].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
+  if (ind.contains("companion")) spec.notes.push_back(ind["companion"].get<std::string>());
+
+  // Lenvatinib + everolimus: everolimus 5 mg (lenvima-pi-2).
+  if (combination) {
+    const json& c = ctx.rule("everolimus.indications.rcc.notes.lenvatinib_combination");
+    double to = ind["lenvatinib_combination_dose_mg"].get<double>();
+    if (to < spec.dose_mg) {
+      spec.adjustments.push_back({"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "", c.value("text", "")});
+      spec.dose_mg = to;
+    }
+  }
   hepatic_fixed(ctx, d, spec);
+  // P-gp and moderate CYP3A4 inhibitor: the label's fixed dose (afinitor-pi-2.11).
+  if (ix.has("moderate_cyp3a4_inhibitor")) {
+    const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "fixed");
+    const json& r = ctx.rule(rid);
+    if (r.contains("dose_mg")) {
+      double to = r["dose_mg"].get<double>();
+      if (to < spec.dose_mg) {
+        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", spec.dose_mg, to, Ctx::refs_of(r), "", r.value("text", "")});
+        spec.dose_mg = to;
+      }
+    }
+  }
+  p.form = spec.form;
+  p.dose_mg = spec.dose_mg;
+  p.frequency = spec.frequency;
   ctx.regimen = regimen_json(ctx, spec);
-  if (auto age = ctx.req.num({"patient", "age_years"}); age && *age >= 65) ctx.warn(drug, "geriatric_toxicity");
+  return p;
+}
+
+Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication, const InteractionSummary& ix,
+                 Eligibility* e) {
+  const std::string scope = "everolimus.indications." + indication;
+  const json& ind = ctx.rule(scope);
+  const json& tdm = ctx.rule("everolimus.tdm");
+  Plan p;
+  p.group = DosingGroup::tdm;
+  RegimenSpec spec;
+  spec.drug = drug;
+  spec.form = form_for(ctx, ind, p.form_overridden);
+  spec.frequency = ind["frequency"].get<std::string>();
+  spec.refs = Ctx::refs_of(ind);
+  double per_m2 = ind["dose_mg_per_m2"].get<double>();
+
+  // Severe hepatic impairment lowers the starting dose per m² (afinitor-pi-2.10).
+  if (d.child_pugh_class) {
+    const json& r = ctx.rule("everolimus.hepatic.bsa_dose." + *d.child_pugh_class);
+    ctx.warn(drug, "hepatic_impairment");
+    if (r.is_object() && r.contains("dose_mg_per_m2") && r["dose_mg_per_m2"].get<double>() < per_m2) {
+      double to = r["dose_mg_per_m2"].get<double>();
+      Adjustment a{"hepatic_child_pugh_" + *d.child_pugh_class, per_m2, to, Ctx::refs_of(r), "", r.value("text", "")};
+      if (d.bsa_m2) {
+        a.from_mg = per_m2 * *d.bsa_m2;
+        a.to_mg = to * *d.bsa_m2;
+      }
+      spec.adjustments.push_back(a);
+      per_m2 = to;
+    } else if (r.is_object()) {
+      spec.notes.push_back(r.value("text", ""));
+    }
+    if (r.is_object() && r.contains("warning")) ctx.warn(drug, r["warning"].get<std::string>());
+  }
+  spec.dose_mg_per_m2 = per_m2;
+  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(), tdm["target_range_ng_ml"][1].get<double>()};
+  spec.next_trough_check_days = {tdm["recheck_days"][0].get<double>(), tdm["recheck_days"][1].get<double>()};
+  spec.notes.push_back(content::at("everolimus.rounding.text").get<std::string>());
+  ctx.rule("everolimus.rounding");
+
+  std::optional<FormDose> dose;
+  if (d.bsa_m2) {
+    auto strengths = strengths_of(drug, spec.form);
+    const double calculated = per_m2 * *d.bsa_m2;
+    spec.calculated_dose_mg = calculated;
+    dose = dose_in_form(strengths, calculated, tie_rule(drug), BelowLowest::nearest);
+    // P-gp and moderate CYP3A4 inhibitor: halve, every other day below the
+    // lowest strength (afinitor-pi-2.11).
+    if (ix.has("moderate_cyp3a4_inhibitor")) {
+      const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "tdm");
+      const json& r = ctx.rule(rid);
+      if (r.contains("dose_factor")) {
+        FormDose before = *dose;
+        dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"].get<double>(), tie_rule(drug));
+        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", before.dose_mg, dose->dose_mg, Ctx::refs_of(r),
+                                    dose->frequency, r.value("text", "")});
+      }
+    }
+  } else if (e) {
+    e->missing("/patient/weight_kg");
+    e->missing("/patient/height_cm");
+  }
+  if (dose) {
+    spec.dose_mg = dose->dose_mg;
+    spec.frequency = dose->frequency;
+  }
+  ojson reg = regimen_json(ctx, spec);
+  if (!dose) {
+    reg["dose_mg"] = nullptr;
+    reg["units"] = ojson::array();
+    reg["missing"] = ojson::array({"/patient/weight_kg", "/patient/height_cm"});
+  }
+  ctx.regimen = std::move(reg);
+  p.form = spec.form;
+  if (dose) p.dose_mg = dose->dose_mg;
+  p.frequency = spec.frequency;
+  return p;
+}
+
+// Interaction doses for the TDM group are scaled from the current dose and
+// must be given in the strengths of one form, every other day below the
+// lowest strength.
+void round_tdm_interactions(Ctx& ctx, const std::string& form) {
+  auto strengths = strengths_of(drug, form);
+  for (auto& it : ctx.interactions) {
+    if (!it.contains("dose_mg") || !it["dose_mg"].is_number()) continue;
+    if (!it.contains("rule") || it["rule"].get<std::string>().find(".tdm") == std::string::npos) continue;
+    FormDose fd = dose_in_form(strengths, it["dose_mg"].get<double>(), tie_rule(drug));
+    it["dose_mg"] = fd.dose_mg;
+    it["frequency"] = fd.frequency;
+  }
+}
+
+// ---- titration, warnings, monitoring ------------------------------------------------
+
+void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
+  if (!ctx.req.has({"therapy", "trough_ng_ml"})) return;
+  if (indication == "rcc" || indication == "breast_hr_positive" || indication == "net") {
+    // TDM is not established in oncology (afinitor-pi-2.8): no titration.
+    ctx.warn(drug, "oncology_tdm_not_established");
+    return;
+  }
+  std::string form = p.form;
+  if (auto f = ctx.req.str({"therapy", "form"}); f && !p.form_overridden) form = *f;
+  evaluate_titration(ctx, drug, form);
+  if (!ctx.titration.is_object()) return;
+  ojson notes = ojson::array();
+  auto add = [&](std::string_view id, std::string_view code) {
+    const json& r = ctx.rule(id);
+    notes.push_back({{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+  };
+  if (indication == "tsc_renal_aml") add("everolimus.tdm_aml", "aml_fixed_dose_label");
+  if (indication == "tsc_seizures") add("everolimus.tdm_franz", "exist3_exposure");
+  ctx.titration["form"] = form;
+  ctx.titration["notes"] = std::move(notes);
+  ctx.monitor(drug, "trough");
+}
+
+void response_review(Ctx& ctx, const std::string& indication) {
+  const bool tsc_ind = indication == "tsc_renal_aml" || indication == "tsc_sega" || indication == "tsc_seizures";
+  if (!tsc_ind) return;
+  ctx.monitor(drug, "response_review");
+  ctx.warn(drug, "response_review_due");
+  auto months = ctx.req.num({"therapy", "months_on_therapy"});
+  auto response = ctx.req.str({"therapy", "response"});
+  const json& r = ctx.rule("everolimus.warnings.non_response_review");
+  if (!months || !response || !r.contains("min_months")) return;
+  bool no_response = false;
+  for (const auto& x : r["responses"]) no_response = no_response || x == *response;
+  if (*months >= r["min_months"].get<double>() && no_response) ctx.warn(drug, "non_response_review");
+}
+
+void monitoring(Ctx& ctx, const std::string& indication) {
+  if (indication == "tsc_sega" || indication == "tsc_seizures") ctx.monitor(drug, "trough");
+  for (const char* m : {"glucose_lipids", "cbc", "renal_function", "adverse_events_early"}) ctx.monitor(drug, m);
+  if (indication == "tsc_renal_aml") ctx.monitor(drug, "aml_imaging");
+  if (indication == "tsc_sega") ctx.monitor(drug, "sega_imaging");
+}
+
+void expected(Ctx& ctx, const std::string& indication, bool combination) {
+  if (indication == "tsc_renal_aml") ctx.expect_response(drug, "aml");
+  if (indication == "tsc_sega") ctx.expect_response(drug, "sega");
+  if (indication == "tsc_seizures") ctx.expect_response(drug, "seizures");
+  if (indication == "rcc") ctx.expect_response(drug, combination ? "rcc_lenvatinib" : "rcc");
+  if (indication == "breast_hr_positive") ctx.expect_response(drug, "breast");
+  if (indication == "net") {
+    auto origin = ctx.req.str({"condition", "net", "origin"});
+    if (origin == std::optional<std::string>("pancreatic")) ctx.expect_response(drug, "net_pancreatic");
+    else if (origin) ctx.expect_response(drug, "net_gi_lung");
+  }
+  if (indication == "tsc_renal_aml" || indication == "tsc_sega" || indication == "tsc_seizures")
+    ctx.expect_response(drug, "continue_responders");
 }
 
 }  // namespace
 
 void evaluate_everolimus(Ctx& ctx, const Derived& d) {
-  std::string ind = ctx.req.indication();
-  if (ind == "rcc") return rcc(ctx, d);
-  evaluate_unlabelled(ctx, drug);
+  const std::string indication = ctx.req.indication();
+  const std::string scope = "everolimus.indications." + indication;
+  if (!content::at(scope).is_object()) return evaluate_unlabelled(ctx, drug);
+
+  Eligibility e(ctx, drug, scope);
+  bool combination = false;
+  Status status = Status::insufficient_data;
+  if (indication == "tsc_renal_aml") status = aml(ctx, d, e);
+  else if (indication == "tsc_sega") status = sega(ctx, e);
+  else if (indication == "tsc_seizures") status = seizures(ctx, e);
+  else if (indication == "rcc") status = rcc(ctx, e, combination);
+  else if (indication == "breast_hr_positive") status = breast(ctx, e);
+  else if (indication == "net") status = net(ctx, e);
+
+  const DosingGroup group =
+      content::at(scope + ".dosing_group") == "tdm" ? DosingGroup::tdm : DosingGroup::fixed;
+
+  // Interactions first: they change the starting dose. The base for scaled
+  // (TDM) actions is the current dose when the patient is already treated.
+  std::optional<double> base = ctx.req.num({"therapy", "current_dose_mg"});
+  const bool give_regimen = status != Status::contraindicated && status != Status::not_indicated;
+  InteractionSummary ix;
+  Plan plan;
+  if (group == DosingGroup::tdm) {
+    ix = evaluate_interactions(ctx, drug, group_name(group), base);
+    if (give_regimen) plan = bsa_regimen(ctx, d, indication, ix, &e);
+    if (!base && plan.dose_mg) {
+      // Scale interaction doses from the planned starting dose.
+      for (auto& it : ctx.interactions) {
+        const json& r = content::at(it.value("rule", std::string()));
+        if (r.is_object() && r.contains("dose_factor"))
+          it["dose_mg"] = round_to(*plan.dose_mg * r["dose_factor"].get<double>(), 2);
+      }
+    }
+    round_tdm_interactions(ctx, plan.form.empty() ? content::at(scope + ".default_form").get<std::string>() : plan.form);
+  } else {
+    ix = evaluate_interactions(ctx, drug, group_name(group), base);
+    if (give_regimen) plan = fixed_regimen(ctx, d, indication, ix, combination);
+  }
+  if (ix.has("strong_cyp3a4_inhibitor")) ctx.warn(drug, "strong_inhibitor_avoid");
+  if (ix.has("strong_cyp3a4_inducer")) ctx.warn(drug, "strong_inducer_avoid");
+  if (!give_regimen && d.child_pugh_class) ctx.warn(drug, "hepatic_impairment");
+
+  e.finish(status);
+  add_note(ctx, "everolimus.mechanism", "mechanism");
+
+  if (plan.form.empty()) {
+    bool ignored = false;
+    plan.form = form_for(ctx, content::at(scope), ignored);
+    plan.form_overridden = ignored;
+  }
+  titration(ctx, indication, plan);
+
+  ToxicityInput tin;
+  tin.drug = drug;
+  tin.form = plan.form;
+  if (auto f = ctx.req.str({"therapy", "form"}); f && !plan.form_overridden) tin.form = *f;
+  tin.current_dose_mg = base ? base : plan.dose_mg;
+  tin.frequency = ctx.req.str({"therapy", "frequency"}).value_or(plan.frequency.empty() ? "once_daily" : plan.frequency);
+  tin.bsa_m2 = d.bsa_m2;
+  evaluate_toxicity(ctx, tin);
+
+  evaluate_patient_warnings(ctx, drug);
+  response_review(ctx, indication);
+  monitoring(ctx, indication);
+  expected(ctx, indication, combination);
 }
 
 }  // namespace mtorcalc
