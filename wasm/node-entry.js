@@ -16,7 +16,11 @@ function toText(request) {
   try {
     if (request !== null && typeof request === 'object') return JSON.stringify(request);
   } catch (e) { /* cyclic: fall through */ }
-  return String(request);
+  try {
+    return String(request);
+  } catch (e) {
+    return '';  // an object whose toString throws: answered as malformed_json
+  }
 }
 
 module.exports = function load() {
