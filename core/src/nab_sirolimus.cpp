@@ -100,7 +100,7 @@ void pecoma(Ctx& ctx, const Derived& d) {
   spec.dose_mg = level.mg_per_m2 * bsa;
   for (auto a : level.adjustments) {
     // Adjustments carry mg for this patient; the mg/m² levels go in the note.
-    a.note = a.note + " (" + ojson(a.from_mg).dump() + " → " + ojson(a.to_mg).dump() + " mg/m²)";
+    a.note = a.note + " (" + num_text(a.from_mg) + " → " + num_text(a.to_mg) + " mg/m²)";
     a.from_mg *= bsa;
     a.to_mg *= bsa;
     spec.adjustments.push_back(std::move(a));

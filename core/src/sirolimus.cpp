@@ -9,6 +9,7 @@
 #include "drugs.hpp"
 #include "eligibility.hpp"
 #include "mechanisms.hpp"
+#include "sirolimus_family.hpp"
 
 namespace mtorcalc {
 namespace {
@@ -47,7 +48,9 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   std::string id = std::string(drug) + ".hepatic.maintenance_factor." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  double to = achievable(spec.form, spec.dose_mg * r["factor"].get<double>());
+  double raw = spec.dose_mg * r["factor"].get<double>();
+  double to = achievable(spec.form, raw);
+  if (std::fabs(to - raw) > 1e-9) ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
   spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to, Ctx::refs_of(r), "",
                               r.value("text", "")});
   spec.dose_mg = to;
@@ -76,8 +79,8 @@ void loading_dose(Ctx& ctx) {
   double per_day = round_to(loading / days, 2);
   ojson l = ojson::object();
   l["loading_dose_mg"] = loading;
-  l["formula"] = "loading = " + ojson(factor).dump() + " × (" + ojson(round_to(next, 2)).dump() + " − " +
-                 ojson(round_to(current, 2)).dump() + ") mg";
+  l["formula"] = "loading = " + num_text(factor) + " × (" + num_text(next) + " − " + num_text(current) +
+                 ") mg = " + num_text(loading) + " mg";
   l["days"] = days;
   l["loading_mg_per_day"] = per_day;
   l["total_mg_per_day"] = round_to(per_day + next, 2);

@@ -1,5 +1,7 @@
 #include "sirolimus_family.hpp"
 
+#include <cstdio>
+
 namespace mtorcalc {
 namespace {
 
@@ -19,6 +21,12 @@ double band(const json& bands, const char* key) {
 bool above(double value, double uln, double times) { return value > uln * times * (1.0 + 1e-9); }
 
 }  // namespace
+
+std::string num_text(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", round_to(value, 2));
+  return buf;
+}
 
 NciHepaticResult nci_hepatic(const Request& req, const json& bands) {
   NciHepaticResult r;

@@ -29,6 +29,9 @@ struct NciHepaticResult {
 /// ≤ ULN counts as mild.
 [[nodiscard]] NciHepaticResult nci_hepatic(const Request& req, const json& bands);
 
+/// A number as a person writes it in a note: "2", "1.5", "12.5".
+[[nodiscard]] std::string num_text(double value);
+
 /// The drug the engine picks when the request names none: the first of
 /// "indications.<indication>.default_rules" whose conditions hold, else
 /// nullopt (the indication's default_drug then applies).

@@ -1,0 +1,111 @@
+// Sirolimus arithmetic through the engine: proportional titration, the
+// loading dose 3 × (new − current), the 40 mg/day cap and its 2-day split,
+// the hepatic maintenance factors, and the topical gel's daily maxima.
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+
+using namespace test;
+
+namespace {
+json lam_titration(double current, double trough, double days = 14) {
+  json r = base("lam");
+  r["condition"] = {{"lam", {{"fev1_percent_predicted", 60}}}};
+  r["therapy"] = {{"current_dose_mg", current}, {"frequency", "once_daily"}, {"form", "tablet"},
+                  {"trough_ng_ml", trough}, {"days_on_current_dose", days}};
+  return eval(r);
+}
+json lam_hepatic(const std::string& cls) {
+  json r = base("lam");
+  r["condition"] = {{"lam", {{"fev1_percent_predicted", 60}}}};
+  r["patient"] = {{"hepatic", {{"child_pugh_class", cls}}}};
+  return eval(r);
+}
+}  // namespace
+
+TEST_CASE("sirolimus proportional titration and loading dose (Rapamune PI §2.1)") {
+  json r = lam_titration(2, 4);
+  CHECK(r["titration"]["new_dose_mg"] == 5);
+  CHECK(r["titration"]["loading_dose_option"]["loading_dose_mg"] == 9);  // 3 × (5 − 2)
+  CHECK(r["titration"]["loading_dose_option"]["total_mg_per_day"] == 14);
+  CHECK(r["titration"]["loading_dose_option"]["days"] == 1);
+
+  r = lam_titration(3, 6);  // 3 × 10 / 6 = 5; loading 6
+  CHECK(r["titration"]["new_dose_mg"] == 5);
+  CHECK(r["titration"]["loading_dose_option"]["loading_dose_mg"] == 6);
+}
+
+TEST_CASE("loading dose: the 40 mg/day cap, both sides") {
+  // new 10, loading 3 × (10 − 4) = 18: 28 mg that day, no split
+  json r = lam_titration(4, 4);
+  CHECK(r["titration"]["new_dose_mg"] == 10);
+  CHECK(r["titration"]["loading_dose_option"]["split"] == false);
+  // new 14 (7 × 10 / 5), loading 21: 35 mg, no split
+  r = lam_titration(7, 5);
+  CHECK(r["titration"]["new_dose_mg"] == 14);
+  CHECK(r["titration"]["loading_dose_option"]["total_mg_per_day"] == 35);
+  CHECK(r["titration"]["loading_dose_option"]["split"] == false);
+  // new 20 (10 × 10 / 5), loading 30: 50 mg > 40, split over 2 days (15 + 20 = 35)
+  r = lam_titration(10, 5);
+  CHECK(r["titration"]["new_dose_mg"] == 20);
+  CHECK(r["titration"]["loading_dose_option"]["loading_dose_mg"] == 30);
+  CHECK(r["titration"]["loading_dose_option"]["split"] == true);
+  CHECK(r["titration"]["loading_dose_option"]["days"] == 2);
+  CHECK(r["titration"]["loading_dose_option"]["loading_mg_per_day"] == 15);
+  CHECK(r["titration"]["loading_dose_option"]["total_mg_per_day"] == 35);
+}
+
+TEST_CASE("maintenance capped at 40 mg/day") {
+  json r = lam_titration(10, 2);  // raw 50
+  CHECK(r["titration"]["raw_new_dose_mg"] == 50);
+  CHECK(r["titration"]["new_dose_mg"] == 40);
+  CHECK(r["titration"]["capped"] == true);
+}
+
+TEST_CASE("no loading dose when the dose falls or stays") {
+  CHECK_FALSE(lam_titration(4, 20)["titration"].contains("loading_dose_option"));
+  CHECK_FALSE(lam_titration(2, 10)["titration"].contains("loading_dose_option"));
+}
+
+TEST_CASE("hepatic maintenance: about one third lower in A/B, one half in C (Rapamune PI §2.5)") {
+  CHECK(lam_hepatic("A")["regimen"]["dose_mg"] == 1.5);  // 2 × 2/3 = 1.33 → nearest tablet dose 1.5
+  CHECK(lam_hepatic("B")["regimen"]["dose_mg"] == 1.5);
+  CHECK(lam_hepatic("C")["regimen"]["dose_mg"] == 1);    // 2 × 1/2
+}
+
+TEST_CASE("topical gel daily maximum by age (Hyftor PI §2)") {
+  auto gel = [](double age) {
+    json r = base("tsc_facial_angiofibroma");
+    r["patient"] = {{"age_years", age}};
+    return eval(r);
+  };
+  CHECK(gel(5.99)["regimen"].is_null());
+  CHECK(gel(6)["regimen"]["max_daily_gel_mg"] == 600);
+  CHECK(gel(11.99)["regimen"]["max_daily_gel_mg"] == 600);
+  CHECK(gel(12)["regimen"]["max_daily_gel_mg"] == 800);
+  CHECK(gel(12)["regimen"]["max_gel_mg_per_application"] == 400);
+  CHECK(gel(12)["regimen"]["dose_mg"] == doctest::Approx(0.8));  // 400 mg × 0.2%
+  CHECK(gel(6)["regimen"]["dose_mg"] == doctest::Approx(0.6));
+}
+
+TEST_CASE("nab-sirolimus mg/m² levels and whole vials (Fyarro PI §2.1–2.2)") {
+  auto pecoma = [](double bsa, json therapy, json events) {
+    json r = base("pecoma");
+    r["patient"] = {{"age_years", 50}, {"bsa_m2", bsa}};
+    r["condition"] = {{"pecoma", {{"malignant", true}, {"advanced", true}}}};
+    if (!therapy.is_null()) r["therapy"] = therapy;
+    if (!events.is_null()) r["adverse_events"] = events;
+    return eval(r);
+  };
+  json r = pecoma(1.5, nullptr, nullptr);
+  CHECK(r["regimen"]["dose_mg"] == 150);
+  CHECK(r["regimen"]["units"][0]["count"] == 2);
+  r = pecoma(1.0, nullptr, nullptr);
+  CHECK(r["regimen"]["units"][0]["count"] == 1);  // 100 mg exactly: one vial
+  json recurrent = json::array({{{"term", "stomatitis"}, {"grade", 3}, {"recurrent", true}}});
+  // 100 → 75 → 56 → 45 mg/m² at BSA 2.0
+  CHECK(pecoma(2.0, {{"current_dose_mg", 200}}, recurrent)["toxicity"][0]["resume_dose_mg"] == 150);
+  CHECK(pecoma(2.0, {{"current_dose_mg", 150}}, recurrent)["toxicity"][0]["resume_dose_mg"] == 112);
+  CHECK(pecoma(2.0, {{"current_dose_mg", 112}}, recurrent)["toxicity"][0]["resume_dose_mg"] == 90);
+  CHECK(pecoma(2.0, {{"current_dose_mg", 90}}, recurrent)["toxicity"][0]["resume_dose_mg"].is_null());
+}
