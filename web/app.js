@@ -47,7 +47,13 @@ const defaultDrug = (ind) => {
   return DEFAULT_DRUG[ind] ?? null;
 };
 const labelledDrugs = (ind) => content?.indications?.[ind]?.drugs || (DEFAULT_DRUG[ind] ? [DEFAULT_DRUG[ind]] : []);
-const effectiveDrug = () => state.drug || defaultDrug(state.indication) || '';
+// The drug the answer is about: the one chosen, else the one the engine
+// picked last time for this question (it may depend on the inputs, e.g.
+// RCC after sunitinib), else the indication's default. It decides which
+// inputs apply (a trough only for everolimus and sirolimus) and the units of
+// a trough.
+let engineDrug = '';
+const effectiveDrug = () => state.drug || engineDrug || defaultDrug(state.indication) || '';
 const ctx = () => ({ indication: state.indication, drug: effectiveDrug(), sex: state.values['/patient/sex'] });
 
 // Options that depend on the drug (forms and frequencies it has), from the
@@ -90,7 +96,9 @@ function fieldBlock(field) {
   const id = idFor(field.path);
   const u = unitText(field);
   return h('div', { class: `field${field.isLimit ? ' limit' : ''}`, dataset: { field: field.path } },
-    h('label', { for: id }, field.label, h('span', { class: 'unit', dataset: { unitFor: field.path } }, u ? ` (${u})` : '')),
+    h('label', { for: id },
+      field.short ? [h('span', { class: 'visually-hidden' }, field.prefix), field.short] : field.label,
+      h('span', { class: 'unit', dataset: { unitFor: field.path } }, u ? ` (${u})` : '')),
     fieldControl(field),
     h('p', { class: 'hint', id: `${id}-hint` }, field.hint || ''),
     h('p', { class: 'compared', id: `${id}-cmp` }),
@@ -226,6 +234,8 @@ function onFieldInput(ev) {
   if (!path) return;
   if (path === '/indication') {
     state.indication = el.value;
+    askedFor = new Set();
+    engineDrug = '';
     drawDrugOptions();
     syncFormFromState();
     reconvertTroughs();
@@ -291,10 +301,16 @@ function onUnitsChange(ev) {
 }
 
 // ---- evaluate and show ------------------------------------------------------------
-function recompute() {
+// Fields the engine asked for (eligibility.missing) are shown even when this
+// question would not normally show them, so that a clinician can always
+// answer what the engine needs.
+let askedFor = new Set();
+const visible = (field, c) => isShown(field, c) || (askedFor.has(field.path) && !field.cond);
+
+function recompute(depth = 0) {
   const c = ctx();
   for (const block of $$('#groups .field[data-field]')) {
-    block.hidden = !isShown(fieldByPath.get(block.dataset.field), c);
+    block.hidden = !visible(fieldByPath.get(block.dataset.field), c);
   }
   for (const fs of $$('#groups fieldset.group')) {
     const g = fs.dataset.group;
@@ -316,9 +332,11 @@ function recompute() {
     clearMarks();
     renderReferences($('#reference-list'), null);
     announce('');
+    $('#answer-peek').hidden = true;
     return;
   }
-  const req = buildRequest({ indication: state.indication, drug: state.drug, values: state.values, adverseEvents: state.aes }, c);
+  const req = buildRequest({ indication: state.indication, drug: state.drug, values: state.values, adverseEvents: state.aes }, c,
+    (field) => visible(field, c));
   const text = core.evaluate(JSON.stringify(req));
   let resp;
   try {
@@ -328,6 +346,25 @@ function recompute() {
   }
   lastRequest = req;
   lastResponse = resp;
+  const asked = new Set((resp.eligibility?.missing || []).map((p) => fieldForPointer(p)?.path).filter(Boolean));
+  let changed = [...asked].some((p) => !askedFor.has(p)) || [...askedFor].some((p) => !asked.has(p));
+  if (resp.status === 'ok') askedFor = asked;
+  const picked = !state.drug && resp.status === 'ok' && typeof resp.eligibility?.drug === 'string' ? resp.eligibility.drug : engineDrug;
+  if (picked !== engineDrug) {
+    const before = effectiveDrug();
+    engineDrug = picked;
+    if (effectiveDrug() !== before) {
+      changed = true;
+      syncFormFromState();
+      reconvertTroughs();
+    }
+  }
+  if (changed && resp.status === 'ok' && depth === 0) {
+    // The set of fields shown changed: draw them, and evaluate again in case
+    // one of them already holds a value.
+    recompute(1);
+    return;
+  }
   $('#engine-state').textContent = resp.status === 'ok' ? '' : 'Some values need correcting.';
   markFields(resp);
   const refNumber = new Map((resp.references || []).map((r, i) => [r.id, i + 1]));
@@ -342,6 +379,9 @@ function recompute() {
   drawPrintSummary();
   if (!$('#note-box').hidden) $('#note-text').value = noteText(req, resp, state.units);
   announce(summaryText(resp));
+  const peek = $('#answer-peek');
+  peek.textContent = `Answer: ${summaryText(resp)}`;
+  peek.hidden = false;
 }
 
 function clearMarks() {
@@ -609,6 +649,8 @@ export function loadCase(obj) {
   next.indication = INDICATIONS.some(([k]) => k === req.indication) ? req.indication : '';
   next.drug = DRUGS.some(([k]) => k === req.drug) ? req.drug : '';
   state = next;
+  askedFor = new Set();
+  engineDrug = '';
   for (const sel of $$('[data-units]')) sel.value = state.units[sel.dataset.units];
   $('#indication').value = state.indication;
   drawDrugOptions();
@@ -671,6 +713,8 @@ async function copyText() {
 
 function clearCase() {
   state = blankState();
+  askedFor = new Set();
+  engineDrug = '';
   for (const sel of $$('[data-units]')) sel.value = state.units[sel.dataset.units];
   $('#indication').value = '';
   drawDrugOptions();

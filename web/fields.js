@@ -127,8 +127,10 @@ export const FIELDS = [
     const lab = f(`/patient/labs/${key}`, label, 'number', { group: 'labs', kind, show: onlyFor(SYSTEMIC) });
     if (!limit) return [lab];
     lab.pair = `/patient/limits/${limit}`;
+    // Beside its lab the limit reads "Local upper limit"; screen readers and
+    // the printed summary get the full name.
     const lim = f(`/patient/limits/${limit}`, `${label}, local ${limitText}`, 'number', {
-      group: 'labs', kind, show: onlyFor(SYSTEMIC), isLimit: true,
+      group: 'labs', kind, show: onlyFor(SYSTEMIC), isLimit: true, short: `Local ${limitText}`, prefix: `${label}, `,
     });
     return [lab, lim];
   }),
@@ -280,11 +282,11 @@ export function getAt(obj, pointer) {
 // The request for the current form state. `values` maps path → request value
 // (already canonical); only fields shown for this question are sent, so a
 // value typed for another indication is kept in the form but never sent.
-export function buildRequest({ indication, drug, values, adverseEvents }, ctx) {
+export function buildRequest({ indication, drug, values, adverseEvents }, ctx, shown = (field) => isShown(field, ctx)) {
   const req = { contract: CONTRACT, indication };
   if (drug) req.drug = drug;
   for (const field of FIELDS) {
-    if (!isShown(field, ctx)) continue;
+    if (!shown(field)) continue;
     const v = values[field.path];
     if (v === undefined) continue;
     setAt(req, field.path, v);

@@ -244,7 +244,10 @@ function renderDerived(resp, ctx) {
     const unknown = s.factors_unknown ? `, ${s.factors_unknown} unknown` : '';
     row(name, `${s.factors ?? '—'} factor(s)${unknown}: ${group}`, s.refs);
   }
-  for (const c of d.ctcae || []) row(`CTCAE ${c.version || ''} ${label('term', c.term)}`.replace(/\s+/g, ' '), `grade ${c.grade} (from ${labelForPointer(c.from)})`, c.refs);
+  for (const c of d.ctcae || []) {
+    const grade = c.grade === null || c.grade === undefined ? 'grade not determined (a limit is missing?)' : c.grade === 0 ? 'normal (grade 0)' : `grade ${c.grade}`;
+    row(`CTCAE ${c.version || ''} ${label('term', c.term)}`.replace(/\s+/g, ' '), `${grade} (from ${labelForPointer(c.from)})`, c.refs);
+  }
   if (!rows.length) return null;
   return section('derived', 'Values computed from the inputs', h('dl', { class: 'kvs' }, rows));
 }
