@@ -72,9 +72,10 @@ bool rule_holds(const json& when, const Request& req) {
     ok = ok && any;
   }
   if (auto it = when.find("treatment_naive"); it != when.end()) {
-    bool given = req.has({"condition", ind, "prior_therapies"});
-    bool naive = given && req.strings({"condition", ind, "prior_therapies"}).empty();
-    ok = ok && given && naive == it->get<bool>();
+    // No prior therapy listed (absent or empty): the label's "advanced RCC"
+    // has no line restriction, so an unknown history does not block the rule.
+    bool naive = req.strings({"condition", ind, "prior_therapies"}).empty();
+    ok = ok && naive == it->get<bool>();
   }
   if (auto it = when.find("arcc_poor_risk"); it != when.end() && ok) {
     // The ARCC count needs the derived values; computed on a scratch context.
