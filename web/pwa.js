@@ -40,7 +40,7 @@ function renderStatus() {
       if (embedded) return;
       statusEl = styled(document.createElement('p'), { 'font-size': '0.8125rem', color: 'inherit' });
       statusEl.className = 'pwa-status';
-      (document.querySelector('footer') || document.body).append(statusEl);
+      (document.querySelector('body > footer') || document.body).append(statusEl);
     }
     statusEl.id ||= 'mtorcalc-version';
   }
