@@ -8,7 +8,7 @@
 //   - invalid_request has a non-empty errors array, each error with a string
 //     path (JSON Pointer), a contract code and a message, and no clinical
 //     section filled; ok has no errors;
-//   - every id in any "refs" array appears in "references", and
+//   - every id in any "refs" (or "<name>_refs") array appears in "references", and
 //     "references" holds nothing else (each id once);
 //   - the same input gives the same bytes a second time.
 // A violated invariant aborts, so libFuzzer saves the input as a crash file.
@@ -37,7 +37,9 @@ using json = nlohmann::json;
 void collect_refs(const json& j, std::set<std::string>& out, const std::string& response) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key() == "refs") {
+      // "refs", and the "<name>_refs" of derived values (bsa_refs, ...).
+      const std::string& key = it.key();
+      if (key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0 && it->is_array())) {
         if (!it->is_array()) violated("a refs member is not an array", response);
         for (const auto& r : *it) {
           if (!r.is_string()) violated("a refs entry is not a string", response);

@@ -100,7 +100,7 @@ export function assertWellFormed(text, what = '') {
     if (Array.isArray(j)) j.forEach(walk);
     else if (j && typeof j === 'object')
       for (const [k, v] of Object.entries(j)) {
-        if (k === 'refs' && Array.isArray(v)) v.forEach((x) => used.add(x));
+        if ((k === 'refs' || k.endsWith('_refs')) && Array.isArray(v)) v.forEach((x) => used.add(x));
         else walk(v);
       }
   };
