@@ -435,6 +435,12 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
     return Base::key(k);
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+    if (ex.id == 406) {  // a number too large for a double (1e999): valid JSON, out of any range
+      parse_failed_ = true;
+      errors_.push_back({path(), ErrorCode::out_of_range,
+                         "number too large (at byte " + std::to_string(position) + ")"});
+      return false;
+    }
     std::string what = ex.what();
     // nlohmann's message quotes the offending input; keep only its reason.
     auto colon = what.find("syntax error");
@@ -497,7 +503,7 @@ Parsed parse_and_validate(std::string_view text) {
     // Only the parse error matters when the text is not JSON at all.
     std::vector<RequestError> kept;
     for (auto& e : out.errors)
-      if (e.path.empty()) kept.push_back(std::move(e));
+      if (e.path.empty() || e.code == ErrorCode::out_of_range) kept.push_back(std::move(e));
     out.errors = std::move(kept);
     return out;
   }
