@@ -402,12 +402,12 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication, cons
     ctx.warn(drug, "hepatic_impairment");
     if (r.is_object() && r.contains("dose_mg_per_m2") && r["dose_mg_per_m2"].get<double>() < per_m2) {
       double to = r["dose_mg_per_m2"].get<double>();
-      Adjustment a{"hepatic_child_pugh_" + *d.child_pugh_class, per_m2, to, Ctx::refs_of(r), "", r.value("text", "")};
-      if (d.bsa_m2) {
-        a.from_mg = per_m2 * *d.bsa_m2;
-        a.to_mg = to * *d.bsa_m2;
-      }
-      spec.adjustments.push_back(a);
+      // Adjustments are in mg; without a BSA only the note can say it.
+      if (d.bsa_m2)
+        spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, per_m2 * *d.bsa_m2, to * *d.bsa_m2,
+                                    Ctx::refs_of(r), "", r.value("text", "")});
+      else
+        spec.notes.push_back(r.value("text", ""));
       per_m2 = to;
     } else if (r.is_object()) {
       spec.notes.push_back(r.value("text", ""));
@@ -462,12 +462,15 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication, cons
 // Interaction doses for the TDM group are scaled from the current dose and
 // must be given in the strengths of one form, every other day below the
 // lowest strength.
-void round_tdm_interactions(Ctx& ctx, const std::string& form) {
+void round_tdm_interactions(Ctx& ctx, const std::string& form, bool base_every_other_day) {
   auto strengths = strengths_of(drug, form);
   for (auto& it : ctx.interactions) {
     if (!it.contains("dose_mg") || !it["dose_mg"].is_number()) continue;
     if (!it.contains("rule") || it["rule"].get<std::string>().find(".tdm") == std::string::npos) continue;
-    FormDose fd = dose_in_form(strengths, it["dose_mg"].get<double>(), tie_rule(drug));
+    // The mechanism scales the dose per administration; every other day
+    // gives half of it per day.
+    double daily = it["dose_mg"].get<double>() * (base_every_other_day ? 0.5 : 1.0);
+    FormDose fd = dose_in_form(strengths, daily, tie_rule(drug));
     it["dose_mg"] = fd.dose_mg;
     it["frequency"] = fd.frequency;
   }
@@ -586,7 +589,10 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
           it["dose_mg"] = round_to(*plan.dose_mg * r["dose_factor"].get<double>(), 2);
       }
     }
-    round_tdm_interactions(ctx, plan.form.empty() ? content::at(scope + ".default_form").get<std::string>() : plan.form);
+    std::string ix_form = plan.form.empty() ? content::at(scope + ".default_form").get<std::string>() : plan.form;
+    if (auto f = ctx.req.str({"therapy", "form"}); f && base && !plan.form_overridden) ix_form = *f;
+    const bool eod = base && ctx.req.str({"therapy", "frequency"}) == std::optional<std::string>("every_other_day");
+    round_tdm_interactions(ctx, ix_form, eod);
   } else {
     ix = evaluate_interactions(ctx, drug, group_name(group), base);
     if (give_regimen) plan = fixed_regimen(ctx, d, indication, ix, combination);
