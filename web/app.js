@@ -477,6 +477,25 @@ function drawPrintSummary() {
   $('#print-footer').textContent = `Printed ${when} · mtorcalc content ${lastResponse?.content_version || content?.content_version || ''} · engine ${core.version()} · decision support only; check the current prescribing information.`;
 }
 
+// One page, whatever the length of the answer: switch the print sheet on
+// for the screen for a moment at A4 text width, measure, and scale the
+// printout with CSS zoom (set through the CSSOM, which the CSP allows).
+const A4_TEXT_HEIGHT_PX = ((297 - 2 * 12) / 25.4) * 96;
+function preparePrint() {
+  drawPrintSummary();
+  const root = document.documentElement;
+  const sheet = document.getElementById('print-css');
+  root.style.zoom = '';
+  const media = sheet.media;
+  sheet.media = 'all';
+  root.classList.add('print-measure');
+  const height = document.body.scrollHeight;
+  root.classList.remove('print-measure');
+  sheet.media = media;
+  const scale = Math.min(1, (A4_TEXT_HEIGHT_PX - 12) / Math.max(1, height));
+  if (scale < 1) root.style.zoom = String(Math.floor(scale * 100) / 100);
+}
+
 // ---- history --------------------------------------------------------------------------
 function troughDisplayKind() {
   return troughKind(effectiveDrug()) || 'trough_everolimus';
@@ -518,7 +537,7 @@ function drawTroughTable() {
       h('td', {}, h('button', {
         type: 'button', class: 'remove', 'aria-label': `Remove trough row ${n}`,
         onclick: () => { state.troughs.splice(i, 1); drawHistory(); $('#trough-add').focus(); },
-      }, 'Remove'))));
+      }, h('span', { 'aria-hidden': 'true' }, '✕')))));
   });
 }
 
@@ -538,7 +557,7 @@ function drawAmlTable() {
       h('td', {}, h('button', {
         type: 'button', class: 'remove', 'aria-label': `Remove measurement ${n}`,
         onclick: () => { state.aml.splice(i, 1); drawHistory(); $('#aml-add').focus(); },
-      }, 'Remove'))));
+      }, h('span', { 'aria-hidden': 'true' }, '✕')))));
   });
 }
 
@@ -735,7 +754,7 @@ function wire() {
   form.addEventListener('change', (ev) => { if (ev.target.dataset?.units) onUnitsChange(ev); });
   form.addEventListener('submit', (ev) => ev.preventDefault());
   $('#copy-text').addEventListener('click', copyText);
-  $('#print').addEventListener('click', () => { drawPrintSummary(); window.print(); });
+  $('#print').addEventListener('click', () => { preparePrint(); window.print(); });
   $('#export').addEventListener('click', exportCase);
   $('#import').addEventListener('click', () => $('#import-file').click());
   $('#import-file').addEventListener('change', (ev) => {
@@ -757,7 +776,8 @@ function wire() {
   });
   $('#trough-use').addEventListener('click', useLatestTrough);
   $('#aml-use').addEventListener('click', useLatestAml);
-  window.addEventListener('beforeprint', drawPrintSummary);
+  window.addEventListener('beforeprint', preparePrint);
+  window.addEventListener('afterprint', () => { document.documentElement.style.zoom = ''; });
   let resizeTimer = null;
   window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(resizeCharts, 150); });
 }

@@ -66,7 +66,7 @@ export function noteText(req, resp, units, when = new Date()) {
   if (r) {
     L.push('');
     L.push(`Regimen: ${label('drug', r.drug)}${r.product ? ` (${r.product})` : ''}, ${label('form', r.form)}, ${r.dose_mg != null ? `${formatNumber(r.dose_mg, 2)} mg` : '—'} ${label('frequency', r.frequency)}${refs(r.refs)}`);
-    if (r.dose_mg_per_m2 != null) L.push(`  ${formatNumber(r.dose_mg_per_m2, 2)} mg/m² × BSA ${formatNumber(resp.derived?.bsa_m2, 2)} m²`);
+    if (r.dose_mg_per_m2 != null) L.push(`  ${formatNumber(r.dose_mg_per_m2, 2)} mg/m² × BSA ${formatNumber(resp.derived?.bsa_m2, 2)} m²${r.calculated_dose_mg != null ? ` = ${formatNumber(r.calculated_dose_mg, 2)} mg (calculated)` : ''}`);
     if ((r.units || []).length) L.push(`  Give: ${r.units.map((u) => `${u.count} × ${formatNumber(u.strength_mg, 2)} mg ${u.unit || ''}`.trim()).join(' + ')}`);
     for (const a of r.adjustments || []) L.push(`  Adjustment: ${a.note || a.code}${a.from_mg != null ? ` (${a.from_mg} → ${a.to_mg} mg)` : ''}${refs(a.refs)}`);
     if (Array.isArray(r.trough_target_ng_ml)) L.push(`  Trough target ${r.trough_target_ng_ml[0]}–${r.trough_target_ng_ml[1]} ng/mL`);

@@ -140,8 +140,16 @@ function renderRegimen(resp, ctx) {
   row('Drug', `${label('drug', r.drug)}${r.product ? ` (${r.product})` : ''}`);
   row('Form', `${label('form', r.form)}${r.route ? `, ${label('route', r.route)}` : ''}`);
   const d = resp.derived || {};
-  const perM2 = r.dose_mg_per_m2 != null && d.bsa_m2 != null
-    ? ` = ${formatNumber(r.dose_mg_per_m2, 2)} mg/m² × ${formatNumber(d.bsa_m2, 2)} m²` : (r.dose_mg_per_m2 != null ? ` (${formatNumber(r.dose_mg_per_m2, 2)} mg/m²)` : '');
+  // A BSA-based dose: show the arithmetic, and when the engine rounded the
+  // calculated dose to what the strengths can make, both numbers.
+  let perM2 = '';
+  if (r.dose_mg_per_m2 != null && d.bsa_m2 != null) {
+    const calc = r.calculated_dose_mg != null ? r.calculated_dose_mg : null;
+    perM2 = ` — ${formatNumber(r.dose_mg_per_m2, 2)} mg/m² × ${formatNumber(d.bsa_m2, 2)} m²${calc != null ? ` = ${mg(calc)}` : ''}`;
+    if (calc != null && calc !== r.dose_mg) perM2 += ', rounded to a dose the strengths can make';
+  } else if (r.dose_mg_per_m2 != null) {
+    perM2 = ` (${formatNumber(r.dose_mg_per_m2, 2)} mg/m²)`;
+  }
   row('Dose', h('strong', { class: 'dose', dataset: { value: r.dose_mg ?? '' } }, r.dose_mg != null ? mg(r.dose_mg) : '—'), perM2);
   row('Schedule', h('span', { class: 'frequency', dataset: { value: r.frequency || '' } }, label('frequency', r.frequency)));
   if (Array.isArray(r.units) && r.units.length) {
@@ -171,13 +179,15 @@ function renderTitration(resp, ctx) {
   const rows = [];
   const row = (k, ...v) => rows.push(h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, ...v)));
   row('Measured trough', trough(t.trough_ng_ml, drug, ctx));
-  row('Target trough', trough(t.target_trough_ng_ml, drug, ctx), t.target_from === 'range_midpoint' || t.target_is_default ? ' (middle of the range)' : '');
+  const source = t.target_source && t.target_source !== 'clinician' ? ' (middle of the labelled range: no target was given)' : t.target_source === 'clinician' ? ' (your target)' : '';
+  row('Target trough', trough(t.target_trough_ng_ml, drug, ctx), source);
+  if (Array.isArray(t.target_range_ng_ml)) row('Labelled range', troughRange(t.target_range_ng_ml, drug, ctx), t.in_range === true ? ' — the trough is in range' : t.in_range === false ? ' — the trough is out of range' : '');
   row('New dose', h('strong', { class: 'new-dose', dataset: { value: t.new_dose_mg ?? '' } }, mg(t.new_dose_mg)),
     t.new_frequency ? ` ${label('frequency', t.new_frequency)}` : '', t.capped ? ' (capped)' : '');
   row('At steady state', t.at_steady_state ? 'yes' : 'no — recheck before changing the dose');
   if (Array.isArray(t.recheck_days)) row('Recheck the trough', `in ${days(t.recheck_days)}`);
-  const notes = (t.notes || []).map((n) => h('p', { class: 'note' }, typeof n === 'string' ? n : n.text || ''));
-  return section('titration', 'Trough titration', formula, h('dl', { class: 'kvs' }, rows), refLinks(t.refs, ctx), ...notes);
+  const notes = [t.text, ...(t.notes || [])].filter(Boolean).map((n) => h('p', { class: 'note' }, typeof n === 'string' ? n : n.text || ''));
+  return section('titration', 'Trough titration', formula, h('dl', { class: 'kvs' }, rows), refLinks(t.refs, ctx), ruleBadge(t.rule, ctx), ...notes);
 }
 
 function renderToxicity(resp, ctx) {
@@ -256,6 +266,7 @@ function renderUnverified(resp, ctx) {
   const list = resp.unverified_rules || [];
   if (!list.length) return null;
   return section('unverified', 'Rules not confirmed against the current label',
+    h('p', { class: 'print-only-inline' }, `${list.length} rule(s) behind this answer are not confirmed against the current label; their references are marked † below.`),
     h('ul', {}, list.map((u) => h('li', { dataset: { rule: u.rule } },
       h('span', { class: 'unverified-badge' }, label('v', u.verification)), ' ', h('code', {}, u.rule), u.note ? ` — ${u.note}` : ''))));
 }
