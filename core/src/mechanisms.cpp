@@ -131,9 +131,10 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug, std::s
       if (r.contains("monitoring")) ctx.monitor(drug, str_or(r, "monitoring"));
     }
     if (!any) {
-      // Known drug, but no class of it matters for this mTOR inhibitor.
+      // Known drug, but no class of it matters for this mTOR inhibitor (or
+      // the entry applies only to others): no class is claimed for it here.
       ctx.interactions.push_back({{"drug", key},
-                                  {"class", classes.empty() ? ojson(nullptr) : ojson(classes[0].get<std::string>())},
+                                  {"class", !applies || classes.empty() ? ojson(nullptr) : ojson(classes[0].get<std::string>())},
                                   {"action", "monitor"},
                                   {"dose_mg", nullptr},
                                   {"text", "No dose change is labelled for this combination."},
@@ -471,8 +472,13 @@ void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
     const json& list = content::at(std::string(drug) + "." + std::string(section));
     if (!list.is_object()) continue;
     for (const auto& [code, w] : list.items()) {
-      if (!w.is_object() || !w.contains("when")) continue;
-      if (!when_holds(w["when"], ctx)) continue;
+      // The condition is "if"; a warning may also give it as a "when"
+      // object (a monitoring item's "when" is its display text).
+      if (!w.is_object()) continue;
+      const json* cond = nullptr;
+      if (w.contains("if")) cond = &w["if"];
+      else if (w.contains("when") && w["when"].is_object()) cond = &w["when"];
+      if (!cond || !when_holds(*cond, ctx)) continue;
       if (section == "warnings") ctx.warn(drug, code);
       else ctx.monitor(drug, code);
     }
