@@ -176,7 +176,10 @@ export const pwa = { build: BUILD, register };
 function start() {
   renderStatus();
   watchEngine();
-  register();
+  // Register after the page has loaded, so that precaching the app does not
+  // compete with the first load of the page and its engine.
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 }
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
 else start();
