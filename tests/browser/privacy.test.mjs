@@ -61,6 +61,7 @@ test('a full case sends nothing anywhere and leaves nothing behind', async (t) =
 
   // Over the whole visit: everything stayed on the origin, nothing reached the trap.
   assert.ok(browser.requests.length > 0, 'the recorder saw the page load');
+  assert.ok(browser.cdpRequests.length > 0, 'the CDP recorder saw the page load');
   assert.ok(browser.requests.some((r) => r.via === 'service-worker'), 'the recorder saw the service worker precache');
   const offOrigin = [...browser.requests, ...browser.cdpRequests]
     .map((r) => r.url)

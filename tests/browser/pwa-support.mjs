@@ -77,7 +77,12 @@ export async function launch() {
     requests.push({ via: sw ? 'service-worker' : 'page', url: r.url(), type: r.resourceType(), at: Date.now() });
   });
   const cdpRequests = [];
+  const console_ = [];
+  const watched = new WeakSet();
   const watchPage = async (page) => {
+    if (watched.has(page)) return;
+    watched.add(page);
+    page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
     try {
       const cdp = await context.newCDPSession(page);
       cdp.on('Network.requestWillBeSent', (e) => cdpRequests.push({ url: e.request.url, type: e.type, at: Date.now() }));
@@ -86,9 +91,7 @@ export async function launch() {
   };
   context.on('page', watchPage);
   for (const p of context.pages()) await watchPage(p);
-  const console_ = [];
   context.on('console', (m) => console_.push(m.text()));
-  context.on('page', (p) => p.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`)));
   return {
     context,
     trap,
@@ -98,7 +101,6 @@ export async function launch() {
     page: async () => {
       const page = context.pages()[0] || (await context.newPage());
       await watchPage(page);
-      page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
       return page;
     },
     close: async () => {
