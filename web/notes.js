@@ -57,7 +57,7 @@ export function noteText(req, resp, units, when = new Date()) {
     return L.join('\n');
   }
   const refNo = new Map((resp.references || []).map((r, i) => [r.id, i + 1]));
-  const refs = (ids) => (Array.isArray(ids) && ids.length ? ` [${ids.map((id) => refNo.get(id) ?? id).join(', ')}]` : '');
+  const refs = (ids) => (Array.isArray(ids) && ids.length ? ` [${[...new Set(ids)].map((id) => refNo.get(id) ?? id).join(', ')}]` : '');
   const e = resp.eligibility || {};
   L.push(`Verdict: ${label('status', e.status)} — ${e.drug ? label('drug', e.drug) : 'no mTOR inhibitor'}${refs(e.refs)}`);
   for (const c of e.criteria || []) L.push(`  ${c.met === true ? '[met]' : c.met === false ? '[not met]' : '[unknown]'} ${c.text}${refs(c.refs)}`);

@@ -44,7 +44,8 @@ function section(cls, title, ...body) {
 // against the current label is marked (†) and says so to screen readers.
 export function refLinks(refs, ctx) {
   if (!Array.isArray(refs) || refs.length === 0) return null;
-  return h('span', { class: 'refs' }, refs.map((id) => {
+  // The same reference twice on one line adds nothing: link it once.
+  return h('span', { class: 'refs' }, [...new Set(refs)].map((id) => {
     const n = ctx.refNumber.get(id);
     // A reference the response's references[] does not list cannot be
     // linked; show its id rather than a dead link (and the engine should
