@@ -27,7 +27,7 @@ function styled(el, css) {
 }
 
 // ---- version line ---------------------------------------------------------
-let offlineReady = false;
+let offline = 'preparing'; // 'preparing' | 'ready' | 'unavailable'
 let engineVersion = '';
 let statusEl = null;
 
@@ -49,8 +49,7 @@ function renderStatus() {
   // place for them (.js-content-version); otherwise this line does.
   if (!document.querySelector('.js-content-version')) parts.push(engineVersion || 'engine loading…');
   parts.push(`app build ${BUILD}`);
-  if ('serviceWorker' in navigator && window.isSecureContext)
-    parts.push(offlineReady ? 'available offline' : 'preparing offline use…');
+  parts.push({ preparing: 'preparing offline use…', ready: 'available offline', unavailable: 'not available offline' }[offline]);
   statusEl.textContent = parts.join(' · ');
 }
 
@@ -145,13 +144,17 @@ function watchForUpdates(registration) {
   });
 }
 
-function markOfflineReady() {
-  offlineReady = true;
+function setOffline(state) {
+  offline = state;
   renderStatus();
 }
+const markOfflineReady = () => setOffline('ready');
 
 async function register() {
-  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) {
+    setOffline('unavailable'); // plain http, or a browser without service workers
+    return;
+  }
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     // Only reload when the clinician asked for the new version; the first
     // install also changes the controller (clients.claim) and must not reload.
@@ -166,8 +169,9 @@ async function register() {
     await navigator.serviceWorker.ready;
     markOfflineReady();
   } catch {
-    // No offline mode (e.g. a browser setting forbids service workers); the
+    // No offline mode (e.g. a browser policy forbids service workers); the
     // page itself works as before.
+    setOffline('unavailable');
   }
 }
 
