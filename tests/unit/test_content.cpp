@@ -21,7 +21,8 @@ TEST_CASE("content loads, every file parses and has a version") {
 TEST_CASE("every rule's refs exist and every reference has a source") {
   const json& all = mtorcalc::content::all();
   const json& refs = all["references"];
-  for (const auto& [id, r] : refs.items()) {
+  for (const auto& [key, r] : refs.items()) {
+    const std::string id = key;  // doctest's macros capture it; structured bindings cannot be captured in C++17 (clang)
     CHECK_MESSAGE(r.contains("source"), id);
     CHECK_MESSAGE(r.contains("section"), id);
     CHECK_MESSAGE(r.contains("verification"), id);
@@ -51,7 +52,8 @@ TEST_CASE("adverse-reaction rows of a term are disjoint (grade x recurrence)") {
         for (const auto& g : row["grades"]) {
           for (int rec : {0, 1}) {
             if (row.contains("recurrent") && row["recurrent"].get<bool>() != (rec == 1)) continue;
-            CHECK_MESSAGE(seen.insert({g.get<int>(), rec}).second, (stem + "." + term + "." + key));
+            const std::string where = stem + "." + term + "." + key;  // captured by doctest (clang: no structured bindings)
+            CHECK_MESSAGE(seen.insert({g.get<int>(), rec}).second, where);
           }
         }
       }
