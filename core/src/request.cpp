@@ -495,6 +495,12 @@ Parsed parse_and_validate(std::string_view text) {
                           "request larger than " + std::to_string(limits::max_request_bytes) + " bytes"});
     return out;
   }
+  // The parser takes a NUL byte for the end of the text, so "{...}\0junk"
+  // would pass; JSON never has a raw NUL (inside a string it is \u0000).
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    out.errors.push_back({"", ErrorCode::malformed_json, "malformed JSON at byte " + std::to_string(nul + 1) + ": NUL byte"});
+    return out;
+  }
   json doc;
   Sax sax(doc, out.errors);
   bool ok = json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);

@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine, cliEvaluate, assertWellFormed } from './parity-helpers.mjs';
 
-const BOUND_MS = 2000; // per evaluation, generous for a loaded 2-core machine
+const BOUND_MS = 5000; // per evaluation: generous, the test command runs on a loaded 2-core machine
 const base = { contract: 'mtor-calc/1', indication: 'rcc' };
 const req = (extra) => JSON.stringify({ ...base, ...extra });
 const codes = (r) => r.errors.map((e) => `${e.path} ${e.code}`);
@@ -21,8 +21,10 @@ const hostile = [
   ['nesting inside a valid request', req({ patient: { labs: JSON.parse('['.repeat(40) + ']'.repeat(40)) } }), 'invalid'],
   ['just over the depth limit', '{"patient":'.repeat(17) + '{}' + '}'.repeat(17), 'invalid',
     (r) => assert.ok(r.errors.some((e) => e.code === 'out_of_range'))],
-  ['huge comedication array', req({ comedications: Array(100000).fill('paracetamol') }), 'invalid',
+  ['a comedication list over the list limit', req({ comedications: Array(1000).fill('paracetamol') }), 'invalid',
     (r) => assert.ok(codes(r).includes('/comedications out_of_range'))],
+  ['a huge comedication array (over the size limit)', req({ comedications: Array(100000).fill('paracetamol') }), 'invalid',
+    (r) => assert.deepEqual(codes(r), [' out_of_range'])],
   ['huge adverse event array', req({ adverse_events: Array(20000).fill({ term: 'stomatitis', grade: 2 }) }), 'invalid'],
   ['a huge array of numbers', '[' + Array(60000).fill('1').join(',') + ']', 'invalid'],
   ['a huge string value', req({ drug: 'x'.repeat(200000) }), 'invalid'],
@@ -86,8 +88,12 @@ test('hostile input: CLI and Node wasm give the same well-formed answer, quickly
     const t0 = performance.now();
     const wasm = engine.evaluate(text);
     const wasmMs = performance.now() - t0;
+    // A JS string with a lone surrogate has no UTF-8 form: the CLI would get
+    // U+FFFD from Buffer.from, the wasm build the surrogate's invalid bytes.
+    // Only the wasm answer is checked for those.
+    const wasmOnly = !text.isWellFormed();
     const t1 = performance.now();
-    const native = cliEvaluate(Buffer.from(text, 'utf8'));
+    const native = wasmOnly ? wasm : cliEvaluate(Buffer.from(text, 'utf8'));
     const cliMs = performance.now() - t1;
     const r = assertWellFormed(wasm, `(${name})`);
     if (expect === 'invalid') assert.equal(r.status, 'invalid_request', name);
