@@ -370,8 +370,10 @@ function recompute(depth = 0) {
   const refNumber = new Map((resp.references || []).map((r, i) => [r.id, i + 1]));
   const refInfo = new Map((resp.references || []).map((r) => [r.id, r]));
   const unverified = new Map((resp.unverified_rules || []).map((u) => [u.rule, u]));
+  // Re-rendering on every keystroke must not close the JSON disclosure.
+  const rawOpen = Boolean($('#answer-body details.raw')?.open);
   renderAnswer($('#answer-body'), resp, { units: state.units, refNumber, refInfo, unverified, focusField });
-  $('#answer-body').appendChild(h('details', { class: 'raw' },
+  $('#answer-body').appendChild(h('details', { class: 'raw', open: rawOpen },
     h('summary', {}, 'The request and the engine’s answer (JSON)'),
     h('h4', {}, 'Request sent to the engine'), h('pre', { id: 'raw-request' }, JSON.stringify(req, null, 2)),
     h('h4', {}, 'Engine response'), h('pre', { id: 'raw-response' }, text)));
