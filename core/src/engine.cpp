@@ -30,12 +30,29 @@ ojson envelope() {
 
 // Whole numbers print without a fraction ("10", not "10.0") so that every
 // entry point and every reader sees the same plain numbers.
+// A "refs" list names each reference once, however many rules merged into it.
 void normalise_numbers(ojson& j) {
   if (j.is_number_float()) {
     double v = j.get<double>();
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9007199254740992.0)
       j = static_cast<std::int64_t>(v);
-  } else if (j.is_structured()) {
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string& key = it.key();
+      bool is_refs = key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0);
+      if (is_refs && it->is_array() && it->size() > 1) {
+        ojson unique = ojson::array();
+        for (const auto& r : *it) {
+          bool seen = false;
+          for (const auto& u : unique) seen = seen || u == r;
+          if (!seen) unique.push_back(r);
+        }
+        *it = std::move(unique);
+      } else {
+        normalise_numbers(*it);
+      }
+    }
+  } else if (j.is_array()) {
     for (auto& e : j) normalise_numbers(e);
   }
 }
