@@ -2,6 +2,7 @@
 // no mTOR inhibitor is labelled for: not_indicated, with the labelled options.
 #include "drugs.hpp"
 #include "eligibility.hpp"
+#include "mechanisms.hpp"
 
 namespace mtorcalc {
 
@@ -26,6 +27,10 @@ void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
       alts.push_back({{"code", code}, {"text", n.value("text", "")}, {"refs", Ctx::refs_of(n)}});
     }
   ctx.eligibility["alternatives"] = std::move(alts);
+  // Comedications are never silently dropped: known ones are listed (no
+  // labelled action applies without a labelled use), unknown ones come back
+  // in interactions_unrecognized.
+  evaluate_interactions(ctx, drug, "", std::nullopt);
 }
 
 }  // namespace mtorcalc
