@@ -57,9 +57,9 @@ const std::vector<File>& files() {
 const json& all() { return loaded().merged; }
 const std::string& version() { return loaded().version; }
 
-const json& at(std::string_view dotted_path) {
+const json& find_dotted(const json& root, std::string_view dotted_path) {
   static const json null_value;
-  const json* cur = &all();
+  const json* cur = &root;
   std::size_t start = 0;
   while (start <= dotted_path.size()) {
     std::size_t dot = dotted_path.find('.', start);
@@ -74,5 +74,7 @@ const json& at(std::string_view dotted_path) {
   }
   return *cur;
 }
+
+const json& at(std::string_view dotted_path) { return find_dotted(all(), dotted_path); }
 
 }  // namespace mtorcalc::content

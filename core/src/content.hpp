@@ -20,7 +20,10 @@ namespace mtorcalc::content {
 /// The content version: the manifest's version plus a hash of every file.
 [[nodiscard]] const std::string& version();
 
-/// Looks up a dotted path ("everolimus.forms.tablet"); null json when absent.
+/// Looks up a dotted path below `root` ("patient.age_years"); null json when absent.
+[[nodiscard]] const json& find_dotted(const json& root, std::string_view dotted_path);
+
+/// Looks up a dotted path in the content ("everolimus.forms.tablet"); null json when absent.
 [[nodiscard]] const json& at(std::string_view dotted_path);
 
 /// The raw embedded files, for content_json() and the content tests.

@@ -413,20 +413,7 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
 namespace {
 
 const json& request_path(const Request& req, const std::string& dotted) {
-  static const json null_value;
-  const json* cur = &req.raw();
-  std::size_t start = 0;
-  while (start <= dotted.size()) {
-    std::size_t dot = dotted.find('.', start);
-    std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!cur->is_object()) return null_value;
-    auto it = cur->find(key);
-    if (it == cur->end()) return null_value;
-    cur = &*it;
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return *cur;
+  return content::find_dotted(req.raw(), dotted);
 }
 
 // A "when" condition: every key present must hold. Keys: path + lt/le/gt/ge
