@@ -8,9 +8,15 @@
 #include "mtorcalc/engine.hpp"
 
 namespace {
-std::string evaluate_text(const std::string& request) { return mtorcalc::evaluate(request); }
-std::string version_text() { return mtorcalc::version(); }
-std::string content_text() { return mtorcalc::content_json(); }
+std::string evaluate_text(const std::string& request) {
+  return mtorcalc::evaluate(request);
+}
+std::string version_text() {
+  return mtorcalc::version();
+}
+std::string content_text() {
+  return mtorcalc::content_json();
+}
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mtorcalc) {

@@ -54,8 +54,12 @@ const std::vector<File>& files() {
   return f;
 }
 
-const json& all() { return loaded().merged; }
-const std::string& version() { return loaded().version; }
+const json& all() {
+  return loaded().merged;
+}
+const std::string& version() {
+  return loaded().version;
+}
 
 const json& find_dotted(const json& root, std::string_view dotted_path) {
   static const json null_value;
@@ -63,8 +67,8 @@ const json& find_dotted(const json& root, std::string_view dotted_path) {
   std::size_t start = 0;
   while (start <= dotted_path.size()) {
     std::size_t dot = dotted_path.find('.', start);
-    std::string_view key =
-        dotted_path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    std::string_view key = dotted_path.substr(
+        start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (!cur->is_object()) return null_value;
     auto it = cur->find(key);
     if (it == cur->end()) return null_value;
@@ -75,6 +79,8 @@ const json& find_dotted(const json& root, std::string_view dotted_path) {
   return *cur;
 }
 
-const json& at(std::string_view dotted_path) { return find_dotted(all(), dotted_path); }
+const json& at(std::string_view dotted_path) {
+  return find_dotted(all(), dotted_path);
+}
 
 }  // namespace mtorcalc::content

@@ -36,7 +36,8 @@ std::optional<double> first_num(const Request& req, std::initializer_list<std::s
 }
 
 // Points for one Child-Pugh component from its content bands.
-std::optional<int> points_numeric(const json& bands, std::optional<double> value, const Request& req) {
+std::optional<int> points_numeric(const json& bands, std::optional<double> value,
+                                  const Request& req) {
   if (!value) return std::nullopt;
   BandResult r = first_band(bands, *value, req);
   if (!r.band) return std::nullopt;
@@ -50,7 +51,8 @@ std::optional<int> points_category(const json& table, std::optional<std::string>
 
 std::string class_for_score(int score) {
   for (const json& c : content::at("calculators.child_pugh.classes")) {
-    if (score >= c["min"].get<int>() && score <= c["max"].get<int>()) return c["class"].get<std::string>();
+    if (score >= c["min"].get<int>() && score <= c["max"].get<int>())
+      return c["class"].get<std::string>();
   }
   return "";
 }
@@ -94,7 +96,8 @@ ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>&
 
 std::string group_for(const json& groups, int count) {
   for (const json& g : groups)
-    if (count >= g["min"].get<int>() && count <= g["max"].get<int>()) return g["group"].get<std::string>();
+    if (count >= g["min"].get<int>() && count <= g["max"].get<int>())
+      return g["group"].get<std::string>();
   return "";
 }
 
@@ -102,13 +105,16 @@ std::string group_for(const json& groups, int count) {
 
 std::optional<ChildPugh> child_pugh_from_components(const Request& req) {
   const json& cp = content::at("calculators.child_pugh");
-  auto bili = first_num(req, {"patient", "hepatic", "bilirubin_mg_dl"}, {"patient", "labs", "bilirubin_mg_dl"});
-  auto alb = first_num(req, {"patient", "hepatic", "albumin_g_dl"}, {"patient", "labs", "albumin_g_dl"});
+  auto bili = first_num(req, {"patient", "hepatic", "bilirubin_mg_dl"},
+                        {"patient", "labs", "bilirubin_mg_dl"});
+  auto alb =
+      first_num(req, {"patient", "hepatic", "albumin_g_dl"}, {"patient", "labs", "albumin_g_dl"});
   auto p1 = points_numeric(cp["bilirubin_mg_dl"], bili, req);
   auto p2 = points_numeric(cp["albumin_g_dl"], alb, req);
   auto p3 = points_numeric(cp["inr"], req.num({"patient", "hepatic", "inr"}), req);
   auto p4 = points_category(cp["ascites"], req.str({"patient", "hepatic", "ascites"}));
-  auto p5 = points_category(cp["encephalopathy"], req.str({"patient", "hepatic", "encephalopathy"}));
+  auto p5 =
+      points_category(cp["encephalopathy"], req.str({"patient", "hepatic", "encephalopathy"}));
   if (!p1 || !p2 || !p3 || !p4 || !p5) return std::nullopt;
   ChildPugh r;
   r.score = *p1 + *p2 + *p3 + *p4 + *p5;
@@ -123,13 +129,14 @@ Derived compute_derived(Ctx& ctx) {
 
   // Body-surface area: the clinician's own value wins; otherwise the formula
   // chosen (Mosteller by default) from weight and height.
-  std::string formula = req.str({"patient", "bsa_formula"}).value_or(
-      content::at("calculators.bsa.default").get<std::string>());
+  std::string formula = req.str({"patient", "bsa_formula"})
+                            .value_or(content::at("calculators.bsa.default").get<std::string>());
   if (auto given = req.num({"patient", "bsa_m2"})) {
     d.bsa_m2 = round_to(*given, 2);
     out["bsa_m2"] = *d.bsa_m2;
     out["bsa_formula"] = "given";
-  } else if (auto w = req.num({"patient", "weight_kg"}), h = req.num({"patient", "height_cm"}); w && h) {
+  } else if (auto w = req.num({"patient", "weight_kg"}), h = req.num({"patient", "height_cm"});
+             w && h) {
     if (auto bsa = bsa_by_formula(formula, *w, *h)) {
       const json& f = ctx.rule("calculators.bsa." + formula);
       d.bsa_m2 = round_to(*bsa, 2);
@@ -146,7 +153,10 @@ Derived compute_derived(Ctx& ctx) {
     const json& r = ctx.rule("calculators.child_pugh");
     d.child_pugh_score = cp->score;
     d.child_pugh_class = cp->klass;
-    out["child_pugh"] = {{"score", cp->score}, {"class", cp->klass}, {"from", "components"}, {"refs", Ctx::refs_of(r)}};
+    out["child_pugh"] = {{"score", cp->score},
+                         {"class", cp->klass},
+                         {"from", "components"},
+                         {"refs", Ctx::refs_of(r)}};
   } else if (given_class) {
     d.child_pugh_class = *given_class;
     out["child_pugh"] = {{"score", nullptr}, {"class", *given_class}, {"from", "class_given"}};
@@ -154,7 +164,8 @@ Derived compute_derived(Ctx& ctx) {
 
   // Corrected calcium (albumin from the labs, else from the hepatic panel).
   auto ca = req.num({"patient", "labs", "calcium_mg_dl"});
-  auto alb = first_num(req, {"patient", "labs", "albumin_g_dl"}, {"patient", "hepatic", "albumin_g_dl"});
+  auto alb =
+      first_num(req, {"patient", "labs", "albumin_g_dl"}, {"patient", "hepatic", "albumin_g_dl"});
   if (ca && alb) {
     const json& r = ctx.rule("calculators.corrected_calcium");
     d.corrected_calcium_mg_dl = round_to(corrected_calcium_mg_dl(*ca, *alb), 2);
@@ -172,7 +183,8 @@ Derived compute_derived(Ctx& ctx) {
     auto months = req.num({"condition", "aml", "months_between_measurements"});
     if (now && before && months && *months > 0) {
       const json& r = ctx.rule("calculators.aml_growth");
-      d.aml_growth_cm_per_year = round_to((*now - *before) * r["months_per_year"].get<double>() / *months, 2);
+      d.aml_growth_cm_per_year =
+          round_to((*now - *before) * r["months_per_year"].get<double>() / *months, 2);
     }
   }
   if (d.aml_growth_cm_per_year) out["aml_growth_cm_per_year"] = *d.aml_growth_cm_per_year;
@@ -198,7 +210,8 @@ Derived compute_derived(Ctx& ctx) {
     auto cmp = [](std::optional<double> v, std::optional<double> lim, auto pred,
                   std::vector<std::string> paths) -> Factor {
       Factor f;
-      if (v && lim) f.present = pred(*v, *lim);
+      if (v && lim)
+        f.present = pred(*v, *lim);
       else {
         if (!v) f.missing.push_back(paths[0]);
         if (!lim && paths.size() > 1) f.missing.push_back(paths[1]);
@@ -209,18 +222,23 @@ Derived compute_derived(Ctx& ctx) {
       f.code = std::move(code);
       return f;
     };
-    const std::string p_kps = "/patient/karnofsky", p_months = "/condition/rcc/months_since_diagnosis",
-                      p_hb = "/patient/labs/hemoglobin_g_dl", p_hb_lln = "/patient/limits/hemoglobin_lln_g_dl",
+    const std::string p_kps = "/patient/karnofsky",
+                      p_months = "/condition/rcc/months_since_diagnosis",
+                      p_hb = "/patient/labs/hemoglobin_g_dl",
+                      p_hb_lln = "/patient/limits/hemoglobin_lln_g_dl",
                       p_ca = "/patient/labs/calcium_mg_dl", p_alb = "/patient/labs/albumin_g_dl",
-                      p_ca_uln = "/patient/limits/calcium_uln_mg_dl", p_anc = "/patient/labs/anc_per_ul",
-                      p_anc_uln = "/patient/limits/anc_uln_per_ul", p_plt = "/patient/labs/platelets_per_ul",
-                      p_plt_uln = "/patient/limits/platelets_uln_per_ul", p_ldh = "/patient/labs/ldh_u_l",
-                      p_ldh_uln = "/patient/limits/ldh_uln_u_l",
+                      p_ca_uln = "/patient/limits/calcium_uln_mg_dl",
+                      p_anc = "/patient/labs/anc_per_ul",
+                      p_anc_uln = "/patient/limits/anc_uln_per_ul",
+                      p_plt = "/patient/labs/platelets_per_ul",
+                      p_plt_uln = "/patient/limits/platelets_uln_per_ul",
+                      p_ldh = "/patient/labs/ldh_u_l", p_ldh_uln = "/patient/limits/ldh_uln_u_l",
                       p_sites = "/condition/rcc/metastatic_organ_sites";
     auto cca_factor = [&](std::optional<double> limit, bool limit_is_lab, std::string code) {
       Factor f;
       f.code = std::move(code);
-      if (cca && limit) f.present = *cca > *limit;
+      if (cca && limit)
+        f.present = *cca > *limit;
       else {
         if (!ca) f.missing.push_back(p_ca);
         if (!alb) f.missing.push_back(p_alb);
@@ -234,7 +252,8 @@ Derived compute_derived(Ctx& ctx) {
     // IMDC (Heng 2009): six factors against the local laboratory's limits.
     const json& imdc = sc["imdc"];
     std::optional<double> kps_cut = imdc["factors"]["karnofsky"]["lt"].get<double>();
-    std::optional<double> months_cut = imdc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
+    std::optional<double> months_cut =
+        imdc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
     std::vector<Factor> fi = {
         with_code(cmp(kps, kps_cut, lt, {p_kps}), "karnofsky"),
         with_code(cmp(months_dx, months_cut, lt, {p_months}), "diagnosis_to_treatment"),
@@ -254,12 +273,16 @@ Derived compute_derived(Ctx& ctx) {
     // MSKCC (Motzer 2002): five factors; LDH against 1.5 × ULN, calcium fixed.
     const json& msk = sc["mskcc"];
     double ldh_times = msk["factors"]["ldh"]["gt_uln_times"].get<double>();
-    std::optional<double> ldh_limit = ldh_uln ? std::optional<double>(*ldh_uln * ldh_times) : std::nullopt;
+    std::optional<double> ldh_limit =
+        ldh_uln ? std::optional<double>(*ldh_uln * ldh_times) : std::nullopt;
     std::optional<double> msk_ca = msk["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>();
     std::vector<Factor> fm = {
-        with_code(cmp(kps, msk["factors"]["karnofsky"]["lt"].get<double>(), lt, {p_kps}), "karnofsky"),
-        with_code(cmp(months_dx, msk["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt, {p_months}),
-                  "diagnosis_to_treatment"),
+        with_code(cmp(kps, msk["factors"]["karnofsky"]["lt"].get<double>(), lt, {p_kps}),
+                  "karnofsky"),
+        with_code(
+            cmp(months_dx, msk["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt,
+                {p_months}),
+            "diagnosis_to_treatment"),
         with_code(cmp(ldh, ldh_limit, gt, {p_ldh, p_ldh_uln}), "ldh"),
         cca_factor(msk_ca, false, "corrected_calcium"),
         with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
@@ -275,7 +298,8 @@ Derived compute_derived(Ctx& ctx) {
     // ARCC poor risk (Hudes 2007, Torisel PI §14): at least 3 of 6.
     const json& arcc = sc["arcc"];
     double arcc_ldh_times = arcc["factors"]["ldh"]["gt_uln_times"].get<double>();
-    std::optional<double> arcc_ldh = ldh_uln ? std::optional<double>(*ldh_uln * arcc_ldh_times) : std::nullopt;
+    std::optional<double> arcc_ldh =
+        ldh_uln ? std::optional<double>(*ldh_uln * arcc_ldh_times) : std::nullopt;
     Factor kps_band;
     kps_band.code = "karnofsky";
     if (kps) {
@@ -287,12 +311,16 @@ Derived compute_derived(Ctx& ctx) {
     std::vector<Factor> fa = {
         with_code(cmp(ldh, arcc_ldh, gt, {p_ldh, p_ldh_uln}), "ldh"),
         with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
-        cca_factor(arcc["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>(), false, "corrected_calcium"),
-        with_code(cmp(months_dx, arcc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt, {p_months}),
-                  "diagnosis_to_treatment"),
+        cca_factor(arcc["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>(), false,
+                   "corrected_calcium"),
+        with_code(
+            cmp(months_dx, arcc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt,
+                {p_months}),
+            "diagnosis_to_treatment"),
         kps_band,
-        with_code(cmp(sites, arcc["factors"]["metastatic_sites"]["gt"].get<double>(), gt, {p_sites}),
-                  "metastatic_sites"),
+        with_code(
+            cmp(sites, arcc["factors"]["metastatic_sites"]["gt"].get<double>(), gt, {p_sites}),
+            "metastatic_sites"),
     };
     ojson aj = score_json(ctx, "arcc", fa);
     int need = arcc["poor_risk_min_factors"].get<int>();
@@ -314,12 +342,15 @@ Derived compute_derived(Ctx& ctx) {
     const json& rule = ctx.rule("ctcae.lab_terms." + term);
     ojson g = ojson::object();
     g["term"] = term;
-    g["grade"] = r.band ? ojson((*r.band)["grade"].get<int>()) : (r.unknown ? ojson(nullptr) : ojson(0));
+    g["grade"] =
+        r.band ? ojson((*r.band)["grade"].get<int>()) : (r.unknown ? ojson(nullptr) : ojson(0));
     g["from"] = "/patient/labs/" + field;
     g["value"] = *v;
     g["version"] = spec["version"].get<std::string>();
     if (r.unknown) g["needs"] = "/patient/limits/" + spec["limit_field"].get<std::string>();
-    g["adverse_event"] = spec.contains("adverse_event") ? ojson(spec["adverse_event"].get<std::string>()) : ojson(nullptr);
+    g["adverse_event"] = spec.contains("adverse_event")
+                             ? ojson(spec["adverse_event"].get<std::string>())
+                             : ojson(nullptr);
     g["refs"] = Ctx::refs_of(rule);
     grades.push_back(std::move(g));
   }

@@ -8,7 +8,9 @@ namespace mtorcalc {
 namespace {
 
 // Doses are handled in hundredths of a milligram so that 2.5 + 5 is exact.
-long long centi(double mg) { return std::llround(mg * 100.0); }
+long long centi(double mg) {
+  return std::llround(mg * 100.0);
+}
 
 // reach[i]: fewest units making i centi-mg (-1 when impossible); from[i]: the
 // strength index used last, to rebuild the combination.
@@ -29,7 +31,9 @@ Table build(const std::vector<long long>& s, long long upto) {
       if (prev < 0) continue;
       int& cur = t.reach[static_cast<std::size_t>(i)];
       // Fewest units; on a tie prefer the larger strength (fewer kinds).
-      if (cur < 0 || prev + 1 < cur || (prev + 1 == cur && s[k] > s[static_cast<std::size_t>(t.from[static_cast<std::size_t>(i)])])) {
+      if (cur < 0 || prev + 1 < cur ||
+          (prev + 1 == cur &&
+           s[k] > s[static_cast<std::size_t>(t.from[static_cast<std::size_t>(i)])])) {
         cur = prev + 1;
         t.from[static_cast<std::size_t>(i)] = static_cast<int>(k);
       }
@@ -49,7 +53,8 @@ constexpr long long max_centi = 100000;  // 1000 mg, the request's own bound
 
 }  // namespace
 
-std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_mg, double dose_mg) {
+std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_mg,
+                                           double dose_mg) {
   auto s = to_centi(strengths_mg);
   long long target = centi(dose_mg);
   if (target <= 0 || target > max_centi || s.empty()) return std::nullopt;
@@ -64,7 +69,8 @@ std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_
   std::vector<Unit> out;
   for (std::size_t k = s.size(); k-- > 0;)
     if (counts[k] > 0) out.push_back({strengths_mg[k], counts[k]});
-  std::sort(out.begin(), out.end(), [](const Unit& a, const Unit& b) { return a.strength_mg > b.strength_mg; });
+  std::sort(out.begin(), out.end(),
+            [](const Unit& a, const Unit& b) { return a.strength_mg > b.strength_mg; });
   return out;
 }
 
@@ -87,11 +93,16 @@ double nearest_achievable(const std::vector<double>& strengths_mg, double dose_m
       break;
     }
   long long pick;
-  if (below < 0) pick = above;
-  else if (above < 0) pick = below;
-  else if (target - below < above - target) pick = below;
-  else if (above - target < target - below) pick = above;
-  else pick = tie == Tie::down ? below : above;
+  if (below < 0)
+    pick = above;
+  else if (above < 0)
+    pick = below;
+  else if (target - below < above - target)
+    pick = below;
+  else if (above - target < target - below)
+    pick = above;
+  else
+    pick = tie == Tie::down ? below : above;
   return static_cast<double>(pick) / 100.0;
 }
 
@@ -123,7 +134,8 @@ ojson units_json(std::string_view drug, std::string_view form, double dose_mg) {
   }
   if (auto u = units_for(strengths, dose_mg)) {
     std::string unit = f.value("unit", "tablet");
-    for (const Unit& x : *u) arr.push_back({{"strength_mg", x.strength_mg}, {"count", x.count}, {"unit", unit}});
+    for (const Unit& x : *u)
+      arr.push_back({{"strength_mg", x.strength_mg}, {"count", x.count}, {"unit", unit}});
   }
   return arr;
 }
@@ -136,21 +148,26 @@ ojson regimen_json(Ctx& ctx, const RegimenSpec& spec) {
   r["form"] = spec.form;
   r["route"] = form.value("route", "");
   r["dose_mg"] = round_to(spec.dose_mg, 2);
-  r["dose_mg_per_m2"] = spec.dose_mg_per_m2 ? ojson(round_to(*spec.dose_mg_per_m2, 2)) : ojson(nullptr);
+  r["dose_mg_per_m2"] =
+      spec.dose_mg_per_m2 ? ojson(round_to(*spec.dose_mg_per_m2, 2)) : ojson(nullptr);
   if (spec.calculated_dose_mg) r["calculated_dose_mg"] = round_to(*spec.calculated_dose_mg, 2);
   r["frequency"] = spec.frequency;
   r["units"] = units_json(spec.drug, spec.form, spec.dose_mg);
   ojson adj = ojson::array();
   for (const Adjustment& a : spec.adjustments) {
-    ojson j = {{"code", a.code}, {"from_mg", round_to(a.from_mg, 2)}, {"to_mg", round_to(a.to_mg, 2)}, {"refs", a.refs}};
+    ojson j = {{"code", a.code},
+               {"from_mg", round_to(a.from_mg, 2)},
+               {"to_mg", round_to(a.to_mg, 2)},
+               {"refs", a.refs}};
     if (!a.frequency.empty()) j["frequency"] = a.frequency;
     if (!a.note.empty()) j["note"] = a.note;
     adj.push_back(std::move(j));
   }
   r["adjustments"] = std::move(adj);
-  r["trough_target_ng_ml"] = spec.trough_target_ng_ml
-                                 ? ojson::array({spec.trough_target_ng_ml->first, spec.trough_target_ng_ml->second})
-                                 : ojson(nullptr);
+  r["trough_target_ng_ml"] =
+      spec.trough_target_ng_ml
+          ? ojson::array({spec.trough_target_ng_ml->first, spec.trough_target_ng_ml->second})
+          : ojson(nullptr);
   r["next_trough_check_days"] =
       spec.next_trough_check_days
           ? ojson::array({spec.next_trough_check_days->first, spec.next_trough_check_days->second})

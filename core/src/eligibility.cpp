@@ -4,11 +4,16 @@ namespace mtorcalc {
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::indicated: return "indicated";
-    case Status::consider: return "consider";
-    case Status::not_indicated: return "not_indicated";
-    case Status::contraindicated: return "contraindicated";
-    case Status::insufficient_data: return "insufficient_data";
+    case Status::indicated:
+      return "indicated";
+    case Status::consider:
+      return "consider";
+    case Status::not_indicated:
+      return "not_indicated";
+    case Status::contraindicated:
+      return "contraindicated";
+    case Status::insufficient_data:
+      return "insufficient_data";
   }
   return "insufficient_data";
 }
@@ -45,14 +50,16 @@ void Eligibility::alternative(std::string_view code) {
   if (!r->is_object()) return;
   for (const auto& a : alternatives_)
     if (a["code"] == code) return;
-  alternatives_.push_back({{"code", std::string(code)}, {"text", r->value("text", "")}, {"refs", Ctx::refs_of(*r)}});
+  alternatives_.push_back(
+      {{"code", std::string(code)}, {"text", r->value("text", "")}, {"refs", Ctx::refs_of(*r)}});
 }
 
 void Eligibility::note(std::string_view code) {
   std::string id = scope_ + ".notes." + std::string(code);
   const json& r = ctx_.rule(id);
   if (!r.is_object()) return;
-  notes_.push_back({{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+  notes_.push_back(
+      {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
 }
 
 void Eligibility::finish(Status status) {

@@ -39,7 +39,8 @@ void normalise_numbers(ojson& j) {
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& key = it.key();
-      bool is_refs = key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0);
+      bool is_refs =
+          key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0);
       if (is_refs && it->is_array() && it->size() > 1) {
         ojson unique = ojson::array();
         for (const auto& r : *it) {
@@ -66,10 +67,15 @@ void normalise_numbers(ojson& j) {
 bool valid_utf8(const std::string& s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
-  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) { return q < end && *q >= lo && *q <= hi; };
+  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) {
+    return q < end && *q >= lo && *q <= hi;
+  };
   while (p < end) {
     unsigned char c = *p;
-    if (c < 0x80) { ++p; continue; }
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
     if (c >= 0xC2 && c <= 0xDF) {
       if (!cont(p + 1, 0x80, 0xBF)) return false;
       p += 2;
@@ -79,7 +85,8 @@ bool valid_utf8(const std::string& s) {
       p += 3;
     } else if (c >= 0xF0 && c <= 0xF4) {
       unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF) || !cont(p + 3, 0x80, 0xBF)) return false;
+      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF) || !cont(p + 3, 0x80, 0xBF))
+        return false;
       p += 4;
     } else {
       return false;
@@ -100,13 +107,27 @@ void write_string(std::string& out, const std::string& s) {
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s, run, i - run);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default: {
         static const char hex[] = "0123456789abcdef";
         out += "\\u00";
@@ -146,11 +167,21 @@ void write_json(std::string& out, const ojson& j) {
       out += ']';
       return;
     }
-    case ojson::value_t::string: write_string(out, j.get_ref<const std::string&>()); return;
-    case ojson::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
-    case ojson::value_t::null: out += "null"; return;
-    case ojson::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
-    case ojson::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+    case ojson::value_t::string:
+      write_string(out, j.get_ref<const std::string&>());
+      return;
+    case ojson::value_t::boolean:
+      out += j.get<bool>() ? "true" : "false";
+      return;
+    case ojson::value_t::null:
+      out += "null";
+      return;
+    case ojson::value_t::number_integer:
+      out += std::to_string(j.get<std::int64_t>());
+      return;
+    case ojson::value_t::number_unsigned:
+      out += std::to_string(j.get<std::uint64_t>());
+      return;
     case ojson::value_t::number_float: {
       const double x = j.get<double>();
       if (!std::isfinite(x)) {
@@ -162,7 +193,9 @@ void write_json(std::string& out, const ojson& j) {
       }
       return;
     }
-    default: out += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace); return;
+    default:
+      out += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+      return;
   }
 }
 
@@ -182,7 +215,8 @@ std::string invalid(const std::vector<RequestError>& errors) {
   r["status"] = "invalid_request";
   ojson errs = ojson::array();
   for (const auto& e : errors)
-    errs.push_back({{"path", e.path}, {"code", std::string(to_string(e.code))}, {"message", e.message}});
+    errs.push_back(
+        {{"path", e.path}, {"code", std::string(to_string(e.code))}, {"message", e.message}});
   r["errors"] = std::move(errs);
   r["derived"] = ojson::object();
   r["eligibility"] = nullptr;
@@ -203,10 +237,12 @@ void collect_refs(const ojson& j, std::vector<std::string>& out, std::set<std::s
     for (auto it = j.begin(); it != j.end(); ++it) {
       // "refs", and the derived values' "<name>_refs" (bsa_refs, ...).
       const std::string& key = it.key();
-      bool is_refs = key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0);
+      bool is_refs =
+          key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0);
       if (is_refs && it->is_array()) {
         for (const auto& r : *it)
-          if (r.is_string() && seen.insert(r.get<std::string>()).second) out.push_back(r.get<std::string>());
+          if (r.is_string() && seen.insert(r.get<std::string>()).second)
+            out.push_back(r.get<std::string>());
       } else {
         collect_refs(*it, out, seen);
       }
@@ -238,28 +274,36 @@ ojson references_for(const ojson& response) {
 
 // Checks that need the content: form and frequency against the drug, and a
 // target trough inside the drug's range.
-void check_consistency(const Request& req, const std::string& drug, std::vector<RequestError>& errors) {
+void check_consistency(const Request& req, const std::string& drug,
+                       std::vector<RequestError>& errors) {
   if (drug.empty()) return;
   if (auto form = req.str({"therapy", "form"})) {
     const json& f = content::at(drug + ".forms." + *form);
     if (!f.is_object())
-      errors.push_back({"/therapy/form", ErrorCode::inconsistent, "form \"" + *form + "\" does not exist for " + drug});
+      errors.push_back({"/therapy/form", ErrorCode::inconsistent,
+                        "form \"" + *form + "\" does not exist for " + drug});
   }
   if (auto freq = req.str({"therapy", "frequency"})) {
     const json& allowed = content::at(drug + ".frequencies");
     bool ok = !allowed.is_array();
     if (allowed.is_array())
       for (const auto& a : allowed) ok = ok || a == *freq;
-    if (!ok) errors.push_back({"/therapy/frequency", ErrorCode::inconsistent, "frequency \"" + *freq + "\" is not used for " + drug});
+    if (!ok)
+      errors.push_back({"/therapy/frequency", ErrorCode::inconsistent,
+                        "frequency \"" + *freq + "\" is not used for " + drug});
   }
   if (auto target = req.num({"therapy", "target_trough_ng_ml"})) {
     const json& range = content::at(drug + ".tdm.target_range_ng_ml");
-    if (range.is_array() && range.size() == 2 && (*target < range[0].get<double>() || *target > range[1].get<double>()))
+    if (range.is_array() && range.size() == 2 &&
+        (*target < range[0].get<double>() || *target > range[1].get<double>()))
       errors.push_back({"/therapy/target_trough_ng_ml", ErrorCode::inconsistent,
-                        "the target must lie inside the labelled range " + range[0].dump() + "–" + range[1].dump() + " ng/mL"});
+                        "the target must lie inside the labelled range " + range[0].dump() + "–" +
+                            range[1].dump() + " ng/mL"});
   }
-  if (req.flag({"patient", "pregnant"}) == std::optional<bool>(true) && req.str({"patient", "sex"}) == std::optional<std::string>("male"))
-    errors.push_back({"/patient/pregnant", ErrorCode::inconsistent, "pregnant is true but sex is male"});
+  if (req.flag({"patient", "pregnant"}) == std::optional<bool>(true) &&
+      req.str({"patient", "sex"}) == std::optional<std::string>("male"))
+    errors.push_back(
+        {"/patient/pregnant", ErrorCode::inconsistent, "pregnant is true but sex is male"});
 }
 
 void check_hepatic(const Request& req, std::vector<RequestError>& errors) {
@@ -267,15 +311,17 @@ void check_hepatic(const Request& req, std::vector<RequestError>& errors) {
   auto computed = child_pugh_from_components(req);
   if (given && computed && computed->klass != *given)
     errors.push_back({"/patient/hepatic/child_pugh_class", ErrorCode::inconsistent,
-                      "class " + *given + " given, but the components score " + std::to_string(computed->score) +
-                          " (class " + computed->klass + ")"});
+                      "class " + *given + " given, but the components score " +
+                          std::to_string(computed->score) + " (class " + computed->klass + ")"});
 }
 
 std::string evaluate_valid(const json& doc) {
   Request req(doc);
   std::string indication = req.indication();
   const json& ind = content::at("indications." + indication);
-  std::string labelled = ind.is_object() && ind["default_drug"].is_string() ? ind["default_drug"].get<std::string>() : "";
+  std::string labelled = ind.is_object() && ind["default_drug"].is_string()
+                             ? ind["default_drug"].get<std::string>()
+                             : "";
   std::string drug = req.str({"drug"}).value_or(labelled);
   // Some indications pick the drug from the patient (RCC: everolimus after
   // sunitinib/sorafenib, temsirolimus untreated ARCC poor risk).
@@ -294,15 +340,23 @@ std::string evaluate_valid(const json& doc) {
   bool covered = false;
   if (!drug.empty() && ind.is_object() && ind.contains("drugs"))
     for (const auto& x : ind["drugs"]) covered = covered || x == drug;
-  if (!covered) evaluate_unlabelled(ctx, drug);
-  else if (drug == "everolimus") evaluate_everolimus(ctx, d);
-  else if (drug == "sirolimus") evaluate_sirolimus(ctx, d);
-  else if (drug == "sirolimus_topical") evaluate_sirolimus_topical(ctx, d);
-  else if (drug == "temsirolimus") evaluate_temsirolimus(ctx, d);
-  else if (drug == "nab_sirolimus") evaluate_nab_sirolimus(ctx, d);
-  else evaluate_unlabelled(ctx, drug);
+  if (!covered)
+    evaluate_unlabelled(ctx, drug);
+  else if (drug == "everolimus")
+    evaluate_everolimus(ctx, d);
+  else if (drug == "sirolimus")
+    evaluate_sirolimus(ctx, d);
+  else if (drug == "sirolimus_topical")
+    evaluate_sirolimus_topical(ctx, d);
+  else if (drug == "temsirolimus")
+    evaluate_temsirolimus(ctx, d);
+  else if (drug == "nab_sirolimus")
+    evaluate_nab_sirolimus(ctx, d);
+  else
+    evaluate_unlabelled(ctx, drug);
 
-  if (ctx.eligibility.is_object() && !req.has({"drug"})) ctx.eligibility["drug_chosen_by"] = "engine";
+  if (ctx.eligibility.is_object() && !req.has({"drug"}))
+    ctx.eligibility["drug_chosen_by"] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
 
   ojson r = envelope();
@@ -326,7 +380,8 @@ std::string evaluate_valid(const json& doc) {
     std::string v = rule.value("verification", "confirmed");
     if (v != "confirmed") {
       ojson u = {{"rule", id}, {"verification", v}};
-      if (rule.contains("verification_note")) u["note"] = rule["verification_note"].get<std::string>();
+      if (rule.contains("verification_note"))
+        u["note"] = rule["verification_note"].get<std::string>();
       unverified.push_back(std::move(u));
     }
   }

@@ -75,7 +75,9 @@ void Ctx::warn(std::string_view drug, std::string_view code) {
   warnings.push_back(std::move(w));
 }
 
-bool Ctx::has_warning(std::string_view code) const { return has_code(warnings, code); }
+bool Ctx::has_warning(std::string_view code) const {
+  return has_code(warnings, code);
+}
 
 void Ctx::monitor(std::string_view drug, std::string_view code) {
   if (has_code(monitoring, code)) return;

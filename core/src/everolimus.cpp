@@ -19,7 +19,9 @@ constexpr const char* drug = "everolimus";
 
 enum class DosingGroup { fixed, tdm };
 
-[[nodiscard]] std::string_view group_name(DosingGroup g) { return g == DosingGroup::tdm ? "tdm" : "fixed"; }
+[[nodiscard]] std::string_view group_name(DosingGroup g) {
+  return g == DosingGroup::tdm ? "tdm" : "fixed";
+}
 
 // How a criterion takes part in the status: a blocking criterion that is
 // unmet makes the drug not indicated and, when unknown, leaves the question
@@ -43,8 +45,8 @@ struct Decision {
   return Status::indicated;
 }
 
-std::optional<bool> need(Eligibility& e, Decision& d, std::string_view code, std::optional<bool> met,
-                         Weight w, std::vector<std::string> missing = {}) {
+std::optional<bool> need(Eligibility& e, Decision& d, std::string_view code,
+                         std::optional<bool> met, Weight w, std::vector<std::string> missing = {}) {
   if (w == Weight::exclusion && !met) {
     // Not stated: shown as unknown and asked for, without holding the answer back.
     e.criterion(code, met);
@@ -99,7 +101,8 @@ void tsc(Ctx& ctx, Eligibility& e, Decision& d) {
 void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
   const json& r = ctx.rule(id);
   if (!r.is_object() || !ctx.eligibility.is_object()) return;
-  ctx.eligibility["notes"].push_back({{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+  ctx.eligibility["notes"].push_back(
+      {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
 }
 
 // ---- eligibility per indication ---------------------------------------------------
@@ -121,10 +124,12 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
   }
 
   auto bleed = ctx.req.flag({"condition", "aml", "acute_hemorrhage"});
-  need(e, d, "no_acute_hemorrhage", negate(bleed), Weight::exclusion, {"/condition/aml/acute_hemorrhage"});
+  need(e, d, "no_acute_hemorrhage", negate(bleed), Weight::exclusion,
+       {"/condition/aml/acute_hemorrhage"});
   if (bleed == std::optional<bool>(true)) e.alternative("embolization_corticosteroids");
   auto surgery = ctx.req.flag({"condition", "aml", "needs_immediate_surgery"});
-  need(e, d, "no_immediate_surgery", negate(surgery), Weight::exclusion, {"/condition/aml/needs_immediate_surgery"});
+  need(e, d, "no_immediate_surgery", negate(surgery), Weight::exclusion,
+       {"/condition/aml/needs_immediate_surgery"});
   if (surgery == std::optional<bool>(true)) e.alternative("surgery");
 
   // Reasons to treat (tsc-consensus-2021): any one suffices.
@@ -137,8 +142,10 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
   const double growth_gt = ind["growth_gt_cm_per_year"].get<double>();
 
   std::optional<bool> growing_large;
-  if (size && *size <= size_gt) growing_large = false;
-  else if (size && growth) growing_large = *growth > 0;
+  if (size && *size <= size_gt)
+    growing_large = false;
+  else if (size && growth)
+    growing_large = *growth > 0;
   std::optional<bool> big_aneurysm;
   if (aneurysm) big_aneurysm = *aneurysm > aneurysm_gt;
   std::optional<bool> fast;
@@ -158,11 +165,14 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
   if (open && !size) size_missing.push_back("/condition/aml/largest_diameter_cm");
   if (open && size && !growth) size_missing = growth_paths;
   e.criterion("growing_over_3cm", growing_large, size_missing);
-  e.criterion("aneurysm_over_5mm", big_aneurysm,
-              open ? std::vector<std::string>{"/condition/aml/aneurysm_mm"} : std::vector<std::string>{});
-  e.criterion("growth_over_0_5_cm_per_year", fast, open ? growth_paths : std::vector<std::string>{});
+  e.criterion(
+      "aneurysm_over_5mm", big_aneurysm,
+      open ? std::vector<std::string>{"/condition/aml/aneurysm_mm"} : std::vector<std::string>{});
+  e.criterion("growth_over_0_5_cm_per_year", fast,
+              open ? growth_paths : std::vector<std::string>{});
   e.criterion("high_tumor_burden", burden,
-              open ? std::vector<std::string>{"/condition/aml/high_tumor_burden"} : std::vector<std::string>{});
+              open ? std::vector<std::string>{"/condition/aml/high_tumor_burden"}
+                   : std::vector<std::string>{});
   need(e, d, "treatment_trigger", trigger, Weight::blocking);
   if (trigger == std::optional<bool>(false)) {
     e.alternative("surveillance");
@@ -188,19 +198,23 @@ Status sega(Ctx& ctx, Eligibility& e) {
   if (needs == std::optional<bool>(false)) e.alternative("surveillance");
 
   auto acute = ctx.req.flag({"condition", "sega", "acute_symptoms"});
-  need(e, d, "no_acute_symptoms", negate(acute), Weight::exclusion, {"/condition/sega/acute_symptoms"});
+  need(e, d, "no_acute_symptoms", negate(acute), Weight::exclusion,
+       {"/condition/sega/acute_symptoms"});
   if (acute == std::optional<bool>(true)) e.alternative("surgery_first");
 
   // Not curatively resectable (label). A resectable SEGA that is growing
   // and asymptomatic may still get an mTOR inhibitor (consensus): consider.
   auto resectable = ctx.req.flag({"condition", "sega", "curatively_resectable"});
   auto growing = ctx.req.flag({"condition", "sega", "growing"});
-  e.criterion("not_curatively_resectable", negate(resectable), {"/condition/sega/curatively_resectable"});
+  e.criterion("not_curatively_resectable", negate(resectable),
+              {"/condition/sega/curatively_resectable"});
   if (!resectable) d.unknown = true;
   if (resectable == std::optional<bool>(true)) {
     e.alternative("surgery_or_mtori");
-    if (growing == std::optional<bool>(true) && acute != std::optional<bool>(true)) d.consider = true;
-    else d.unmet = true;
+    if (growing == std::optional<bool>(true) && acute != std::optional<bool>(true))
+      d.consider = true;
+    else
+      d.unmet = true;
   }
   e.note("form_choice");
   e.note("eu_young_children");
@@ -216,9 +230,10 @@ Status seizures(Ctx& ctx, Eligibility& e) {
   std::optional<bool> old_enough;
   if (age) old_enough = *age >= ind["min_age_years"].get<double>();
   need(e, d, "age_at_least_2", old_enough, Weight::blocking, {"/patient/age_years"});
-  need(e, d, "partial_onset", ctx.req.flag({"condition", "seizures", "partial_onset"}), Weight::blocking,
-       {"/condition/seizures/partial_onset"});
-  need(e, d, "adjunctive_refractory", ctx.req.flag({"condition", "seizures", "refractory"}), Weight::informational);
+  need(e, d, "partial_onset", ctx.req.flag({"condition", "seizures", "partial_onset"}),
+       Weight::blocking, {"/condition/seizures/partial_onset"});
+  need(e, d, "adjunctive_refractory", ctx.req.flag({"condition", "seizures", "refractory"}),
+       Weight::informational);
   if (old_enough == std::optional<bool>(false)) e.alternative("infantile_spasms");
   e.note("disperz_only");
   e.note("eu_dosing");
@@ -229,7 +244,8 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
   const json& ind = content::at("everolimus.indications.rcc");
   Decision d;
   hypersensitivity(ctx, e, d);
-  need(e, d, "advanced", ctx.req.flag({"condition", "rcc", "advanced"}), Weight::blocking, {"/condition/rcc/advanced"});
+  need(e, d, "advanced", ctx.req.flag({"condition", "rcc", "advanced"}), Weight::blocking,
+       {"/condition/rcc/advanced"});
 
   auto tsc_rcc = ctx.req.flag({"condition", "rcc", "tsc_associated"});
   std::optional<bool> labelled_prior;
@@ -255,7 +271,8 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
   if (tsc_rcc) e.criterion("tsc_associated", tsc_rcc);
   if (tsc_rcc == std::optional<bool>(true)) e.note("tsc_associated");
 
-  const bool any_vegf = labelled_prior == std::optional<bool>(true) || other_prior == std::optional<bool>(true);
+  const bool any_vegf =
+      labelled_prior == std::optional<bool>(true) || other_prior == std::optional<bool>(true);
   if (any_vegf) e.alternative("lenvatinib_everolimus");
   combination = has_comedication(ctx, "lenvatinib");
   if (combination) e.note("lenvatinib_combination");
@@ -273,7 +290,8 @@ Status breast(Ctx& ctx, Eligibility& e) {
   Decision d;
   hypersensitivity(ctx, e, d);
   for (const char* c : {"postmenopausal", "hr_positive", "her2_negative", "prior_nonsteroidal_ai"})
-    need(e, d, c, ctx.req.flag({"condition", "breast", c}), Weight::blocking, {"/condition/breast/" + std::string(c)});
+    need(e, d, c, ctx.req.flag({"condition", "breast", c}), Weight::blocking,
+         {"/condition/breast/" + std::string(c)});
   e.note("eu_visceral");
   return status_of(d);
 }
@@ -289,11 +307,11 @@ Status net(Ctx& ctx, Eligibility& e) {
   // GI and lung NET: labelled only when well differentiated and non-functional.
   const bool gi_lung = origin && *origin != "pancreatic";
   if (gi_lung)
-    need(e, d, "well_differentiated", ctx.req.flag({"condition", "net", "well_differentiated"}), Weight::blocking,
-         {"/condition/net/well_differentiated"});
+    need(e, d, "well_differentiated", ctx.req.flag({"condition", "net", "well_differentiated"}),
+         Weight::blocking, {"/condition/net/well_differentiated"});
   auto functional = ctx.req.flag({"condition", "net", "functional_carcinoid"});
-  need(e, d, "not_functional_carcinoid", negate(functional), gi_lung ? Weight::blocking : Weight::exclusion,
-       {"/condition/net/functional_carcinoid"});
+  need(e, d, "not_functional_carcinoid", negate(functional),
+       gi_lung ? Weight::blocking : Weight::exclusion, {"/condition/net/functional_carcinoid"});
   if (functional == std::optional<bool>(true)) e.alternative("functional_carcinoid");
   return status_of(d);
 }
@@ -309,7 +327,8 @@ struct Plan {
 };
 
 [[nodiscard]] std::string form_for(Ctx& ctx, const json& ind, bool& overridden) {
-  std::string chosen = ind.contains("default_form") ? ind["default_form"].get<std::string>() : ind["form"].get<std::string>();
+  std::string chosen = ind.contains("default_form") ? ind["default_form"].get<std::string>()
+                                                    : ind["form"].get<std::string>();
   auto asked = ctx.req.str({"therapy", "form"});
   if (!asked) return chosen;
   bool allowed = false;
@@ -332,15 +351,16 @@ void hepatic_fixed(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   if (!r.is_object()) return;
   double to = r["dose_mg"].get<double>();
   if (to < spec.dose_mg) {
-    spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to, Ctx::refs_of(r), "", r.value("text", "")});
+    spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
+                                Ctx::refs_of(r), "", r.value("text", "")});
     spec.dose_mg = to;
   }
   ctx.warn(drug, "hepatic_impairment");
   if (r.contains("warning")) ctx.warn(drug, r["warning"].get<std::string>());
 }
 
-Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication, const InteractionSummary& ix,
-                   bool combination) {
+Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
+                   const InteractionSummary& ix, bool combination) {
   const std::string scope = "everolimus.indications." + indication;
   const json& ind = ctx.rule(scope);
   Plan p;
@@ -358,7 +378,8 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication, co
     const json& c = ctx.rule("everolimus.indications.rcc.notes.lenvatinib_combination");
     double to = ind["lenvatinib_combination_dose_mg"].get<double>();
     if (to < spec.dose_mg) {
-      spec.adjustments.push_back({"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "", c.value("text", "")});
+      spec.adjustments.push_back(
+          {"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "", c.value("text", "")});
       spec.dose_mg = to;
     }
   }
@@ -370,7 +391,8 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication, co
     if (r.contains("dose_mg")) {
       double to = r["dose_mg"].get<double>();
       if (to < spec.dose_mg) {
-        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", spec.dose_mg, to, Ctx::refs_of(r), "", r.value("text", "")});
+        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", spec.dose_mg, to, Ctx::refs_of(r),
+                                    "", r.value("text", "")});
         spec.dose_mg = to;
       }
     }
@@ -382,8 +404,8 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication, co
   return p;
 }
 
-Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication, const InteractionSummary& ix,
-                 Eligibility* e) {
+Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
+                 const InteractionSummary& ix, Eligibility* e) {
   const std::string scope = "everolimus.indications." + indication;
   const json& ind = ctx.rule(scope);
   const json& tdm = ctx.rule("everolimus.tdm");
@@ -400,12 +422,13 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication, cons
   if (d.child_pugh_class) {
     const json& r = ctx.rule("everolimus.hepatic.bsa_dose." + *d.child_pugh_class);
     ctx.warn(drug, "hepatic_impairment");
-    if (r.is_object() && r.contains("dose_mg_per_m2") && r["dose_mg_per_m2"].get<double>() < per_m2) {
+    if (r.is_object() && r.contains("dose_mg_per_m2") &&
+        r["dose_mg_per_m2"].get<double>() < per_m2) {
       double to = r["dose_mg_per_m2"].get<double>();
       // Adjustments are in mg; without a BSA only the note can say it.
       if (d.bsa_m2)
-        spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, per_m2 * *d.bsa_m2, to * *d.bsa_m2,
-                                    Ctx::refs_of(r), "", r.value("text", "")});
+        spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, per_m2 * *d.bsa_m2,
+                                    to * *d.bsa_m2, Ctx::refs_of(r), "", r.value("text", "")});
       else
         spec.notes.push_back(r.value("text", ""));
       per_m2 = to;
@@ -415,8 +438,10 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication, cons
     if (r.is_object() && r.contains("warning")) ctx.warn(drug, r["warning"].get<std::string>());
   }
   spec.dose_mg_per_m2 = per_m2;
-  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(), tdm["target_range_ng_ml"][1].get<double>()};
-  spec.next_trough_check_days = {tdm["recheck_days"][0].get<double>(), tdm["recheck_days"][1].get<double>()};
+  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(),
+                              tdm["target_range_ng_ml"][1].get<double>()};
+  spec.next_trough_check_days = {tdm["recheck_days"][0].get<double>(),
+                                 tdm["recheck_days"][1].get<double>()};
   spec.notes.push_back(content::at("everolimus.rounding.text").get<std::string>());
   ctx.rule("everolimus.rounding");
 
@@ -433,9 +458,10 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication, cons
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor")) {
         FormDose before = *dose;
-        dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"].get<double>(), tie_rule(drug));
-        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", before.dose_mg, dose->dose_mg, Ctx::refs_of(r),
-                                    dose->frequency, r.value("text", "")});
+        dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"].get<double>(),
+                            tie_rule(drug));
+        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", before.dose_mg, dose->dose_mg,
+                                    Ctx::refs_of(r), dose->frequency, r.value("text", "")});
       }
     }
   } else if (e) {
@@ -466,7 +492,8 @@ void round_tdm_interactions(Ctx& ctx, const std::string& form, bool base_every_o
   auto strengths = strengths_of(drug, form);
   for (auto& it : ctx.interactions) {
     if (!it.contains("dose_mg") || !it["dose_mg"].is_number()) continue;
-    if (!it.contains("rule") || it["rule"].get<std::string>().find(".tdm") == std::string::npos) continue;
+    if (!it.contains("rule") || it["rule"].get<std::string>().find(".tdm") == std::string::npos)
+      continue;
     // The mechanism scales the dose per administration; every other day
     // gives half of it per day.
     double daily = it["dose_mg"].get<double>() * (base_every_other_day ? 0.5 : 1.0);
@@ -492,7 +519,8 @@ void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
   ojson notes = ojson::array();
   auto add = [&](std::string_view id, std::string_view code) {
     const json& r = ctx.rule(id);
-    notes.push_back({{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+    notes.push_back(
+        {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
   };
   if (indication == "tsc_renal_aml") add("everolimus.tdm_aml", "aml_fixed_dose_label");
   if (indication == "tsc_seizures") add("everolimus.tdm_franz", "exist3_exposure");
@@ -502,7 +530,8 @@ void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
 }
 
 void response_review(Ctx& ctx, const std::string& indication) {
-  const bool tsc_ind = indication == "tsc_renal_aml" || indication == "tsc_sega" || indication == "tsc_seizures";
+  const bool tsc_ind =
+      indication == "tsc_renal_aml" || indication == "tsc_sega" || indication == "tsc_seizures";
   if (!tsc_ind) return;
   ctx.monitor(drug, "response_review");
   ctx.warn(drug, "response_review_due");
@@ -512,7 +541,8 @@ void response_review(Ctx& ctx, const std::string& indication) {
   if (!months || !response || !r.contains("min_months")) return;
   bool no_response = false;
   for (const auto& x : r["responses"]) no_response = no_response || x == *response;
-  if (*months >= r["min_months"].get<double>() && no_response) ctx.warn(drug, "non_response_review");
+  if (*months >= r["min_months"].get<double>() && no_response)
+    ctx.warn(drug, "non_response_review");
 }
 
 // A monitoring item under a plain code ("imaging") whose text depends on the
@@ -532,7 +562,9 @@ void monitor_as(Ctx& ctx, std::string_view code, std::string_view rule_code) {
 
 void monitoring(Ctx& ctx, const std::string& indication) {
   if (indication == "tsc_sega" || indication == "tsc_seizures") ctx.monitor(drug, "trough");
-  for (const char* m : {"fasting_glucose", "lipids", "cbc", "renal_function", "adverse_events_early"}) ctx.monitor(drug, m);
+  for (const char* m :
+       {"fasting_glucose", "lipids", "cbc", "renal_function", "adverse_events_early"})
+    ctx.monitor(drug, m);
   if (indication == "tsc_renal_aml") monitor_as(ctx, "imaging", "aml_imaging");
   if (indication == "tsc_sega") monitor_as(ctx, "imaging", "sega_imaging");
 }
@@ -545,8 +577,10 @@ void expected(Ctx& ctx, const std::string& indication, bool combination) {
   if (indication == "breast_hr_positive") ctx.expect_response(drug, "breast");
   if (indication == "net") {
     auto origin = ctx.req.str({"condition", "net", "origin"});
-    if (origin == std::optional<std::string>("pancreatic")) ctx.expect_response(drug, "net_pancreatic");
-    else if (origin) ctx.expect_response(drug, "net_gi_lung");
+    if (origin == std::optional<std::string>("pancreatic"))
+      ctx.expect_response(drug, "net_pancreatic");
+    else if (origin)
+      ctx.expect_response(drug, "net_gi_lung");
   }
   if (indication == "tsc_renal_aml" || indication == "tsc_sega" || indication == "tsc_seizures")
     ctx.expect_response(drug, "continue_responders");
@@ -562,12 +596,18 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
   Eligibility e(ctx, drug, scope);
   bool combination = false;
   Status status = Status::insufficient_data;
-  if (indication == "tsc_renal_aml") status = aml(ctx, d, e);
-  else if (indication == "tsc_sega") status = sega(ctx, e);
-  else if (indication == "tsc_seizures") status = seizures(ctx, e);
-  else if (indication == "rcc") status = rcc(ctx, e, combination);
-  else if (indication == "breast_hr_positive") status = breast(ctx, e);
-  else if (indication == "net") status = net(ctx, e);
+  if (indication == "tsc_renal_aml")
+    status = aml(ctx, d, e);
+  else if (indication == "tsc_sega")
+    status = sega(ctx, e);
+  else if (indication == "tsc_seizures")
+    status = seizures(ctx, e);
+  else if (indication == "rcc")
+    status = rcc(ctx, e, combination);
+  else if (indication == "breast_hr_positive")
+    status = breast(ctx, e);
+  else if (indication == "net")
+    status = net(ctx, e);
 
   const DosingGroup group =
       content::at(scope + ".dosing_group") == "tdm" ? DosingGroup::tdm : DosingGroup::fixed;
@@ -589,9 +629,11 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
           it["dose_mg"] = round_to(*plan.dose_mg * r["dose_factor"].get<double>(), 2);
       }
     }
-    std::string ix_form = plan.form.empty() ? content::at(scope + ".default_form").get<std::string>() : plan.form;
+    std::string ix_form =
+        plan.form.empty() ? content::at(scope + ".default_form").get<std::string>() : plan.form;
     if (auto f = ctx.req.str({"therapy", "form"}); f && base && !plan.form_overridden) ix_form = *f;
-    const bool eod = base && ctx.req.str({"therapy", "frequency"}) == std::optional<std::string>("every_other_day");
+    const bool eod = base && ctx.req.str({"therapy", "frequency"}) ==
+                                 std::optional<std::string>("every_other_day");
     round_tdm_interactions(ctx, ix_form, eod);
   } else {
     ix = evaluate_interactions(ctx, drug, group_name(group), base);
@@ -616,7 +658,8 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
   tin.form = plan.form;
   if (auto f = ctx.req.str({"therapy", "form"}); f && !plan.form_overridden) tin.form = *f;
   tin.current_dose_mg = base ? base : plan.dose_mg;
-  tin.frequency = ctx.req.str({"therapy", "frequency"}).value_or(plan.frequency.empty() ? "once_daily" : plan.frequency);
+  tin.frequency = ctx.req.str({"therapy", "frequency"})
+                      .value_or(plan.frequency.empty() ? "once_daily" : plan.frequency);
   tin.bsa_m2 = d.bsa_m2;
   evaluate_toxicity(ctx, tin);
 

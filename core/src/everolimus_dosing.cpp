@@ -9,7 +9,8 @@ namespace {
 constexpr double eps_mg = 1e-9;
 }
 
-FormDose dose_in_form(const std::vector<double>& strengths_mg, double daily_target_mg, Tie tie, BelowLowest below) {
+FormDose dose_in_form(const std::vector<double>& strengths_mg, double daily_target_mg, Tie tie,
+                      BelowLowest below) {
   if (strengths_mg.empty()) return {daily_target_mg, "once_daily"};
   const double lowest = *std::min_element(strengths_mg.begin(), strengths_mg.end());
   if (daily_target_mg >= lowest - eps_mg)

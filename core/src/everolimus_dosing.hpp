@@ -11,8 +11,8 @@
 namespace mtorcalc {
 
 struct FormDose {
-  double dose_mg = 0;       // per administration
-  std::string frequency;    // "once_daily" or "every_other_day"
+  double dose_mg = 0;     // per administration
+  std::string frequency;  // "once_daily" or "every_other_day"
 };
 
 enum class BelowLowest {
@@ -21,8 +21,8 @@ enum class BelowLowest {
 };
 
 /// The dose to give for a target daily amount, in the strengths of one form.
-[[nodiscard]] FormDose dose_in_form(const std::vector<double>& strengths_mg, double daily_target_mg, Tie tie,
-                                    BelowLowest below = BelowLowest::every_other_day);
+[[nodiscard]] FormDose dose_in_form(const std::vector<double>& strengths_mg, double daily_target_mg,
+                                    Tie tie, BelowLowest below = BelowLowest::every_other_day);
 
 /// The average daily amount of a dose (every other day counts half).
 [[nodiscard]] double daily_amount_mg(const FormDose& d);

@@ -72,7 +72,8 @@ double daily_factor(std::string_view frequency) {
 
 // ---- interactions ------------------------------------------------------------
 
-std::string interaction_rule_id(std::string_view drug, std::string_view klass, std::string_view dosing_group) {
+std::string interaction_rule_id(std::string_view drug, std::string_view klass,
+                                std::string_view dosing_group) {
   std::string base = std::string(drug) + ".interactions." + std::string(klass);
   if (!dosing_group.empty()) {
     std::string specific = base + "." + std::string(dosing_group);
@@ -82,7 +83,8 @@ std::string interaction_rule_id(std::string_view drug, std::string_view klass, s
   return base;
 }
 
-InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug, std::string_view dosing_group,
+InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
+                                         std::string_view dosing_group,
                                          std::optional<double> base_dose_mg) {
   InteractionSummary summary;
   std::vector<std::string> seen;
@@ -133,13 +135,15 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug, std::s
     if (!any) {
       // Known drug, but no class of it matters for this mTOR inhibitor (or
       // the entry applies only to others): no class is claimed for it here.
-      ctx.interactions.push_back({{"drug", key},
-                                  {"class", !applies || classes.empty() ? ojson(nullptr) : ojson(classes[0].get<std::string>())},
-                                  {"action", "monitor"},
-                                  {"dose_mg", nullptr},
-                                  {"text", "No dose change is labelled for this combination."},
-                                  {"refs", Ctx::refs_of(entry)},
-                                  {"rule", "interactions.drugs." + key}});
+      ctx.interactions.push_back(
+          {{"drug", key},
+           {"class",
+            !applies || classes.empty() ? ojson(nullptr) : ojson(classes[0].get<std::string>())},
+           {"action", "monitor"},
+           {"dose_mg", nullptr},
+           {"text", "No dose change is labelled for this combination."},
+           {"refs", Ctx::refs_of(entry)},
+           {"rule", "interactions.drugs." + key}});
     }
   }
   return summary;
@@ -153,7 +157,8 @@ std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug, std::st
   std::string id = std::string(drug) + ".dose_reduction";
   const json& r = ctx.rule(id);
   std::string method = str_or(r, "method");
-  std::string frequency = current_frequency.empty() ? std::string("once_daily") : std::string(current_frequency);
+  std::string frequency =
+      current_frequency.empty() ? std::string("once_daily") : std::string(current_frequency);
   ReducedDose out;
   out.note = str_or(r, "text");
 
@@ -162,7 +167,8 @@ std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug, std::st
     auto strengths = strengths_of(drug, form);
     // Already every other day at the lowest strength: no lower labelled dose.
     if (frequency == "every_other_day") {
-      double lowest = strengths.empty() ? current_dose_mg : *std::min_element(strengths.begin(), strengths.end());
+      double lowest = strengths.empty() ? current_dose_mg
+                                        : *std::min_element(strengths.begin(), strengths.end());
       if (current_dose_mg <= lowest + 1e-9) return std::nullopt;
     }
     double target = current_dose_mg * fraction;
@@ -229,8 +235,10 @@ std::vector<Event> collect_events(const Ctx& ctx) {
   if (reported.is_array()) {
     for (const auto& e : reported) {
       if (!e.is_object() || !e.contains("term") || !e.contains("grade")) continue;
-      bool rec = e.contains("recurrent") && e["recurrent"].is_boolean() && e["recurrent"].get<bool>();
-      events.push_back({e["term"].get<std::string>(), static_cast<int>(e["grade"].get<double>()), rec, "reported"});
+      bool rec =
+          e.contains("recurrent") && e["recurrent"].is_boolean() && e["recurrent"].get<bool>();
+      events.push_back({e["term"].get<std::string>(), static_cast<int>(e["grade"].get<double>()),
+                        rec, "reported"});
     }
   }
   // Grades derived from labs count for terms the clinician did not report;
@@ -242,10 +250,13 @@ std::vector<Event> collect_events(const Ctx& ctx) {
       if (grade < 1) continue;
       std::string term = g["adverse_event"].get<std::string>();
       bool reported_term = false;
-      for (const auto& e : events) reported_term = reported_term || (e.term == term && e.source == "reported");
+      for (const auto& e : events)
+        reported_term = reported_term || (e.term == term && e.source == "reported");
       if (reported_term) continue;
-      auto it = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.term == term; });
-      if (it == events.end()) events.push_back({term, grade, false, g["from"].get<std::string>()});
+      auto it = std::find_if(events.begin(), events.end(),
+                             [&](const Event& e) { return e.term == term; });
+      if (it == events.end())
+        events.push_back({term, grade, false, g["from"].get<std::string>()});
       else if (grade > it->grade) {
         it->grade = grade;
         it->source = g["from"].get<std::string>();
@@ -315,7 +326,8 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
       }
     }
     t["until"] = row.contains("until") ? ojson(str_or(row, "until")) : ojson(nullptr);
-    t["supportive"] = row.contains("supportive") ? ojson(str_or(row, "supportive")) : ojson(nullptr);
+    t["supportive"] =
+        row.contains("supportive") ? ojson(str_or(row, "supportive")) : ojson(nullptr);
     t["text"] = str_or(row, "text");
     t["refs"] = Ctx::refs_of(row);
     t["rule"] = rid;
@@ -388,7 +400,8 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
       } else {
         new_dose = nearest_achievable(strengths, new_dose, tie_rule(drug));
       }
-    } else if (auto inc = num_of(content::at(std::string(drug) + ".forms." + std::string(form)), "dose_increment_mg")) {
+    } else if (auto inc = num_of(content::at(std::string(drug) + ".forms." + std::string(form)),
+                                 "dose_increment_mg")) {
       new_dose = std::max(*inc, std::round(new_dose / *inc) * *inc);
     }
     t["raw_new_dose_mg"] = round_to(raw, 2);
@@ -396,7 +409,8 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
     t["new_frequency"] = new_frequency;
     t["capped"] = capped;
     char buf[200];
-    std::snprintf(buf, sizeof buf, "new dose = current × target ÷ measured = %g mg × %g ÷ %g ng/mL = %g mg",
+    std::snprintf(buf, sizeof buf,
+                  "new dose = current × target ÷ measured = %g mg × %g ÷ %g ng/mL = %g mg",
                   round_to(daily, 2), round_to(target, 2), round_to(*trough, 2), round_to(raw, 2));
     t["formula"] = buf;
     if (capped) t["cap_text"] = str_or(tdm, "cap_text");
@@ -463,11 +477,15 @@ void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
       // object (a monitoring item's "when" is its display text).
       if (!w.is_object()) continue;
       const json* cond = nullptr;
-      if (w.contains("if")) cond = &w["if"];
-      else if (w.contains("when") && w["when"].is_object()) cond = &w["when"];
+      if (w.contains("if"))
+        cond = &w["if"];
+      else if (w.contains("when") && w["when"].is_object())
+        cond = &w["when"];
       if (!cond || !when_holds(*cond, ctx)) continue;
-      if (section == "warnings") ctx.warn(drug, code);
-      else ctx.monitor(drug, code);
+      if (section == "warnings")
+        ctx.warn(drug, code);
+      else
+        ctx.monitor(drug, code);
     }
   }
 }

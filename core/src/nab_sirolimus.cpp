@@ -25,7 +25,8 @@ struct Level {
 
 void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note) {
   if (to_m2 >= level.mg_per_m2) return;
-  level.adjustments.push_back({std::move(code), level.mg_per_m2, to_m2, std::move(refs), "", std::move(note)});
+  level.adjustments.push_back(
+      {std::move(code), level.mg_per_m2, to_m2, std::move(refs), "", std::move(note)});
   level.mg_per_m2 = to_m2;
 }
 
@@ -48,7 +49,8 @@ void pecoma(Ctx& ctx, const Derived& d) {
   NciHepaticResult h = nci_hepatic(ctx.req, hep["bilirubin_uln_times"]);
   bool severe = h.category == NciHepatic::severe;
   bool hep_known = h.category != NciHepatic::unknown;
-  e.criterion("not_severe_hepatic_impairment", hep_known ? std::optional<bool>(!severe) : std::nullopt,
+  e.criterion("not_severe_hepatic_impairment",
+              hep_known ? std::optional<bool>(!severe) : std::nullopt,
               hep_known ? std::vector<std::string>{} : h.missing);
   if (!d.bsa_m2) {
     if (!ctx.req.has({"patient", "weight_kg"})) e.missing("/patient/weight_kg");
@@ -58,9 +60,12 @@ void pecoma(Ctx& ctx, const Derived& d) {
   bool unmet = malignant == std::optional<bool>(false) || advanced == std::optional<bool>(false) ||
                adult == std::optional<bool>(false) || severe;
   Status status;
-  if (unmet) status = Status::not_indicated;
-  else if (!malignant || !advanced || !adult) status = Status::insufficient_data;
-  else status = Status::indicated;
+  if (unmet)
+    status = Status::not_indicated;
+  else if (!malignant || !advanced || !adult)
+    status = Status::insufficient_data;
+  else
+    status = Status::indicated;
   e.note("ampect");
   e.note("mtor_rationale");
   e.finish(status);
@@ -81,7 +86,8 @@ void pecoma(Ctx& ctx, const Derived& d) {
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
     std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";
     const json& r = ctx.rule(std::string(drug) + ".hepatic." + key);
-    lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"].get<double>(), Ctx::refs_of(r), r.value("text", ""));
+    lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"].get<double>(), Ctx::refs_of(r),
+             r.value("text", ""));
     ctx.warn(drug, "hepatic_impairment");
   }
   for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
@@ -106,7 +112,9 @@ void pecoma(Ctx& ctx, const Derived& d) {
     spec.adjustments.push_back(std::move(a));
   }
   if (h.ast_unknown)
-    spec.notes.push_back("Bilirubin is within normal limits but AST (or its ULN) was not given: AST above the ULN alone is mild hepatic impairment (75 mg/m²).");
+    spec.notes.push_back(
+        "Bilirubin is within normal limits but AST (or its ULN) was not given: AST above the ULN "
+        "alone is mild hepatic impairment (75 mg/m²).");
   ctx.regimen = regimen_json(ctx, spec);
   ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
   if (!d.bsa_m2) {
@@ -116,7 +124,8 @@ void pecoma(Ctx& ctx, const Derived& d) {
   }
 
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
-  std::optional<double> dose = current ? current : (d.bsa_m2 ? std::optional<double>(spec.dose_mg) : std::nullopt);
+  std::optional<double> dose =
+      current ? current : (d.bsa_m2 ? std::optional<double>(spec.dose_mg) : std::nullopt);
   evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
   monitoring(ctx);
 }

@@ -11,13 +11,20 @@ namespace mtorcalc {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::malformed_json: return "malformed_json";
-    case ErrorCode::wrong_type: return "wrong_type";
-    case ErrorCode::out_of_range: return "out_of_range";
-    case ErrorCode::unknown_value: return "unknown_value";
-    case ErrorCode::unknown_field: return "unknown_field";
-    case ErrorCode::missing_required: return "missing_required";
-    case ErrorCode::inconsistent: return "inconsistent";
+    case ErrorCode::malformed_json:
+      return "malformed_json";
+    case ErrorCode::wrong_type:
+      return "wrong_type";
+    case ErrorCode::out_of_range:
+      return "out_of_range";
+    case ErrorCode::unknown_value:
+      return "unknown_value";
+    case ErrorCode::unknown_field:
+      return "unknown_field";
+    case ErrorCode::missing_required:
+      return "missing_required";
+    case ErrorCode::inconsistent:
+      return "inconsistent";
   }
   return "inconsistent";
 }
@@ -27,9 +34,12 @@ namespace {
 std::string escape_token(std::string_view key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -51,19 +61,24 @@ std::string quote(std::string_view s) {
 
 std::string number_text(double v) {
   ojson j = v;
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
-    j = static_cast<long long>(v);
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) j = static_cast<long long>(v);
   return j.dump();
 }
 
 std::string type_name(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "a number";
   }
 }
 
@@ -73,7 +88,16 @@ struct Spec;
 using Fields = std::vector<std::pair<std::string, Spec>>;
 
 struct Spec {
-  enum class Kind { object, number, integer, boolean, enumeration, string, string_array, object_array };
+  enum class Kind {
+    object,
+    number,
+    integer,
+    boolean,
+    enumeration,
+    string,
+    string_array,
+    object_array
+  };
   Kind kind = Kind::object;
   double lo = 0, hi = 0;
   bool lo_exclusive = false;
@@ -90,7 +114,9 @@ Spec number(double lo, double hi, bool lo_exclusive = false) {
   s.lo_exclusive = lo_exclusive;
   return s;
 }
-Spec positive(double hi) { return number(0, hi, true); }
+Spec positive(double hi) {
+  return number(0, hi, true);
+}
 Spec integer(double lo, double hi) {
   Spec s = number(lo, hi);
   s.kind = Spec::Kind::integer;
@@ -258,9 +284,9 @@ const Spec& schema() {
     return object(
         {
             {"contract", one_of({"mtor-calc/1"})},
-            {"indication", one_of({"tsc_renal_aml", "tsc_sega", "tsc_seizures",
-                                   "tsc_facial_angiofibroma", "lam", "rcc", "pecoma",
-                                   "breast_hr_positive", "net", "hnscc"})},
+            {"indication",
+             one_of({"tsc_renal_aml", "tsc_sega", "tsc_seizures", "tsc_facial_angiofibroma", "lam",
+                     "rcc", "pecoma", "breast_hr_positive", "net", "hnscc"})},
             {"drug", one_of({"everolimus", "sirolimus", "sirolimus_topical", "temsirolimus",
                              "nab_sirolimus"})},
             {"patient", patient},
@@ -283,18 +309,25 @@ class Validator {
   void check(const json& j, const Spec& s, const std::string& path) {
     using K = Spec::Kind;
     switch (s.kind) {
-      case K::object: return check_object(j, s, path);
+      case K::object:
+        return check_object(j, s, path);
       case K::number:
-      case K::integer: return check_number(j, s, path);
+      case K::integer:
+        return check_number(j, s, path);
       case K::boolean:
-        if (!j.is_boolean()) fail(path, ErrorCode::wrong_type, "expected true or false, got " + type_name(j));
+        if (!j.is_boolean())
+          fail(path, ErrorCode::wrong_type, "expected true or false, got " + type_name(j));
         return;
       case K::string:
-        if (!j.is_string()) fail(path, ErrorCode::wrong_type, "expected a string, got " + type_name(j));
+        if (!j.is_string())
+          fail(path, ErrorCode::wrong_type, "expected a string, got " + type_name(j));
         return;
-      case K::enumeration: return check_enum(j, s, path);
-      case K::string_array: return check_names(j, path);
-      case K::object_array: return check_object_array(j, s, path);
+      case K::enumeration:
+        return check_enum(j, s, path);
+      case K::string_array:
+        return check_names(j, path);
+      case K::object_array:
+        return check_object_array(j, s, path);
     }
   }
 
@@ -324,7 +357,8 @@ class Validator {
     for (const std::string& name : s.required) {
       auto it = j.find(name);
       if (it == j.end() || it->is_null())
-        fail(path + "/" + name, ErrorCode::missing_required, "required field " + quote(name) + " is missing");
+        fail(path + "/" + name, ErrorCode::missing_required,
+             "required field " + quote(name) + " is missing");
     }
   }
 
@@ -344,8 +378,9 @@ class Validator {
     }
     bool below = s.lo_exclusive ? v <= s.lo : v < s.lo;
     if (below || v > s.hi) {
-      std::string range = s.lo_exclusive ? "greater than " + number_text(s.lo) + " and at most " + number_text(s.hi)
-                                         : "between " + number_text(s.lo) + " and " + number_text(s.hi);
+      std::string range =
+          s.lo_exclusive ? "greater than " + number_text(s.lo) + " and at most " + number_text(s.hi)
+                         : "between " + number_text(s.lo) + " and " + number_text(s.hi);
       fail(path, ErrorCode::out_of_range, "must be " + range + ", got " + number_text(v));
     }
   }
@@ -360,7 +395,8 @@ class Validator {
       if (allowed == v) return;
     std::string list;
     for (const auto& allowed : s.values) list += (list.empty() ? "" : ", ") + allowed;
-    fail(path, ErrorCode::unknown_value, "unknown value " + quote(v) + "; expected one of: " + list);
+    fail(path, ErrorCode::unknown_value,
+         "unknown value " + quote(v) + "; expected one of: " + list);
   }
 
   void check_names(const json& j, const std::string& path) {
@@ -369,15 +405,18 @@ class Validator {
       return;
     }
     if (j.size() > limits::max_list_items) {
-      fail(path, ErrorCode::out_of_range, "at most " + std::to_string(limits::max_list_items) + " names");
+      fail(path, ErrorCode::out_of_range,
+           "at most " + std::to_string(limits::max_list_items) + " names");
       return;
     }
     for (std::size_t i = 0; i < j.size(); ++i) {
       std::string item = path + "/" + std::to_string(i);
-      if (!j[i].is_string()) fail(item, ErrorCode::wrong_type, "expected a name (string), got " + type_name(j[i]));
+      if (!j[i].is_string())
+        fail(item, ErrorCode::wrong_type, "expected a name (string), got " + type_name(j[i]));
       else if (j[i].get_ref<const std::string&>().empty() ||
                j[i].get_ref<const std::string&>().size() > limits::max_name_chars)
-        fail(item, ErrorCode::out_of_range, "a name has 1 to " + std::to_string(limits::max_name_chars) + " characters");
+        fail(item, ErrorCode::out_of_range,
+             "a name has 1 to " + std::to_string(limits::max_name_chars) + " characters");
     }
   }
 
@@ -387,12 +426,14 @@ class Validator {
       return;
     }
     if (j.size() > limits::max_list_items) {
-      fail(path, ErrorCode::out_of_range, "at most " + std::to_string(limits::max_list_items) + " entries");
+      fail(path, ErrorCode::out_of_range,
+           "at most " + std::to_string(limits::max_list_items) + " entries");
       return;
     }
     Spec item = s;
     item.kind = Spec::Kind::object;
-    for (std::size_t i = 0; i < j.size(); ++i) check_object(j[i], item, path + "/" + std::to_string(i));
+    for (std::size_t i = 0; i < j.size(); ++i)
+      check_object(j[i], item, path + "/" + std::to_string(i));
   }
 
   std::vector<RequestError>& errors_;
@@ -431,10 +472,12 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
     Frame& f = frames_.back();
     f.current = k;
     if (!f.seen.insert(k).second && errors_.size() < limits::max_errors)
-      errors_.push_back({path(), ErrorCode::inconsistent, "duplicate field " + quote(k) + "; give each field once"});
+      errors_.push_back({path(), ErrorCode::inconsistent,
+                         "duplicate field " + quote(k) + "; give each field once"});
     return Base::key(k);
   }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) {
     if (ex.id == 406) {  // a number too large for a double (1e999): valid JSON, out of any range
       parse_failed_ = true;
       errors_.push_back({path(), ErrorCode::out_of_range,
@@ -453,7 +496,8 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
     }
     parse_failed_ = true;
     errors_.push_back({"", ErrorCode::malformed_json,
-                       "malformed JSON at byte " + std::to_string(position) + ": " + quote(reason).substr(1, std::string::npos) });
+                       "malformed JSON at byte " + std::to_string(position) + ": " +
+                           quote(reason).substr(1, std::string::npos)});
     errors_.back().message.pop_back();
     return false;
   }
@@ -476,8 +520,10 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
   std::string path() const {
     std::string p;
     for (const Frame& f : frames_)
-      if (!f.is_array) p += "/" + escape_token(f.current);
-      else p += "/-";
+      if (!f.is_array)
+        p += "/" + escape_token(f.current);
+      else
+        p += "/-";
     return p;
   }
 
@@ -491,19 +537,22 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
 Parsed parse_and_validate(std::string_view text) {
   Parsed out;
   if (text.size() > limits::max_request_bytes) {
-    out.errors.push_back({"", ErrorCode::out_of_range,
-                          "request larger than " + std::to_string(limits::max_request_bytes) + " bytes"});
+    out.errors.push_back(
+        {"", ErrorCode::out_of_range,
+         "request larger than " + std::to_string(limits::max_request_bytes) + " bytes"});
     return out;
   }
   // The parser takes a NUL byte for the end of the text, so "{...}\0junk"
   // would pass; JSON never has a raw NUL (inside a string it is \u0000).
   if (auto nul = text.find('\0'); nul != std::string_view::npos) {
-    out.errors.push_back({"", ErrorCode::malformed_json, "malformed JSON at byte " + std::to_string(nul + 1) + ": NUL byte"});
+    out.errors.push_back({"", ErrorCode::malformed_json,
+                          "malformed JSON at byte " + std::to_string(nul + 1) + ": NUL byte"});
     return out;
   }
   json doc;
   Sax sax(doc, out.errors);
-  bool ok = json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
+  bool ok =
+      json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
   if (!ok || sax.failed()) {
     if (out.errors.empty()) out.errors.push_back({"", ErrorCode::malformed_json, "malformed JSON"});
     // Only the parse error matters when the text is not JSON at all.
@@ -514,7 +563,8 @@ Parsed parse_and_validate(std::string_view text) {
     return out;
   }
   if (!doc.is_object()) {
-    out.errors.push_back({"", ErrorCode::wrong_type, "the request must be a JSON object, got " + type_name(doc)});
+    out.errors.push_back(
+        {"", ErrorCode::wrong_type, "the request must be a JSON object, got " + type_name(doc)});
     return out;
   }
   Validator v(out.errors);

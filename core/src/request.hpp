@@ -49,7 +49,8 @@ class Request {
   [[nodiscard]] std::optional<double> num(std::initializer_list<std::string_view> path) const;
   [[nodiscard]] std::optional<bool> flag(std::initializer_list<std::string_view> path) const;
   [[nodiscard]] std::optional<std::string> str(std::initializer_list<std::string_view> path) const;
-  [[nodiscard]] std::vector<std::string> strings(std::initializer_list<std::string_view> path) const;
+  [[nodiscard]] std::vector<std::string> strings(
+      std::initializer_list<std::string_view> path) const;
 
   [[nodiscard]] std::string indication() const { return str({"indication"}).value_or(""); }
   [[nodiscard]] const json& raw() const { return doc_; }

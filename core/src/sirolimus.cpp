@@ -33,7 +33,8 @@ std::string form_for(const Ctx& ctx, const json& ind) {
 double achievable(std::string_view form, double dose_mg) {
   auto strengths = strengths_of(drug, form);
   if (!strengths.empty()) return nearest_achievable(strengths, dose_mg, tie_rule(drug));
-  const json& inc = content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
+  const json& inc =
+      content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
   if (inc.is_number() && inc.get<double>() > 0) {
     double step = inc.get<double>();
     return std::max(step, std::round(dose_mg / step) * step);
@@ -50,9 +51,10 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   if (!r.is_object()) return;
   double raw = spec.dose_mg * r["factor"].get<double>();
   double to = achievable(spec.form, raw);
-  if (std::fabs(to - raw) > 1e-9) ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
-  spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to, Ctx::refs_of(r), "",
-                              r.value("text", "")});
+  if (std::fabs(to - raw) > 1e-9)
+    ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
+  spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
+                              Ctx::refs_of(r), "", r.value("text", "")});
   spec.dose_mg = to;
   ctx.warn(drug, "hepatic_impairment");
 }
@@ -66,7 +68,9 @@ void loading_dose(Ctx& ctx) {
   const json& nxt = ctx.titration["new_dose_mg"];
   if (!cur.is_number() || !nxt.is_number()) return;
   double current = cur.get<double>(), next = nxt.get<double>();
-  if (ctx.titration["new_frequency"] != "once_daily" || ctx.titration["current_frequency"] != "once_daily") return;
+  if (ctx.titration["new_frequency"] != "once_daily" ||
+      ctx.titration["current_frequency"] != "once_daily")
+    return;
   if (next <= current) return;
   std::string id = std::string(drug) + ".loading_dose";
   const json& r = ctx.rule(id);
@@ -79,8 +83,8 @@ void loading_dose(Ctx& ctx) {
   double per_day = round_to(loading / days, 2);
   ojson l = ojson::object();
   l["loading_dose_mg"] = loading;
-  l["formula"] = "loading = " + num_text(factor) + " × (" + num_text(next) + " − " + num_text(current) +
-                 ") mg = " + num_text(loading) + " mg";
+  l["formula"] = "loading = " + num_text(factor) + " × (" + num_text(next) + " − " +
+                 num_text(current) + ") mg = " + num_text(loading) + " mg";
   l["days"] = days;
   l["loading_mg_per_day"] = per_day;
   l["total_mg_per_day"] = round_to(per_day + next, 2);
@@ -104,7 +108,8 @@ void lam(Ctx& ctx, const Derived& d) {
   Eligibility e(ctx, drug, scope);
 
   auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
-  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
+  e.criterion("no_rapamycin_hypersensitivity",
+              hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
 
   // Abnormal (FEV1 < 70% predicted) or declining (≥ 90 mL/year) lung function:
   // ATS/JRS 2016 recommendation 1 with the operational thresholds.
@@ -116,7 +121,8 @@ void lam(Ctx& ctx, const Derived& d) {
   std::optional<bool> lung = both_or_either(low, declining);
   const std::string p_fev1 = "/condition/lam/fev1_percent_predicted";
   const std::string p_decline = "/condition/lam/fev1_decline_ml_per_year";
-  e.criterion("fev1_below_70_percent", low, lung ? std::vector<std::string>{} : std::vector<std::string>{p_fev1});
+  e.criterion("fev1_below_70_percent", low,
+              lung ? std::vector<std::string>{} : std::vector<std::string>{p_fev1});
   e.criterion("fev1_decline_at_least_90_ml_per_year", declining,
               lung ? std::vector<std::string>{} : std::vector<std::string>{p_decline});
 
@@ -125,11 +131,16 @@ void lam(Ctx& ctx, const Derived& d) {
   if (chylous) e.criterion("chylous_effusion", *chylous);
 
   Status status;
-  if (hyper == std::optional<bool>(true)) status = Status::contraindicated;
-  else if (lung == std::optional<bool>(true)) status = Status::indicated;
-  else if (chylous == std::optional<bool>(true)) status = Status::consider;
-  else if (lung == std::optional<bool>(false)) status = Status::not_indicated;
-  else status = Status::insufficient_data;
+  if (hyper == std::optional<bool>(true))
+    status = Status::contraindicated;
+  else if (lung == std::optional<bool>(true))
+    status = Status::indicated;
+  else if (chylous == std::optional<bool>(true))
+    status = Status::consider;
+  else if (lung == std::optional<bool>(false))
+    status = Status::not_indicated;
+  else
+    status = Status::insufficient_data;
   if (status == Status::not_indicated) e.alternative("observation");
   e.note("regrowth_after_stopping");
   e.note("eu_label_differs");
@@ -148,8 +159,10 @@ void lam(Ctx& ctx, const Derived& d) {
   spec.dose_mg = ind["dose_mg"].get<double>();
   spec.frequency = ind["frequency"].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
-  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(), tdm["target_range_ng_ml"][1].get<double>()};
-  spec.next_trough_check_days = {ind["first_trough_days"][0].get<double>(), ind["first_trough_days"][1].get<double>()};
+  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(),
+                              tdm["target_range_ng_ml"][1].get<double>()};
+  spec.next_trough_check_days = {ind["first_trough_days"][0].get<double>(),
+                                 ind["first_trough_days"][1].get<double>()};
   hepatic(ctx, d, spec);
   ctx.regimen = regimen_json(ctx, spec);
 
@@ -158,8 +171,13 @@ void lam(Ctx& ctx, const Derived& d) {
   ojson others = ojson::array();
   const std::string other_id = std::string(drug) + ".other_trough_targets.brief_3_10";
   const json& o = ctx.rule(other_id);
-  others.push_back({{"code", "brief_3_10"}, {"context", o.value("context", "")}, {"range_ng_ml", o["range_ng_ml"]},
-                    {"used", false}, {"text", o.value("text", "")}, {"refs", Ctx::refs_of(o)}, {"rule", other_id}});
+  others.push_back({{"code", "brief_3_10"},
+                    {"context", o.value("context", "")},
+                    {"range_ng_ml", o["range_ng_ml"]},
+                    {"used", false},
+                    {"text", o.value("text", "")},
+                    {"refs", Ctx::refs_of(o)},
+                    {"rule", other_id}});
   ctx.regimen["other_trough_targets"] = std::move(others);
 
   evaluate_titration(ctx, drug, spec.form);

@@ -18,7 +18,9 @@ double band(const json& bands, const char* key) {
 
 // "x above k × ULN", with a relative tolerance so that 1.8 mg/dL against a
 // ULN of 1.2 (exactly 1.5 ×) is not pushed over the edge by binary rounding.
-bool above(double value, double uln, double times) { return value > uln * times * (1.0 + 1e-9); }
+bool above(double value, double uln, double times) {
+  return value > uln * times * (1.0 + 1e-9);
+}
 
 }  // namespace
 
@@ -30,15 +32,19 @@ std::string num_text(double value) {
 
 NciHepaticResult nci_hepatic(const Request& req, const json& bands) {
   NciHepaticResult r;
-  auto bili = first_num(req, {"patient", "labs", "bilirubin_mg_dl"}, {"patient", "hepatic", "bilirubin_mg_dl"});
+  auto bili = first_num(req, {"patient", "labs", "bilirubin_mg_dl"},
+                        {"patient", "hepatic", "bilirubin_mg_dl"});
   auto bili_uln = req.num({"patient", "limits", "bilirubin_uln_mg_dl"});
   if (!bili) r.missing.push_back("/patient/labs/bilirubin_mg_dl");
   if (!bili_uln) r.missing.push_back("/patient/limits/bilirubin_uln_mg_dl");
   if (!bili || !bili_uln || !bands.is_object()) return r;
   r.bilirubin_uln_ratio = *bili / *bili_uln;
-  if (above(*bili, *bili_uln, band(bands, "severe_gt"))) r.category = NciHepatic::severe;
-  else if (above(*bili, *bili_uln, band(bands, "moderate_gt"))) r.category = NciHepatic::moderate;
-  else if (above(*bili, *bili_uln, band(bands, "mild_gt"))) r.category = NciHepatic::mild;
+  if (above(*bili, *bili_uln, band(bands, "severe_gt")))
+    r.category = NciHepatic::severe;
+  else if (above(*bili, *bili_uln, band(bands, "moderate_gt")))
+    r.category = NciHepatic::moderate;
+  else if (above(*bili, *bili_uln, band(bands, "mild_gt")))
+    r.category = NciHepatic::mild;
   else {
     // Bilirubin within normal: AST above its ULN still makes it mild.
     auto ast = req.num({"patient", "labs", "ast_u_l"});
@@ -81,7 +87,8 @@ bool rule_holds(const json& when, const Request& req) {
     // The ARCC count needs the derived values; computed on a scratch context.
     Ctx scratch(req);
     (void)compute_derived(scratch);
-    bool poor_known = scratch.derived.contains("arcc") && scratch.derived["arcc"]["poor_risk"].is_boolean();
+    bool poor_known =
+        scratch.derived.contains("arcc") && scratch.derived["arcc"]["poor_risk"].is_boolean();
     ok = ok && poor_known && scratch.derived["arcc"]["poor_risk"].get<bool>() == it->get<bool>();
   }
   return ok;
@@ -95,7 +102,8 @@ std::optional<DrugChoice> choose_default_drug(const Request& req) {
   if (!rules.is_object()) return std::nullopt;
   for (const auto& [code, r] : rules.items()) {
     if (!r.is_object() || !r.contains("drug") || !r["drug"].is_string()) continue;
-    if (rule_holds(r.value("when", json::object()), req)) return DrugChoice{r["drug"].get<std::string>(), base + "." + code};
+    if (rule_holds(r.value("when", json::object()), req))
+      return DrugChoice{r["drug"].get<std::string>(), base + "." + code};
   }
   return std::nullopt;
 }
@@ -103,7 +111,10 @@ std::optional<DrugChoice> choose_default_drug(const Request& req) {
 void record_drug_choice(Ctx& ctx, const DrugChoice& choice) {
   const json& r = ctx.rule(choice.rule_id);
   if (!ctx.eligibility.is_object()) return;
-  ctx.eligibility["drug_choice"] = {{"rule", choice.rule_id}, {"drug", choice.drug}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
+  ctx.eligibility["drug_choice"] = {{"rule", choice.rule_id},
+                                    {"drug", choice.drug},
+                                    {"text", r.value("text", "")},
+                                    {"refs", Ctx::refs_of(r)}};
 }
 
 }  // namespace mtorcalc

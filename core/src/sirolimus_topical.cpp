@@ -38,7 +38,8 @@ void facial(Ctx& ctx, const Derived&) {
   Eligibility e(ctx, drug, scope);
 
   auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
-  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
+  e.criterion("no_rapamycin_hypersensitivity",
+              hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
   auto age = ctx.req.num({"patient", "age_years"});
   std::optional<bool> old_enough;
   if (age) old_enough = *age >= ind["min_age_years"].get<double>();
@@ -48,10 +49,14 @@ void facial(Ctx& ctx, const Derived&) {
   e.criterion("tsc_associated", tsc != std::optional<bool>(false));
 
   Status status;
-  if (hyper == std::optional<bool>(true)) status = Status::contraindicated;
-  else if (old_enough == std::optional<bool>(false) || tsc == std::optional<bool>(false)) status = Status::not_indicated;
-  else if (!old_enough) status = Status::insufficient_data;
-  else status = Status::indicated;
+  if (hyper == std::optional<bool>(true))
+    status = Status::contraindicated;
+  else if (old_enough == std::optional<bool>(false) || tsc == std::optional<bool>(false))
+    status = Status::not_indicated;
+  else if (!old_enough)
+    status = Status::insufficient_data;
+  else
+    status = Status::indicated;
   e.note("daily_maximum");
   if (old_enough == std::optional<bool>(false)) e.note("bad_source_age_3");
   e.finish(status);
@@ -65,7 +70,8 @@ void facial(Ctx& ctx, const Derived&) {
   const std::string band_id = scope + ".max_daily_gel." + band;
   const json& b = ctx.rule(band_id);
   const std::string form = ind["form"].get<std::string>();
-  double percent = content::at(std::string(drug) + ".forms." + form + ".concentration_percent").get<double>();
+  double percent =
+      content::at(std::string(drug) + ".forms." + form + ".concentration_percent").get<double>();
   double per_day = ind["applications_per_day"].get<double>();
   double max_gel_mg = b["max_daily_gel_mg"].get<double>();
 

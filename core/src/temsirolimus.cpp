@@ -19,7 +19,8 @@ std::optional<bool> as_opt_bool(const json& j) {
 }
 
 void monitoring(Ctx& ctx) {
-  for (const char* m : {"cbc", "glucose", "lipids", "liver", "renal", "chest_imaging"}) ctx.monitor(drug, m);
+  for (const char* m : {"cbc", "glucose", "lipids", "liver", "renal", "chest_imaging"})
+    ctx.monitor(drug, m);
 }
 
 void rcc(Ctx& ctx, const Derived& d) {
@@ -35,7 +36,8 @@ void rcc(Ctx& ctx, const Derived& d) {
   NciHepaticResult h = nci_hepatic(ctx.req, hep["bilirubin_uln_times"]);
   bool bili_known = h.category != NciHepatic::unknown;
   bool too_high = h.category == NciHepatic::moderate || h.category == NciHepatic::severe;
-  e.criterion("bilirubin_not_above_1_5_uln", bili_known ? std::optional<bool>(!too_high) : std::nullopt,
+  e.criterion("bilirubin_not_above_1_5_uln",
+              bili_known ? std::optional<bool>(!too_high) : std::nullopt,
               bili_known ? std::vector<std::string>{} : h.missing);
 
   // ARCC poor risk (≥ 3 of 6): informative in the US, the EU first-line condition.
@@ -44,22 +46,28 @@ void rcc(Ctx& ctx, const Derived& d) {
   if (ctx.derived.contains("arcc")) {
     poor = as_opt_bool(ctx.derived["arcc"]["poor_risk"]);
     if (!poor)
-      for (const auto& m : ctx.derived["arcc"]["missing"]) arcc_missing.push_back(m.get<std::string>());
+      for (const auto& m : ctx.derived["arcc"]["missing"])
+        arcc_missing.push_back(m.get<std::string>());
   }
   e.criterion("arcc_poor_risk", poor, arcc_missing);
 
   Status status;
-  if (too_high) status = Status::contraindicated;
-  else if (advanced == std::optional<bool>(false)) status = Status::not_indicated;
-  else if (!advanced) status = Status::insufficient_data;
-  else status = Status::indicated;
+  if (too_high)
+    status = Status::contraindicated;
+  else if (advanced == std::optional<bool>(false))
+    status = Status::not_indicated;
+  else if (!advanced)
+    status = Status::insufficient_data;
+  else
+    status = Status::indicated;
 
   auto prior = ctx.req.strings({"condition", "rcc", "prior_therapies"});
   if (prior.empty()) e.alternative("io_doublet");
   auto histology = ctx.req.str({"condition", "rcc", "histology"});
   if (histology && *histology != "clear_cell") e.note("non_clear_cell");
   if (histology == std::optional<std::string>("chromophobe")) e.note("chromophobe");
-  if (ctx.req.flag({"condition", "rcc", "tsc_associated"}) == std::optional<bool>(true)) e.note("tsc_associated");
+  if (ctx.req.flag({"condition", "rcc", "tsc_associated"}) == std::optional<bool>(true))
+    e.note("tsc_associated");
   e.note("eu_label_differs");
   e.finish(status);
 
@@ -82,12 +90,15 @@ void rcc(Ctx& ctx, const Derived& d) {
   if (h.category == NciHepatic::mild) {
     const json& mild = ctx.rule(std::string(drug) + ".hepatic.mild");
     double to = mild["dose_mg"].get<double>();
-    spec.adjustments.push_back({"hepatic_mild", spec.dose_mg, to, Ctx::refs_of(mild), "", mild.value("text", "")});
+    spec.adjustments.push_back(
+        {"hepatic_mild", spec.dose_mg, to, Ctx::refs_of(mild), "", mild.value("text", "")});
     spec.dose_mg = to;
     ctx.warn(drug, "hepatic_impairment");
   }
   if (h.ast_unknown)
-    spec.notes.push_back("Bilirubin is within normal limits but AST (or its ULN) was not given: AST above the ULN alone makes it mild hepatic impairment (15 mg/week).");
+    spec.notes.push_back(
+        "Bilirubin is within normal limits but AST (or its ULN) was not given: AST above the ULN "
+        "alone makes it mild hepatic impairment (15 mg/week).");
   const json& pre = ctx.rule(std::string(drug) + ".premedication");
   spec.premedication = ojson::parse(pre.dump());
   ctx.regimen = regimen_json(ctx, spec);
@@ -96,7 +107,8 @@ void rcc(Ctx& ctx, const Derived& d) {
 
   (void)evaluate_interactions(ctx, drug, "", spec.dose_mg);
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
-  evaluate_toxicity(ctx, {drug, spec.form, current ? current : std::optional<double>(spec.dose_mg), spec.frequency, d.bsa_m2});
+  evaluate_toxicity(ctx, {drug, spec.form, current ? current : std::optional<double>(spec.dose_mg),
+                          spec.frequency, d.bsa_m2});
   monitoring(ctx);
 }
 

@@ -19,7 +19,11 @@ void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
     for (const auto& x : i["drugs"]) {
       std::string other = x.get<std::string>();
       if (other == drug) continue;
-      alts.push_back({{"code", "labelled_" + other}, {"text", content::at(other + ".text").is_string() ? content::at(other + ".text").get<std::string>() : other}, {"refs", Ctx::refs_of(i)}});
+      alts.push_back({{"code", "labelled_" + other},
+                      {"text", content::at(other + ".text").is_string()
+                                   ? content::at(other + ".text").get<std::string>()
+                                   : other},
+                      {"refs", Ctx::refs_of(i)}});
     }
   if (i.is_object() && i.contains("notes"))
     for (const auto& [code, n] : i["notes"].items()) {

@@ -22,8 +22,10 @@ const std::vector<std::string>& requests() {
         if (!line.empty()) out.push_back(line);
     }
     if (out.empty()) {
-      out.push_back(R"({"contract":"mtor-calc/1","indication":"rcc","drug":"everolimus","patient":{"age_years":58,"weight_kg":80,"height_cm":178,"hepatic":{"child_pugh_class":"B"}},"condition":{"rcc":{"advanced":true,"prior_therapies":["sunitinib"]}},"comedications":["fluconazole"]})");
-      out.push_back(R"({"contract":"mtor-calc/1","indication":"tsc_sega","patient":{"age_years":12,"weight_kg":40,"height_cm":150,"tsc_definite":true},"condition":{"sega":{"needs_intervention":true,"curatively_resectable":false}},"therapy":{"current_dose_mg":5,"frequency":"once_daily","form":"tablet","trough_ng_ml":20,"days_on_current_dose":14}})");
+      out.push_back(
+          R"({"contract":"mtor-calc/1","indication":"rcc","drug":"everolimus","patient":{"age_years":58,"weight_kg":80,"height_cm":178,"hepatic":{"child_pugh_class":"B"}},"condition":{"rcc":{"advanced":true,"prior_therapies":["sunitinib"]}},"comedications":["fluconazole"]})");
+      out.push_back(
+          R"({"contract":"mtor-calc/1","indication":"tsc_sega","patient":{"age_years":12,"weight_kg":40,"height_cm":150,"tsc_definite":true},"condition":{"sega":{"needs_intervention":true,"curatively_resectable":false}},"therapy":{"current_dose_mg":5,"frequency":"once_daily","form":"tablet","trough_ng_ml":20,"days_on_current_dose":14}})");
       out.push_back(R"({"contract": "mtor-calc/1", "indication": )");
     }
     return out;
@@ -43,7 +45,8 @@ void BM_evaluate(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.counters["requests"] = static_cast<double>(reqs.size());
-  state.counters["avg_response_bytes"] = static_cast<double>(bytes) / static_cast<double>(state.iterations());
+  state.counters["avg_response_bytes"] =
+      static_cast<double>(bytes) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_evaluate)->MinTime(2.0);
 

@@ -16,11 +16,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "mtorcalc/engine.hpp"
 
@@ -39,7 +38,8 @@ void collect_refs(const json& j, std::set<std::string>& out, const std::string& 
     for (auto it = j.begin(); it != j.end(); ++it) {
       // "refs", and the "<name>_refs" of derived values (bsa_refs, ...).
       const std::string& key = it.key();
-      if (key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0 && it->is_array())) {
+      if (key == "refs" ||
+          (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0 && it->is_array())) {
         if (!it->is_array()) violated("a refs member is not an array", response);
         for (const auto& r : *it) {
           if (!r.is_string()) violated("a refs entry is not a string", response);
@@ -55,8 +55,8 @@ void collect_refs(const json& j, std::set<std::string>& out, const std::string& 
 }
 
 bool is_error_code(const json& c) {
-  static const std::set<std::string> codes = {"malformed_json", "wrong_type",       "out_of_range",
-                                              "unknown_value",  "unknown_field",    "missing_required",
+  static const std::set<std::string> codes = {"malformed_json", "wrong_type",    "out_of_range",
+                                              "unknown_value",  "unknown_field", "missing_required",
                                               "inconsistent"};
   return c.is_string() && codes.count(c.get<std::string>()) > 0;
 }
@@ -76,14 +76,16 @@ void check(const std::string& response) {
   if (s == "invalid_request") {
     if (errors->empty()) violated("invalid_request without errors", response);
     for (const auto& e : *errors) {
-      if (!e.is_object() || !e.contains("path") || !e["path"].is_string() || !e.contains("message") ||
-          !e["message"].is_string() || !e.contains("code") || !is_error_code(e["code"]))
+      if (!e.is_object() || !e.contains("path") || !e["path"].is_string() ||
+          !e.contains("message") || !e["message"].is_string() || !e.contains("code") ||
+          !is_error_code(e["code"]))
         violated("malformed error entry", response);
       const std::string& p = e["path"].get_ref<const std::string&>();
       if (!p.empty() && p[0] != '/') violated("error path is not a JSON Pointer", response);
     }
     for (const char* k : {"eligibility", "regimen", "titration"})
-      if (!r.contains(k) || !r[k].is_null()) violated("invalid_request fills a clinical section", response);
+      if (!r.contains(k) || !r[k].is_null())
+        violated("invalid_request fills a clinical section", response);
     for (const char* k : {"toxicity", "interactions", "warnings", "monitoring", "references"})
       if (!r.contains(k) || !r[k].is_array() || !r[k].empty())
         violated("invalid_request fills a clinical list", response);
@@ -101,7 +103,8 @@ void check(const std::string& response) {
   for (const auto& ref : *refs) {
     if (!ref.is_object() || !ref.contains("id") || !ref["id"].is_string())
       violated("reference without a string id", response);
-    if (!listed.insert(ref["id"].get<std::string>()).second) violated("reference listed twice", response);
+    if (!listed.insert(ref["id"].get<std::string>()).second)
+      violated("reference listed twice", response);
   }
   if (used != listed) violated("references differ from the ids used in refs", response);
 }

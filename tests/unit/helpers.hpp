@@ -9,8 +9,12 @@
 namespace test {
 using mtorcalc::json;
 
-inline json eval(const json& request) { return json::parse(mtorcalc::evaluate(request.dump())); }
-inline json eval_text(const std::string& text) { return json::parse(mtorcalc::evaluate(text)); }
+inline json eval(const json& request) {
+  return json::parse(mtorcalc::evaluate(request.dump()));
+}
+inline json eval_text(const std::string& text) {
+  return json::parse(mtorcalc::evaluate(text));
+}
 
 inline json base(const std::string& indication) {
   return {{"contract", "mtor-calc/1"}, {"indication", indication}};

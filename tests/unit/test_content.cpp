@@ -22,15 +22,19 @@ TEST_CASE("every rule's refs exist and every reference has a source") {
   const json& all = mtorcalc::content::all();
   const json& refs = all["references"];
   for (const auto& [key, r] : refs.items()) {
-    const std::string id = key;  // doctest's macros capture it; structured bindings cannot be captured in C++17 (clang)
+    const std::string id = key;  // doctest's macros capture it; structured bindings cannot be
+                                 // captured in C++17 (clang)
     CHECK_MESSAGE(r.contains("source"), id);
     CHECK_MESSAGE(r.contains("section"), id);
     CHECK_MESSAGE(r.contains("verification"), id);
   }
-  std::function<void(const json&, const std::string&)> walk = [&](const json& j, const std::string& path) {
+  std::function<void(const json&, const std::string&)> walk = [&](const json& j,
+                                                                  const std::string& path) {
     if (j.is_object()) {
       if (j.contains("refs"))
-        for (const auto& r : j["refs"]) CHECK_MESSAGE(refs.contains(r.get<std::string>()), (path + " -> " + r.get<std::string>()));
+        for (const auto& r : j["refs"])
+          CHECK_MESSAGE(refs.contains(r.get<std::string>()),
+                        (path + " -> " + r.get<std::string>()));
       for (const auto& [k, v] : j.items())
         if (k != "refs") walk(v, path + "." + k);
     } else if (j.is_array()) {
@@ -52,7 +56,8 @@ TEST_CASE("adverse-reaction rows of a term are disjoint (grade x recurrence)") {
         for (const auto& g : row["grades"]) {
           for (int rec : {0, 1}) {
             if (row.contains("recurrent") && row["recurrent"].get<bool>() != (rec == 1)) continue;
-            const std::string where = stem + "." + term + "." + key;  // captured by doctest (clang: no structured bindings)
+            const std::string where = stem + "." + term + "." +
+                                      key;  // captured by doctest (clang: no structured bindings)
             CHECK_MESSAGE(seen.insert({g.get<int>(), rec}).second, where);
           }
         }
@@ -63,7 +68,10 @@ TEST_CASE("adverse-reaction rows of a term are disjoint (grade x recurrence)") {
 
 TEST_CASE("the response lists exactly the references its refs name") {
   json req = base("rcc");
-  req["patient"] = {{"age_years", 70}, {"weight_kg", 80}, {"height_cm", 178}, {"hepatic", {{"child_pugh_class", "B"}}}};
+  req["patient"] = {{"age_years", 70},
+                    {"weight_kg", 80},
+                    {"height_cm", 178},
+                    {"hepatic", {{"child_pugh_class", "B"}}}};
   req["condition"]["rcc"] = {{"advanced", true}, {"prior_therapies", {"sunitinib"}}};
   json r = eval(req);
   std::set<std::string> used;

@@ -14,7 +14,8 @@ using mtorcalc::corrected_calcium_mg_dl;
 TEST_CASE("Mosteller equals sqrt(height x weight / 3600) and its imperial form") {
   for (double w : {3.5, 20.0, 72.0, 150.0})
     for (double h : {50.0, 120.0, 162.0, 200.0}) {
-      CHECK(*bsa_by_formula("mosteller", w, h) == doctest::Approx(std::sqrt(h * w / 3600.0)).epsilon(1e-12));
+      CHECK(*bsa_by_formula("mosteller", w, h) ==
+            doctest::Approx(std::sqrt(h * w / 3600.0)).epsilon(1e-12));
       // Imperial: sqrt(in x lb / 3131); 1 in = 2.54 cm, 1 lb = 0.45359237 kg.
       double imperial = std::sqrt((h / 2.54) * (w / 0.45359237) / 3131.0);
       CHECK(*bsa_by_formula("mosteller", w, h) == doctest::Approx(imperial).epsilon(1e-3));
@@ -22,9 +23,12 @@ TEST_CASE("Mosteller equals sqrt(height x weight / 3600) and its imperial form")
 }
 
 TEST_CASE("DuBois, Haycock and Gehan-George match their published coefficients") {
-  CHECK(*bsa_by_formula("dubois", 72, 162) == doctest::Approx(0.007184 * std::pow(162, 0.725) * std::pow(72, 0.425)));
-  CHECK(*bsa_by_formula("haycock", 72, 162) == doctest::Approx(0.024265 * std::pow(162, 0.3964) * std::pow(72, 0.5378)));
-  CHECK(*bsa_by_formula("gehan_george", 72, 162) == doctest::Approx(0.0235 * std::pow(162, 0.42246) * std::pow(72, 0.51456)));
+  CHECK(*bsa_by_formula("dubois", 72, 162) ==
+        doctest::Approx(0.007184 * std::pow(162, 0.725) * std::pow(72, 0.425)));
+  CHECK(*bsa_by_formula("haycock", 72, 162) ==
+        doctest::Approx(0.024265 * std::pow(162, 0.3964) * std::pow(72, 0.5378)));
+  CHECK(*bsa_by_formula("gehan_george", 72, 162) ==
+        doctest::Approx(0.0235 * std::pow(162, 0.42246) * std::pow(72, 0.51456)));
   CHECK_FALSE(bsa_by_formula("unknown", 72, 162).has_value());
 }
 
@@ -54,8 +58,11 @@ TEST_CASE("BSA rounds half away from zero at the second decimal") {
 namespace {
 json hepatic(double bili, double alb, double inr, const char* ascites, const char* enceph) {
   json req = base("rcc");
-  req["patient"]["hepatic"] = {{"bilirubin_mg_dl", bili}, {"albumin_g_dl", alb}, {"inr", inr},
-                               {"ascites", ascites}, {"encephalopathy", enceph}};
+  req["patient"]["hepatic"] = {{"bilirubin_mg_dl", bili},
+                               {"albumin_g_dl", alb},
+                               {"inr", inr},
+                               {"ascites", ascites},
+                               {"encephalopathy", enceph}};
   return eval(req)["derived"]["child_pugh"];
 }
 int score(double bili, double alb, double inr, const char* a = "none", const char* e = "none") {
@@ -87,10 +94,10 @@ TEST_CASE("Child-Pugh INR bands: <1.7 one point, 1.7-2.3 two, >2.3 three") {
 TEST_CASE("Child-Pugh ascites and encephalopathy, and the class edges 6/7 and 9/10") {
   CHECK(score(1.0, 4.0, 1.0, "slight", "none") == 6);
   CHECK(score(1.0, 4.0, 1.0, "moderate", "grade_3_4") == 9);
-  CHECK(hepatic(1.0, 4.0, 1.0, "slight", "none")["class"] == "A");        // 6
-  CHECK(hepatic(2.0, 4.0, 1.0, "slight", "none")["class"] == "B");        // 7
-  CHECK(hepatic(2.0, 3.0, 1.0, "slight", "grade_1_2")["class"] == "B");    // 9
-  CHECK(hepatic(3.5, 3.0, 1.0, "slight", "grade_1_2")["class"] == "C");    // 10
+  CHECK(hepatic(1.0, 4.0, 1.0, "slight", "none")["class"] == "A");       // 6
+  CHECK(hepatic(2.0, 4.0, 1.0, "slight", "none")["class"] == "B");       // 7
+  CHECK(hepatic(2.0, 3.0, 1.0, "slight", "grade_1_2")["class"] == "B");  // 9
+  CHECK(hepatic(3.5, 3.0, 1.0, "slight", "grade_1_2")["class"] == "C");  // 10
   CHECK(score(3.5, 2.5, 2.5, "moderate", "grade_3_4") == 15);
 }
 
@@ -111,7 +118,8 @@ TEST_CASE("corrected calcium = Ca + 0.8 x (4.0 - albumin), and its SI form agree
   // SI: Ca(mmol/L) + 0.02 x (40 - albumin g/L); 1 mmol/L calcium = 4.008 mg/dL.
   double ca_mmol = 2.15, alb_g_l = 31;
   double si = ca_mmol + 0.02 * (40 - alb_g_l);
-  CHECK(corrected_calcium_mg_dl(ca_mmol * 4.008, alb_g_l / 10) / 4.008 == doctest::Approx(si).epsilon(0.002));
+  CHECK(corrected_calcium_mg_dl(ca_mmol * 4.008, alb_g_l / 10) / 4.008 ==
+        doctest::Approx(si).epsilon(0.002));
 }
 
 TEST_CASE("corrected calcium in the response, albumin from labs or the hepatic panel") {
@@ -125,7 +133,8 @@ TEST_CASE("corrected calcium in the response, albumin from labs or the hepatic p
 
 TEST_CASE("AML growth per year from two measurements") {
   json req = base("tsc_renal_aml");
-  req["condition"]["aml"] = {{"largest_diameter_cm", 4.0}, {"previous_largest_diameter_cm", 3.4},
+  req["condition"]["aml"] = {{"largest_diameter_cm", 4.0},
+                             {"previous_largest_diameter_cm", 3.4},
                              {"months_between_measurements", 12}};
   CHECK(eval(req)["derived"]["aml_growth_cm_per_year"] == doctest::Approx(0.6));
   req["condition"]["aml"]["months_between_measurements"] = 6;

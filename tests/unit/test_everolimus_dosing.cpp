@@ -58,7 +58,8 @@ TEST_CASE("starting dose below the lowest strength: the nearer daily amount") {
   CHECK(dose_in_form(tablets, 2.0, Tie::down, BelowLowest::nearest).frequency == "once_daily");
   CHECK(dose_in_form(tablets, 1.5, Tie::down, BelowLowest::nearest).frequency == "every_other_day");
   // 1.875 is exactly between 1.25 (EOD) and 2.5 (daily): the tie goes down.
-  CHECK(dose_in_form(tablets, 1.875, Tie::down, BelowLowest::nearest).frequency == "every_other_day");
+  CHECK(dose_in_form(tablets, 1.875, Tie::down, BelowLowest::nearest).frequency ==
+        "every_other_day");
   CHECK(dose_in_form(tablets, 1.875, Tie::up, BelowLowest::nearest).frequency == "once_daily");
 }
 
@@ -67,9 +68,16 @@ json sega_on(double dose, double trough, double target, const std::string& form 
              const std::string& freq = "once_daily") {
   json r = base("tsc_sega");
   r["patient"] = {{"age_years", 10}, {"bsa_m2", 1.0}, {"tsc_definite", true}};
-  r["condition"] = {{"sega", {{"needs_intervention", true}, {"curatively_resectable", false}, {"acute_symptoms", false}}}};
-  r["therapy"] = {{"current_dose_mg", dose}, {"frequency", freq}, {"form", form}, {"trough_ng_ml", trough},
-                  {"target_trough_ng_ml", target}, {"days_on_current_dose", 14}};
+  r["condition"] = {{"sega",
+                     {{"needs_intervention", true},
+                      {"curatively_resectable", false},
+                      {"acute_symptoms", false}}}};
+  r["therapy"] = {{"current_dose_mg", dose},
+                  {"frequency", freq},
+                  {"form", form},
+                  {"trough_ng_ml", trough},
+                  {"target_trough_ng_ml", target},
+                  {"days_on_current_dose", 14}};
   return r;
 }
 }  // namespace

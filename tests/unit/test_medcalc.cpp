@@ -30,15 +30,27 @@ std::string repo_root() {
   return f.empty() ? "." : f;
 }
 
-std::string rows_path() { return repo_root() + "/../shared/data/medcalc-bench/rows.jsonl"; }
+std::string rows_path() {
+  return repo_root() + "/../shared/data/medcalc-bench/rows.jsonl";
+}
 
 // The single conversion step: SI value → the engine's canonical unit.
-double conv(const std::string& key) { return mtorcalc::content::at("common.unit_conversions." + key).get<double>(); }
-double to_mg_dl_bilirubin(double v, const std::string& unit) { return unit == "mg/dL" ? v : v / conv("bilirubin_umol_l_per_mg_dl"); }
-double to_g_dl_albumin(double v, const std::string& unit) { return unit == "g/dL" ? v : v / conv("albumin_g_l_per_g_dl"); }
-double to_mg_dl_calcium(double v, const std::string& unit) { return unit == "mg/dL" ? v : v * conv("calcium_mg_dl_per_mmol_l"); }
+double conv(const std::string& key) {
+  return mtorcalc::content::at("common.unit_conversions." + key).get<double>();
+}
+double to_mg_dl_bilirubin(double v, const std::string& unit) {
+  return unit == "mg/dL" ? v : v / conv("bilirubin_umol_l_per_mg_dl");
+}
+double to_g_dl_albumin(double v, const std::string& unit) {
+  return unit == "g/dL" ? v : v / conv("albumin_g_l_per_g_dl");
+}
+double to_mg_dl_calcium(double v, const std::string& unit) {
+  return unit == "mg/dL" ? v : v * conv("calcium_mg_dl_per_mmol_l");
+}
 
-std::string ascites(const std::string& s) { return s == "absent" ? "none" : s; }
+std::string ascites(const std::string& s) {
+  return s == "absent" ? "none" : s;
+}
 std::string encephalopathy(const std::string& s) {
   if (s == "Grade 1-2") return "grade_1_2";
   if (s == "Grade 3-4") return "grade_3_4";
@@ -53,18 +65,35 @@ struct Disagreement {
 };
 const std::map<int, Disagreement>& disagreements() {
   static const std::map<int, Disagreement> d = {
-      {114, {10.02, "calcium 2.26 mmol/L: the benchmark rounds 0.00226 mol to 0.002 mol and so uses 8.0 mg/dL; 2.26 x 4.008 = 9.06 mg/dL, corrected 10.02"}},
-      {117, {11.14, "calcium 2.6 mmol/L: the benchmark rounds 0.0026 mol to 0.003 mol (12.0 mg/dL); 2.6 x 4.008 = 10.42 mg/dL, corrected 11.14"}},
-      {200, {9, "ascites given ('absent', 1 point) but never scored by the benchmark; its bilirubin conversion uses molar mass 548.66 (2.2 mg/dL) instead of 584.66 (2.35 mg/dL), same band"}},
+      {114,
+       {10.02,
+        "calcium 2.26 mmol/L: the benchmark rounds 0.00226 mol to 0.002 mol and so uses 8.0 mg/dL; "
+        "2.26 x 4.008 = 9.06 mg/dL, corrected 10.02"}},
+      {117,
+       {11.14,
+        "calcium 2.6 mmol/L: the benchmark rounds 0.0026 mol to 0.003 mol (12.0 mg/dL); 2.6 x "
+        "4.008 = 10.42 mg/dL, corrected 11.14"}},
+      {200,
+       {9,
+        "ascites given ('absent', 1 point) but never scored by the benchmark; its bilirubin "
+        "conversion uses molar mass 548.66 (2.2 mg/dL) instead of 584.66 (2.35 mg/dL), same band"}},
       {201, {12, "ascites 'moderate' (3 points) given but not scored by the benchmark"}},
       {202, {11, "ascites 'slight' (2 points) given but not scored by the benchmark"}},
-      {203, {10, "bilirubin 3.0 mg/dL scored 3 by the benchmark (the 2-3 mg/dL band is inclusive: 2 points); ascites 'absent' and encephalopathy 'Grade 0' given but not scored (1 point each)"}},
+      {203,
+       {10,
+        "bilirubin 3.0 mg/dL scored 3 by the benchmark (the 2-3 mg/dL band is inclusive: 2 "
+        "points); ascites 'absent' and encephalopathy 'Grade 0' given but not scored (1 point "
+        "each)"}},
       {204, {10, "ascites 'slight' (2 points) given but not scored by the benchmark"}},
       {205, {8, "ascites 'moderate' (3 points) given but not scored by the benchmark"}},
-      {209, {11, "albumin 2.8 g/dL scored 3 by the benchmark (the 2.8-3.5 g/dL band is inclusive: 2 points); ascites 'moderate' (3 points) not scored"}},
+      {209,
+       {11,
+        "albumin 2.8 g/dL scored 3 by the benchmark (the 2.8-3.5 g/dL band is inclusive: 2 "
+        "points); ascites 'moderate' (3 points) not scored"}},
       {210, {7, "ascites 'absent' (1 point) given but not scored by the benchmark"}},
       {212, {8, "ascites 'slight' (2 points) given but not scored by the benchmark"}},
-      {214, {9, "the benchmark adds no points for albumin 3.2 g/dL (2) nor for ascites 'absent' (1)"}},
+      {214,
+       {9, "the benchmark adds no points for albumin 3.2 g/dL (2) nor for ascites 'absent' (1)"}},
       {216, {8, "ascites 'slight' (2 points) given but not scored by the benchmark"}},
       {217, {12, "ascites 'moderate' (3 points) given but not scored by the benchmark"}},
   };
@@ -76,13 +105,26 @@ const std::map<int, Disagreement>& disagreements() {
 // assumption (missing = normal), the engine gives the value here.
 const std::map<int, Disagreement>& incomplete() {
   static const std::map<int, Disagreement> d = {
-      {206, {7, "encephalopathy not extracted; with it assumed absent the engine agrees (7), but only because two benchmark errors cancel: bilirubin 3.0 scored 3 instead of 2, ascites 'absent' not scored"}},
+      {206,
+       {7,
+        "encephalopathy not extracted; with it assumed absent the engine agrees (7), but only "
+        "because two benchmark errors cancel: bilirubin 3.0 scored 3 instead of 2, ascites "
+        "'absent' not scored"}},
       {207, {10, "ascites not extracted; assumed absent, the engine agrees"}},
-      {208, {8, "encephalopathy not extracted; assumed absent the engine gives 8: the benchmark (6) did not score ascites 'slight'"}},
+      {208,
+       {8,
+        "encephalopathy not extracted; assumed absent the engine gives 8: the benchmark (6) did "
+        "not score ascites 'slight'"}},
       {211, {8, "ascites not extracted; assumed absent, the engine agrees"}},
-      {213, {10, "encephalopathy not extracted; assumed absent the engine gives 10: the benchmark (7) did not score ascites 'moderate'"}},
+      {213,
+       {10,
+        "encephalopathy not extracted; assumed absent the engine gives 10: the benchmark (7) did "
+        "not score ascites 'moderate'"}},
       {215, {10, "ascites not extracted; assumed absent, the engine agrees"}},
-      {218, {7, "encephalopathy not extracted; assumed absent the engine gives 7: the benchmark (6) did not score ascites 'absent'"}},
+      {218,
+       {7,
+        "encephalopathy not extracted; assumed absent the engine gives 7: the benchmark (6) did "
+        "not score ascites 'absent'"}},
       {219, {9, "ascites not extracted; assumed absent, the engine agrees"}},
   };
   return d;
@@ -124,16 +166,21 @@ TEST_CASE("MedCalc-Bench rows: Child-Pugh, BSA, corrected calcium") {
       REQUIRE(r["derived"]["bsa_formula"] == "mosteller");
       value = r["derived"]["bsa_m2"].get<double>();
     } else if (calc == 7) {
-      double ca = to_mg_dl_calcium(e["Calcium"][0].get<double>(), e["Calcium"][1].get<std::string>());
-      double alb = to_g_dl_albumin(e["Albumin"][0].get<double>(), e["Albumin"][1].get<std::string>());
+      double ca =
+          to_mg_dl_calcium(e["Calcium"][0].get<double>(), e["Calcium"][1].get<std::string>());
+      double alb =
+          to_g_dl_albumin(e["Albumin"][0].get<double>(), e["Albumin"][1].get<std::string>());
       json r = eval(request_with({{"labs", {{"calcium_mg_dl", ca}, {"albumin_g_dl", alb}}}}));
       value = r["derived"]["corrected_calcium_mg_dl"].get<double>();
     } else if (calc == 15) {
-      json h = {{"bilirubin_mg_dl", to_mg_dl_bilirubin(e["Bilirubin"][0].get<double>(), e["Bilirubin"][1].get<std::string>())},
-                {"albumin_g_dl", to_g_dl_albumin(e["Albumin"][0].get<double>(), e["Albumin"][1].get<std::string>())},
+      json h = {{"bilirubin_mg_dl", to_mg_dl_bilirubin(e["Bilirubin"][0].get<double>(),
+                                                       e["Bilirubin"][1].get<std::string>())},
+                {"albumin_g_dl", to_g_dl_albumin(e["Albumin"][0].get<double>(),
+                                                 e["Albumin"][1].get<std::string>())},
                 {"inr", e["international normalized ratio"]}};
       if (e.contains("Ascites")) h["ascites"] = ascites(e["Ascites"].get<std::string>());
-      if (e.contains("Encephalopathy")) h["encephalopathy"] = encephalopathy(e["Encephalopathy"].get<std::string>());
+      if (e.contains("Encephalopathy"))
+        h["encephalopathy"] = encephalopathy(e["Encephalopathy"].get<std::string>());
       json r = eval(request_with({{"hepatic", h}}));
       if (auto it = incomplete().find(n); it != incomplete().end()) {
         // As given: no score. With the benchmark's assumption: the value named.
@@ -158,9 +205,11 @@ TEST_CASE("MedCalc-Bench rows: Child-Pugh, BSA, corrected calcium") {
       ++named;
       continue;
     }
-    CHECK_MESSAGE((*value >= lo && *value <= hi), "row " << n << ": engine " << *value << " outside [" << lo << ", " << hi << "]");
+    CHECK_MESSAGE((*value >= lo && *value <= hi),
+                  "row " << n << ": engine " << *value << " outside [" << lo << ", " << hi << "]");
     ++agreed;
   }
   CHECK(rows == 59);
-  MESSAGE("MedCalc-Bench: " << rows << " rows, " << agreed << " agree, " << named << " named disagreements or incomplete rows");
+  MESSAGE("MedCalc-Bench: " << rows << " rows, " << agreed << " agree, " << named
+                            << " named disagreements or incomplete rows");
 }

@@ -45,7 +45,9 @@ class Rng {
   std::size_t pick(std::size_t n) { return static_cast<std::size_t>(g_() % n); }
   bool chance(double p) { return unit() < p; }
   template <class T>
-  const T& one(const std::vector<T>& v) { return v[pick(v.size())]; }
+  const T& one(const std::vector<T>& v) {
+    return v[pick(v.size())];
+  }
 
  private:
   std::mt19937_64 g_;
@@ -56,23 +58,33 @@ std::uint64_t env_u64(const char* name, std::uint64_t dflt) {
   return v && *v ? std::strtoull(v, nullptr, 10) : dflt;
 }
 
-const json& C() { return mtorcalc::content::all(); }
+const json& C() {
+  return mtorcalc::content::all();
+}
 
-std::string eval_text(const std::string& text) { return mtorcalc::evaluate(text); }
-json eval_json(const json& req) { return json::parse(mtorcalc::evaluate(req.dump())); }
+std::string eval_text(const std::string& text) {
+  return mtorcalc::evaluate(text);
+}
+json eval_json(const json& req) {
+  return json::parse(mtorcalc::evaluate(req.dump()));
+}
 
 const std::vector<std::string>& indications() {
-  static const std::vector<std::string> v = {"tsc_renal_aml", "tsc_sega", "tsc_seizures", "tsc_facial_angiofibroma",
-                                             "lam", "rcc", "pecoma", "breast_hr_positive", "net", "hnscc"};
+  static const std::vector<std::string> v = {
+      "tsc_renal_aml", "tsc_sega", "tsc_seizures", "tsc_facial_angiofibroma",
+      "lam",           "rcc",      "pecoma",       "breast_hr_positive",
+      "net",           "hnscc"};
   return v;
 }
 const std::vector<std::string>& drugs() {
-  static const std::vector<std::string> v = {"", "everolimus", "sirolimus", "sirolimus_topical", "temsirolimus",
-                                             "nab_sirolimus"};
+  static const std::vector<std::string> v = {
+      "", "everolimus", "sirolimus", "sirolimus_topical", "temsirolimus", "nab_sirolimus"};
   return v;
 }
 
-bool is_tsc(const std::string& ind) { return ind.rfind("tsc_", 0) == 0; }
+bool is_tsc(const std::string& ind) {
+  return ind.rfind("tsc_", 0) == 0;
+}
 
 // The drug the engine will use: the one named, or the indication's default.
 std::string drug_for(const std::string& ind, const std::string& named) {
@@ -95,7 +107,8 @@ std::vector<std::string> names_of_class(const std::string& cls) {
   const json& all = C()["interactions"]["drugs"];
   for (auto it = all.begin(); it != all.end(); ++it) {
     const json& classes = (*it)["classes"];
-    if (classes.size() == 1 && classes[0] == cls && !it->contains("applies_to")) out.push_back(it.key());
+    if (classes.size() == 1 && classes[0] == cls && !it->contains("applies_to"))
+      out.push_back(it.key());
   }
   return out;
 }
@@ -117,7 +130,8 @@ std::vector<std::string> forms_for(const std::string& drug, const std::string& i
   else if (r.is_object() && r["form"].is_string())
     out.push_back(r["form"].get<std::string>());
   else if (!drug.empty() && C().contains(drug) && C()[drug].contains("forms"))
-    for (auto it = C()[drug]["forms"].begin(); it != C()[drug]["forms"].end(); ++it) out.push_back(it.key());
+    for (auto it = C()[drug]["forms"].begin(); it != C()[drug]["forms"].end(); ++it)
+      out.push_back(it.key());
   return out;
 }
 
@@ -127,35 +141,49 @@ json condition_for(Rng& rng, const std::string& ind) {
   auto yes = [&](double p) { return rng.chance(p); };
   if (ind == "tsc_renal_aml")
     return {{"aml",
-             {{"largest_diameter_cm", rng.round1(1, 15)}, {"growth_cm_per_year", rng.round1(-0.5, 2)},
-              {"aneurysm_mm", rng.round1(0, 10)}, {"acute_hemorrhage", yes(0.1)}, {"needs_immediate_surgery", yes(0.1)}}}};
+             {{"largest_diameter_cm", rng.round1(1, 15)},
+              {"growth_cm_per_year", rng.round1(-0.5, 2)},
+              {"aneurysm_mm", rng.round1(0, 10)},
+              {"acute_hemorrhage", yes(0.1)},
+              {"needs_immediate_surgery", yes(0.1)}}}};
   if (ind == "tsc_sega")
     return {{"sega",
-             {{"needs_intervention", yes(0.9)}, {"curatively_resectable", yes(0.1)}, {"acute_symptoms", yes(0.1)},
+             {{"needs_intervention", yes(0.9)},
+              {"curatively_resectable", yes(0.1)},
+              {"acute_symptoms", yes(0.1)},
               {"growing", yes(0.8)}}}};
-  if (ind == "tsc_seizures") return {{"seizures", {{"partial_onset", yes(0.9)}, {"refractory", yes(0.8)}}}};
+  if (ind == "tsc_seizures")
+    return {{"seizures", {{"partial_onset", yes(0.9)}, {"refractory", yes(0.8)}}}};
   if (ind == "lam")
     return {{"lam",
-             {{"fev1_percent_predicted", rng.round1(25, 95)}, {"fev1_decline_ml_per_year", rng.round1(-20, 200)},
+             {{"fev1_percent_predicted", rng.round1(25, 95)},
+              {"fev1_decline_ml_per_year", rng.round1(-20, 200)},
               {"chylous_effusion", yes(0.2)}}}};
   if (ind == "rcc") {
-    static const std::vector<std::string> hist = {"clear_cell", "clear_cell", "papillary", "chromophobe",
-                                                  "unclassified"};
+    static const std::vector<std::string> hist = {"clear_cell", "clear_cell", "papillary",
+                                                  "chromophobe", "unclassified"};
     json prior = json::array();
     if (yes(0.7)) prior.push_back(rng.chance(0.5) ? "sunitinib" : "sorafenib");
     return {{"rcc",
-             {{"histology", rng.one(hist)}, {"advanced", yes(0.9)}, {"prior_therapies", prior},
-              {"months_since_diagnosis", rng.round1(1, 60)}, {"metastatic_organ_sites", static_cast<int>(rng.pick(4))}}}};
+             {{"histology", rng.one(hist)},
+              {"advanced", yes(0.9)},
+              {"prior_therapies", prior},
+              {"months_since_diagnosis", rng.round1(1, 60)},
+              {"metastatic_organ_sites", static_cast<int>(rng.pick(4))}}}};
   }
   if (ind == "pecoma") return {{"pecoma", {{"malignant", yes(0.9)}, {"advanced", yes(0.9)}}}};
   if (ind == "breast_hr_positive")
     return {{"breast",
-             {{"postmenopausal", yes(0.9)}, {"hr_positive", yes(0.9)}, {"her2_negative", yes(0.9)},
+             {{"postmenopausal", yes(0.9)},
+              {"hr_positive", yes(0.9)},
+              {"her2_negative", yes(0.9)},
               {"prior_nonsteroidal_ai", yes(0.9)}}}};
   if (ind == "net") {
     static const std::vector<std::string> origin = {"pancreatic", "gastrointestinal", "lung"};
     return {{"net",
-             {{"origin", rng.one(origin)}, {"progressive", yes(0.9)}, {"well_differentiated", yes(0.9)},
+             {{"origin", rng.one(origin)},
+              {"progressive", yes(0.9)},
+              {"well_differentiated", yes(0.9)},
               {"functional_carcinoid", yes(0.1)}}}};
   }
   return json::object();
@@ -212,7 +240,9 @@ json generate(Rng& rng, const std::string& ind, const std::string& named) {
 
 // ---- helpers over responses ------------------------------------------------------
 
-std::string show(const json& j) { return j.dump().substr(0, 1500); }
+std::string show(const json& j) {
+  return j.dump().substr(0, 1500);
+}
 
 std::optional<double> num_at(const json& r, const json::json_pointer& p) {
   if (!r.contains(p)) return std::nullopt;
@@ -226,26 +256,30 @@ struct Doses {
   std::optional<double> regimen_mg, regimen_mg_m2, new_mg;
 };
 Doses doses_of(const json& r) {
-  return {num_at(r, json::json_pointer("/regimen/dose_mg")), num_at(r, json::json_pointer("/regimen/dose_mg_per_m2")),
+  return {num_at(r, json::json_pointer("/regimen/dose_mg")),
+          num_at(r, json::json_pointer("/regimen/dose_mg_per_m2")),
           num_at(r, json::json_pointer("/titration/new_dose_mg"))};
 }
 
 // Compares b against a: no dose in b above the same dose in a.
-void check_not_raised(const json& req_a, const json& a, const json& req_b, const json& b, const char* what) {
+void check_not_raised(const json& req_a, const json& a, const json& req_b, const json& b,
+                      const char* what) {
   Doses da = doses_of(a), db = doses_of(b);
-  INFO(what << "\n  request:  " << show(req_a) << "\n  variant:  " << show(req_b) << "\n  response: " << show(a)
-            << "\n  variant response: " << show(b));
+  INFO(what << "\n  request:  " << show(req_a) << "\n  variant:  " << show(req_b)
+            << "\n  response: " << show(a) << "\n  variant response: " << show(b));
   if (da.regimen_mg && db.regimen_mg) CHECK(*db.regimen_mg <= *da.regimen_mg + 1e-9);
   if (da.regimen_mg_m2 && db.regimen_mg_m2) CHECK(*db.regimen_mg_m2 <= *da.regimen_mg_m2 + 1e-9);
   if (da.new_mg && db.new_mg) CHECK(*db.new_mg <= *da.new_mg + 1e-9);
 }
 
 // The label's maximum for the regimen of this drug and indication, from content.
-void check_label_maximum(const json& req, const json& r, const std::string& drug, const std::string& ind) {
+void check_label_maximum(const json& req, const json& r, const std::string& drug,
+                         const std::string& ind) {
   if (!r["regimen"].is_object()) return;
   const json& rule = indication_rule(drug, ind);
   Doses d = doses_of(r);
-  INFO("label maximum, " << drug << " for " << ind << "\n  request: " << show(req) << "\n  response: " << show(r));
+  INFO("label maximum, " << drug << " for " << ind << "\n  request: " << show(req)
+                         << "\n  response: " << show(r));
   std::string form = r["regimen"].value("form", "");
   auto s = strengths(drug, form);
   const double step = s.empty() ? 0.0 : *std::min_element(s.begin(), s.end());
@@ -265,7 +299,8 @@ void check_label_maximum(const json& req, const json& r, const std::string& drug
     auto cur = num_at(r, json::json_pointer("/titration/current_dose_mg"));
     for (auto it = C()[drug].begin(); it != C()[drug].end(); ++it) {
       if (it.key().rfind("tdm", 0) != 0 || !it->is_object()) continue;
-      if ((*it)["max_daily_dose_mg"].is_number()) CHECK(*d.new_mg <= (*it)["max_daily_dose_mg"].get<double>() + 1e-9);
+      if ((*it)["max_daily_dose_mg"].is_number())
+        CHECK(*d.new_mg <= (*it)["max_daily_dose_mg"].get<double>() + 1e-9);
       if ((*it)["max_increase_mg_per_step"].is_number() && cur)
         CHECK(*d.new_mg <= *cur + (*it)["max_increase_mg_per_step"].get<double>() + 1e-9);
     }
@@ -312,7 +347,8 @@ TEST_CASE("clinical properties over generated requests") {
   const auto moderate = names_of_class("moderate_cyp3a4_inhibitor");
   REQUIRE_MESSAGE(!moderate.empty(), "content names no moderate CYP3A4 inhibitor");
   const std::string unrelated = "paracetamol";
-  REQUIRE_MESSAGE(!C()["interactions"]["drugs"].contains(unrelated), "paracetamol is no longer unrelated");
+  REQUIRE_MESSAGE(!C()["interactions"]["drugs"].contains(unrelated),
+                  "paracetamol is no longer unrelated");
 
   std::size_t total = 0, with_regimen = 0, with_titration = 0, not_listed = 0;
   for (const auto& ind : indications()) {
@@ -360,7 +396,8 @@ TEST_CASE("clinical properties over generated requests") {
         if (req.contains("therapy") && req["therapy"].contains("trough_ng_ml")) {
           json hi = req;
           double t = req["therapy"]["trough_ng_ml"].get<double>();
-          hi["therapy"]["trough_ng_ml"] = std::min(1000.0, std::round(t * (1.2 + rng.unit()) * 10) / 10 + 0.1);
+          hi["therapy"]["trough_ng_ml"] =
+              std::min(1000.0, std::round(t * (1.2 + rng.unit()) * 10) / 10 + 0.1);
           json rhi = eval_json(hi);
           REQUIRE(rhi["status"] == "ok");
           auto a = num_at(r, json::json_pointer("/titration/new_dose_mg"));
@@ -389,8 +426,9 @@ TEST_CASE("clinical properties over generated requests") {
       }
     }
   }
-  MESSAGE("properties: " << total << " generated requests, " << with_regimen << " with a regimen, " << with_titration
-                         << " with a titration; paracetamol not listed back in " << not_listed);
+  MESSAGE("properties: " << total << " generated requests, " << with_regimen << " with a regimen, "
+                         << with_titration << " with a titration; paracetamol not listed back in "
+                         << not_listed);
   CHECK(total > 0);
   CHECK(with_regimen > 0);
 }

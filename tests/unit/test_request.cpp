@@ -17,7 +17,8 @@ TEST_CASE("malformed JSON is located at the whole text") {
 TEST_CASE("empty text, non-object and invalid UTF-8 are answered, not thrown") {
   CHECK(eval_text("")["status"] == "invalid_request");
   CHECK(has_error(eval_text("[1,2]"), "", "wrong_type"));
-  CHECK(has_error(eval_text("{\"contract\": \"mtor-calc/1\", \"indication\": \"\xff\xfe\"}"), "", "malformed_json"));
+  CHECK(has_error(eval_text("{\"contract\": \"mtor-calc/1\", \"indication\": \"\xff\xfe\"}"), "",
+                  "malformed_json"));
   CHECK(has_error(eval_text("nul"), "", "malformed_json"));
 }
 
@@ -72,13 +73,15 @@ TEST_CASE("integers must be whole; adverse events need term and grade") {
 }
 
 TEST_CASE("duplicate keys are inconsistent, not silently dropped") {
-  json r = eval_text(R"({"contract":"mtor-calc/1","indication":"rcc","patient":{"weight_kg":70,"weight_kg":7}})");
+  json r = eval_text(
+      R"({"contract":"mtor-calc/1","indication":"rcc","patient":{"weight_kg":70,"weight_kg":7}})");
   CHECK(r["status"] == "invalid_request");
   CHECK(has_error(r, "/patient/weight_kg", "inconsistent"));
 }
 
 TEST_CASE("numbers that overflow and deep nesting are rejected with bounds") {
-  json r = eval_text(R"({"contract":"mtor-calc/1","indication":"rcc","patient":{"weight_kg":1e999}})");
+  json r =
+      eval_text(R"({"contract":"mtor-calc/1","indication":"rcc","patient":{"weight_kg":1e999}})");
   CHECK(r["status"] == "invalid_request");
   std::string deep = R"({"contract":"mtor-calc/1","indication":"rcc","patient":)";
   for (int i = 0; i < 5000; ++i) deep += "[";
@@ -89,8 +92,9 @@ TEST_CASE("numbers that overflow and deep nesting are rejected with bounds") {
 
 TEST_CASE("Child-Pugh class contradicting its components is inconsistent") {
   json req = base("rcc");
-  req["patient"]["hepatic"] = {{"child_pugh_class", "A"}, {"bilirubin_mg_dl", 3.5}, {"albumin_g_dl", 2.5},
-                               {"inr", 2.5}, {"ascites", "moderate"}, {"encephalopathy", "grade_3_4"}};
+  req["patient"]["hepatic"] = {{"child_pugh_class", "A"}, {"bilirubin_mg_dl", 3.5},
+                               {"albumin_g_dl", 2.5},     {"inr", 2.5},
+                               {"ascites", "moderate"},   {"encephalopathy", "grade_3_4"}};
   CHECK(has_error(eval(req), "/patient/hepatic/child_pugh_class", "inconsistent"));
 }
 

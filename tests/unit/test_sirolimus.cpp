@@ -11,8 +11,11 @@ namespace {
 json lam_titration(double current, double trough, double days = 14) {
   json r = base("lam");
   r["condition"] = {{"lam", {{"fev1_percent_predicted", 60}}}};
-  r["therapy"] = {{"current_dose_mg", current}, {"frequency", "once_daily"}, {"form", "tablet"},
-                  {"trough_ng_ml", trough}, {"days_on_current_dose", days}};
+  r["therapy"] = {{"current_dose_mg", current},
+                  {"frequency", "once_daily"},
+                  {"form", "tablet"},
+                  {"trough_ng_ml", trough},
+                  {"days_on_current_dose", days}};
   return eval(r);
 }
 json lam_hepatic(const std::string& cls) {
@@ -70,7 +73,7 @@ TEST_CASE("no loading dose when the dose falls or stays") {
 TEST_CASE("hepatic maintenance: about one third lower in A/B, one half in C (Rapamune PI §2.5)") {
   CHECK(lam_hepatic("A")["regimen"]["dose_mg"] == 1.5);  // 2 × 2/3 = 1.33 → nearest tablet dose 1.5
   CHECK(lam_hepatic("B")["regimen"]["dose_mg"] == 1.5);
-  CHECK(lam_hepatic("C")["regimen"]["dose_mg"] == 1);    // 2 × 1/2
+  CHECK(lam_hepatic("C")["regimen"]["dose_mg"] == 1);  // 2 × 1/2
 }
 
 TEST_CASE("topical gel daily maximum by age (Hyftor PI §2)") {
@@ -107,5 +110,6 @@ TEST_CASE("nab-sirolimus mg/m² levels and whole vials (Fyarro PI §2.1–2.2)")
   CHECK(pecoma(2.0, {{"current_dose_mg", 200}}, recurrent)["toxicity"][0]["resume_dose_mg"] == 150);
   CHECK(pecoma(2.0, {{"current_dose_mg", 150}}, recurrent)["toxicity"][0]["resume_dose_mg"] == 112);
   CHECK(pecoma(2.0, {{"current_dose_mg", 112}}, recurrent)["toxicity"][0]["resume_dose_mg"] == 90);
-  CHECK(pecoma(2.0, {{"current_dose_mg", 90}}, recurrent)["toxicity"][0]["resume_dose_mg"].is_null());
+  CHECK(
+      pecoma(2.0, {{"current_dose_mg", 90}}, recurrent)["toxicity"][0]["resume_dose_mg"].is_null());
 }

@@ -12,14 +12,17 @@ json tem(json patient, json therapy = nullptr, json events = nullptr, json comed
   r["drug"] = "temsirolimus";
   patient["age_years"] = 60;
   r["patient"] = patient;
-  r["condition"] = {{"rcc", {{"advanced", true}, {"histology", "clear_cell"}, {"prior_therapies", json::array()}}}};
+  r["condition"] = {
+      {"rcc",
+       {{"advanced", true}, {"histology", "clear_cell"}, {"prior_therapies", json::array()}}}};
   if (!therapy.is_null()) r["therapy"] = therapy;
   if (!events.is_null()) r["adverse_events"] = events;
   if (!comeds.is_null()) r["comedications"] = comeds;
   return eval(r);
 }
 json hep(double bili, double uln, double ast = 20, double ast_uln = 40) {
-  return {{"labs", {{"bilirubin_mg_dl", bili}, {"ast_u_l", ast}}}, {"limits", {{"bilirubin_uln_mg_dl", uln}, {"ast_uln_u_l", ast_uln}}}};
+  return {{"labs", {{"bilirubin_mg_dl", bili}, {"ast_u_l", ast}}},
+          {"limits", {{"bilirubin_uln_mg_dl", uln}, {"ast_uln_u_l", ast_uln}}}};
 }
 }  // namespace
 
@@ -27,8 +30,10 @@ TEST_CASE("restart 5 mg/week lower, never below 15 mg (Torisel PI §2.3)") {
   json g3 = json::array({{{"term", "other_non_hematologic"}, {"grade", 3}}});
   CHECK(tem(json::object(), nullptr, g3)["toxicity"][0]["resume_dose_mg"] == 20);
   CHECK(tem(json::object(), {{"current_dose_mg", 20}}, g3)["toxicity"][0]["resume_dose_mg"] == 15);
-  CHECK(tem(json::object(), {{"current_dose_mg", 17.5}}, g3)["toxicity"][0]["resume_dose_mg"] == 15);  // floor, not 12.5
-  CHECK(tem(json::object(), {{"current_dose_mg", 15}}, g3)["toxicity"][0]["resume_dose_mg"].is_null());
+  CHECK(tem(json::object(), {{"current_dose_mg", 17.5}}, g3)["toxicity"][0]["resume_dose_mg"] ==
+        15);  // floor, not 12.5
+  CHECK(tem(json::object(), {{"current_dose_mg", 15}}, g3)["toxicity"][0]["resume_dose_mg"]
+            .is_null());
 }
 
 TEST_CASE("hepatic categories against the ULN (Torisel PI §2.4, §4)") {
