@@ -112,9 +112,8 @@ void pecoma(Ctx& ctx, const Derived& d) {
     spec.adjustments.push_back(std::move(a));
   }
   if (h.ast_unknown)
-    spec.notes.push_back(
-        "Bilirubin is within normal limits but AST (or its ULN) was not given: AST above the ULN "
-        "alone is mild hepatic impairment (75 mg/m²).");
+    // The note names the mild-impairment dose, so its text lives in content.
+    spec.notes.push_back(content::at("nab_sirolimus.hepatic.ast_unknown_note").get<std::string>());
   ctx.regimen = regimen_json(ctx, spec);
   ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
   if (!d.bsa_m2) {

@@ -96,9 +96,8 @@ void rcc(Ctx& ctx, const Derived& d) {
     ctx.warn(drug, "hepatic_impairment");
   }
   if (h.ast_unknown)
-    spec.notes.push_back(
-        "Bilirubin is within normal limits but AST (or its ULN) was not given: AST above the ULN "
-        "alone makes it mild hepatic impairment (15 mg/week).");
+    // The note names the mild-impairment dose, so its text lives in content.
+    spec.notes.push_back(content::at("temsirolimus.hepatic.ast_unknown_note").get<std::string>());
   const json& pre = ctx.rule(std::string(drug) + ".premedication");
   spec.premedication = ojson::parse(pre.dump());
   ctx.regimen = regimen_json(ctx, spec);
