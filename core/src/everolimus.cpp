@@ -183,15 +183,22 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
   return status_of(d);
 }
 
+// The label's minimum age for a TSC indication ("min_age_years" in content).
+std::optional<bool> minimum_age(Ctx& ctx, Eligibility& e, Decision& d, const json& ind,
+                                std::string_view code) {
+  auto age = ctx.req.num({"patient", "age_years"});
+  std::optional<bool> old_enough;
+  if (age) old_enough = *age >= ind["min_age_years"].get<double>();
+  need(e, d, code, old_enough, Weight::blocking, {"/patient/age_years"});
+  return old_enough;
+}
+
 Status sega(Ctx& ctx, Eligibility& e) {
   const json& ind = content::at("everolimus.indications.tsc_sega");
   Decision d;
   hypersensitivity(ctx, e, d);
   tsc(ctx, e, d);
-  auto age = ctx.req.num({"patient", "age_years"});
-  std::optional<bool> old_enough;
-  if (age) old_enough = *age >= ind["min_age_years"].get<double>();
-  need(e, d, "age_at_least_1", old_enough, Weight::blocking, {"/patient/age_years"});
+  (void)minimum_age(ctx, e, d, ind, "age_at_least_1");
 
   auto needs = ctx.req.flag({"condition", "sega", "needs_intervention"});
   need(e, d, "needs_intervention", needs, Weight::blocking, {"/condition/sega/needs_intervention"});
@@ -226,10 +233,7 @@ Status seizures(Ctx& ctx, Eligibility& e) {
   Decision d;
   hypersensitivity(ctx, e, d);
   tsc(ctx, e, d);
-  auto age = ctx.req.num({"patient", "age_years"});
-  std::optional<bool> old_enough;
-  if (age) old_enough = *age >= ind["min_age_years"].get<double>();
-  need(e, d, "age_at_least_2", old_enough, Weight::blocking, {"/patient/age_years"});
+  auto old_enough = minimum_age(ctx, e, d, ind, "age_at_least_2");
   need(e, d, "partial_onset", ctx.req.flag({"condition", "seizures", "partial_onset"}),
        Weight::blocking, {"/condition/seizures/partial_onset"});
   need(e, d, "adjunctive_refractory", ctx.req.flag({"condition", "seizures", "refractory"}),
