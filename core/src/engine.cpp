@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <set>
 
 #include "content.hpp"
 #include "derived.hpp"
@@ -10,6 +9,7 @@
 #include "eval.hpp"
 #include "request.hpp"
 #include "sirolimus_family.hpp"
+#include "writer.hpp"
 
 #ifndef MTORCALC_VERSION
 #define MTORCALC_VERSION "0.0.0"
@@ -28,186 +28,10 @@ ojson envelope() {
   return r;
 }
 
-// Whole numbers print without a fraction ("10", not "10.0") so that every
-// entry point and every reader sees the same plain numbers.
-// A "refs" list names each reference once, however many rules merged into it.
-void normalise_numbers(ojson& j) {
-  if (j.is_number_float()) {
-    double v = j.get<double>();
-    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9007199254740992.0)
-      j = static_cast<std::int64_t>(v);
-  } else if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      const std::string& key = it.key();
-      bool is_refs =
-          key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0);
-      if (is_refs && it->is_array() && it->size() > 1) {
-        ojson unique = ojson::array();
-        for (const auto& r : *it) {
-          bool seen = false;
-          for (const auto& u : unique) seen = seen || u == r;
-          if (!seen) unique.push_back(r);
-        }
-        *it = std::move(unique);
-      } else {
-        normalise_numbers(*it);
-      }
-    }
-  } else if (j.is_array()) {
-    for (auto& e : j) normalise_numbers(e);
-  }
-}
-
-// ---- a faster writer with nlohmann's exact output ---------------------------
-// Writes what j.dump(-1, ' ', false, error_handler_t::replace) writes, in one
-// pass that appends runs of plain bytes at once (the serializer was the
-// largest single cost of an evaluation). Text that is not valid UTF-8 (it
-// cannot come from a validated request or the content) goes through
-// nlohmann's own replacement rules.
-bool valid_utf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) {
-    return q < end && *q >= lo && *q <= hi;
-  };
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-      if (!cont(p + 1, 0x80, 0xBF)) return false;
-      p += 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF)) return false;
-      p += 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-      if (!cont(p + 1, lo, hi) || !cont(p + 2, 0x80, 0xBF) || !cont(p + 3, 0x80, 0xBF))
-        return false;
-      p += 4;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-void write_string(std::string& out, const std::string& s) {
-  if (!valid_utf8(s)) {
-    out += ojson(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
-    return;
-  }
-  out += '"';
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, run, i - run);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default: {
-        static const char hex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xF];
-      }
-    }
-    run = i + 1;
-  }
-  out.append(s, run, std::string::npos);
-  out += '"';
-}
-
-void write_json(std::string& out, const ojson& j) {
-  switch (j.type()) {
-    case ojson::value_t::object: {
-      out += '{';
-      bool first = true;
-      for (auto it = j.begin(); it != j.end(); ++it) {
-        if (!first) out += ',';
-        first = false;
-        write_string(out, it.key());
-        out += ':';
-        write_json(out, it.value());
-      }
-      out += '}';
-      return;
-    }
-    case ojson::value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& e : j) {
-        if (!first) out += ',';
-        first = false;
-        write_json(out, e);
-      }
-      out += ']';
-      return;
-    }
-    case ojson::value_t::string:
-      write_string(out, j.get_ref<const std::string&>());
-      return;
-    case ojson::value_t::boolean:
-      out += j.get<bool>() ? "true" : "false";
-      return;
-    case ojson::value_t::null:
-      out += "null";
-      return;
-    case ojson::value_t::number_integer:
-      out += std::to_string(j.get<std::int64_t>());
-      return;
-    case ojson::value_t::number_unsigned:
-      out += std::to_string(j.get<std::uint64_t>());
-      return;
-    case ojson::value_t::number_float: {
-      const double x = j.get<double>();
-      if (!std::isfinite(x)) {
-        out += "null";
-      } else {
-        char buf[64];
-        char* e = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
-        out.append(buf, e);
-      }
-      return;
-    }
-    default:
-      out += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
-      return;
-  }
-}
-
-std::string dump(ojson& j) {
-  normalise_numbers(j);
-  // As j.dump(-1, ' ', false, replace): never throws on text that is not
-  // valid UTF-8 (it cannot reach here from a validated request, but the
-  // guarantee must not depend on it).
-  std::string out;
-  out.reserve(16384);
-  write_json(out, j);
-  return out;
+std::string dump(const ojson& j) {
+  ResponseWriter w;
+  w.write(j);
+  return w.take();
 }
 
 std::string invalid(const std::vector<RequestError>& errors) {
@@ -229,47 +53,6 @@ std::string invalid(const std::vector<RequestError>& errors) {
   r["monitoring"] = ojson::array();
   r["references"] = ojson::array();
   return dump(r);
-}
-
-// Every string inside any "refs" array of the response, in first-use order.
-void collect_refs(const ojson& j, std::vector<std::string>& out, std::set<std::string>& seen) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      // "refs", and the derived values' "<name>_refs" (bsa_refs, ...).
-      const std::string& key = it.key();
-      bool is_refs =
-          key == "refs" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_refs") == 0);
-      if (is_refs && it->is_array()) {
-        for (const auto& r : *it)
-          if (r.is_string() && seen.insert(r.get<std::string>()).second)
-            out.push_back(r.get<std::string>());
-      } else {
-        collect_refs(*it, out, seen);
-      }
-    }
-  } else if (j.is_array()) {
-    for (const auto& e : j) collect_refs(e, out, seen);
-  }
-}
-
-ojson references_for(const ojson& response) {
-  std::vector<std::string> ids;
-  std::set<std::string> seen;
-  collect_refs(response, ids, seen);
-  ojson out = ojson::array();
-  const json& all = content::at("references");
-  for (const auto& id : ids) {
-    auto it = all.find(id);
-    ojson r = {{"id", id}};
-    if (it != all.end()) {
-      for (const char* k : {"title", "source", "section", "date", "verification", "note"})
-        if (it->contains(k)) r[k] = (*it)[k].get<std::string>();
-    } else {
-      r["title"] = "(missing reference)";  // caught by the content tests
-    }
-    out.push_back(std::move(r));
-  }
-  return out;
 }
 
 // Checks that need the content: form and frequency against the drug, and a
@@ -387,8 +170,13 @@ std::string evaluate_valid(const json& doc) {
   }
   r["rules"] = std::move(rules);
   r["unverified_rules"] = std::move(unverified);
-  r["references"] = references_for(r);
-  return dump(r);
+  // "references" comes last: the writer has met every id by then.
+  ResponseWriter w;
+  w.write_members(r);
+  w.raw(",\"references\":");
+  w.write_references();
+  w.raw("}");
+  return w.take();
 }
 
 }  // namespace

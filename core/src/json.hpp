@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "response_map.hpp"
+
 namespace mtorcalc {
-using json = nlohmann::json;           // parsed requests and content
-using ojson = nlohmann::ordered_json;  // responses (stable field order)
+using json = nlohmann::json;                       // parsed requests and content
+using ojson = nlohmann::basic_json<response_map>;  // responses (stable field order)
 }  // namespace mtorcalc

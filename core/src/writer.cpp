@@ -1,0 +1,259 @@
+#include "writer.hpp"
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <unordered_map>
+
+#include "content.hpp"
+
+namespace mtorcalc {
+namespace {
+
+// Byte classes for the string scan: 0 copies through, 1 needs an escape,
+// 2 starts a multi-byte UTF-8 sequence that must be checked.
+constexpr std::array<std::uint8_t, 256> byte_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = 2;
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kByteClass = byte_classes();
+
+// Length of the well-formed UTF-8 sequence at p, or 0 when it is not one.
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) {
+    return q < end && *q >= lo && *q <= hi;
+  };
+  const unsigned char c = *p;
+  if (c >= 0xC2 && c <= 0xDF) return cont(p + 1, 0x80, 0xBF) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return cont(p + 1, lo, hi) && cont(p + 2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return cont(p + 1, lo, hi) && cont(p + 2, 0x80, 0xBF) && cont(p + 3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Each reference's response object, {id, title, source, section, date,
+// verification, note}, serialised once: references are the largest part of
+// an answer and never depend on the request.
+const std::unordered_map<std::string, std::string>& reference_texts() {
+  static const std::unordered_map<std::string, std::string> texts = [] {
+    std::unordered_map<std::string, std::string> m;
+    const json& all = content::at("references");
+    if (!all.is_object()) return m;
+    for (auto it = all.begin(); it != all.end(); ++it) {
+      ResponseWriter w;
+      w.raw("{\"id\":");
+      w.write_string(it.key());
+      for (const char* k : {"title", "source", "section", "date", "verification", "note"}) {
+        auto f = it->find(k);
+        if (f == it->end() || !f->is_string()) continue;
+        w.raw(",\"");
+        w.raw(k);
+        w.raw("\":");
+        w.write_string(f->get_ref<const std::string&>());
+      }
+      w.raw("}");
+      m.emplace(it.key(), w.take());
+    }
+    return m;
+  }();
+  return texts;
+}
+
+}  // namespace
+
+bool is_refs_key(std::string_view key) {
+  return key == "refs" || (key.size() > 5 && key.substr(key.size() - 5) == "_refs");
+}
+
+ResponseWriter::ResponseWriter() {
+  out_.reserve(16384);
+}
+
+void ResponseWriter::write_string(std::string_view s) {
+  const std::size_t start = out_.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  out_ += '"';
+  std::size_t run = 0, i = 0;
+  while (i < s.size()) {
+    const unsigned char c = p[i];
+    const std::uint8_t k = kByteClass[c];
+    if (k == 0) {
+      ++i;
+      continue;
+    }
+    if (k == 2) {
+      std::size_t len = utf8_length(p + i, end);
+      if (len == 0) {
+        // Not valid UTF-8 (it cannot come from a validated request or the
+        // content): nlohmann's own replacement rules, never a throw.
+        out_.resize(start);
+        out_ +=
+            ojson(std::string(s)).dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+        return;
+      }
+      i += len;
+      continue;
+    }
+    out_.append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out_ += "\\\"";
+        break;
+      case '\\':
+        out_ += "\\\\";
+        break;
+      case '\b':
+        out_ += "\\b";
+        break;
+      case '\f':
+        out_ += "\\f";
+        break;
+      case '\n':
+        out_ += "\\n";
+        break;
+      case '\r':
+        out_ += "\\r";
+        break;
+      case '\t':
+        out_ += "\\t";
+        break;
+      default: {
+        static const char hex[] = "0123456789abcdef";
+        const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+        out_.append(esc, 6);
+      }
+    }
+    run = ++i;
+  }
+  out_.append(s.data() + run, s.size() - run);
+  out_ += '"';
+}
+
+void ResponseWriter::note_reference(std::string_view id) {
+  for (std::string_view seen : ids_)
+    if (seen == id) return;
+  ids_.push_back(id);
+}
+
+// A list of reference ids: each written once, in first-use order, and noted
+// for the "references" section.
+void ResponseWriter::write_refs_list(const ojson& list) {
+  out_ += '[';
+  bool first = true;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const ojson& e = list[i];
+    bool repeat = false;
+    for (std::size_t k = 0; k < i && !repeat; ++k) repeat = list[k] == e;
+    if (repeat) continue;
+    if (!first) out_ += ',';
+    first = false;
+    if (e.is_string()) {
+      const std::string& id = e.get_ref<const std::string&>();
+      note_reference(id);
+      write_string(id);
+    } else {
+      write(e);
+    }
+  }
+  out_ += ']';
+}
+
+void ResponseWriter::write_members(const ojson& object) {
+  out_ += '{';
+  bool first = true;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (!first) out_ += ',';
+    first = false;
+    write_string(it.key());
+    out_ += ':';
+    if (it->is_array() && is_refs_key(it.key()))
+      write_refs_list(*it);
+    else
+      write(*it);
+  }
+}
+
+void ResponseWriter::write(const ojson& j) {
+  switch (j.type()) {
+    case ojson::value_t::object:
+      write_members(j);
+      out_ += '}';
+      return;
+    case ojson::value_t::array: {
+      out_ += '[';
+      bool first = true;
+      for (const auto& e : j) {
+        if (!first) out_ += ',';
+        first = false;
+        write(e);
+      }
+      out_ += ']';
+      return;
+    }
+    case ojson::value_t::string:
+      write_string(j.get_ref<const std::string&>());
+      return;
+    case ojson::value_t::boolean:
+      out_ += j.get<bool>() ? "true" : "false";
+      return;
+    case ojson::value_t::null:
+      out_ += "null";
+      return;
+    case ojson::value_t::number_integer:
+      out_ += std::to_string(j.get<std::int64_t>());
+      return;
+    case ojson::value_t::number_unsigned:
+      out_ += std::to_string(j.get<std::uint64_t>());
+      return;
+    case ojson::value_t::number_float: {
+      // Whole numbers print without a fraction ("10", not "10.0") so that
+      // every entry point and every reader sees the same plain numbers.
+      const double x = j.get<double>();
+      if (!std::isfinite(x)) {
+        out_ += "null";
+      } else if (x == std::floor(x) && std::fabs(x) < 9007199254740992.0) {
+        out_ += std::to_string(static_cast<std::int64_t>(x));
+      } else {
+        char buf[64];
+        char* e = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
+        out_.append(buf, e);
+      }
+      return;
+    }
+    default:
+      out_ += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+      return;
+  }
+}
+
+void ResponseWriter::write_references() {
+  const auto& texts = reference_texts();
+  out_ += '[';
+  bool first = true;
+  for (std::string_view id : ids_) {
+    if (!first) out_ += ',';
+    first = false;
+    auto it = texts.find(std::string(id));
+    if (it != texts.end()) {
+      out_ += it->second;
+    } else {
+      // Caught by the content tests; answered rather than dropped.
+      out_ += "{\"id\":";
+      write_string(id);
+      out_ += ",\"title\":\"(missing reference)\"}";
+    }
+  }
+  out_ += ']';
+}
+
+}  // namespace mtorcalc

@@ -1,0 +1,56 @@
+// The response writer: one pass over the response tree that serialises it,
+// prints whole numbers without a fraction, names each reference once per
+// "refs" list, and collects the reference ids in first-use order so that the
+// "references" section can be appended from text prepared once per content.
+//
+// Writing was the largest cost of an evaluation (issue 7): this pass replaces
+// three walks of the tree (normalise, collect, dump) and the rebuilding of
+// every reference object per request.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json.hpp"
+
+namespace mtorcalc {
+
+class ResponseWriter {
+ public:
+  ResponseWriter();
+
+  /// Writes `j` as JSON text, as nlohmann's dump(-1) with invalid UTF-8
+  /// replaced, after the normalisation above.
+  void write(const ojson& j);
+
+  /// Writes an object's opening brace and members, leaving it open for
+  /// more members and the closing brace.
+  void write_members(const ojson& object);
+
+  /// Writes a string value with JSON escaping.
+  void write_string(std::string_view s);
+
+  /// Appends text that is already JSON.
+  void raw(std::string_view text) { out_.append(text); }
+
+  /// The reference ids met in "refs" / "<name>_refs" lists so far, in order.
+  [[nodiscard]] const std::vector<std::string_view>& reference_ids() const { return ids_; }
+
+  /// Appends the "references" array for the ids met so far.
+  void write_references();
+
+  [[nodiscard]] std::string take() { return std::move(out_); }
+
+ private:
+  void write_refs_list(const ojson& list);
+  void note_reference(std::string_view id);
+
+  std::string out_;
+  std::vector<std::string_view> ids_;  // point into the tree being written
+};
+
+/// True when `key` names a list of reference ids ("refs", "bsa_refs", ...).
+[[nodiscard]] bool is_refs_key(std::string_view key);
+
+}  // namespace mtorcalc
