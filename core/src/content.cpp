@@ -1,45 +1,55 @@
 #include "content.hpp"
 
-#include <cstdint>
-#include <cstdio>
+#include <memory>
+#include <mutex>
 
 #include "content_data.hpp"
 
 namespace mtorcalc::content {
 namespace {
 
-struct Loaded {
-  json merged = json::object();
-  std::string version;
+// Each content file is parsed on first use: the page's first answer should
+// not wait for files its question never reads (issue 7).
+struct LazyFile {
+  std::string_view stem;
+  std::string_view text;
+  std::once_flag once;
+  json value;
 };
 
-std::string hex32(std::uint32_t v) {
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", v);
-  return buf;
+struct Files {
+  std::unique_ptr<LazyFile[]> items;
+  std::size_t count = 0;
+};
+
+const Files& lazy_files() {
+  static const Files f = [] {
+    Files out;
+    out.count = embedded_file_count;
+    out.items = std::make_unique<LazyFile[]>(embedded_file_count);
+    for (std::size_t i = 0; i < embedded_file_count; ++i) {
+      std::string_view name = embedded_files[i].name;
+      out.items[i].stem = name.substr(0, name.rfind('.'));
+      out.items[i].text = embedded_files[i].text;
+    }
+    return out;
+  }();
+  return f;
 }
 
-Loaded load() {
-  Loaded l;
-  std::uint32_t hash = 2166136261u;  // FNV-1a over every file, in name order
-  for (const File& f : files()) {
-    for (char c : f.name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
-    for (char c : f.text) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
-    json parsed = json::parse(f.text.begin(), f.text.end(), nullptr, false);
-    std::string stem(f.name.substr(0, f.name.rfind('.')));
-    l.merged[stem] = std::move(parsed);
-  }
-  std::string base = "unversioned";
-  const json& m = l.merged["manifest"];
-  if (m.is_object() && m.contains("content_version") && m["content_version"].is_string())
-    base = m["content_version"].get<std::string>();
-  l.version = base + "+" + hex32(hash);
-  return l;
+const json& parsed(LazyFile& f) {
+  std::call_once(f.once,
+                 [&f] { f.value = json::parse(f.text.begin(), f.text.end(), nullptr, false); });
+  return f.value;
 }
 
-const Loaded& loaded() {
-  static const Loaded l = load();
-  return l;
+// The file whose stem is `stem`, parsed; null json when there is none.
+const json& file(std::string_view stem) {
+  static const json null_value;
+  const Files& fs = lazy_files();
+  for (std::size_t i = 0; i < fs.count; ++i)
+    if (fs.items[i].stem == stem) return parsed(fs.items[i]);
+  return null_value;
 }
 
 }  // namespace
@@ -55,10 +65,23 @@ const std::vector<File>& files() {
 }
 
 const json& all() {
-  return loaded().merged;
+  static const json merged = [] {
+    json m = json::object();
+    const Files& fs = lazy_files();
+    for (std::size_t i = 0; i < fs.count; ++i)
+      m[std::string(fs.items[i].stem)] = parsed(fs.items[i]);
+    return m;
+  }();
+  return merged;
 }
+
 const std::string& version() {
-  return loaded().version;
+  static const std::string v = [] {
+    const json& cv = at("manifest.content_version");
+    std::string base = cv.is_string() ? cv.get<std::string>() : "unversioned";
+    return base + "+" + embedded_content_hash;
+  }();
+  return v;
 }
 
 const json& find_dotted(const json& root, std::string_view dotted_path) {
@@ -80,7 +103,10 @@ const json& find_dotted(const json& root, std::string_view dotted_path) {
 }
 
 const json& at(std::string_view dotted_path) {
-  return find_dotted(all(), dotted_path);
+  std::size_t dot = dotted_path.find('.');
+  const json& root = file(dotted_path.substr(0, dot));
+  if (dot == std::string_view::npos) return root;
+  return find_dotted(root, dotted_path.substr(dot + 1));
 }
 
 }  // namespace mtorcalc::content

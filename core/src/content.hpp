@@ -14,7 +14,8 @@
 
 namespace mtorcalc::content {
 
-/// All content files merged into one object keyed by file stem. Parsed once.
+/// All content files merged into one object keyed by file stem (a copy built
+/// once, for tests and tools; the engine reads through at()).
 [[nodiscard]] const json& all();
 
 /// The content version: the manifest's version plus a hash of every file.

@@ -204,10 +204,24 @@ std::string version() noexcept {
 
 std::string content_json() noexcept {
   try {
-    ojson out = ojson::object();
-    out["content_version"] = content::version();
-    out["content"] = ojson::parse(content::all().dump());
-    return dump(out);
+    // The embedded files are already compact JSON: spliced, not re-parsed
+    // and re-written (the page asks for this at start-up, issue 7).
+    std::string out = "{\"content_version\":";
+    ResponseWriter w;
+    w.write_string(content::version());
+    out += w.take();
+    out += ",\"content\":{";
+    bool first = true;
+    for (const content::File& f : content::files()) {
+      if (!first) out += ',';
+      first = false;
+      out += '"';
+      out += f.name.substr(0, f.name.rfind('.'));
+      out += "\":";
+      out += f.text;
+    }
+    out += "}}";
+    return out;
   } catch (...) {
     return "{}";
   }

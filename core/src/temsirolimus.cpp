@@ -99,7 +99,7 @@ void rcc(Ctx& ctx, const Derived& d) {
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("temsirolimus.hepatic.ast_unknown_note").get<std::string>());
   const json& pre = ctx.rule(std::string(drug) + ".premedication");
-  spec.premedication = ojson::parse(pre.dump());
+  spec.premedication = ojson(pre);
   ctx.regimen = regimen_json(ctx, spec);
   ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
   ctx.warn(drug, "infusion_premedication");

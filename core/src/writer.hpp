@@ -40,7 +40,13 @@ class ResponseWriter {
   /// Appends the "references" array for the ids met so far.
   void write_references();
 
-  [[nodiscard]] std::string take() { return std::move(out_); }
+  /// The text written so far; the writer starts a new text (the reference
+  /// ids met are kept).
+  [[nodiscard]] std::string take() {
+    std::string text = std::move(out_);
+    out_.clear();
+    return text;
+  }
 
  private:
   void write_refs_list(const ojson& list);

@@ -1,0 +1,164 @@
+// The response writer (core/src/writer.cpp) and the content as the page gets
+// it (content_json): the one-pass writer must print what nlohmann's dump
+// prints, after the engine's own normalisation (whole numbers without a
+// fraction, each reference once per list), and list the references met.
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+
+#include "content.hpp"
+#include "helpers.hpp"
+#include "writer.hpp"
+
+using mtorcalc::ojson;
+using mtorcalc::ResponseWriter;
+using test::json;
+
+namespace {
+
+std::string written(const ojson& j) {
+  ResponseWriter w;
+  w.write(j);
+  return w.take();
+}
+
+std::string nlohmann_dump(const ojson& j) {
+  return j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
+// A random tree of objects, arrays, strings (ASCII, escapes, multi-byte
+// UTF-8), integers, booleans and nulls: everything the writer must print
+// exactly as nlohmann does.
+ojson random_tree(std::mt19937_64& g, int depth) {
+  static const char* const texts[] = {"",
+                                      "plain",
+                                      "quote \" and backslash \\",
+                                      "tab\tnew\nline\r",
+                                      "\x01\x1f",
+                                      "µg/L ≥ 5 — 10 mg/m²",
+                                      "emoji \xF0\x9F\x92\x8A",
+                                      "slash / stays"};
+  auto pick = [&](std::uint64_t n) { return static_cast<std::size_t>(g() % n); };
+  const std::size_t kind = depth >= 4 ? 2 + pick(4) : pick(6);
+  switch (kind) {
+    case 0: {
+      ojson o = ojson::object();
+      for (std::size_t i = 0, n = pick(5); i < n; ++i)
+        o["k" + std::to_string(i) + texts[pick(8)]] = random_tree(g, depth + 1);
+      return o;
+    }
+    case 1: {
+      ojson a = ojson::array();
+      for (std::size_t i = 0, n = pick(5); i < n; ++i) a.push_back(random_tree(g, depth + 1));
+      return a;
+    }
+    case 2:
+      return texts[pick(8)];
+    case 3:
+      return static_cast<std::int64_t>(g() % 2000) - 1000;
+    case 4:
+      return pick(2) == 0;
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the writer prints what nlohmann's dump prints (no floats, no refs lists)") {
+  std::mt19937_64 g(20261127);
+  for (int i = 0; i < 500; ++i) {
+    ojson j = random_tree(g, 0);
+    REQUIRE(written(j) == nlohmann_dump(j));
+  }
+}
+
+TEST_CASE("whole numbers print without a fraction; others as nlohmann prints them") {
+  CHECK(written(ojson(10.0)) == "10");
+  CHECK(written(ojson(-3.0)) == "-3");
+  CHECK(written(ojson(-0.0)) == "0");
+  CHECK(written(ojson(2.5)) == "2.5");
+  CHECK(written(ojson(0.1)) == nlohmann_dump(ojson(0.1)));
+  CHECK(written(ojson(7.125)) == "7.125");
+  // At and beyond 2^53 a double no longer names one integer: printed as a double.
+  CHECK(written(ojson(9007199254740991.0)) == "9007199254740991");
+  CHECK(written(ojson(9007199254740992.0)) == nlohmann_dump(ojson(9007199254740992.0)));
+  CHECK(written(ojson(std::nan(""))) == "null");
+  CHECK(written(ojson(std::numeric_limits<double>::infinity())) == "null");
+}
+
+TEST_CASE("text that is not valid UTF-8 is replaced as nlohmann replaces it") {
+  for (const std::string& s :
+       {std::string("bad \xff byte"), std::string("cut \xE2\x82"), std::string("overlong \xC0\xAF"),
+        std::string("surrogate \xED\xA0\x80"), std::string("\xF4\x90\x80\x80 beyond U+10FFFF")}) {
+    ojson j = {{"text", s}};
+    CHECK(written(j) == nlohmann_dump(j));
+    CHECK(written(j).find("\xEF\xBF\xBD") != std::string::npos);
+  }
+}
+
+TEST_CASE("a refs list names each reference once; other lists keep repeats") {
+  ojson j = {{"refs", {"a", "b", "a", "c", "b"}},
+             {"items", {"x", "x"}},
+             {"nested", {{"bsa_refs", {"d", "d"}}, {"refs", {"a"}}}},
+             {"prefs", {"e", "e"}}};
+  ResponseWriter w;
+  w.write(j);
+  CHECK(w.take() ==
+        R"({"refs":["a","b","c"],"items":["x","x"],"nested":{"bsa_refs":["d"],"refs":["a"]},)"
+        R"("prefs":["e","e"]})");
+}
+
+TEST_CASE("reference ids are collected in first-use order, once each") {
+  ojson j = {{"warnings", {{{"refs", {"r2", "r1"}}}, {{"refs", {"r1", "r3"}}}}},
+             {"derived", {{"bsa_refs", {"r4", "r2"}}}}};
+  ResponseWriter w;
+  w.write(j);
+  std::vector<std::string> ids(w.reference_ids().begin(), w.reference_ids().end());
+  CHECK(ids == std::vector<std::string>{"r2", "r1", "r3", "r4"});
+}
+
+TEST_CASE("the references section comes from the content, prepared once") {
+  const json& refs = mtorcalc::content::at("references");
+  REQUIRE(refs.is_object());
+  const std::string id = refs.begin().key();
+  ojson j = {{"refs", {id, "no-such-reference"}}};
+  ResponseWriter w;
+  w.write(j);
+  (void)w.take();  // the tree's text; the ids met stay with the writer
+  w.write_references();
+  json list = json::parse(w.take());
+  REQUIRE(list.is_array());
+  REQUIRE(list.size() == 2);
+  CHECK(list[0]["id"] == id);
+  CHECK(list[0]["title"] == refs[id]["title"]);
+  CHECK(list[0]["source"] == refs[id]["source"]);
+  CHECK(list[1]["id"] == "no-such-reference");
+  CHECK(list[1]["title"] == "(missing reference)");
+}
+
+TEST_CASE("content_json() is valid JSON holding every content file unchanged") {
+  json c = json::parse(mtorcalc::content_json(), nullptr, false);
+  REQUIRE(!c.is_discarded());
+  CHECK(c["content_version"] == mtorcalc::content::version());
+  const json& all = mtorcalc::content::all();
+  CHECK(c["content"].size() == all.size());
+  for (const auto& [stem, doc] : all.items()) {
+    const std::string name = stem;  // captured by doctest (no structured bindings in C++17 clang)
+    CHECK_MESSAGE(c["content"][name] == doc, name);
+  }
+}
+
+TEST_CASE("content lookups by dotted path reach every file and stop at missing keys") {
+  CHECK(mtorcalc::content::at("manifest").is_object());
+  CHECK(mtorcalc::content::at("manifest.content_version").is_string());
+  CHECK(mtorcalc::content::at("no_such_file").is_null());
+  CHECK(mtorcalc::content::at("manifest.no_such_key").is_null());
+  CHECK(mtorcalc::content::at("manifest.").is_null());
+  CHECK(mtorcalc::content::at("").is_null());
+  for (const auto& [stem, doc] : mtorcalc::content::all().items()) {
+    const std::string name = stem;
+    CHECK_MESSAGE(mtorcalc::content::at(name) == doc, name);
+  }
+}
