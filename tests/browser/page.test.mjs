@@ -82,6 +82,20 @@ function noProblems() {
   assert.deepEqual(list, [], 'console errors or CSP violations');
 }
 
+// Role, name and description of an element as Chromium exposes them to
+// assistive technology.
+async function accessibleNode(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    return { role: nodes[0].role?.value, name: nodes[0].name?.value, description: nodes[0].description?.value };
+  } finally {
+    await cdp.detach();
+  }
+}
+
 // What a clinician sees must be the engine's answer: check the visible
 // answer against the response, section by section.
 async function assertShows(page, resp) {
@@ -289,7 +303,21 @@ describe('errors, missing inputs, history, the case as a file', () => {
         await inputs.nth(1).fill(dose);
         await inputs.nth(2).pressSequentially(tr);
       }
-      assert.equal(await page.locator('#trough-chart canvas').count(), 1, 'uPlot drew the chart');
+      // The chart (charts.js, SVG): a point per row, the dose as steps, the
+      // target band, both axes named with their units, and its data as the
+      // accessible description of the container (role="img").
+      const chart = page.locator('#trough-chart > svg');
+      assert.equal(await chart.locator('circle.point').count(), 4, 'a point per trough row');
+      assert.equal(await chart.locator('path.step').count(), 1, 'the dose as a stepped line');
+      assert.equal(await chart.locator('rect.band').count(), 1, 'the target band');
+      const texts = await chart.locator('text').allTextContents();
+      assert.ok(texts.includes('Trough (ng/mL)') && texts.includes('Dose (mg)'), texts.join('|'));
+      assert.deepEqual(await page.locator('#trough-chart .chart-legend li').allTextContents(),
+        ['Trough (ng/mL)', 'Dose (mg)', 'Target range (ng/mL)']);
+      const ax = await accessibleNode(page, '#trough-chart');
+      assert.equal(ax.role, 'image'); // Chromium's name for role="img"
+      assert.match(ax.name, /^Trough levels over time\. Latest trough 8\.4 ng\/mL/);
+      assert.match(ax.description, /2026-01-05: 4\.1 ng\/mL at 5 mg\. .*2026-02-20: 8\.4 ng\/mL at 7\.5 mg\./);
       assert.match(await page.locator('#trough-summary').innerText(), /Latest trough 8\.4 ng\/mL on 2026-02-20 at 7\.5 mg/);
       await page.click('#trough-use');
       const { req } = await pageExchange(page);
@@ -316,7 +344,8 @@ describe('errors, missing inputs, history, the case as a file', () => {
         await inputs.nth(0).fill(d);
         await inputs.nth(1).pressSequentially(cm);
       }
-      assert.equal(await page.locator('#aml-chart canvas').count(), 1);
+      assert.equal(await page.locator('#aml-chart > svg circle.point').count(), 3, 'a point per measurement');
+      assert.match((await accessibleNode(page, '#aml-chart')).description, /2025-01-10: 3\.1 cm\. 2025-07-10: 3\.4 cm\. 2026-01-10: 3\.7 cm\./);
       const summary = await page.locator('#aml-summary').innerText();
       assert.match(summary, /Growth between the two latest measurements: 0\.6 cm\/year/);
       assert.match(summary, /least-squares over all 3: 0\.6 cm\/year/);
@@ -409,7 +438,7 @@ describe('print, accessibility, keyboard, embed, contract hook', () => {
     }
   });
 
-  it('axe-core finds no violation (empty page, full answer, errors shown, phone, embed)', async () => {
+  it('axe-core finds no violation (empty page, full answer, errors shown, history charts, phone, embed)', async () => {
     const require = createRequire(import.meta.url);
     const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     const check = async (page, label) => {
@@ -430,6 +459,13 @@ describe('print, accessibility, keyboard, embed, contract hook', () => {
       ['error shown', {}, async (p) => {
         await p.selectOption('#indication', 'rcc');
         await p.locator('[data-path="/patient/weight_kg"]').pressSequentially('9999');
+      }],
+      ['history charts', {}, async (p) => {
+        await p.selectOption('#indication', 'tsc_renal_aml');
+        for (const [table, values] of [['trough', ['2026-01-05', '5', '4.1']], ['aml', ['2025-01-10', '3.1']]]) {
+          await p.click(`#${table}-add`);
+          for (const [i, v] of values.entries()) await p.locator(`#${table}-table tbody input`).nth(i).fill(v);
+        }
       }],
       ['phone', { width: 360, height: 780 }, async (p) => typeRequest(p, full.request)],
       ['embed', { query: '?embed=1' }, async (p) => typeRequest(p, full.request)],
@@ -519,6 +555,38 @@ describe('print, accessibility, keyboard, embed, contract hook', () => {
       for (const s of [/health-care professionals/i, /How answers are reached/, /Content version \d/, /No Bayesian/, /not established in oncology/,
         /FKBP-12/, /mTORC1/, /S6K1/, /4E-BP1/, /angiogenesis/, /VEGF/]) assert.match(about, s);
       assert.ok((await page.locator('#all-sources li').count()) > 0, 'the sources the engine knows are listed');
+      noProblems();
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('loading', () => {
+  it('preloads every module and the wasm, and the engine uses the preloaded wasm', async () => {
+    const page = await browser.context.newPage();
+    const requested = []; // [path, resource type]
+    const warnings = [];
+    page.on('request', (r) => requested.push([new URL(r.url()).pathname.slice(1), r.resourceType()]));
+    page.on('console', (m) => { if (/preload/i.test(m.text())) warnings.push(m.text()); });
+    try {
+      await page.goto(`${browser.origin}/`);
+      await page.waitForFunction(() => window.mtorCalc, null, { timeout: 30000 });
+      const head = await page.evaluate(() => ({
+        scripts: [...document.querySelectorAll('script[type="module"][src]')].map((s) => s.getAttribute('src')),
+        modules: [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => l.getAttribute('href')),
+        wasm: [...document.querySelectorAll('link[rel="preload"][as="fetch"]')].map((l) => l.getAttribute('href')),
+      }));
+      // No module is found only by reading the module that imports it.
+      const scripts = requested.filter(([, type]) => type === 'script').map(([p]) => p);
+      assert.deepEqual([...scripts].sort(), [...head.scripts, ...head.modules].sort());
+      // The wasm is requested once: Chromium hands the preloaded response to
+      // the page's fetch of it, which it does only when URL and credentials
+      // mode match (otherwise it fetches again and warns).
+      assert.equal(head.wasm.length, 1);
+      assert.match(head.wasm[0], /^mtorcalc-web\.[0-9a-f]{8}\.wasm$/);
+      assert.deepEqual(requested.filter(([p]) => p.endsWith('.wasm')).map(([p]) => p), head.wasm);
+      assert.deepEqual(warnings, []);
       noProblems();
     } finally {
       await page.close();

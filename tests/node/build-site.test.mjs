@@ -1,6 +1,7 @@
 // scripts/build-site.mjs on a tiny made-up page and engine: hashed names,
 // rewritten references (HTML, JS imports, CSS url(), manifest icons, the
-// engine's wasm), the CSP <meta>, the precache list, determinism.
+// engine's wasm), the CSP <meta>, the preload links, the precache list,
+// determinism.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -81,6 +82,14 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
     assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'), 'the CSP comes before what it governs');
     for (const ref of [`src="${app}"`, `href="${css}"`, `href="${manifest}"`, `src="${pwa}"`, 'href="#x"', '<p>app.js is named in text</p>'])
       assert.ok(html.includes(ref), `index.html has ${ref}`);
+    // Preloads: the wasm, then every module the page's scripts import (not
+    // the scripts themselves), by their final names, right after the CSP.
+    const preloads = [...html.matchAll(/<link rel="(?:module)?preload"[^>]*>/g)].map((m) => m[0]);
+    assert.deepEqual(preloads, [
+      `<link rel="preload" href="${wasmFile}" as="fetch" type="application/wasm" crossorigin>`,
+      ...[util, engine, 'lib/cyc-a.js', 'lib/cyc-b.js'].map((f) => `<link rel="modulepreload" href="${f}">`),
+    ]);
+    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('rel="preload"'), 'the CSP comes before the preloads');
     assert.ok(read(app).includes(`'./${util}'`) && read(app).includes(`'./${engine}'`), read(app));
     assert.ok(read(css).includes(`url(../${png})`));
     assert.equal((read(engine).match(new RegExp(`"${wasmFile}"`, 'g')) || []).length, 2, 'both wasm names rewritten');
