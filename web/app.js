@@ -5,6 +5,7 @@
 // no localStorage, no cookies, no network beyond loading the page itself,
 // and no patient value ever goes into the URL.
 import createMtorCalc from './mtorcalc-web.mjs';
+import { engineModule } from './boot.js';
 import { h, clear } from './dom.js';
 import {
   FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
@@ -798,6 +799,10 @@ function showAllSources() {
   }
 }
 
+function engineFailed(err) {
+  $('#engine-state').textContent = `The calculator engine could not start in this browser (${err?.message || err}). It needs WebAssembly.`;
+}
+
 async function start() {
   drawQuestionSelects();
   drawGroups();
@@ -805,11 +810,26 @@ async function start() {
   drawHistory();
   recompute();
   try {
-    core = await createMtorCalc();
+    // The module boot.js compiled while the page loaded; without one (an
+    // old browser, a failed early fetch) the glue fetches and compiles it.
+    const compiled = await engineModule;
+    core = await createMtorCalc(compiled ? {
+      instantiateWasm(imports, receiveInstance) {
+        WebAssembly.instantiate(compiled, imports).then(
+          (instance) => receiveInstance(instance, compiled), engineFailed);
+        return {}; // asynchronous: the glue waits for receiveInstance
+      },
+    } : {});
   } catch (err) {
-    $('#engine-state').textContent = `The calculator engine could not start in this browser (${err?.message || err}). It needs WebAssembly.`;
+    engineFailed(err);
     return;
   }
+  // The contract's integration point for intranet host pages: it needs only
+  // the engine, so it answers before the page has drawn its own answer.
+  window.mtorCalc = Object.freeze({
+    evaluate: (request) => core.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
+    version: () => core.version(),
+  });
   try {
     const c = JSON.parse(core.content());
     content = { ...(c.content || {}), content_version: c.content_version };
@@ -823,12 +843,8 @@ async function start() {
   drawDrugOptions();
   syncFormFromState();
   recompute();
-  // The contract's integration point for intranet host pages.
-  window.mtorCalc = Object.freeze({
-    evaluate: (request) => core.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
-    version: () => core.version(),
-  });
   document.documentElement.dataset.ready = 'true';
+  performance.mark('mtorcalc:ready'); // read by scripts/bench (time to a ready page)
   document.dispatchEvent(new CustomEvent('mtorcalc:ready'));
 }
 
