@@ -1,8 +1,5 @@
 #include "mtorcalc/engine.hpp"
 
-#include <cmath>
-#include <cstdint>
-
 #include "content.hpp"
 #include "derived.hpp"
 #include "drugs.hpp"
