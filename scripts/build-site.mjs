@@ -93,10 +93,15 @@ function injectHead(rel, html) {
 // any other reference.
 const importPattern = /\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?(["'])([^"'\s]+)\1/g;
 const wasmPattern = /new URL\((["'])([^"'\s]+\.wasm)\1,\s*import\.meta\.url\)/g;
+// The site path a reference in file `from` names, or null for another origin
+// or scheme (step 4 uses it too).
+const sitePath = (from, spec) => {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(spec) || spec.startsWith('//')) return null;
+  return spec.startsWith('/') ? spec.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+};
 const fileOf = (from, spec) => {
-  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(spec)) return null;
-  const target = spec.startsWith('/') ? spec.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
-  return fs.existsSync(path.join(site, target)) ? target : null;
+  const target = sitePath(from, spec);
+  return target !== null && fs.existsSync(path.join(site, target)) ? target : null;
 };
 function addPreloads(rel, html) {
   const scripts = [];
@@ -170,11 +175,11 @@ const texts = new Map();
 for (const rel of files) if (textExt.has(path.extname(rel))) texts.set(rel, fs.readFileSync(path.join(site, rel), 'utf8'));
 
 function resolveRef(from, spec) {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(spec) || spec.startsWith('//') || spec.startsWith('#')) return null;
+  if (spec.startsWith('#')) return null;
   const clean = spec.replace(/[?#].*$/, '');
   if (!clean || clean.endsWith('/')) return null;
-  const target = clean.startsWith('/') ? clean.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(from), clean));
-  return files.has(target) && target !== from && !keepName(target) && target.endsWith(path.posix.basename(clean)) ? target : null;
+  const target = sitePath(from, clean);
+  return target !== null && files.has(target) && target !== from && !keepName(target) && target.endsWith(path.posix.basename(clean)) ? target : null;
 }
 const refsOf = (rel) => {
   const deps = new Set();

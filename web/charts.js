@@ -8,11 +8,10 @@
 // points the container's aria-describedby at it. The tables beside the
 // charts stay the editable record of the same data.
 import { h } from './dom.js';
-import { validRows, DAYS_PER_MONTH, DAYS_PER_YEAR } from './history.js';
+import { validRows, DAYS_PER_MONTH, DAYS_PER_YEAR, MS_PER_DAY } from './history.js';
 import { formatNumber } from './units.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const MS_PER_DAY = 86400000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const charts = new Map(); // container id → draws that chart again at the container's width

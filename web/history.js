@@ -3,7 +3,7 @@
 // tests/node can check them. This is bookkeeping, not clinical judgement:
 // the engine still decides what a growth rate or a trough means.
 
-const MS_PER_DAY = 86400000;
+export const MS_PER_DAY = 86400000;
 export const DAYS_PER_YEAR = 365.25;
 export const DAYS_PER_MONTH = DAYS_PER_YEAR / 12;
 

@@ -9,46 +9,31 @@ namespace mtorcalc::content {
 namespace {
 
 // Each content file is parsed on first use: the page's first answer should
-// not wait for files its question never reads (issue 7).
-struct LazyFile {
-  std::string_view stem;
-  std::string_view text;
+// not wait for files its question never reads (issue 7). One entry per
+// files() entry, in the same order.
+struct Parsed {
   std::once_flag once;
   json value;
 };
 
-struct Files {
-  std::unique_ptr<LazyFile[]> items;
-  std::size_t count = 0;
-};
-
-const Files& lazy_files() {
-  static const Files f = [] {
-    Files out;
-    out.count = embedded_file_count;
-    out.items = std::make_unique<LazyFile[]>(embedded_file_count);
-    for (std::size_t i = 0; i < embedded_file_count; ++i) {
-      std::string_view name = embedded_files[i].name;
-      out.items[i].stem = name.substr(0, name.rfind('.'));
-      out.items[i].text = embedded_files[i].text;
-    }
-    return out;
-  }();
-  return f;
+Parsed* parsed_files() {
+  static const std::unique_ptr<Parsed[]> parsed = std::make_unique<Parsed[]>(files().size());
+  return parsed.get();
 }
 
-const json& parsed(LazyFile& f) {
-  std::call_once(f.once,
-                 [&f] { f.value = json::parse(f.text.begin(), f.text.end(), nullptr, false); });
-  return f.value;
+const json& parsed(std::size_t i) {
+  Parsed& p = parsed_files()[i];
+  const std::string_view text = files()[i].text;
+  std::call_once(p.once, [&] { p.value = json::parse(text.begin(), text.end(), nullptr, false); });
+  return p.value;
 }
 
 // The file whose stem is `stem`, parsed; null json when there is none.
 const json& file(std::string_view stem) {
   static const json null_value;
-  const Files& fs = lazy_files();
-  for (std::size_t i = 0; i < fs.count; ++i)
-    if (fs.items[i].stem == stem) return parsed(fs.items[i]);
+  const std::vector<File>& fs = files();
+  for (std::size_t i = 0; i < fs.size(); ++i)
+    if (fs[i].stem == stem) return parsed(i);
   return null_value;
 }
 
@@ -57,8 +42,10 @@ const json& file(std::string_view stem) {
 const std::vector<File>& files() {
   static const std::vector<File> f = [] {
     std::vector<File> v;
-    for (std::size_t i = 0; i < embedded_file_count; ++i)
-      v.push_back({embedded_files[i].name, embedded_files[i].text});
+    for (std::size_t i = 0; i < embedded_file_count; ++i) {
+      std::string_view name = embedded_files[i].name;
+      v.push_back({name, name.substr(0, name.rfind('.')), embedded_files[i].text});
+    }
     return v;
   }();
   return f;
@@ -67,9 +54,7 @@ const std::vector<File>& files() {
 const json& all() {
   static const json merged = [] {
     json m = json::object();
-    const Files& fs = lazy_files();
-    for (std::size_t i = 0; i < fs.count; ++i)
-      m[std::string(fs.items[i].stem)] = parsed(fs.items[i]);
+    for (std::size_t i = 0; i < files().size(); ++i) m[std::string(files()[i].stem)] = parsed(i);
     return m;
   }();
   return merged;

@@ -29,7 +29,8 @@ namespace mtorcalc::content {
 
 /// The raw embedded files, for content_json() and the content tests.
 struct File {
-  std::string_view name;
+  std::string_view name;  // "everolimus.json"
+  std::string_view stem;  // "everolimus": the first part of a rule's id
   std::string_view text;
 };
 [[nodiscard]] const std::vector<File>& files();

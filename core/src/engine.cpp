@@ -16,6 +16,8 @@ namespace mtorcalc {
 namespace {
 
 constexpr const char* contract_name = "mtor-calc/1";
+// Room reserved for an answer's text: a full answer is ~16 KB.
+constexpr std::size_t kTypicalResponseBytes = 16384;
 
 ojson envelope() {
   ojson r = ojson::object();
@@ -168,7 +170,7 @@ std::string evaluate_valid(const json& doc) {
   r["rules"] = std::move(rules);
   r["unverified_rules"] = std::move(unverified);
   // "references" comes last: the writer has met every id by then.
-  ResponseWriter w;
+  ResponseWriter w(kTypicalResponseBytes);
   w.write_members(r);
   w.raw(",\"references\":");
   w.write_references();
@@ -203,22 +205,20 @@ std::string content_json() noexcept {
   try {
     // The embedded files are already compact JSON: spliced, not re-parsed
     // and re-written (the page asks for this at start-up, issue 7).
-    std::string out = "{\"content_version\":";
     ResponseWriter w;
+    w.raw("{\"content_version\":");
     w.write_string(content::version());
-    out += w.take();
-    out += ",\"content\":{";
+    w.raw(",\"content\":{");
     bool first = true;
     for (const content::File& f : content::files()) {
-      if (!first) out += ',';
+      if (!first) w.raw(",");
       first = false;
-      out += '"';
-      out += f.name.substr(0, f.name.rfind('.'));
-      out += "\":";
-      out += f.text;
+      w.write_string(f.stem);
+      w.raw(":");
+      w.raw(f.text);
     }
-    out += "}}";
-    return out;
+    w.raw("}}");
+    return w.take();
   } catch (...) {
     return "{}";
   }

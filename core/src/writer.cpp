@@ -68,15 +68,12 @@ const std::unordered_map<std::string, std::string>& reference_texts() {
   return texts;
 }
 
-}  // namespace
-
+// True when `key` names a list of reference ids ("refs", "bsa_refs", ...).
 bool is_refs_key(std::string_view key) {
   return key == "refs" || (key.size() > 5 && key.substr(key.size() - 5) == "_refs");
 }
 
-ResponseWriter::ResponseWriter() {
-  out_.reserve(16384);
-}
+}  // namespace
 
 void ResponseWriter::write_string(std::string_view s) {
   const std::size_t start = out_.size();

@@ -18,7 +18,10 @@ namespace mtorcalc {
 
 class ResponseWriter {
  public:
-  ResponseWriter();
+  /// `expected_bytes` reserves room for the text (an answer is ~16 KB); the
+  /// small texts prepared once per content reserve nothing, since a string
+  /// keeps its capacity when it is moved into a table.
+  explicit ResponseWriter(std::size_t expected_bytes = 0) { out_.reserve(expected_bytes); }
 
   /// Writes `j` as JSON text, as nlohmann's dump(-1) with invalid UTF-8
   /// replaced, after the normalisation above.
@@ -55,8 +58,5 @@ class ResponseWriter {
   std::string out_;
   std::vector<std::string_view> ids_;  // point into the tree being written
 };
-
-/// True when `key` names a list of reference ids ("refs", "bsa_refs", ...).
-[[nodiscard]] bool is_refs_key(std::string_view key);
 
 }  // namespace mtorcalc
