@@ -23,11 +23,15 @@ function toText(request) {
   }
 }
 
+// The answer's UTF-8 bytes are decoded where they lie in the wasm memory; the
+// view is read before any other call into the engine can move or reuse them.
+const decoder = new TextDecoder();
+
 module.exports = function load() {
   if (!ready) {
     const wasmBinary = fs.readFileSync(path.join(__dirname, 'mtorcalc-core.wasm'));
     ready = createCore({ wasmBinary }).then((core) => Object.freeze({
-      evaluate: (request) => core.evaluate(toText(request)),
+      evaluate: (request) => decoder.decode(core.evaluate_view(toText(request))),
       version: () => core.version(),
       content: () => core.content(),
     }));

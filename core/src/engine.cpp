@@ -1,5 +1,8 @@
 #include "mtorcalc/engine.hpp"
 
+#include <mutex>
+#include <unordered_map>
+
 #include "content.hpp"
 #include "derived.hpp"
 #include "drugs.hpp"
@@ -97,6 +100,28 @@ void check_hepatic(const Request& req, std::vector<RequestError>& errors) {
                           std::to_string(computed->score) + " (class " + computed->klass + ")"});
 }
 
+// The "unverified_rules" entry of a rule as JSON text, prepared once per rule
+// id; empty for a confirmed rule.
+const std::string& unverified_entry(const std::string& id) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::string> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(id);
+  if (it != cache.end()) return it->second;
+  std::string text;
+  const json& rule = content::at(id);
+  auto v = rule.find("verification");
+  std::string verification =
+      v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
+  if (verification != "confirmed") {
+    ojson u = {{"rule", id}, {"verification", verification}};
+    auto note = rule.find("verification_note");
+    if (note != rule.end() && note->is_string()) u["note"] = note->get<std::string>();
+    text = make_fragment("", u).text;
+  }
+  return cache.emplace(id, std::move(text)).first->second;
+}
+
 std::string evaluate_valid(const json& doc) {
   Request req(doc);
   std::string indication = req.indication();
@@ -154,25 +179,25 @@ std::string evaluate_valid(const json& doc) {
   r["warnings"] = std::move(ctx.warnings);
   r["monitoring"] = std::move(ctx.monitoring);
   r["expected_response"] = std::move(ctx.expected_response);
-  ojson rules = ojson::array();
-  ojson unverified = ojson::array();
-  for (const auto& id : ctx.rules) {
-    rules.push_back(id);
-    const json& rule = content::at(id);
-    std::string v = rule.value("verification", "confirmed");
-    if (v != "confirmed") {
-      ojson u = {{"rule", id}, {"verification", v}};
-      if (rule.contains("verification_note"))
-        u["note"] = rule["verification_note"].get<std::string>();
-      unverified.push_back(std::move(u));
-    }
-  }
-  r["rules"] = std::move(rules);
-  r["unverified_rules"] = std::move(unverified);
-  // "references" comes last: the writer has met every id by then.
+  // "rules", "unverified_rules" and "references" come last, written from
+  // text prepared once per rule: the writer has met every reference id by then.
   ResponseWriter w(kTypicalResponseBytes);
   w.write_members(r);
-  w.raw(",\"references\":");
+  w.raw(",\"rules\":[");
+  for (std::size_t i = 0; i < ctx.rules.size(); ++i) {
+    if (i) w.raw(",");
+    w.write_string(ctx.rules[i]);
+  }
+  w.raw("],\"unverified_rules\":[");
+  bool first = true;
+  for (const auto& id : ctx.rules) {
+    const std::string& text = unverified_entry(id);
+    if (text.empty()) continue;
+    if (!first) w.raw(",");
+    first = false;
+    w.raw(text);
+  }
+  w.raw("],\"references\":");
   w.write_references();
   w.raw("}");
   return w.take();

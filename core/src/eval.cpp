@@ -1,18 +1,23 @@
 #include "eval.hpp"
 
 #include <cmath>
+#include <mutex>
+#include <unordered_map>
+
+#include "writer.hpp"
 
 namespace mtorcalc {
 
 const json& Ctx::rule(std::string_view id) {
   const json& r = content::at(id);
-  if (r.is_object() && r.contains("refs")) {
-    std::string s(id);
-    bool seen = false;
-    for (const auto& x : rules) seen = seen || x == s;
-    if (!seen) rules.push_back(std::move(s));
-  }
+  if (r.is_object() && r.contains("refs")) record_rule(id);
   return r;
+}
+
+void Ctx::record_rule(std::string_view id) {
+  for (const auto& x : rules)
+    if (x == id) return;
+  rules.emplace_back(id);
 }
 
 std::optional<double> Ctx::rule_num(std::string_view id, std::string_view key) {
@@ -34,45 +39,126 @@ ojson Ctx::refs_of(const json& rule_obj) {
   return out;
 }
 
-const json* Ctx::find_with_fallback(std::string_view drug, std::string_view section,
-                                    std::string_view code, std::string& id_out) {
-  for (std::string_view scope : {drug, std::string_view("common")}) {
-    if (scope.empty()) continue;
-    std::string id = std::string(scope) + "." + std::string(section) + "." + std::string(code);
-    const json& r = content::at(id);
-    if (r.is_object()) {
-      id_out = id;
-      rule(id);
-      return &r;
-    }
-  }
-  return nullptr;
-}
-
 namespace {
-bool has_code(const ojson& list, std::string_view code) {
-  for (const auto& e : list)
-    if (e.contains("code") && e["code"] == code) return true;
-  return false;
-}
+
+// An item of a response list, prepared from its content rule once per
+// process: the content never changes while the engine runs, so the item's
+// text is the same for every request that adds it.
+struct PreparedItem {
+  Fragment fragment;
+  std::string rule_id;
+  bool is_rule = false;  // the content object carries refs
+};
+
 std::string text_of(const json& r, std::string_view key) {
   auto it = r.find(key);
   return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
+
+std::string_view section_name(Section s) {
+  switch (s) {
+    case Section::warnings:
+      return "warnings";
+    case Section::monitoring:
+      return "monitoring";
+    case Section::expected_response:
+      return "expected_response";
+  }
+  return "";
+}
+
+// The item's response object, in the contract's field order.
+ojson item_json(Section section, std::string_view code, const json& r, const std::string& id) {
+  ojson o = ojson::object();
+  o["code"] = std::string(code);
+  switch (section) {
+    case Section::warnings:
+      o["severity"] = text_of(r, "severity");
+      o["text"] = text_of(r, "text");
+      break;
+    case Section::monitoring:
+      o["what"] = text_of(r, "what");
+      o["when"] = text_of(r, "when");
+      break;
+    case Section::expected_response:
+      o["text"] = text_of(r, "text");
+      break;
+  }
+  o["refs"] = Ctx::refs_of(r);
+  o["rule"] = id;
+  return o;
+}
+
+std::optional<PreparedItem> build_item(Section section, std::string_view drug,
+                                       std::string_view code, std::string_view rule_code,
+                                       Scope scope) {
+  for (std::string_view where : {drug, std::string_view("common")}) {
+    if (where.empty()) continue;
+    std::string id = std::string(where) + "." + std::string(section_name(section)) + "." +
+                     std::string(rule_code);
+    const json& r = content::at(id);
+    if (r.is_object()) {
+      PreparedItem p;
+      p.fragment = make_fragment(std::string(code), item_json(section, code, r, id));
+      p.is_rule = r.contains("refs");
+      p.rule_id = std::move(id);
+      return p;
+    }
+    if (scope == Scope::drug_only) break;
+  }
+  return std::nullopt;
+}
+
+// The prepared item for (section, drug, code, rule code, scope); nullptr when
+// the content has no such rule. Entries are never removed, so the pointers
+// stay valid (std::unordered_map keeps its nodes in place when it grows).
+const PreparedItem* prepared_item(Section section, std::string_view drug, std::string_view code,
+                                  std::string_view rule_code, Scope scope) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::optional<PreparedItem>> cache;
+  std::string key;
+  key.reserve(drug.size() + code.size() + rule_code.size() + 8);
+  key += static_cast<char>('0' + static_cast<int>(section));
+  key += static_cast<char>('0' + static_cast<int>(scope));
+  key += drug;
+  key += '|';
+  key += code;
+  key += '|';
+  key += rule_code;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(key);
+  if (it == cache.end())
+    it = cache.emplace(std::move(key), build_item(section, drug, code, rule_code, scope)).first;
+  return it->second ? &*it->second : nullptr;
+}
+
+bool has_code(const ojson& list, std::string_view code) {
+  for (const auto& e : list) {
+    if (const Fragment* f = fragment_of(e)) {
+      if (f->code == code) return true;
+    } else if (e.is_object() && e.contains("code") && e["code"] == code) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
+void Ctx::add_item(Section section, std::string_view drug, std::string_view code,
+                   std::string_view rule_code, Scope scope) {
+  ojson& list = section == Section::warnings     ? warnings
+                : section == Section::monitoring ? monitoring
+                                                 : expected_response;
+  if (has_code(list, code)) return;
+  const PreparedItem* p = prepared_item(section, drug, code, rule_code, scope);
+  if (!p) return;
+  if (p->is_rule) record_rule(p->rule_id);
+  list.push_back(fragment_node(p->fragment));
+}
+
 void Ctx::warn(std::string_view drug, std::string_view code) {
-  if (has_code(warnings, code)) return;
-  std::string id;
-  const json* r = find_with_fallback(drug, "warnings", code, id);
-  if (!r) return;
-  ojson w = ojson::object();
-  w["code"] = std::string(code);
-  w["severity"] = text_of(*r, "severity");
-  w["text"] = text_of(*r, "text");
-  w["refs"] = refs_of(*r);
-  w["rule"] = id;
-  warnings.push_back(std::move(w));
+  add_item(Section::warnings, drug, code, code, Scope::drug_then_common);
 }
 
 bool Ctx::has_warning(std::string_view code) const {
@@ -80,30 +166,15 @@ bool Ctx::has_warning(std::string_view code) const {
 }
 
 void Ctx::monitor(std::string_view drug, std::string_view code) {
-  if (has_code(monitoring, code)) return;
-  std::string id;
-  const json* r = find_with_fallback(drug, "monitoring", code, id);
-  if (!r) return;
-  ojson m = ojson::object();
-  m["code"] = std::string(code);
-  m["what"] = text_of(*r, "what");
-  m["when"] = text_of(*r, "when");
-  m["refs"] = refs_of(*r);
-  m["rule"] = id;
-  monitoring.push_back(std::move(m));
+  add_item(Section::monitoring, drug, code, code, Scope::drug_then_common);
+}
+
+void Ctx::monitor_as(std::string_view drug, std::string_view code, std::string_view rule_code) {
+  add_item(Section::monitoring, drug, code, rule_code, Scope::drug_only);
 }
 
 void Ctx::expect_response(std::string_view drug, std::string_view code) {
-  if (has_code(expected_response, code)) return;
-  std::string id;
-  const json* r = find_with_fallback(drug, "expected_response", code, id);
-  if (!r) return;
-  ojson e = ojson::object();
-  e["code"] = std::string(code);
-  e["text"] = text_of(*r, "text");
-  e["refs"] = refs_of(*r);
-  e["rule"] = id;
-  expected_response.push_back(std::move(e));
+  add_item(Section::expected_response, drug, code, code, Scope::drug_then_common);
 }
 
 double round_to(double value, int places) {

@@ -16,6 +16,13 @@ namespace mtorcalc {
 
 enum class Severity { info, caution, serious };
 
+/// The response lists whose items are prepared from content once.
+enum class Section { warnings, monitoring, expected_response };
+
+/// Where an item's rule is looked for: under the drug only, or under the drug
+/// and then under "common".
+enum class Scope { drug_only, drug_then_common };
+
 class Ctx {
  public:
   explicit Ctx(const Request& r) : req(r) {}
@@ -55,12 +62,19 @@ class Ctx {
   /// Adds an expected-response line from "<drug>.expected_response.<code>".
   void expect_response(std::string_view drug, std::string_view code);
 
+  /// Adds a monitoring item once under `code`, its text from the rule
+  /// "<drug>.monitoring.<rule_code>" (a code whose text depends on the indication).
+  void monitor_as(std::string_view drug, std::string_view code, std::string_view rule_code);
+
   /// Whether a warning with this code was already added.
   [[nodiscard]] bool has_warning(std::string_view code) const;
 
+  /// Records that the rule `id` was applied (once, in first-use order).
+  void record_rule(std::string_view id);
+
  private:
-  const json* find_with_fallback(std::string_view drug, std::string_view section,
-                                 std::string_view code, std::string& id_out);
+  void add_item(Section section, std::string_view drug, std::string_view code,
+                std::string_view rule_code, Scope scope);
 };
 
 /// Rounds to `places` decimals, halves away from zero (doses, BSA).

@@ -549,28 +549,14 @@ void response_review(Ctx& ctx, const std::string& indication) {
     ctx.warn(drug, "non_response_review");
 }
 
-// A monitoring item under a plain code ("imaging") whose text depends on the
-// indication ("everolimus.monitoring.aml_imaging" or ".sega_imaging").
-void monitor_as(Ctx& ctx, std::string_view code, std::string_view rule_code) {
-  for (const auto& m : ctx.monitoring)
-    if (m.contains("code") && m["code"] == code) return;
-  const std::string id = std::string(drug) + ".monitoring." + std::string(rule_code);
-  const json& r = ctx.rule(id);
-  if (!r.is_object()) return;
-  ctx.monitoring.push_back({{"code", std::string(code)},
-                            {"what", r.value("what", "")},
-                            {"when", r.value("when", "")},
-                            {"refs", Ctx::refs_of(r)},
-                            {"rule", id}});
-}
 
 void monitoring(Ctx& ctx, const std::string& indication) {
   if (indication == "tsc_sega" || indication == "tsc_seizures") ctx.monitor(drug, "trough");
   for (const char* m :
        {"fasting_glucose", "lipids", "cbc", "renal_function", "adverse_events_early"})
     ctx.monitor(drug, m);
-  if (indication == "tsc_renal_aml") monitor_as(ctx, "imaging", "aml_imaging");
-  if (indication == "tsc_sega") monitor_as(ctx, "imaging", "sega_imaging");
+  if (indication == "tsc_renal_aml") ctx.monitor_as(drug, "imaging", "aml_imaging");
+  if (indication == "tsc_sega") ctx.monitor_as(drug, "imaging", "sega_imaging");
 }
 
 void expected(Ctx& ctx, const std::string& indication, bool combination) {

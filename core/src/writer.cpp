@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 #include "content.hpp"
@@ -21,6 +22,17 @@ constexpr std::array<std::uint8_t, 256> byte_classes() {
   return t;
 }
 constexpr std::array<std::uint8_t, 256> kByteClass = byte_classes();
+
+// Whether any of the eight bytes in `word` is a control character, '"',
+// '\\' or a non-ASCII byte (the classic "has a zero byte" bit trick; its false
+// positives only occur beside a true hit, so a zero result is exact).
+constexpr bool needs_attention(std::uint64_t word) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t below_space = (word - ones * 0x20) & ~word & highs;
+  return ((word & highs) | below_space | has_zero(word ^ (ones * '"')) |
+          has_zero(word ^ (ones * '\\'))) != 0;
+}
 
 // Length of the well-formed UTF-8 sequence at p, or 0 when it is not one.
 std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
@@ -73,7 +85,42 @@ bool is_refs_key(std::string_view key) {
   return key == "refs" || (key.size() > 5 && key.substr(key.size() - 5) == "_refs");
 }
 
+// Fragment nodes: a binary node of this subtype holding the fragment's address.
+constexpr std::uint8_t kFragmentSubtype = 0x4d;  // 'M'
+
 }  // namespace
+
+ojson fragment_node(const Fragment& f) {
+  const Fragment* address = &f;
+  std::vector<std::uint8_t> bytes(sizeof address);
+  std::memcpy(bytes.data(), &address, sizeof address);
+  return ojson::binary(std::move(bytes), kFragmentSubtype);
+}
+
+const Fragment* fragment_of(const ojson& node) {
+  if (!node.is_binary()) return nullptr;
+  const auto& b = node.get_binary();
+  const Fragment* address = nullptr;
+  if (!b.has_subtype() || b.subtype() != kFragmentSubtype || b.size() != sizeof address)
+    return nullptr;
+  std::memcpy(&address, b.data(), sizeof address);
+  return address;
+}
+
+Fragment make_fragment(std::string code, const ojson& item) {
+  ResponseWriter w;
+  w.write(item);
+  Fragment f;
+  f.code = std::move(code);
+  for (std::string_view id : w.reference_ids()) f.refs.emplace_back(id);
+  f.text = w.take();
+  return f;
+}
+
+void ResponseWriter::write_fragment(const Fragment& f) {
+  out_ += f.text;
+  for (const std::string& id : f.refs) note_reference(id);
+}
 
 void ResponseWriter::write_string(std::string_view s) {
   const std::size_t start = out_.size();
@@ -81,7 +128,17 @@ void ResponseWriter::write_string(std::string_view s) {
   const auto* end = p + s.size();
   out_ += '"';
   std::size_t run = 0, i = 0;
-  while (i < s.size()) {
+  const std::size_t n = s.size();
+  while (i < n) {
+    // Eight plain bytes at a time: most of an answer's text needs no escape.
+    if (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, sizeof word);
+      if (!needs_attention(word)) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = p[i];
     const std::uint8_t k = kByteClass[c];
     if (k == 0) {
@@ -227,6 +284,13 @@ void ResponseWriter::write(const ojson& j) {
       }
       return;
     }
+    case ojson::value_t::binary:
+      if (const Fragment* f = fragment_of(j)) {
+        write_fragment(*f);
+        return;
+      }
+      out_ += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+      return;
     default:
       out_ += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
       return;

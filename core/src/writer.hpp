@@ -16,6 +16,28 @@
 
 namespace mtorcalc {
 
+/// A piece of an answer prepared once per content: a warning, a monitoring
+/// item, an expected-response line. Its text is written as it stands and its
+/// reference ids are noted as if the writer had met them in the tree. Most of
+/// an answer is such content, the same for every request that reaches it;
+/// building and escaping it per request was most of an evaluation (issue 7).
+struct Fragment {
+  std::string code;               // the item's "code", for de-duplication
+  std::string text;               // the item as JSON text
+  std::vector<std::string> refs;  // reference ids in the order written
+};
+
+/// A response node standing for `f`, which must outlive every tree holding
+/// it (fragments live in caches that last as long as the content). It is a
+/// binary node: a parsed request never holds one, so a request cannot forge it.
+[[nodiscard]] ojson fragment_node(const Fragment& f);
+
+/// The fragment a node stands for; nullptr when it is not a fragment node.
+[[nodiscard]] const Fragment* fragment_of(const ojson& node);
+
+/// Prepares a fragment from a tree (the writer's own rules apply).
+[[nodiscard]] Fragment make_fragment(std::string code, const ojson& item);
+
 class ResponseWriter {
  public:
   /// `expected_bytes` reserves room for the text (an answer is ~16 KB); the
@@ -40,6 +62,12 @@ class ResponseWriter {
   /// The reference ids met in "refs" / "<name>_refs" lists so far, in order.
   [[nodiscard]] const std::vector<std::string_view>& reference_ids() const { return ids_; }
 
+  /// Writes a prepared fragment and notes its reference ids.
+  void write_fragment(const Fragment& f);
+
+  /// Notes a reference id met outside the tree; `id` must outlive the writer.
+  void note_reference(std::string_view id);
+
   /// Appends the "references" array for the ids met so far.
   void write_references();
 
@@ -53,7 +81,6 @@ class ResponseWriter {
 
  private:
   void write_refs_list(const ojson& list);
-  void note_reference(std::string_view id);
 
   std::string out_;
   std::vector<std::string_view> ids_;  // point into the tree being written
