@@ -162,3 +162,46 @@ TEST_CASE("content lookups by dotted path reach every file and stop at missing k
     CHECK_MESSAGE(mtorcalc::content::at(name) == doc, name);
   }
 }
+
+TEST_CASE("strings are escaped alike wherever a special byte falls in an eight-byte word") {
+  // The writer scans eight bytes at a time; each special byte is tried at
+  // every offset of strings of 1 to 24 bytes, against nlohmann's dump.
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ",
+                                  "\xC2\xB5", "\xE2\x89\xA5", "\xF0\x9F\x92\x8A", "\xFF"};
+  for (std::size_t length = 1; length <= 24; ++length)
+    for (const std::string& special : specials)
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string s(length, 'a');
+        s.replace(at, 1, special);
+        const ojson j = s;
+        CHECK_MESSAGE(written(j) == nlohmann_dump(j), "length " << length << " at " << at);
+      }
+}
+
+TEST_CASE("a fragment is written as prepared and its references are noted in order") {
+  const ojson item = {{"code", "x"}, {"text", "t \u2265 1"}, {"refs", {"r2", "r1", "r2"}}};
+  const mtorcalc::Fragment f = mtorcalc::make_fragment("x", item);
+  CHECK(f.code == "x");
+  CHECK(f.text == written(item));
+  CHECK(f.refs == std::vector<std::string>{"r2", "r1"});
+
+  ojson tree = {{"before", {{"refs", {"r0"}}}}, {"items", ojson::array()}};
+  tree["items"].push_back(mtorcalc::fragment_node(f));
+  ResponseWriter w;
+  w.write(tree);
+  CHECK(w.reference_ids() == std::vector<std::string_view>{"r0", "r2", "r1"});
+  CHECK(w.take() == "{\"before\":{\"refs\":[\"r0\"]},\"items\":[" + f.text + "]}");
+}
+
+TEST_CASE("only the writer's own binary nodes are fragments") {
+  const mtorcalc::Fragment f = mtorcalc::make_fragment("x", ojson::object());
+  CHECK(mtorcalc::fragment_of(mtorcalc::fragment_node(f)) == &f);
+  // Binary nodes of another subtype, without one, or of another size are not.
+  const ojson node = mtorcalc::fragment_node(f);
+  auto bytes = node.get_binary();
+  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(bytes), 1)) == nullptr);
+  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(bytes))) == nullptr);
+  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(3, 0x4d), 0x4d)) ==
+        nullptr);
+  CHECK(mtorcalc::fragment_of(ojson("text")) == nullptr);
+}
