@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace mtorcalc {
 namespace {
@@ -48,6 +49,23 @@ std::vector<long long> to_centi(const std::vector<double>& strengths) {
   return s;
 }
 
+// Every sum of strengths is a multiple of their greatest common divisor
+// (2.5 mg for 2.5/5/7.5/10 mg tablets), so the tables count in that step
+// rather than in hundredths: the same answers from a table hundreds of
+// times smaller.
+long long common_step(const std::vector<long long>& s) {
+  long long g = 0;
+  for (long long x : s)
+    if (x > 0) g = std::gcd(g, x);
+  return g > 0 ? g : 1;
+}
+
+std::vector<long long> in_steps(std::vector<long long> s, long long step) {
+  for (long long& x : s)
+    if (x > 0) x /= step;
+  return s;
+}
+
 // Largest dose considered: enough for any single administration in content.
 constexpr long long max_centi = 100000;  // 1000 mg, the request's own bound
 
@@ -55,9 +73,13 @@ constexpr long long max_centi = 100000;  // 1000 mg, the request's own bound
 
 std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_mg,
                                            double dose_mg) {
-  auto s = to_centi(strengths_mg);
+  const auto s_centi = to_centi(strengths_mg);
   long long target = centi(dose_mg);
-  if (target <= 0 || target > max_centi || s.empty()) return std::nullopt;
+  if (target <= 0 || target > max_centi || s_centi.empty()) return std::nullopt;
+  const long long step = common_step(s_centi);
+  if (target % step != 0) return std::nullopt;  // no sum of strengths makes it
+  const auto s = in_steps(s_centi, step);
+  target /= step;
   Table t = build(s, target);
   if (t.reach[static_cast<std::size_t>(target)] < 0) return std::nullopt;
   std::vector<int> counts(s.size(), 0);
@@ -75,20 +97,25 @@ std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_
 }
 
 double nearest_achievable(const std::vector<double>& strengths_mg, double dose_mg, Tie tie) {
-  auto s = to_centi(strengths_mg);
-  if (s.empty()) return dose_mg;
-  long long lowest = *std::min_element(s.begin(), s.end());
-  long long highest = *std::max_element(s.begin(), s.end());
+  const auto s_centi = to_centi(strengths_mg);
+  if (s_centi.empty()) return dose_mg;
+  long long lowest = *std::min_element(s_centi.begin(), s_centi.end());
+  long long highest = *std::max_element(s_centi.begin(), s_centi.end());
   long long target = std::clamp(centi(dose_mg), lowest, max_centi);
-  Table t = build(s, std::min(target + highest, max_centi));
+  const long long upto = std::min(target + highest, max_centi);
+  const long long step = common_step(s_centi);
+  Table t = build(in_steps(s_centi, step), upto / step);
+  auto reachable = [&](long long i) {
+    return i >= 0 && i % step == 0 && t.reach[static_cast<std::size_t>(i / step)] >= 0;
+  };
   long long below = -1, above = -1;
   for (long long i = target; i >= lowest; --i)
-    if (t.reach[static_cast<std::size_t>(i)] >= 0) {
+    if (reachable(i)) {
       below = i;
       break;
     }
-  for (long long i = target; i < static_cast<long long>(t.reach.size()); ++i)
-    if (t.reach[static_cast<std::size_t>(i)] >= 0) {
+  for (long long i = target; i <= upto; ++i)
+    if (reachable(i)) {
       above = i;
       break;
     }

@@ -2,6 +2,9 @@
 // and its tie rule at exactly half a step.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "dosing.hpp"
 
 using mtorcalc::nearest_achievable;
@@ -43,4 +46,63 @@ TEST_CASE("nearest achievable dose with Disperz (2, 3, 5 mg: any whole mg from 2
   CHECK(nearest_achievable(disperz, 7.5, Tie::up) == 8);
   CHECK(nearest_achievable(disperz, 7.51, Tie::down) == 8);
   CHECK(nearest_achievable(disperz, 1.2, Tie::down) == 2);
+}
+
+namespace {
+// A plain reference for the engine's tables: fewest units to make each
+// hundredth of a milligram up to `upto`, -1 when impossible.
+std::vector<int> fewest_units(const std::vector<double>& strengths, long upto) {
+  std::vector<int> best(static_cast<std::size_t>(upto + 1), -1);
+  best[0] = 0;
+  for (long i = 1; i <= upto; ++i)
+    for (double s : strengths) {
+      long c = std::lround(s * 100);
+      if (c > i || best[static_cast<std::size_t>(i - c)] < 0) continue;
+      int n = best[static_cast<std::size_t>(i - c)] + 1;
+      if (best[static_cast<std::size_t>(i)] < 0 || n < best[static_cast<std::size_t>(i)])
+        best[static_cast<std::size_t>(i)] = n;
+    }
+  return best;
+}
+}  // namespace
+
+TEST_CASE("units and nearest dose agree with a plain search over every hundredth of a mg") {
+  // The engine's tables count in the strengths' common step; this checks
+  // every dose from 0.01 to 40 mg against a search in hundredths.
+  const std::vector<std::vector<double>> sets = {
+      {2.5, 5, 7.5, 10}, {2, 3, 5}, {0.5, 1, 2}, {1, 2.5}, {0.25}, {3, 7.5}};
+  for (const auto& set : sets) {
+    const long upto = 4000;
+    const std::vector<int> best = fewest_units(set, upto + 1000);
+    for (long c = 1; c <= upto; ++c) {
+      const double dose = static_cast<double>(c) / 100.0;
+      auto u = units_for(set, dose);
+      REQUIRE(u.has_value() == (best[static_cast<std::size_t>(c)] >= 0));
+      if (u) {
+        double sum = 0;
+        int count = 0;
+        for (const auto& x : *u) {
+          sum += x.strength_mg * x.count;
+          count += x.count;
+        }
+        CHECK(std::lround(sum * 100) == c);
+        CHECK(count == best[static_cast<std::size_t>(c)]);
+      }
+      // Nearest reachable dose, ties both ways.
+      long below = -1, above = -1;
+      for (long i = c; i >= 1 && below < 0; --i)
+        if (best[static_cast<std::size_t>(i)] >= 0) below = i;
+      for (long i = c; above < 0; ++i)
+        if (best[static_cast<std::size_t>(i)] >= 0) above = i;
+      for (Tie tie : {Tie::down, Tie::up}) {
+        long want = below < 0                    ? above
+                    : c - below < above - c      ? below
+                    : above - c < c - below      ? above
+                    : tie == Tie::down           ? below
+                                                 : above;
+        CHECK_MESSAGE(std::lround(nearest_achievable(set, dose, tie) * 100) == want,
+                      "dose " << dose << " strengths " << set.size());
+      }
+    }
+  }
 }
