@@ -79,7 +79,7 @@ ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>&
     detail.push_back(std::move(d));
     for (const auto& m : f.missing) {
       bool dup = false;
-      for (const auto& x : missing) dup = dup || x == m;
+      for (const auto& x : missing) dup = dup || is_string_equal(x, m);
       if (!dup) missing.push_back(m);
     }
   }

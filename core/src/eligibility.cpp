@@ -49,7 +49,7 @@ void Eligibility::alternative(std::string_view code) {
   if (!r->is_object()) r = &ctx_.rule(drug_ + ".alternatives." + std::string(code));
   if (!r->is_object()) return;
   for (const auto& a : alternatives_)
-    if (a["code"] == code) return;
+    if (auto c = a.find("code"); c != a.end() && is_string_equal(*c, code)) return;
   alternatives_.push_back(
       {{"code", std::string(code)}, {"text", r->value("text", "")}, {"refs", Ctx::refs_of(*r)}});
 }

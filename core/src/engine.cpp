@@ -19,8 +19,9 @@ namespace mtorcalc {
 namespace {
 
 constexpr const char* contract_name = "mtor-calc/1";
-// Room reserved for an answer's text: a full answer is ~16 KB.
-constexpr std::size_t kTypicalResponseBytes = 16384;
+// Room reserved for an answer's text: answers run to ~24 KB, and growing the
+// text part-way copies everything written so far.
+constexpr std::size_t kTypicalResponseBytes = 32768;
 
 ojson envelope() {
   ojson r = ojson::object();
@@ -72,7 +73,7 @@ void check_consistency(const Request& req, const std::string& drug,
     const json& allowed = content::at(drug + ".frequencies");
     bool ok = !allowed.is_array();
     if (allowed.is_array())
-      for (const auto& a : allowed) ok = ok || a == *freq;
+      for (const auto& a : allowed) ok = ok || is_string_equal(a, *freq);
     if (!ok)
       errors.push_back({"/therapy/frequency", ErrorCode::inconsistent,
                         "frequency \"" + *freq + "\" is not used for " + drug});
@@ -146,7 +147,7 @@ std::string evaluate_valid(const json& doc) {
 
   bool covered = false;
   if (!drug.empty() && ind.is_object() && ind.contains("drugs"))
-    for (const auto& x : ind["drugs"]) covered = covered || x == drug;
+    for (const auto& x : ind["drugs"]) covered = covered || is_string_equal(x, drug);
   if (!covered)
     evaluate_unlabelled(ctx, drug);
   else if (drug == "everolimus")

@@ -136,7 +136,7 @@ bool has_code(const ojson& list, std::string_view code) {
   for (const auto& e : list) {
     if (const Fragment* f = fragment_of(e)) {
       if (f->code == code) return true;
-    } else if (e.is_object() && e.contains("code") && e["code"] == code) {
+    } else if (e.is_object() && e.contains("code") && is_string_equal(e["code"], code)) {
       return true;
     }
   }

@@ -337,9 +337,9 @@ struct Plan {
   if (!asked) return chosen;
   bool allowed = false;
   if (ind.contains("forms")) {
-    for (const auto& f : ind["forms"]) allowed = allowed || f == *asked;
+    for (const auto& f : ind["forms"]) allowed = allowed || is_string_equal(f, *asked);
   } else {
-    allowed = ind["form"] == *asked;
+    allowed = is_string_equal(ind["form"], *asked);
   }
   if (allowed) return *asked;
   overridden = true;
@@ -544,7 +544,7 @@ void response_review(Ctx& ctx, const std::string& indication) {
   const json& r = ctx.rule("everolimus.warnings.non_response_review");
   if (!months || !response || !r.contains("min_months")) return;
   bool no_response = false;
-  for (const auto& x : r["responses"]) no_response = no_response || x == *response;
+  for (const auto& x : r["responses"]) no_response = no_response || is_string_equal(x, *response);
   if (*months >= r["min_months"].get<double>() && no_response)
     ctx.warn(drug, "non_response_review");
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
+#include <mutex>
 
 #include "dosing.hpp"
 
@@ -101,7 +103,7 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
     const json& classes = entry["classes"];
     bool applies = !entry.contains("applies_to");
     if (!applies)
-      for (const auto& a : entry["applies_to"]) applies = applies || a == drug;
+      for (const auto& a : entry["applies_to"]) applies = applies || is_string_equal(a, drug);
     bool any = false;
     for (const auto& k : classes) {
       if (!applies) break;
@@ -426,67 +428,150 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
 
 namespace {
 
-const json& request_path(const Request& req, const std::string& dotted) {
-  return content::find_dotted(req.raw(), dotted);
+// A content "when"/"if" condition, read once per drug: every key present must
+// hold. Keys: path + lt/le/gt/ge (a number in the request) or equals (a
+// string), any_true (request booleans), indications, always.
+struct Condition {
+  std::optional<bool> always;
+  bool has_indications = false;
+  std::vector<std::string> indications;
+  std::vector<std::string> path;  // the request path, split at its dots
+  std::optional<double> lt, le, gt, ge;
+  const json* equals = nullptr;
+  bool has_any_true = false;
+  std::vector<std::vector<std::string>> any_true;
+};
+
+struct ConditionalItem {
+  Section section;
+  std::string code;
+  Condition condition;
+};
+
+std::vector<std::string> split_path(const std::string& dotted) {
+  std::vector<std::string> keys;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dot = dotted.find('.', start);
+    keys.push_back(dotted.substr(start, dot == std::string::npos ? dot : dot - start));
+    if (dot == std::string::npos) return keys;
+    start = dot + 1;
+  }
 }
 
-// A "when" condition: every key present must hold. Keys: path + lt/le/gt/ge
-// (a number in the request), any_true (request booleans), indications, always.
-bool when_holds(const json& when, const Ctx& ctx) {
-  if (!when.is_object()) return false;
-  if (when.contains("always")) return when["always"].is_boolean() && when["always"].get<bool>();
-  bool ok = true;
-  if (when.contains("indications")) {
-    bool in = false;
-    for (const auto& i : when["indications"]) in = in || i == ctx.req.indication();
-    ok = ok && in;
+std::optional<double> number_at(const json& when, const char* key) {
+  auto it = when.find(key);
+  return it != when.end() && it->is_number() ? std::optional<double>(it->get<double>())
+                                             : std::nullopt;
+}
+
+Condition read_condition(const json& when) {
+  Condition c;
+  if (auto it = when.find("always"); it != when.end()) {
+    c.always = it->is_boolean() && it->get<bool>();
+    return c;
   }
-  if (when.contains("path")) {
-    const json& v = request_path(ctx.req, when["path"].get<std::string>());
+  if (auto it = when.find("indications"); it != when.end()) {
+    c.has_indications = true;
+    for (const auto& i : *it)
+      if (i.is_string()) c.indications.push_back(i.get<std::string>());
+  }
+  if (auto it = when.find("path"); it != when.end() && it->is_string()) {
+    c.path = split_path(it->get<std::string>());
+    c.lt = number_at(when, "lt");
+    c.le = number_at(when, "le");
+    c.gt = number_at(when, "gt");
+    c.ge = number_at(when, "ge");
+    if (auto e = when.find("equals"); e != when.end()) c.equals = &*e;
+  }
+  if (auto it = when.find("any_true"); it != when.end()) {
+    c.has_any_true = true;
+    for (const auto& p : *it)
+      if (p.is_string()) c.any_true.push_back(split_path(p.get<std::string>()));
+  }
+  return c;
+}
+
+const json& request_at(const Request& req, const std::vector<std::string>& keys) {
+  static const json null_value;
+  const json* cur = &req.raw();
+  for (const std::string& k : keys) {
+    if (!cur->is_object()) return null_value;
+    auto it = cur->find(k);
+    if (it == cur->end()) return null_value;
+    cur = &*it;
+  }
+  return *cur;
+}
+
+bool holds(const Condition& c, const Ctx& ctx) {
+  if (c.always) return *c.always;
+  if (c.has_indications) {
+    const std::string& indication = ctx.req.indication();
+    bool in = false;
+    for (const auto& i : c.indications) in = in || i == indication;
+    if (!in) return false;
+  }
+  if (!c.path.empty()) {
+    const json& v = request_at(ctx.req, c.path);
     if (v.is_number()) {
       double x = v.get<double>();
-      if (when.contains("lt")) ok = ok && x < when["lt"].get<double>();
-      if (when.contains("le")) ok = ok && x <= when["le"].get<double>();
-      if (when.contains("gt")) ok = ok && x > when["gt"].get<double>();
-      if (when.contains("ge")) ok = ok && x >= when["ge"].get<double>();
-    } else if (v.is_string() && when.contains("equals")) {
-      ok = ok && v == when["equals"];
-    } else {
-      ok = false;
+      if ((c.lt && !(x < *c.lt)) || (c.le && !(x <= *c.le)) || (c.gt && !(x > *c.gt)) ||
+          (c.ge && !(x >= *c.ge)))
+        return false;
+    } else if (!(v.is_string() && c.equals && v == *c.equals)) {
+      return false;
     }
   }
-  if (when.contains("any_true")) {
+  if (c.has_any_true) {
     bool any = false;
-    for (const auto& p : when["any_true"]) {
-      const json& v = request_path(ctx.req, p.get<std::string>());
+    for (const auto& p : c.any_true) {
+      const json& v = request_at(ctx.req, p);
       any = any || (v.is_boolean() && v.get<bool>());
     }
-    ok = ok && any;
+    if (!any) return false;
   }
-  return ok;
+  return true;
 }
 
-}  // namespace
-
-void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
-  for (std::string_view section : {"warnings", "monitoring"}) {
-    const json& list = content::at(std::string(drug) + "." + std::string(section));
+// The drug's conditional warnings and monitoring items, in content order,
+// read once: the content does not change while the engine runs.
+const std::vector<ConditionalItem>& conditional_items(std::string_view drug) {
+  static std::mutex mutex;
+  static std::map<std::string, std::vector<ConditionalItem>, std::less<>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = cache.find(drug);
+  if (found != cache.end()) return found->second;
+  std::vector<ConditionalItem> items;
+  for (Section section : {Section::warnings, Section::monitoring}) {
+    const json& list = content::at(std::string(drug) + "." +
+                                   (section == Section::warnings ? "warnings" : "monitoring"));
     if (!list.is_object()) continue;
     for (const auto& [code, w] : list.items()) {
       // The condition is "if"; a warning may also give it as a "when"
       // object (a monitoring item's "when" is its display text).
       if (!w.is_object()) continue;
       const json* cond = nullptr;
-      if (w.contains("if"))
-        cond = &w["if"];
-      else if (w.contains("when") && w["when"].is_object())
-        cond = &w["when"];
-      if (!cond || !when_holds(*cond, ctx)) continue;
-      if (section == "warnings")
-        ctx.warn(drug, code);
-      else
-        ctx.monitor(drug, code);
+      if (auto it = w.find("if"); it != w.end())
+        cond = &*it;
+      else if (auto wh = w.find("when"); wh != w.end() && wh->is_object())
+        cond = &*wh;
+      if (!cond || !cond->is_object()) continue;
+      items.push_back({section, code, read_condition(*cond)});
     }
+  }
+  return cache.emplace(std::string(drug), std::move(items)).first->second;
+}
+
+}  // namespace
+
+void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
+  for (const ConditionalItem& item : conditional_items(drug)) {
+    if (!holds(item.condition, ctx)) continue;
+    if (item.section == Section::warnings)
+      ctx.warn(drug, item.code);
+    else
+      ctx.monitor(drug, item.code);
   }
 }
 

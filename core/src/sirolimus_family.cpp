@@ -74,7 +74,7 @@ bool rule_holds(const json& when, const Request& req) {
   if (auto it = when.find("prior_therapies_any"); it != when.end()) {
     bool any = false;
     for (const auto& have : req.strings({"condition", ind, "prior_therapies"}))
-      for (const auto& want : *it) any = any || want == have;
+      for (const auto& want : *it) any = any || is_string_equal(want, have);
     ok = ok && any;
   }
   if (auto it = when.find("treatment_naive"); it != when.end()) {

@@ -55,9 +55,11 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
 // Each reference's response object, {id, title, source, section, date,
 // verification, note}, serialised once: references are the largest part of
 // an answer and never depend on the request.
-const std::unordered_map<std::string, std::string>& reference_texts() {
-  static const std::unordered_map<std::string, std::string> texts = [] {
-    std::unordered_map<std::string, std::string> m;
+// Keyed by views of the content's own keys, which live as long as the
+// content, so that a lookup by an id met in the tree allocates nothing.
+const std::unordered_map<std::string_view, std::string>& reference_texts() {
+  static const std::unordered_map<std::string_view, std::string> texts = [] {
+    std::unordered_map<std::string_view, std::string> m;
     const json& all = content::at("references");
     if (!all.is_object()) return m;
     for (auto it = all.begin(); it != all.end(); ++it) {
@@ -304,7 +306,7 @@ void ResponseWriter::write_references() {
   for (std::string_view id : ids_) {
     if (!first) out_ += ',';
     first = false;
-    auto it = texts.find(std::string(id));
+    auto it = texts.find(id);
     if (it != texts.end()) {
       out_ += it->second;
     } else {
