@@ -1,6 +1,17 @@
 #include "eligibility.hpp"
 
 namespace mtorcalc {
+namespace {
+
+// {code, text, refs} from a content rule, prepared once per key.
+const Fragment& coded_text(const std::string& key, std::string_view code, const json& r) {
+  return prepared_fragment(key, [&] {
+    ojson o = {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
+    return make_fragment(std::string(code), o);
+  });
+}
+
+}  // namespace
 
 std::string_view to_string(Status s) {
   switch (s) {
@@ -22,18 +33,23 @@ std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<
                                            std::vector<std::string> missing) {
   std::string id = scope_ + ".criteria." + std::string(code);
   const json& r = ctx_.rule(id);
-  ojson c = ojson::object();
-  c["code"] = std::string(code);
-  c["met"] = met ? ojson(*met) : ojson(nullptr);
-  c["text"] = r.is_object() ? r.value("text", std::string(code)) : std::string(code);
-  c["refs"] = Ctx::refs_of(r);
+  // One prepared text per criterion and answer (met, unmet, unknown).
+  const char state = !met ? 'u' : *met ? 't' : 'f';
+  const Fragment& text = prepared_fragment("criterion|" + id + "|" + state, [&] {
+    ojson c = ojson::object();
+    c["code"] = std::string(code);
+    c["met"] = met ? ojson(*met) : ojson(nullptr);
+    c["text"] = r.is_object() ? r.value("text", std::string(code)) : std::string(code);
+    c["refs"] = Ctx::refs_of(r);
+    return make_fragment(std::string(code), c);
+  });
   if (!met) {
     ++unknown_;
     for (auto& m : missing) this->missing(std::move(m));
   } else if (!*met) {
     ++unmet_;
   }
-  criteria_.push_back(std::move(c));
+  criteria_.push_back(fragment_node(text));
   return met;
 }
 
@@ -48,18 +64,15 @@ void Eligibility::alternative(std::string_view code) {
   const json* r = &ctx_.rule(id);
   if (!r->is_object()) r = &ctx_.rule(drug_ + ".alternatives." + std::string(code));
   if (!r->is_object()) return;
-  for (const auto& a : alternatives_)
-    if (auto c = a.find("code"); c != a.end() && is_string_equal(*c, code)) return;
-  alternatives_.push_back(
-      {{"code", std::string(code)}, {"text", r->value("text", "")}, {"refs", Ctx::refs_of(*r)}});
+  if (list_has_code(alternatives_, code)) return;
+  alternatives_.push_back(fragment_node(coded_text("alternative|" + id + "|" + drug_, code, *r)));
 }
 
 void Eligibility::note(std::string_view code) {
   std::string id = scope_ + ".notes." + std::string(code);
   const json& r = ctx_.rule(id);
   if (!r.is_object()) return;
-  notes_.push_back(
-      {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+  notes_.push_back(fragment_node(coded_text("note|" + id, code, r)));
 }
 
 void Eligibility::finish(Status status) {

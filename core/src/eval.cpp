@@ -132,7 +132,18 @@ const PreparedItem* prepared_item(Section section, std::string_view drug, std::s
   return it->second ? &*it->second : nullptr;
 }
 
-bool has_code(const ojson& list, std::string_view code) {
+}  // namespace
+
+const Fragment& prepared_fragment(const std::string& key, const std::function<Fragment()>& build) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, Fragment> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, build()).first;
+  return it->second;
+}
+
+bool list_has_code(const ojson& list, std::string_view code) {
   for (const auto& e : list) {
     if (const Fragment* f = fragment_of(e)) {
       if (f->code == code) return true;
@@ -143,14 +154,12 @@ bool has_code(const ojson& list, std::string_view code) {
   return false;
 }
 
-}  // namespace
-
 void Ctx::add_item(Section section, std::string_view drug, std::string_view code,
                    std::string_view rule_code, Scope scope) {
   ojson& list = section == Section::warnings     ? warnings
                 : section == Section::monitoring ? monitoring
                                                  : expected_response;
-  if (has_code(list, code)) return;
+  if (list_has_code(list, code)) return;
   const PreparedItem* p = prepared_item(section, drug, code, rule_code, scope);
   if (!p) return;
   if (p->is_rule) record_rule(p->rule_id);
@@ -162,7 +171,7 @@ void Ctx::warn(std::string_view drug, std::string_view code) {
 }
 
 bool Ctx::has_warning(std::string_view code) const {
-  return has_code(warnings, code);
+  return list_has_code(warnings, code);
 }
 
 void Ctx::monitor(std::string_view drug, std::string_view code) {

@@ -3,6 +3,7 @@
 // content/ and record which rules and references an answer used.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "content.hpp"
 #include "json.hpp"
 #include "request.hpp"
+#include "writer.hpp"
 
 namespace mtorcalc {
 
@@ -76,6 +78,15 @@ class Ctx {
   void add_item(Section section, std::string_view drug, std::string_view code,
                 std::string_view rule_code, Scope scope);
 };
+
+/// The fragment prepared for `key`: the first caller's `build` makes it, once
+/// per process (the content does not change while the engine runs). The
+/// key must name everything the fragment's text depends on.
+[[nodiscard]] const Fragment& prepared_fragment(const std::string& key,
+                                                const std::function<Fragment()>& build);
+
+/// Whether a response list already holds an item (or fragment) with this code.
+[[nodiscard]] bool list_has_code(const ojson& list, std::string_view code);
 
 /// Rounds to `places` decimals, halves away from zero (doses, BSA).
 [[nodiscard]] double round_to(double value, int places);
