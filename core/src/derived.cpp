@@ -72,11 +72,16 @@ ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>&
   for (const Factor& f : factors) {
     if (f.present == std::optional<bool>(true)) ++present;
     if (!f.present) ++unknown;
-    ojson d = ojson::object();
-    d["code"] = f.code;
-    d["present"] = f.present ? ojson(*f.present) : ojson(nullptr);
-    d["text"] = s["factors"][f.code]["text"].get<std::string>();
-    detail.push_back(std::move(d));
+    // One prepared text per factor and answer (present, absent, unknown).
+    const char state = !f.present ? 'u' : *f.present ? 't' : 'f';
+    const std::string key = "factor|" + std::string(score_id) + "|" + f.code + "|" + state;
+    detail.push_back(fragment_node(prepared_fragment(key, [&] {
+      ojson d = ojson::object();
+      d["code"] = f.code;
+      d["present"] = f.present ? ojson(*f.present) : ojson(nullptr);
+      d["text"] = s["factors"][f.code]["text"].get<std::string>();
+      return make_fragment(f.code, d);
+    })));
     for (const auto& m : f.missing) {
       bool dup = false;
       for (const auto& x : missing) dup = dup || is_string_equal(x, m);
