@@ -61,7 +61,7 @@ std::string class_for_score(int score) {
 struct Factor {
   std::string code;
   std::optional<bool> present;
-  std::vector<std::string> missing;
+  std::vector<std::string_view> missing;  // request paths (constants below)
 };
 
 ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>& factors) {
@@ -85,7 +85,7 @@ ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>&
     for (const auto& m : f.missing) {
       bool dup = false;
       for (const auto& x : missing) dup = dup || is_string_equal(x, m);
-      if (!dup) missing.push_back(m);
+      if (!dup) missing.push_back(std::string(m));
     }
   }
   ojson out = ojson::object();
@@ -213,13 +213,13 @@ Derived compute_derived(Ctx& ctx) {
   if (any_score_input || req.indication() == "rcc") {
     const json& sc = content::at("scores");
     auto cmp = [](std::optional<double> v, std::optional<double> lim, auto pred,
-                  std::vector<std::string> paths) -> Factor {
+                  std::initializer_list<std::string_view> paths) -> Factor {
       Factor f;
       if (v && lim)
         f.present = pred(*v, *lim);
       else {
-        if (!v) f.missing.push_back(paths[0]);
-        if (!lim && paths.size() > 1) f.missing.push_back(paths[1]);
+        if (!v) f.missing.push_back(*paths.begin());
+        if (!lim && paths.size() > 1) f.missing.push_back(*(paths.begin() + 1));
       }
       return f;
     };
@@ -227,7 +227,7 @@ Derived compute_derived(Ctx& ctx) {
       f.code = std::move(code);
       return f;
     };
-    const std::string p_kps = "/patient/karnofsky",
+    constexpr std::string_view p_kps = "/patient/karnofsky",
                       p_months = "/condition/rcc/months_since_diagnosis",
                       p_hb = "/patient/labs/hemoglobin_g_dl",
                       p_hb_lln = "/patient/limits/hemoglobin_lln_g_dl",
