@@ -2,14 +2,18 @@
 // same request always gives the same bytes on every platform.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "pool.hpp"
 #include "response_map.hpp"
 
 namespace mtorcalc {
 using json = nlohmann::json;                       // parsed requests and content
-using ojson = nlohmann::basic_json<response_map>;  // responses (stable field order)
+// Responses: stable field order, nodes from the small-block pool.
+using ojson = nlohmann::basic_json<response_map, std::vector, std::string, bool, std::int64_t,
+                                   std::uint64_t, double, PoolAllocator>;
 
 /// Whether `j` is the string `s`. nlohmann's `j == s` first builds a json
 /// value from `s`, an allocation per comparison in the engine's inner loops.

@@ -25,12 +25,14 @@ namespace mtorcalc {
 
 // clang-format off
 // basic_json passes an allocator of pair<const Key, T>; the container
-// allocates its own element type instead.
+// allocates its own element type with it (rebound).
 template <class Key, class T, class IgnoredLess = std::less<Key>,
-          class IgnoredAllocator = std::allocator<std::pair<const Key, T>>>
-struct response_map : std::vector<std::pair<Key, T>>
+          class PassedAllocator = std::allocator<std::pair<const Key, T>>>
+struct response_map : std::vector<std::pair<Key, T>,
+    typename std::allocator_traits<PassedAllocator>::template rebind_alloc<std::pair<Key, T>>>
 {
-    using Allocator = std::allocator<std::pair<Key, T>>;
+    using Allocator =
+        typename std::allocator_traits<PassedAllocator>::template rebind_alloc<std::pair<Key, T>>;
     using key_type = Key;
     using mapped_type = T;
     using Container = std::vector<std::pair<Key, T>, Allocator>;
