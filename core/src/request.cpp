@@ -447,7 +447,9 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
   using Base = nlohmann::detail::json_sax_dom_parser<json>;
 
  public:
-  Sax(json& out, std::vector<RequestError>& errors) : Base(out, false), errors_(errors) {}
+  Sax(json& out, std::vector<RequestError>& errors) : Base(out, false), errors_(errors) {
+    frames_.reserve(8);
+  }
 
   bool start_object(std::size_t n) {
     frames_.push_back({});
@@ -471,7 +473,8 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
   bool key(std::string& k) {
     Frame& f = frames_.back();
     f.current = k;
-    if (!f.seen.insert(k).second && errors_.size() < limits::max_errors)
+    const bool repeated = !f.add_key(k);
+    if (repeated && errors_.size() < limits::max_errors)
       errors_.push_back({path(), ErrorCode::inconsistent,
                          "duplicate field " + quote(k) + "; give each field once"});
     return Base::key(k);
@@ -505,8 +508,27 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
   [[nodiscard]] bool failed() const { return parse_failed_; }
 
  private:
+  // An object's keys so far. A real request object has a few dozen at most,
+  // where a linear scan beats a tree; a hostile one with thousands of keys
+  // moves to a set, so that the time stays O(n log n).
   struct Frame {
-    std::set<std::string> seen;
+    static constexpr std::size_t kLinearKeys = 32;
+    std::vector<std::string> seen;
+    std::set<std::string> many;
+    // False when the key was already there.
+    bool add_key(const std::string& k) {
+      if (many.empty()) {
+        for (const std::string& s : seen)
+          if (s == k) return false;
+        seen.push_back(k);
+        if (seen.size() > kLinearKeys) {
+          many.insert(seen.begin(), seen.end());
+          seen.clear();
+        }
+        return true;
+      }
+      return many.insert(k).second;
+    }
     std::string current;
     bool is_array = false;
   };

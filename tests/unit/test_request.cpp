@@ -79,6 +79,21 @@ TEST_CASE("duplicate keys are inconsistent, not silently dropped") {
   CHECK(has_error(r, "/patient/weight_kg", "inconsistent"));
 }
 
+TEST_CASE("duplicate keys are found among few keys and among thousands") {
+  // The parser scans a short object's keys and keeps a long one's in a set;
+  // a repeat is found on both sides of the switch and at its edge.
+  for (int fields : {2, 31, 32, 33, 34, 100, 20000}) {
+    for (int repeat_of : {0, fields / 2, fields - 1}) {
+      std::string text = R"({"contract":"mtor-calc/1","indication":"rcc","patient":{)";
+      for (int i = 0; i < fields; ++i) text += "\"f" + std::to_string(i) + "\":1,";
+      text += "\"f" + std::to_string(repeat_of) + "\":2}}";
+      json r = eval_text(text);
+      INFO(fields << " fields, repeat of f" << repeat_of);
+      CHECK(has_error(r, "/patient/f" + std::to_string(repeat_of), "inconsistent"));
+    }
+  }
+}
+
 TEST_CASE("numbers that overflow and deep nesting are rejected with bounds") {
   json r =
       eval_text(R"({"contract":"mtor-calc/1","indication":"rcc","patient":{"weight_kg":1e999}})");
