@@ -1,6 +1,9 @@
 #include "content.hpp"
 
+#include <deque>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <mutex>
 
 #include "content_data.hpp"
@@ -87,11 +90,37 @@ const json& find_dotted(const json& root, std::string_view dotted_path) {
   return *cur;
 }
 
-const json& at(std::string_view dotted_path) {
+namespace {
+
+const json& lookup(std::string_view dotted_path) {
   std::size_t dot = dotted_path.find('.');
   const json& root = file(dotted_path.substr(0, dot));
   if (dot == std::string_view::npos) return root;
   return find_dotted(root, dotted_path.substr(dot + 1));
+}
+
+// The paths found so far, per thread: an evaluation reads a hundred or so
+// rules, each a walk of three to five objects by key, and the same ones again
+// for the next request. Only paths that exist are kept, so the table is
+// bounded by the content (request text such as an unknown drug name never
+// enters it). The keys view strings owned by `names`, which never move.
+struct FoundPaths {
+  std::deque<std::string> names;
+  std::unordered_map<std::string_view, const json*> nodes;
+};
+
+}  // namespace
+
+const json& at(std::string_view dotted_path) {
+  thread_local FoundPaths found;
+  auto it = found.nodes.find(dotted_path);
+  if (it != found.nodes.end()) return *it->second;
+  const json& node = lookup(dotted_path);
+  if (!node.is_null()) {
+    const std::string& name = found.names.emplace_back(dotted_path);
+    found.nodes.emplace(name, &node);
+  }
+  return node;
 }
 
 }  // namespace mtorcalc::content
