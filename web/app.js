@@ -4,8 +4,7 @@
 // answer. No clinical logic lives here, and nothing is stored or sent:
 // no localStorage, no cookies, no network beyond loading the page itself,
 // and no patient value ever goes into the URL.
-import createMtorCalc from './mtorcalc-web.mjs';
-import { engineModule } from './boot.js';
+import { engine } from './engine.js';
 import { h, clear } from './dom.js';
 import {
   FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
@@ -809,27 +808,13 @@ async function start() {
   wire();
   drawHistory();
   recompute();
-  try {
-    // The module boot.js compiled while the page loaded; without one (an
-    // old browser, a failed early fetch) the glue fetches and compiles it.
-    const compiled = await engineModule;
-    core = await createMtorCalc(compiled ? {
-      instantiateWasm(imports, receiveInstance) {
-        WebAssembly.instantiate(compiled, imports).then(
-          (instance) => receiveInstance(instance, compiled), engineFailed);
-        return {}; // asynchronous: the glue waits for receiveInstance
-      },
-    } : {});
-  } catch (err) {
-    engineFailed(err);
+  // engine.js has already published window.mtorCalc when this resolves.
+  const loaded = await engine;
+  if (loaded.error) {
+    engineFailed(loaded.error);
     return;
   }
-  // The contract's integration point for intranet host pages: it needs only
-  // the engine, so it answers before the page has drawn its own answer.
-  window.mtorCalc = Object.freeze({
-    evaluate: (request) => core.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
-    version: () => core.version(),
-  });
+  core = loaded.core;
   try {
     const c = JSON.parse(core.content());
     content = { ...(c.content || {}), content_version: c.content_version };
