@@ -178,8 +178,21 @@ function drawAes() {
   });
 }
 
+// The question's field groups and the history are drawn once the engine has
+// started (they are hidden until an indication is chosen, and drawing them
+// first would hold up the engine on the main thread), or earlier if the
+// clinician chooses an indication before that.
+let groupsDrawn = false;
+function ensureGroups() {
+  if (groupsDrawn) return;
+  groupsDrawn = true;
+  drawGroups();
+  drawHistory();
+}
+
 // Puts state.text into the controls (after a load, a unit switch, a redraw).
 function syncFormFromState() {
+  ensureGroups();
   for (const field of FIELDS) {
     const el = document.getElementById(idFor(field.path));
     if (!el) continue;
@@ -804,13 +817,12 @@ function engineFailed(err) {
 
 async function start() {
   drawQuestionSelects();
-  drawGroups();
   wire();
-  drawHistory();
-  recompute();
   // engine.js has already published window.mtorCalc when this resolves.
   const loaded = await engine;
+  ensureGroups();
   if (loaded.error) {
+    recompute();
     engineFailed(loaded.error);
     return;
   }
