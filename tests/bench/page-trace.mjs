@@ -49,8 +49,10 @@ async function load(trace, at = url) {
         try { x.evaluate('{"contract":"mtor-calc/1","indication":"rcc"}'); } catch { /* measured anyway */ }
         window.__firstAnswerMs = performance.now();
         performance.mark('bench:first-answer');
+        console.debug('bench:first-answer');
       },
     });
+    document.addEventListener('mtorcalc:ready', () => console.debug('bench:ready'));
   });
   if (trace) {
     await browser.startTracing(page, {
@@ -58,9 +60,19 @@ async function load(trace, at = url) {
         'blink.user_timing', 'loading', 'blink', 'disabled-by-default-v8.compile', 'toplevel'],
     });
   }
+  // As scripts/bench: listen for the page's console messages. --old-harness
+  // polls with page.waitForFunction instead, as bench.mjs did before, which
+  // injects Playwright's script into the page while it loads.
+  const said = (text) => page.waitForEvent('console', { predicate: (m) => m.text() === text, timeout: 30000 });
+  const first = said('bench:first-answer');
+  const readyEvent = said('bench:ready');
   await page.goto(at, { waitUntil: 'commit' });
-  await page.waitForFunction(() => window.__firstAnswerMs !== undefined, null, { timeout: 30000 });
-  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 30000 });
+  if (args.includes('--old-harness')) {
+    await page.waitForFunction(() => window.__firstAnswerMs !== undefined, null, { timeout: 30000 });
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 30000 });
+  }
+  await first;
+  await readyEvent;
   const r = await page.evaluate(() => ({
     first: window.__firstAnswerMs,
     set: performance.getEntriesByName('bench:set')[0]?.startTime,
