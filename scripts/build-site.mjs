@@ -6,7 +6,7 @@
 //   2. offline app: icons drawn from scripts/pwa-icons.mjs, the web app
 //      manifest, and in every HTML page the CSP <meta>, manifest/icon links
 //      and the pwa.js module;
-//   2b. bundling and minifying (esbuild): each module script of a page
+//   2b. bundling and minifying (esbuild, then terser): each module script of a page
 //      becomes one minified file with the modules only it imports; the
 //      engine glue and modules shared by several scripts stay files of their
 //      own (minified); CSS is minified (--no-bundle skips this step);
@@ -27,6 +27,7 @@ import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import workbox from 'workbox-build';
 import * as esbuild from 'esbuild';
+import { minify as terser } from 'terser';
 import { cspMeta, hashedName } from './security-headers.mjs';
 import { iconFiles, themeColor } from './pwa-icons.mjs';
 
@@ -177,7 +178,13 @@ async function bundleAndMinify() {
     outputs.set(file, result.outputFiles.find((o) => o.path.endsWith('.js') || o.path.endsWith('.mjs')).text);
   }
   for (const f of bundled) if (!keep.has(f)) fs.rmSync(path.join(site, f));
-  for (const [f, text] of outputs) fs.writeFileSync(path.join(site, f), text);
+  // esbuild bundles and minifies; terser's extra passes then take off what
+  // esbuild leaves (unused functions inside the glue's factory, longer
+  // forms): about 1.4 KB gzipped over the whole page.
+  for (const [f, text] of outputs) {
+    const { code } = await terser(text, { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
+    fs.writeFileSync(path.join(site, f), code);
+  }
   for (const f of walk(site).filter((x) => x.endsWith('.css'))) {
     const { code } = await esbuild.transform(fs.readFileSync(path.join(site, f), 'utf8'), { loader: 'css', minify: true, charset: 'utf8', legalComments: 'none' });
     fs.writeFileSync(path.join(site, f), code);
