@@ -4,8 +4,7 @@
 // answer. No clinical logic lives here, and nothing is stored or sent:
 // no localStorage, no cookies, no network beyond loading the page itself,
 // and no patient value ever goes into the URL.
-import createMtorCalc from './mtorcalc-web.mjs';
-import { engineModule } from './boot.js';
+import { engine } from './engine.js';
 import { h, clear } from './dom.js';
 import {
   FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
@@ -179,8 +178,21 @@ function drawAes() {
   });
 }
 
+// The question's field groups and the history are drawn once the engine has
+// started (they are hidden until an indication is chosen, and drawing them
+// first would hold up the engine on the main thread), or earlier if the
+// clinician chooses an indication before that.
+let groupsDrawn = false;
+function ensureGroups() {
+  if (groupsDrawn) return;
+  groupsDrawn = true;
+  drawGroups();
+  drawHistory();
+}
+
 // Puts state.text into the controls (after a load, a unit switch, a redraw).
 function syncFormFromState() {
+  ensureGroups();
   for (const field of FIELDS) {
     const el = document.getElementById(idFor(field.path));
     if (!el) continue;
@@ -805,31 +817,16 @@ function engineFailed(err) {
 
 async function start() {
   drawQuestionSelects();
-  drawGroups();
   wire();
-  drawHistory();
-  recompute();
-  try {
-    // The module boot.js compiled while the page loaded; without one (an
-    // old browser, a failed early fetch) the glue fetches and compiles it.
-    const compiled = await engineModule;
-    core = await createMtorCalc(compiled ? {
-      instantiateWasm(imports, receiveInstance) {
-        WebAssembly.instantiate(compiled, imports).then(
-          (instance) => receiveInstance(instance, compiled), engineFailed);
-        return {}; // asynchronous: the glue waits for receiveInstance
-      },
-    } : {});
-  } catch (err) {
-    engineFailed(err);
+  // engine.js has already published window.mtorCalc when this resolves.
+  const loaded = await engine;
+  ensureGroups();
+  if (loaded.error) {
+    recompute();
+    engineFailed(loaded.error);
     return;
   }
-  // The contract's integration point for intranet host pages: it needs only
-  // the engine, so it answers before the page has drawn its own answer.
-  window.mtorCalc = Object.freeze({
-    evaluate: (request) => core.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
-    version: () => core.version(),
-  });
+  core = loaded.core;
   try {
     const c = JSON.parse(core.content());
     content = { ...(c.content || {}), content_version: c.content_version };

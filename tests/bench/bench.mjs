@@ -69,6 +69,10 @@ async function pageTimes() {
   const measure = async (throttle) => {
     const context = await browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
+    // The page reports both moments on the console; the harness only listens.
+    // (page.waitForFunction would inject Playwright's own, large script into
+    // the page while it loads: tens of ms of main-thread work a clinician's
+    // browser never does, measured as if it were the page's.)
     await page.addInitScript(() => {
       let v;
       Object.defineProperty(window, 'mtorCalc', {
@@ -78,18 +82,23 @@ async function pageTimes() {
           v = x;
           try { x.evaluate('{"contract":"mtor-calc/1","indication":"rcc"}'); } catch { /* measured anyway */ }
           window.__firstAnswerMs = performance.now(); // ms since navigation start
+          console.debug('bench:first-answer');
         },
       });
+      document.addEventListener('mtorcalc:ready', () => console.debug('bench:ready'));
     });
     if (throttle > 1) {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
     }
+    const said = (text) => page.waitForEvent('console', { predicate: (m) => m.text() === text, timeout: 30000 });
+    const first = said('bench:first-answer');
+    const readyEvent = said('bench:ready');
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.__firstAnswerMs !== undefined, null, { timeout: 30000 });
+    await first;
     // Also when the page itself has drawn its first answer and is ready
-    // (html[data-ready], set after window.mtorCalc), reported beside it.
-    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 30000 });
+    // (the mtorcalc:ready event, after window.mtorCalc), reported beside it.
+    await readyEvent;
     const ms = await page.evaluate(() => window.__firstAnswerMs);
     const ready = await page.evaluate(() => performance.getEntriesByType('mark').find((m) => m.name === 'mtorcalc:ready')?.startTime ?? NaN);
     await context.close();
