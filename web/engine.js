@@ -32,12 +32,21 @@ async function load() {
       },
     } : {}).then(resolve, reject);
   });
-  window.mtorCalc = Object.freeze({
-    evaluate: (request) => core.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
+  // The answer's UTF-8 bytes are decoded where they lie in the wasm memory
+  // (one TextDecoder call; embind's own std::string return copies it byte
+  // by byte in JavaScript). The view is read before any other engine call.
+  const decoder = new TextDecoder();
+  const engineApi = Object.freeze({
+    evaluate: (text) => decoder.decode(core.evaluate_view(text)),
     version: () => core.version(),
+    content: () => core.content(),
   });
-  return core;
+  window.mtorCalc = Object.freeze({
+    evaluate: (request) => engineApi.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
+    version: () => engineApi.version(),
+  });
+  return engineApi;
 }
 
-/** Resolves to { core } (the Embind engine) or { error } if it could not start here. */
+/** Resolves to { core } (evaluate, version, content) or { error } if it could not start here. */
 export const engine = load().then((core) => ({ core }), (error) => ({ error }));
