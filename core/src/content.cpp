@@ -1,5 +1,6 @@
 #include "content.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <string>
@@ -11,33 +12,67 @@
 namespace mtorcalc::content {
 namespace {
 
-// Each content file is parsed on first use: the page's first answer should
-// not wait for files its question never reads (issue 7). One entry per
-// files() entry, in the same order.
+// Content is parsed on first use, and only the part asked for: a file's
+// member (or a member of a member) when a rule below it is read, the whole
+// file only when asked for as a whole. The page's first answer should not
+// wait for rules its question never reads (issue 7). The embed script gives
+// each member's place in the file's text.
 struct Parsed {
   std::once_flag once;
   json value;
 };
 
-Parsed* parsed_files() {
-  static const std::unique_ptr<Parsed[]> parsed = std::make_unique<Parsed[]>(files().size());
-  return parsed.get();
-}
-
-const json& parsed(std::size_t i) {
-  Parsed& p = parsed_files()[i];
-  const std::string_view text = files()[i].text;
+const json& parse_once(Parsed& p, std::string_view text) {
   std::call_once(p.once, [&] { p.value = json::parse(text.begin(), text.end(), nullptr, false); });
   return p.value;
 }
 
-// The file whose stem is `stem`, parsed; null json when there is none.
-const json& file(std::string_view stem) {
-  static const json null_value;
+// One Parsed per file and per member (embedded_members' order).
+struct Index {
+  std::unique_ptr<Parsed[]> files = std::make_unique<Parsed[]>(embedded_file_count);
+  std::unique_ptr<Parsed[]> members = std::make_unique<Parsed[]>(embedded_member_count);
+};
+
+Index& index() {
+  static Index ix;
+  return ix;
+}
+
+const json& parsed(std::size_t file) {
+  return parse_once(index().files[file], files()[file].text);
+}
+
+// The parsed member, or nullptr when the file has no such member.
+const json* member(std::size_t file, std::string_view parent, std::string_view key) {
+  // The embed script sorts the members by (file, parent, key).
+  const EmbeddedMember* begin = embedded_members;
+  const EmbeddedMember* end = embedded_members + embedded_member_count;
+  auto less = [](const EmbeddedMember& m, const EmbeddedMember& wanted) {
+    if (m.file != wanted.file) return m.file < wanted.file;
+    if (m.parent != wanted.parent) return m.parent < wanted.parent;
+    return m.key < wanted.key;
+  };
+  const EmbeddedMember wanted{file, parent, key, 0, 0};
+  const EmbeddedMember* it = std::lower_bound(begin, end, wanted, less);
+  if (it == end || it->file != file || it->parent != parent || it->key != key) return nullptr;
+  const std::size_t m = static_cast<std::size_t>(it - begin);
+  return &parse_once(index().members[m], files()[file].text.substr(it->begin, it->end - it->begin));
+}
+
+// The index of the file whose stem is `stem`; files().size() when none.
+std::size_t file_index(std::string_view stem) {
   const std::vector<File>& fs = files();
-  for (std::size_t i = 0; i < fs.size(); ++i)
-    if (fs[i].stem == stem) return parsed(i);
-  return null_value;
+  std::size_t i = 0;
+  while (i < fs.size() && fs[i].stem != stem) ++i;
+  return i;
+}
+
+// The next dotted component of `path` from `pos`, advancing `pos` past it.
+std::string_view next_component(std::string_view path, std::size_t& pos) {
+  std::size_t dot = path.find('.', pos);
+  std::string_view part = path.substr(pos, dot == std::string_view::npos ? dot : dot - pos);
+  pos = dot == std::string_view::npos ? path.size() + 1 : dot + 1;
+  return part;
 }
 
 }  // namespace
@@ -52,6 +87,14 @@ const std::vector<File>& files() {
     return v;
   }();
   return f;
+}
+
+const json& member(std::string_view stem, std::string_view key) {
+  static const json null_value;
+  std::size_t f = file_index(stem);
+  if (f == files().size()) return null_value;
+  const json* m = member(f, "", key);
+  return m ? *m : null_value;
 }
 
 const json& all() {
@@ -93,10 +136,25 @@ const json& find_dotted(const json& root, std::string_view dotted_path) {
 namespace {
 
 const json& lookup(std::string_view dotted_path) {
-  std::size_t dot = dotted_path.find('.');
-  const json& root = file(dotted_path.substr(0, dot));
-  if (dot == std::string_view::npos) return root;
-  return find_dotted(root, dotted_path.substr(dot + 1));
+  static const json null_value;
+  std::size_t pos = 0;
+  const std::size_t f = file_index(next_component(dotted_path, pos));
+  if (f == files().size()) return null_value;
+  if (pos > dotted_path.size()) return parsed(f);
+  // The deepest member the path passes through, then the rest of the path
+  // inside it.
+  std::size_t after_first = pos;
+  std::string_view first = next_component(dotted_path, after_first);
+  if (after_first <= dotted_path.size()) {
+    std::size_t after_second = after_first;
+    std::string_view second = next_component(dotted_path, after_second);
+    if (const json* m = member(f, first, second))
+      return after_second > dotted_path.size() ? *m
+                                                : find_dotted(*m, dotted_path.substr(after_second));
+  }
+  if (const json* m = member(f, "", first))
+    return after_first > dotted_path.size() ? *m : find_dotted(*m, dotted_path.substr(after_first));
+  return find_dotted(parsed(f), dotted_path.substr(pos));
 }
 
 // The paths found so far, per thread: an evaluation reads a hundred or so

@@ -27,6 +27,10 @@ namespace mtorcalc::content {
 /// Looks up a dotted path in the content ("everolimus.forms.tablet"); null json when absent.
 [[nodiscard]] const json& at(std::string_view dotted_path);
 
+/// The member `key` of a file's top-level object, by its exact key (which
+/// may hold dots, as reference ids do); null json when absent.
+[[nodiscard]] const json& member(std::string_view stem, std::string_view key);
+
 /// The raw embedded files, for content_json() and the content tests.
 struct File {
   std::string_view name;  // "everolimus.json"

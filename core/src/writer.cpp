@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <unordered_map>
 
 #include "content.hpp"
@@ -52,34 +54,38 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   return 0;
 }
 
-// Each reference's response object, {id, title, source, section, date,
-// verification, note}, serialised once: references are the largest part of
-// an answer and never depend on the request.
-// Keyed by views of the content's own keys, which live as long as the
-// content, so that a lookup by an id met in the tree allocates nothing.
-const std::unordered_map<std::string_view, std::string>& reference_texts() {
-  static const std::unordered_map<std::string_view, std::string> texts = [] {
-    std::unordered_map<std::string_view, std::string> m;
-    const json& all = content::at("references");
-    if (!all.is_object()) return m;
-    for (auto it = all.begin(); it != all.end(); ++it) {
-      ResponseWriter w;
-      w.raw("{\"id\":");
-      w.write_string(it.key());
-      for (const char* k : {"title", "source", "section", "date", "verification", "note"}) {
-        auto f = it->find(k);
-        if (f == it->end() || !f->is_string()) continue;
-        w.raw(",\"");
-        w.raw(k);
-        w.raw("\":");
-        w.write_string(f->get_ref<const std::string&>());
-      }
-      w.raw("}");
-      m.emplace(it.key(), w.take());
+// A reference's response object, {id, title, source, section, date,
+// verification, note}, serialised on first use and kept: references are the
+// largest part of an answer and never depend on the request. Each is read
+// from its own member of references.json, so a first answer parses only the
+// references it cites. Empty when the content has no such reference.
+const std::string& reference_text(std::string_view id) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string_view, std::string> texts;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = texts.find(id);
+  if (it != texts.end()) return it->second;
+  const json& ref = content::member("references", id);
+  std::string text;
+  if (ref.is_object()) {
+    ResponseWriter w;
+    w.raw("{\"id\":");
+    w.write_string(id);
+    for (const char* k : {"title", "source", "section", "date", "verification", "note"}) {
+      auto f = ref.find(k);
+      if (f == ref.end() || !f->is_string()) continue;
+      w.raw(",\"");
+      w.raw(k);
+      w.raw("\":");
+      w.write_string(f->get_ref<const std::string&>());
     }
-    return m;
-  }();
-  return texts;
+    w.raw("}");
+    text = w.take();
+  }
+  // The map's keys view copies of the ids kept here (ids come from the
+  // content's refs lists, so there are as many as the content names).
+  static std::deque<std::string> ids;
+  return texts.emplace(ids.emplace_back(id), std::move(text)).first->second;
 }
 
 // True when `key` names a list of reference ids ("refs", "bsa_refs", ...).
@@ -300,15 +306,14 @@ void ResponseWriter::write(const ojson& j) {
 }
 
 void ResponseWriter::write_references() {
-  const auto& texts = reference_texts();
   out_ += '[';
   bool first = true;
   for (std::string_view id : ids_) {
     if (!first) out_ += ',';
     first = false;
-    auto it = texts.find(id);
-    if (it != texts.end()) {
-      out_ += it->second;
+    const std::string& text = reference_text(id);
+    if (!text.empty()) {
+      out_ += text;
     } else {
       // Caught by the content tests; answered rather than dropped.
       out_ += "{\"id\":";

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "content.hpp"
+#include "content_data.hpp"
 #include "helpers.hpp"
 #include "writer.hpp"
 
@@ -204,4 +205,60 @@ TEST_CASE("only the writer's own binary nodes are fragments") {
   CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(3, 0x4d), 0x4d)) ==
         nullptr);
   CHECK(mtorcalc::fragment_of(ojson("text")) == nullptr);
+}
+
+TEST_CASE("each embedded member's place in its file's text holds that member") {
+  using namespace mtorcalc::content;
+  const json& everything = all();
+  for (std::size_t m = 0; m < embedded_member_count; ++m) {
+    const EmbeddedMember& e = embedded_members[m];
+    const File& f = files()[e.file];
+    const std::string_view text = f.text.substr(e.begin, e.end - e.begin);
+    const json& whole = everything[std::string(f.stem)];
+    const json& expected = e.parent.empty() ? whole[std::string(e.key)]
+                                            : whole[std::string(e.parent)][std::string(e.key)];
+    INFO(f.stem << " / " << e.parent << " / " << e.key);
+    CHECK(json::parse(text.begin(), text.end()) == expected);
+    // Sorted by (file, parent, key): the engine's binary search needs it.
+    if (m > 0) {
+      const EmbeddedMember& p = embedded_members[m - 1];
+      CHECK((p.file < e.file || (p.file == e.file && (p.parent < e.parent ||
+                                                       (p.parent == e.parent && p.key < e.key)))));
+    }
+  }
+  CHECK(embedded_member_count > 100);
+}
+
+namespace {
+// Every dotted path into `node` down to `depth` levels (keys without dots).
+void collect_paths(const json& node, const std::string& prefix, int depth,
+                   std::vector<std::string>& out) {
+  if (!node.is_object() || depth == 0) return;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it.key().find('.') != std::string::npos) continue;
+    std::string path = prefix + "." + it.key();
+    out.push_back(path);
+    collect_paths(*it, path, depth - 1, out);
+  }
+}
+}  // namespace
+
+TEST_CASE("a lookup through the members finds what a lookup in the whole file finds") {
+  using namespace mtorcalc::content;
+  std::vector<std::string> paths;
+  for (const File& f : files()) collect_paths(all()[std::string(f.stem)], std::string(f.stem), 5, paths);
+  REQUIRE(paths.size() > 500);
+  for (const std::string& p : paths) {
+    INFO(p);
+    CHECK(at(p) == find_dotted(all(), p));
+    CHECK(at(p + ".no_such_key").is_null());
+  }
+  CHECK(at("everolimus") == all()["everolimus"]);
+  CHECK(at("no_such_file.x").is_null());
+  CHECK(at("everolimus.").is_null());
+  // Reference ids hold dots: a member is found by its exact key.
+  CHECK(member("references", "afinitor-pi-2.1").is_object());
+  CHECK(member("references", "afinitor-pi-2.1") == all()["references"]["afinitor-pi-2.1"]);
+  CHECK(member("references", "no-such-reference").is_null());
+  CHECK(member("no_such_file", "x").is_null());
 }
