@@ -37,6 +37,11 @@ def dumps(value):
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+# Members of a file's members are listed only inside members of at least this
+# size (an indication's rules, the adverse-reaction table, the warnings).
+SPLIT_BYTES = 2048
+
+
 def minified_with_members(data):
     """The minified text of `data` (as dumps gives it) and the byte ranges of
     its members, to depth 2: [(parent key or "", key, begin, end)]."""
@@ -47,6 +52,7 @@ def minified_with_members(data):
         if not isinstance(value, dict) or depth > 2:
             out.extend(dumps(value).encode("utf-8"))
             return
+        start, first_child = len(out), len(members)
         out.extend(b"{")
         for i, (key, item) in enumerate(value.items()):
             if i:
@@ -56,6 +62,10 @@ def minified_with_members(data):
             emit(item, depth + 1, key)
             if depth >= 1:
                 members.append((parent if depth == 2 else "", key, begin, len(out)))
+        if depth == 2 and len(out) - start < SPLIT_BYTES:
+            # A small member is parsed whole: listing its members would cost
+            # more wasm than parsing them saves.
+            del members[first_child:]
         out.extend(b"}")
 
     emit(data, 1, "")
