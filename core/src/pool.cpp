@@ -68,7 +68,7 @@ void* allocate(std::size_t bytes) {
   return ::operator new(bytes);
 }
 
-void deallocate(void* block, std::size_t bytes) noexcept {
+void deallocate(void* block, [[maybe_unused]] std::size_t bytes) noexcept {
   if (!block) return;
 #ifndef MTORCALC_POOL_OFF
   const std::size_t c = size_class(bytes);

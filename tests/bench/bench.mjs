@@ -58,35 +58,15 @@ async function pageTimes() {
   let chromium;
   try { ({ chromium } = require('playwright-core')); } catch { return { error: 'playwright-core not installed' }; }
   const { startServer } = await import(path.join(repo, 'scripts/serve.mjs'));
+  const { launchChromium, installProbe } = await import('./page-probe.mjs');
   const server = await startServer({ root: site, port: 0 });
   const addr = server.address ? server.address() : server.server?.address();
   const url = `http://127.0.0.1:${addr.port}/`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  const browser = await launchChromium(chromium);
   const measure = async (throttle) => {
     const context = await browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
-    // The page reports both moments on the console; the harness only listens.
-    // (page.waitForFunction would inject Playwright's own, large script into
-    // the page while it loads: tens of ms of main-thread work a clinician's
-    // browser never does, measured as if it were the page's.)
-    await page.addInitScript(() => {
-      let v;
-      Object.defineProperty(window, 'mtorCalc', {
-        configurable: true,
-        get: () => v,
-        set(x) {
-          v = x;
-          try { x.evaluate('{"contract":"mtor-calc/1","indication":"rcc"}'); } catch { /* measured anyway */ }
-          window.__firstAnswerMs = performance.now(); // ms since navigation start
-          console.debug('bench:first-answer');
-        },
-      });
-      document.addEventListener('mtorcalc:ready', () => console.debug('bench:ready'));
-    });
+    await installProbe(page);
     if (throttle > 1) {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });

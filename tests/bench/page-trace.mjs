@@ -23,37 +23,19 @@ const site = path.resolve(repo, opt('--site', 'build/site'));
 const runs = Number(opt('--runs', '9'));
 
 const { startServer } = await import(path.join(repo, 'scripts/serve.mjs'));
+const { launchChromium, installProbe } = await import('./page-probe.mjs');
 const serve = async (root) => {
   const server = await startServer({ root, port: 0 });
   const addr = server.address ? server.address() : server.server?.address();
   return { server, url: `http://127.0.0.1:${addr.port}/` };
 };
 const { server, url } = await serve(site);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--no-first-run', '--disable-quic', '--disable-sync'],
-});
+const browser = await launchChromium(chromium);
 
 async function load(trace, at = url) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
-  await page.addInitScript(() => {
-    let v;
-    Object.defineProperty(window, 'mtorCalc', {
-      configurable: true,
-      get: () => v,
-      set(x) {
-        v = x;
-        performance.mark('bench:set');
-        try { x.evaluate('{"contract":"mtor-calc/1","indication":"rcc"}'); } catch { /* measured anyway */ }
-        window.__firstAnswerMs = performance.now();
-        performance.mark('bench:first-answer');
-        console.debug('bench:first-answer');
-      },
-    });
-    document.addEventListener('mtorcalc:ready', () => console.debug('bench:ready'));
-  });
+  await installProbe(page);
   if (trace) {
     await browser.startTracing(page, {
       categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'v8.execute',

@@ -1,0 +1,41 @@
+// The page measurement shared by scripts/bench (bench.mjs) and
+// page-trace.mjs, so that both measure the same moments the same way.
+//
+// The page reports both moments on the console; the harness only listens.
+// (page.waitForFunction would inject Playwright's own, large script into the
+// page while it loads: tens of ms of main-thread work a clinician's browser
+// never does, measured as if it were the page's.)
+
+/** Debian's Chromium, headless, never a downloaded browser. */
+export function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
+
+/**
+ * Before the page loads: when window.mtorCalc is set, evaluate one request
+ * at once (the first answer), mark `bench:set` and `bench:first-answer`, and
+ * say `bench:first-answer` on the console; say `bench:ready` when the page
+ * has drawn its own answer (the mtorcalc:ready event).
+ */
+export function installProbe(page) {
+  return page.addInitScript(() => {
+    let v;
+    Object.defineProperty(window, 'mtorCalc', {
+      configurable: true,
+      get: () => v,
+      set(x) {
+        v = x;
+        performance.mark('bench:set');
+        try { x.evaluate('{"contract":"mtor-calc/1","indication":"rcc"}'); } catch { /* measured anyway */ }
+        window.__firstAnswerMs = performance.now(); // ms since navigation start
+        performance.mark('bench:first-answer');
+        console.debug('bench:first-answer');
+      },
+    });
+    document.addEventListener('mtorcalc:ready', () => console.debug('bench:ready'));
+  });
+}
