@@ -9,6 +9,23 @@
 #endif
 
 namespace mtorcalc::pool {
+
+#ifdef MTORCALC_POOL_OFF
+
+bool active() noexcept {
+  return false;
+}
+
+void* allocate(std::size_t bytes) {
+  return ::operator new(bytes);
+}
+
+void deallocate(void* block, std::size_t) noexcept {
+  ::operator delete(block);
+}
+
+#else
+
 namespace {
 
 constexpr std::size_t kGranule = 16;
@@ -45,15 +62,10 @@ std::size_t size_class(std::size_t bytes) {
 }  // namespace
 
 bool active() noexcept {
-#ifdef MTORCALC_POOL_OFF
-  return false;
-#else
   return true;
-#endif
 }
 
 void* allocate(std::size_t bytes) {
-#ifndef MTORCALC_POOL_OFF
   const std::size_t c = size_class(bytes);
   if (c < kClasses && !retired) {
     if (FreeBlock* b = free_lists[c]) {
@@ -64,13 +76,11 @@ void* allocate(std::size_t bytes) {
     (void)retire;
     return ::operator new((c + 1) * kGranule);
   }
-#endif
   return ::operator new(bytes);
 }
 
-void deallocate(void* block, [[maybe_unused]] std::size_t bytes) noexcept {
+void deallocate(void* block, std::size_t bytes) noexcept {
   if (!block) return;
-#ifndef MTORCALC_POOL_OFF
   const std::size_t c = size_class(bytes);
   if (c < kClasses && !retired) {
     auto* b = static_cast<FreeBlock*>(block);
@@ -78,8 +88,9 @@ void deallocate(void* block, [[maybe_unused]] std::size_t bytes) noexcept {
     free_lists[c] = b;
     return;
   }
-#endif
   ::operator delete(block);
 }
+
+#endif
 
 }  // namespace mtorcalc::pool
