@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
-#include <mutex>
 
 #include "content_data.hpp"
 
@@ -150,7 +150,7 @@ const json& lookup(std::string_view dotted_path) {
     std::string_view second = next_component(dotted_path, after_second);
     if (const json* m = member(f, first, second))
       return after_second > dotted_path.size() ? *m
-                                                : find_dotted(*m, dotted_path.substr(after_second));
+                                               : find_dotted(*m, dotted_path.substr(after_second));
   }
   if (const json* m = member(f, "", first))
     return after_first > dotted_path.size() ? *m : find_dotted(*m, dotted_path.substr(after_first));

@@ -228,17 +228,19 @@ Derived compute_derived(Ctx& ctx) {
       return f;
     };
     constexpr std::string_view p_kps = "/patient/karnofsky",
-                      p_months = "/condition/rcc/months_since_diagnosis",
-                      p_hb = "/patient/labs/hemoglobin_g_dl",
-                      p_hb_lln = "/patient/limits/hemoglobin_lln_g_dl",
-                      p_ca = "/patient/labs/calcium_mg_dl", p_alb = "/patient/labs/albumin_g_dl",
-                      p_ca_uln = "/patient/limits/calcium_uln_mg_dl",
-                      p_anc = "/patient/labs/anc_per_ul",
-                      p_anc_uln = "/patient/limits/anc_uln_per_ul",
-                      p_plt = "/patient/labs/platelets_per_ul",
-                      p_plt_uln = "/patient/limits/platelets_uln_per_ul",
-                      p_ldh = "/patient/labs/ldh_u_l", p_ldh_uln = "/patient/limits/ldh_uln_u_l",
-                      p_sites = "/condition/rcc/metastatic_organ_sites";
+                               p_months = "/condition/rcc/months_since_diagnosis",
+                               p_hb = "/patient/labs/hemoglobin_g_dl",
+                               p_hb_lln = "/patient/limits/hemoglobin_lln_g_dl",
+                               p_ca = "/patient/labs/calcium_mg_dl",
+                               p_alb = "/patient/labs/albumin_g_dl",
+                               p_ca_uln = "/patient/limits/calcium_uln_mg_dl",
+                               p_anc = "/patient/labs/anc_per_ul",
+                               p_anc_uln = "/patient/limits/anc_uln_per_ul",
+                               p_plt = "/patient/labs/platelets_per_ul",
+                               p_plt_uln = "/patient/limits/platelets_uln_per_ul",
+                               p_ldh = "/patient/labs/ldh_u_l",
+                               p_ldh_uln = "/patient/limits/ldh_uln_u_l",
+                               p_sites = "/condition/rcc/metastatic_organ_sites";
     auto cca_factor = [&](std::optional<double> limit, bool limit_is_lab, std::string code) {
       Factor f;
       f.code = std::move(code);

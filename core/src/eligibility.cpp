@@ -6,7 +6,8 @@ namespace {
 // {code, text, refs} from a content rule, prepared once per key.
 const Fragment& coded_text(const std::string& key, std::string_view code, const json& r) {
   return prepared_fragment(key, [&] {
-    ojson o = {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
+    ojson o = {
+        {"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
     return make_fragment(std::string(code), o);
   });
 }

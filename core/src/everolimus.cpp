@@ -549,7 +549,6 @@ void response_review(Ctx& ctx, const std::string& indication) {
     ctx.warn(drug, "non_response_review");
 }
 
-
 void monitoring(Ctx& ctx, const std::string& indication) {
   if (indication == "tsc_sega" || indication == "tsc_seizures") ctx.monitor(drug, "trough");
   for (const char* m :

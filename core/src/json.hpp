@@ -10,7 +10,7 @@
 #include "response_map.hpp"
 
 namespace mtorcalc {
-using json = nlohmann::json;                       // parsed requests and content
+using json = nlohmann::json;  // parsed requests and content
 // Responses: stable field order, nodes from the small-block pool.
 using ojson = nlohmann::basic_json<response_map, std::vector, std::string, bool, std::int64_t,
                                    std::uint64_t, double, PoolAllocator>;

@@ -69,8 +69,8 @@ std::vector<int> fewest_units(const std::vector<double>& strengths, long upto) {
 TEST_CASE("units and nearest dose agree with a plain search over every hundredth of a mg") {
   // The engine's tables count in the strengths' common step; this checks
   // every dose from 0.01 to 40 mg against a search in hundredths.
-  const std::vector<std::vector<double>> sets = {
-      {2.5, 5, 7.5, 10}, {2, 3, 5}, {0.5, 1, 2}, {1, 2.5}, {0.25}, {3, 7.5}};
+  const std::vector<std::vector<double>> sets = {{2.5, 5, 7.5, 10}, {2, 3, 5}, {0.5, 1, 2},
+                                                 {1, 2.5},          {0.25},    {3, 7.5}};
   for (const auto& set : sets) {
     const long upto = 4000;
     const std::vector<int> best = fewest_units(set, upto + 1000);
@@ -95,11 +95,11 @@ TEST_CASE("units and nearest dose agree with a plain search over every hundredth
       for (long i = c; above < 0; ++i)
         if (best[static_cast<std::size_t>(i)] >= 0) above = i;
       for (Tie tie : {Tie::down, Tie::up}) {
-        long want = below < 0                    ? above
-                    : c - below < above - c      ? below
-                    : above - c < c - below      ? above
-                    : tie == Tie::down           ? below
-                                                 : above;
+        long want = below < 0               ? above
+                    : c - below < above - c ? below
+                    : above - c < c - below ? above
+                    : tie == Tie::down      ? below
+                                            : above;
         CHECK_MESSAGE(std::lround(nearest_achievable(set, dose, tie) * 100) == want,
                       "dose " << dose << " strengths " << set.size());
       }

@@ -22,8 +22,9 @@ TEST_CASE("a freed block is reused for the next request of its size class") {
 }
 
 TEST_CASE("sizes at the edges of the pool: zero, the largest class, beyond it") {
-  for (std::size_t bytes : {std::size_t{0}, std::size_t{1}, std::size_t{16}, std::size_t{17},
-                            std::size_t{255}, std::size_t{256}, std::size_t{257}, std::size_t{4096}}) {
+  for (std::size_t bytes :
+       {std::size_t{0}, std::size_t{1}, std::size_t{16}, std::size_t{17}, std::size_t{255},
+        std::size_t{256}, std::size_t{257}, std::size_t{4096}}) {
     auto* p = static_cast<unsigned char*>(pool::allocate(bytes));
     REQUIRE(p != nullptr);
     for (std::size_t i = 0; i < bytes; ++i) p[i] = static_cast<unsigned char>(i);

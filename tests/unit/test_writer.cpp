@@ -167,8 +167,9 @@ TEST_CASE("content lookups by dotted path reach every file and stop at missing k
 TEST_CASE("strings are escaped alike wherever a special byte falls in an eight-byte word") {
   // The writer scans eight bytes at a time; each special byte is tried at
   // every offset of strings of 1 to 24 bytes, against nlohmann's dump.
-  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ",
-                                  "\xC2\xB5", "\xE2\x89\xA5", "\xF0\x9F\x92\x8A", "\xFF"};
+  const std::string specials[] = {"\"",   "\\", "\n",       "\x01",         "\x1f",
+                                  "\x7f", " ",  "\xC2\xB5", "\xE2\x89\xA5", "\xF0\x9F\x92\x8A",
+                                  "\xFF"};
   for (std::size_t length = 1; length <= 24; ++length)
     for (const std::string& special : specials)
       for (std::size_t at = 0; at < length; ++at) {
@@ -202,8 +203,7 @@ TEST_CASE("only the writer's own binary nodes are fragments") {
   auto bytes = node.get_binary();
   CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(bytes), 1)) == nullptr);
   CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(bytes))) == nullptr);
-  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(3, 0x4d), 0x4d)) ==
-        nullptr);
+  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(3, 0x4d), 0x4d)) == nullptr);
   CHECK(mtorcalc::fragment_of(ojson("text")) == nullptr);
 }
 
@@ -223,7 +223,7 @@ TEST_CASE("each embedded member's place in its file's text holds that member") {
     if (m > 0) {
       const EmbeddedMember& p = embedded_members[m - 1];
       CHECK((p.file < e.file || (p.file == e.file && (p.parent < e.parent ||
-                                                       (p.parent == e.parent && p.key < e.key)))));
+                                                      (p.parent == e.parent && p.key < e.key)))));
     }
   }
   CHECK(embedded_member_count > 100);
@@ -246,7 +246,8 @@ void collect_paths(const json& node, const std::string& prefix, int depth,
 TEST_CASE("a lookup through the members finds what a lookup in the whole file finds") {
   using namespace mtorcalc::content;
   std::vector<std::string> paths;
-  for (const File& f : files()) collect_paths(all()[std::string(f.stem)], std::string(f.stem), 5, paths);
+  for (const File& f : files())
+    collect_paths(all()[std::string(f.stem)], std::string(f.stem), 5, paths);
   REQUIRE(paths.size() > 500);
   for (const std::string& p : paths) {
     INFO(p);
