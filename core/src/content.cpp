@@ -118,17 +118,13 @@ const std::string& version() {
 const json& find_dotted(const json& root, std::string_view dotted_path) {
   static const json null_value;
   const json* cur = &root;
-  std::size_t start = 0;
-  while (start <= dotted_path.size()) {
-    std::size_t dot = dotted_path.find('.', start);
-    std::string_view key = dotted_path.substr(
-        start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+  std::size_t pos = 0;
+  while (pos <= dotted_path.size()) {
+    std::string_view key = next_component(dotted_path, pos);
     if (!cur->is_object()) return null_value;
     auto it = cur->find(key);
     if (it == cur->end()) return null_value;
     cur = &*it;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
   }
   return *cur;
 }

@@ -5,7 +5,7 @@ namespace {
 
 // {code, text, refs} from a content rule, prepared once per key.
 const Fragment& coded_text(const std::string& key, std::string_view code, const json& r) {
-  return prepared_fragment(key, [&] {
+  return prepared<Fragment>(key, [&] {
     ojson o = {
         {"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
     return make_fragment(std::string(code), o);
@@ -35,8 +35,7 @@ std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<
   std::string id = scope_ + ".criteria." + std::string(code);
   const json& r = ctx_.rule(id);
   // One prepared text per criterion and answer (met, unmet, unknown).
-  const char state = !met ? 'u' : *met ? 't' : 'f';
-  const Fragment& text = prepared_fragment("criterion|" + id + "|" + state, [&] {
+  const Fragment& text = prepared<Fragment>("criterion|" + id + "|" + answer_key(met), [&] {
     ojson c = ojson::object();
     c["code"] = std::string(code);
     c["met"] = met ? ojson(*met) : ojson(nullptr);

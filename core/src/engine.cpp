@@ -1,12 +1,10 @@
 #include "mtorcalc/engine.hpp"
 
-#include <mutex>
-#include <unordered_map>
-
 #include "content.hpp"
 #include "derived.hpp"
 #include "drugs.hpp"
 #include "eval.hpp"
+#include "prepared.hpp"
 #include "request.hpp"
 #include "sirolimus_family.hpp"
 #include "writer.hpp"
@@ -102,25 +100,19 @@ void check_hepatic(const Request& req, std::vector<RequestError>& errors) {
 }
 
 // The "unverified_rules" entry of a rule as JSON text, prepared once per rule
-// id; empty for a confirmed rule.
+// id (prepared.hpp); empty for a confirmed rule.
 const std::string& unverified_entry(const std::string& id) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, std::string> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(id);
-  if (it != cache.end()) return it->second;
-  std::string text;
-  const json& rule = content::at(id);
-  auto v = rule.find("verification");
-  std::string verification =
-      v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
-  if (verification != "confirmed") {
+  return prepared<std::string>("unverified|" + id, [&] {
+    const json& rule = content::at(id);
+    auto v = rule.find("verification");
+    std::string verification =
+        v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
+    if (verification == "confirmed") return std::string();
     ojson u = {{"rule", id}, {"verification", verification}};
     auto note = rule.find("verification_note");
     if (note != rule.end() && note->is_string()) u["note"] = note->get<std::string>();
-    text = make_fragment("", u).text;
-  }
-  return cache.emplace(id, std::move(text)).first->second;
+    return make_fragment("", u).text;
+  });
 }
 
 std::string evaluate_valid(const json& doc) {

@@ -1,8 +1,6 @@
 #include "eval.hpp"
 
 #include <cmath>
-#include <mutex>
-#include <unordered_map>
 
 #include "writer.hpp"
 
@@ -39,11 +37,22 @@ ojson Ctx::refs_of(const json& rule_obj) {
   return out;
 }
 
+std::string_view to_string(Section section) {
+  switch (section) {
+    case Section::warnings:
+      return "warnings";
+    case Section::monitoring:
+      return "monitoring";
+    case Section::expected_response:
+      return "expected_response";
+  }
+  return "";
+}
+
 namespace {
 
-// An item of a response list, prepared from its content rule once per
-// process: the content never changes while the engine runs, so the item's
-// text is the same for every request that adds it.
+// An item of a response list, prepared from its content rule once (see
+// prepared.hpp).
 struct PreparedItem {
   Fragment fragment;
   std::string rule_id;
@@ -53,18 +62,6 @@ struct PreparedItem {
 std::string text_of(const json& r, std::string_view key) {
   auto it = r.find(key);
   return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string_view section_name(Section s) {
-  switch (s) {
-    case Section::warnings:
-      return "warnings";
-    case Section::monitoring:
-      return "monitoring";
-    case Section::expected_response:
-      return "expected_response";
-  }
-  return "";
 }
 
 // The item's response object, in the contract's field order.
@@ -89,59 +86,39 @@ ojson item_json(Section section, std::string_view code, const json& r, const std
   return o;
 }
 
-std::optional<PreparedItem> build_item(Section section, std::string_view drug,
-                                       std::string_view code, std::string_view rule_code,
-                                       Scope scope) {
-  for (std::string_view where : {drug, std::string_view("common")}) {
-    if (where.empty()) continue;
-    std::string id = std::string(where) + "." + std::string(section_name(section)) + "." +
-                     std::string(rule_code);
-    const json& r = content::at(id);
-    if (r.is_object()) {
-      PreparedItem p;
-      p.fragment = make_fragment(std::string(code), item_json(section, code, r, id));
-      p.is_rule = r.contains("refs");
-      p.rule_id = std::move(id);
-      return p;
-    }
-    if (scope == Scope::drug_only) break;
-  }
-  return std::nullopt;
-}
-
-// The prepared item for (section, drug, code, rule code, scope); nullptr when
-// the content has no such rule. Entries are never removed, so the pointers
-// stay valid (std::unordered_map keeps its nodes in place when it grows).
+// The item for (section, drug, code, rule code, scope); nullptr when the
+// content has no such rule.
 const PreparedItem* prepared_item(Section section, std::string_view drug, std::string_view code,
                                   std::string_view rule_code, Scope scope) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, std::optional<PreparedItem>> cache;
-  std::string key;
-  key.reserve(drug.size() + code.size() + rule_code.size() + 8);
-  key += static_cast<char>('0' + static_cast<int>(section));
-  key += static_cast<char>('0' + static_cast<int>(scope));
+  std::string key(to_string(section));
+  key += scope == Scope::drug_only ? "|drug|" : "|common|";
   key += drug;
   key += '|';
   key += code;
   key += '|';
   key += rule_code;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(key);
-  if (it == cache.end())
-    it = cache.emplace(std::move(key), build_item(section, drug, code, rule_code, scope)).first;
-  return it->second ? &*it->second : nullptr;
+  const auto& item = prepared<std::optional<PreparedItem>>(key, [&] {
+    std::optional<PreparedItem> p;
+    for (std::string_view where : {drug, std::string_view("common")}) {
+      if (where.empty()) continue;
+      std::string id =
+          std::string(where) + "." + std::string(to_string(section)) + "." + std::string(rule_code);
+      const json& r = content::at(id);
+      if (r.is_object()) {
+        p.emplace();
+        p->fragment = make_fragment(std::string(code), item_json(section, code, r, id));
+        p->is_rule = r.contains("refs");
+        p->rule_id = std::move(id);
+        break;
+      }
+      if (scope == Scope::drug_only) break;
+    }
+    return p;
+  });
+  return item ? &*item : nullptr;
 }
 
 }  // namespace
-
-const Fragment& prepared_fragment(const std::string& key, const std::function<Fragment()>& build) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, Fragment> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(key, build()).first;
-  return it->second;
-}
 
 bool list_has_code(const ojson& list, std::string_view code) {
   for (const auto& e : list) {

@@ -3,7 +3,6 @@
 // content/ and record which rules and references an answer used.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +10,7 @@
 
 #include "content.hpp"
 #include "json.hpp"
+#include "prepared.hpp"
 #include "request.hpp"
 #include "writer.hpp"
 
@@ -20,6 +20,9 @@ enum class Severity { info, caution, serious };
 
 /// The response lists whose items are prepared from content once.
 enum class Section { warnings, monitoring, expected_response };
+
+/// The section's name in the response and in content ("expected_response").
+[[nodiscard]] std::string_view to_string(Section section);
 
 /// Where an item's rule is looked for: under the drug only, or under the drug
 /// and then under "common".
@@ -79,11 +82,11 @@ class Ctx {
                 std::string_view rule_code, Scope scope);
 };
 
-/// The fragment prepared for `key`: the first caller's `build` makes it, once
-/// per process (the content does not change while the engine runs). The
-/// key must name everything the fragment's text depends on.
-[[nodiscard]] const Fragment& prepared_fragment(const std::string& key,
-                                                const std::function<Fragment()>& build);
+/// A yes/no/unknown answer as one character of a prepared text's key
+/// ('t', 'f', 'u'): a criterion or factor has one text per answer.
+[[nodiscard]] inline char answer_key(std::optional<bool> answer) {
+  return !answer ? 'u' : *answer ? 't' : 'f';
+}
 
 /// Whether a response list already holds an item (or fragment) with this code.
 [[nodiscard]] bool list_has_code(const ojson& list, std::string_view code);

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <map>
-#include <mutex>
 
 #include "dosing.hpp"
 
@@ -433,13 +431,11 @@ namespace {
 // string), any_true (request booleans), indications, always.
 struct Condition {
   std::optional<bool> always;
-  bool has_indications = false;
-  std::vector<std::string> indications;
-  std::vector<std::string> path;  // the request path, split at its dots
+  std::optional<std::vector<std::string>> indications;
+  std::optional<std::string> path;  // a dotted request path
   std::optional<double> lt, le, gt, ge;
   const json* equals = nullptr;
-  bool has_any_true = false;
-  std::vector<std::vector<std::string>> any_true;
+  std::optional<std::vector<std::string>> any_true;  // dotted request paths
 };
 
 struct ConditionalItem {
@@ -447,17 +443,6 @@ struct ConditionalItem {
   std::string code;
   Condition condition;
 };
-
-std::vector<std::string> split_path(const std::string& dotted) {
-  std::vector<std::string> keys;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t dot = dotted.find('.', start);
-    keys.push_back(dotted.substr(start, dot == std::string::npos ? dot : dot - start));
-    if (dot == std::string::npos) return keys;
-    start = dot + 1;
-  }
-}
 
 std::optional<double> number_at(const json& when, const char* key) {
   auto it = when.find(key);
@@ -472,12 +457,12 @@ Condition read_condition(const json& when) {
     return c;
   }
   if (auto it = when.find("indications"); it != when.end()) {
-    c.has_indications = true;
+    c.indications.emplace();
     for (const auto& i : *it)
-      if (i.is_string()) c.indications.push_back(i.get<std::string>());
+      if (i.is_string()) c.indications->push_back(i.get<std::string>());
   }
   if (auto it = when.find("path"); it != when.end() && it->is_string()) {
-    c.path = split_path(it->get<std::string>());
+    c.path = it->get<std::string>();
     c.lt = number_at(when, "lt");
     c.le = number_at(when, "le");
     c.gt = number_at(when, "gt");
@@ -485,35 +470,23 @@ Condition read_condition(const json& when) {
     if (auto e = when.find("equals"); e != when.end()) c.equals = &*e;
   }
   if (auto it = when.find("any_true"); it != when.end()) {
-    c.has_any_true = true;
+    c.any_true.emplace();
     for (const auto& p : *it)
-      if (p.is_string()) c.any_true.push_back(split_path(p.get<std::string>()));
+      if (p.is_string()) c.any_true->push_back(p.get<std::string>());
   }
   return c;
 }
 
-const json& request_at(const Request& req, const std::vector<std::string>& keys) {
-  static const json null_value;
-  const json* cur = &req.raw();
-  for (const std::string& k : keys) {
-    if (!cur->is_object()) return null_value;
-    auto it = cur->find(k);
-    if (it == cur->end()) return null_value;
-    cur = &*it;
-  }
-  return *cur;
-}
-
 bool holds(const Condition& c, const Ctx& ctx) {
   if (c.always) return *c.always;
-  if (c.has_indications) {
+  if (c.indications) {
     const std::string& indication = ctx.req.indication();
     bool in = false;
-    for (const auto& i : c.indications) in = in || i == indication;
+    for (const auto& i : *c.indications) in = in || i == indication;
     if (!in) return false;
   }
-  if (!c.path.empty()) {
-    const json& v = request_at(ctx.req, c.path);
+  if (c.path) {
+    const json& v = content::find_dotted(ctx.req.raw(), *c.path);
     if (v.is_number()) {
       double x = v.get<double>();
       if ((c.lt && !(x < *c.lt)) || (c.le && !(x <= *c.le)) || (c.gt && !(x > *c.gt)) ||
@@ -523,10 +496,10 @@ bool holds(const Condition& c, const Ctx& ctx) {
       return false;
     }
   }
-  if (c.has_any_true) {
+  if (c.any_true) {
     bool any = false;
-    for (const auto& p : c.any_true) {
-      const json& v = request_at(ctx.req, p);
+    for (const auto& p : *c.any_true) {
+      const json& v = content::find_dotted(ctx.req.raw(), p);
       any = any || (v.is_boolean() && v.get<bool>());
     }
     if (!any) return false;
@@ -535,17 +508,11 @@ bool holds(const Condition& c, const Ctx& ctx) {
 }
 
 // The drug's conditional warnings and monitoring items, in content order,
-// read once: the content does not change while the engine runs.
-const std::vector<ConditionalItem>& conditional_items(std::string_view drug) {
-  static std::mutex mutex;
-  static std::map<std::string, std::vector<ConditionalItem>, std::less<>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto found = cache.find(drug);
-  if (found != cache.end()) return found->second;
+// read once (prepared.hpp).
+std::vector<ConditionalItem> read_conditional_items(std::string_view drug) {
   std::vector<ConditionalItem> items;
   for (Section section : {Section::warnings, Section::monitoring}) {
-    const json& list = content::at(std::string(drug) + "." +
-                                   (section == Section::warnings ? "warnings" : "monitoring"));
+    const json& list = content::at(std::string(drug) + "." + std::string(to_string(section)));
     if (!list.is_object()) continue;
     for (const auto& [code, w] : list.items()) {
       // The condition is "if"; a warning may also give it as a "when"
@@ -560,13 +527,15 @@ const std::vector<ConditionalItem>& conditional_items(std::string_view drug) {
       items.push_back({section, code, read_condition(*cond)});
     }
   }
-  return cache.emplace(std::string(drug), std::move(items)).first->second;
+  return items;
 }
 
 }  // namespace
 
 void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
-  for (const ConditionalItem& item : conditional_items(drug)) {
+  const auto& items = prepared<std::vector<ConditionalItem>>(
+      std::string(drug), [&] { return read_conditional_items(drug); });
+  for (const ConditionalItem& item : items) {
     if (!holds(item.condition, ctx)) continue;
     if (item.section == Section::warnings)
       ctx.warn(drug, item.code);

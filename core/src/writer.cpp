@@ -4,11 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <deque>
-#include <mutex>
-#include <unordered_map>
 
 #include "content.hpp"
+#include "prepared.hpp"
 
 namespace mtorcalc {
 namespace {
@@ -58,16 +56,12 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
 // verification, note}, serialised on first use and kept: references are the
 // largest part of an answer and never depend on the request. Each is read
 // from its own member of references.json, so a first answer parses only the
-// references it cites. Empty when the content has no such reference.
+// references it cites (prepared.hpp). Empty when the content has no such
+// reference.
 const std::string& reference_text(std::string_view id) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string_view, std::string> texts;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = texts.find(id);
-  if (it != texts.end()) return it->second;
-  const json& ref = content::member("references", id);
-  std::string text;
-  if (ref.is_object()) {
+  return prepared<std::string>("reference|" + std::string(id), [&] {
+    const json& ref = content::member("references", id);
+    if (!ref.is_object()) return std::string();
     ResponseWriter w;
     w.raw("{\"id\":");
     w.write_string(id);
@@ -80,12 +74,8 @@ const std::string& reference_text(std::string_view id) {
       w.write_string(f->get_ref<const std::string&>());
     }
     w.raw("}");
-    text = w.take();
-  }
-  // The map's keys view copies of the ids kept here (ids come from the
-  // content's refs lists, so there are as many as the content names).
-  static std::deque<std::string> ids;
-  return texts.emplace(ids.emplace_back(id), std::move(text)).first->second;
+    return w.take();
+  });
 }
 
 // True when `key` names a list of reference ids ("refs", "bsa_refs", ...).
@@ -297,8 +287,7 @@ void ResponseWriter::write(const ojson& j) {
         write_fragment(*f);
         return;
       }
-      out_ += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
-      return;
+      [[fallthrough]];
     default:
       out_ += j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
       return;

@@ -44,6 +44,22 @@ const build = (web, wasm, out, ...more) =>
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
   });
 
+// The built site: its files ('/'-separated paths), the one file matching a
+// pattern (asserted unique), and a file's text.
+function builtSite(out) {
+  const files = [];
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) =>
+    e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.relative(out, path.join(d, e.name)).split(path.sep).join('/')));
+  walk(out);
+  const find = (re) => {
+    const hit = files.filter((f) => re.test(f));
+    assert.equal(hit.length, 1, `one file matching ${re}: ${files.join(' ')}`);
+    return hit[0];
+  };
+  const read = (f) => fs.readFileSync(path.join(out, f), 'utf8');
+  return { files, find, read };
+}
+
 // Hashing, rewriting, preloads and the precache list on the files as they
 // are (--no-bundle: no bundling, no minifying, so each module stays a file).
 test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }, () => {
@@ -52,16 +68,7 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
     const { web, wasm } = fixture(dir);
     const out = path.join(dir, 'site');
     build(web, wasm, out, '--no-bundle');
-    const files = [];
-    const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) =>
-      e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.relative(out, path.join(d, e.name))));
-    walk(out);
-    const find = (re) => {
-      const hit = files.filter((f) => re.test(f));
-      assert.equal(hit.length, 1, `one file matching ${re}: ${files.join(' ')}`);
-      return hit[0];
-    };
-    const read = (f) => fs.readFileSync(path.join(out, f), 'utf8');
+    const { files, find, read } = builtSite(out);
     const app = find(/^app\.[0-9a-f]{8}\.js$/);
     const util = find(/^lib\/util\.[0-9a-f]{8}\.js$/);
     const css = find(/^css\/style\.[0-9a-f]{8}\.css$/);
@@ -133,16 +140,7 @@ test('build-site bundles and minifies the page scripts', { timeout: 180000 }, ()
     write(path.join(web, 'css/style.css'), `body {\n  background: url(../img/dot.png);\n  /* CSS_COMMENT */\n  color : red ;\n}\n`);
     const out = path.join(dir, 'site');
     build(web, wasm, out);
-    const files = [];
-    const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) =>
-      e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.relative(out, path.join(d, e.name)).split(path.sep).join('/')));
-    walk(out);
-    const find = (re) => {
-      const hit = files.filter((f) => re.test(f));
-      assert.equal(hit.length, 1, `one file matching ${re}: ${files.join(' ')}`);
-      return hit[0];
-    };
-    const read = (f) => fs.readFileSync(path.join(out, f), 'utf8');
+    const { files, find, read } = builtSite(out);
     const app = find(/^app\.[0-9a-f]{8}\.js$/);
     const early = find(/^early\.[0-9a-f]{8}\.js$/);
     const work = find(/^work\.[0-9a-f]{8}\.js$/);

@@ -1,0 +1,49 @@
+// Values made once from the content and kept for the life of the process.
+//
+// The content never changes while the engine runs, so anything made only from
+// it (an item's JSON text, a reference's text, a drug's compiled conditions)
+// is the same for every request that needs it: the first one makes it, the
+// others read it (issue 7). Every such cache in the engine is this one.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace mtorcalc {
+
+/// The value kept for `key`, made by `build()` on first use. There is one
+/// cache per value type: a key names everything its value depends on, and
+/// starts with what kind of value it is when one type serves several kinds
+/// ("reference|", "unverified|"). Keys come from content ids and engine
+/// codes, never from request text, so each cache is bounded by the content.
+/// Values never move (std::unordered_map keeps its nodes in place), so the
+/// reference stays valid. `build` must not read the same cache.
+template <class T, class Build>
+[[nodiscard]] const T& prepared(const std::string& key, Build&& build);
+
+namespace detail {
+// The cache of one value type (not of one caller: `Build` is a different
+// type at every call site).
+template <class T>
+struct PreparedCache {
+  std::mutex mutex;
+  std::unordered_map<std::string, T> values;
+};
+template <class T>
+PreparedCache<T>& prepared_cache() {
+  static PreparedCache<T> cache;
+  return cache;
+}
+}  // namespace detail
+
+template <class T, class Build>
+const T& prepared(const std::string& key, Build&& build) {
+  detail::PreparedCache<T>& cache = detail::prepared_cache<T>();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  auto it = cache.values.find(key);
+  if (it == cache.values.end()) it = cache.values.emplace(key, build()).first;
+  return it->second;
+}
+
+}  // namespace mtorcalc
