@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "content_data.hpp"
+#include "content_parser.hpp"
 
 namespace mtorcalc::content {
 namespace {
@@ -23,7 +24,7 @@ struct Parsed {
 };
 
 const json& parse_once(Parsed& p, std::string_view text) {
-  std::call_once(p.once, [&] { p.value = json::parse(text.begin(), text.end(), nullptr, false); });
+  std::call_once(p.once, [&] { p.value = parse_content_json(text); });
   return p.value;
 }
 

@@ -1,0 +1,54 @@
+// Byte scanning shared by the response writer (writer.cpp) and the content
+// reader (content_parser.cpp): both copy runs of plain text and stop only at
+// bytes JSON treats specially.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace mtorcalc::text {
+
+// Byte classes for a JSON string scan: 0 is plain, 1 is a control character,
+// '"' or '\\', 2 starts a multi-byte UTF-8 sequence that must be checked.
+constexpr std::array<std::uint8_t, 256> byte_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = 2;
+  return t;
+}
+inline constexpr std::array<std::uint8_t, 256> kByteClass = byte_classes();
+
+// Whether any of the eight bytes in `word` is a control character, '"',
+// '\\' or a non-ASCII byte (the classic "has a zero byte" bit trick; its false
+// positives only occur beside a true hit, so a zero result is exact).
+constexpr bool needs_attention(std::uint64_t word) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t below_space = (word - ones * 0x20) & ~word & highs;
+  return ((word & highs) | below_space | has_zero(word ^ (ones * '"')) |
+          has_zero(word ^ (ones * '\\'))) != 0;
+}
+
+// Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF), or 0 when it is not one.
+inline std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  auto cont = [&](const unsigned char* q, unsigned char lo, unsigned char hi) {
+    return q < end && *q >= lo && *q <= hi;
+  };
+  const unsigned char c = *p;
+  if (c >= 0xC2 && c <= 0xDF) return cont(p + 1, 0x80, 0xBF) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return cont(p + 1, lo, hi) && cont(p + 2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return cont(p + 1, lo, hi) && cont(p + 2, 0x80, 0xBF) && cont(p + 3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+}  // namespace mtorcalc::text

@@ -1,0 +1,195 @@
+// The content reader (content_parser.cpp) against nlohmann's parser, which
+// it replaces for the embedded content only: the same value with the same
+// number types, or a discarded value for the same malformed text.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "content_data.hpp"
+#include "content_parser.hpp"
+
+using mtorcalc::json;
+using mtorcalc::content::parse_content_json;
+
+namespace {
+
+// Equal values of equal types, all the way down (json's own == treats 1,
+// 1u and 1.0 as equal; the engine's answers would not).
+bool same(const json& a, const json& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case json::value_t::object: {
+      if (a.size() != b.size()) return false;
+      for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
+        if (ia.key() != ib.key() || !same(*ia, *ib)) return false;
+      return true;
+    }
+    case json::value_t::array:
+      if (a.size() != b.size()) return false;
+      for (std::size_t i = 0; i < a.size(); ++i)
+        if (!same(a[i], b[i])) return false;
+      return true;
+    case json::value_t::number_float: {
+      const double x = a.get<double>(), y = b.get<double>();
+      return std::memcmp(&x, &y, sizeof x) == 0;  // -0.0 is not 0.0
+    }
+    case json::value_t::discarded:
+      return true;
+    default:
+      return a == b;
+  }
+}
+
+// The reader agrees with nlohmann on `text`.
+void check_agrees(const std::string& text) {
+  const json expected = json::parse(text, nullptr, false);
+  const json got = parse_content_json(text);
+  INFO("text: " << text);
+  CHECK(got.is_discarded() == expected.is_discarded());
+  CHECK(same(got, expected));
+}
+
+}  // namespace
+
+TEST_CASE("content reader: every embedded file and member reads as nlohmann reads it") {
+  using namespace mtorcalc::content;
+  for (std::size_t f = 0; f < embedded_file_count; ++f) {
+    INFO(embedded_files[f].name);
+    const std::string text(embedded_files[f].text);
+    const json got = parse_content_json(text);
+    REQUIRE_FALSE(got.is_discarded());
+    CHECK(same(got, json::parse(text)));
+  }
+  for (std::size_t m = 0; m < embedded_member_count; ++m) {
+    const EmbeddedMember& e = embedded_members[m];
+    const std::string text(embedded_files[e.file].text.substr(e.begin, e.end - e.begin));
+    INFO(embedded_files[e.file].name << " " << e.parent << "." << e.key);
+    CHECK(same(parse_content_json(text), json::parse(text)));
+  }
+}
+
+TEST_CASE("content reader: literals, structure and whitespace") {
+  for (const char* text :
+       {"null", "true", "false", " \t\r\n true \n", "[]", "{}", "[ ]", "{ }", "[1,2,3]",
+        "{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}", "{\"a\":1,\"a\":2}",
+        "{\"b\":1,\"a\":{\"x\":[]},\"b\":[3]}", "\xEF\xBB\xBF{\"bom\":1}", "[[[[[]]]]]",
+        // Malformed: each must be discarded by both.
+        "", " ", "nul", "nulll", "tru", "True", "[1,]", "[,1]", "{\"a\":1,}", "{,}", "{\"a\"}",
+        "{\"a\" 1}", "{a:1}", "{'a':1}", "[1 2]", "[1]]", "[1", "{\"a\":1", "1 2", "[] x", "\"abc",
+        "{\"a\":1}}", "[\"a\",]", ":", ","})
+    check_agrees(text);
+}
+
+TEST_CASE("content reader: numbers keep nlohmann's types at the integer limits") {
+  for (const char* text :
+       {"0", "-0", "1", "-1", "0.0", "-0.0", "0.5", "1e2", "1E2", "1e+2", "1e-2", "-1.5e-3",
+        "123456789012", "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+        "-9223372036854775809", "9223372036854775807", "9223372036854775808", "1e308",
+        "1.7976931348623157e308", "4.9e-324", "1e-400",
+        // Malformed or out of range.
+        "1e309", "-1e309", "01", "-01", "00", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "1.5.2",
+        "--1", "NaN", "Infinity", "-Infinity", "1_000"})
+    check_agrees(text);
+  // The limits, typed.
+  CHECK(parse_content_json("18446744073709551615").is_number_unsigned());
+  CHECK(parse_content_json("18446744073709551616").is_number_float());
+  CHECK(parse_content_json("-9223372036854775808").get<std::int64_t>() ==
+        std::numeric_limits<std::int64_t>::min());
+  CHECK(parse_content_json("-9223372036854775809").is_number_float());
+  CHECK(parse_content_json("-0").is_number_integer());
+  CHECK(parse_content_json("2.5").get<double>() == 2.5);
+}
+
+TEST_CASE("content reader: strings, escapes and UTF-8") {
+  for (const char* text :
+       {"\"\"", "\"plain text longer than eight bytes\"", "\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"",
+        "\"\\u0041\\u00e9\\u20AC\\uFFFF\"", "\"\\u0000\"", "\"\\ud83d\\ude00\"",
+        "\"\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"", "\"\xEF\xBF\xBF\"", "\"\xF4\x8F\xBF\xBF\"",
+        "{\"caf\xC3\xA9\":\"\\u00e9\"}",
+        // Malformed: bad escapes, lone surrogates, control characters, bad UTF-8.
+        "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "\"\\ud83d\"", "\"\\ud83dx\"", "\"\\ud83d\\u0041\"",
+        "\"\\ude00\"", "\"a\nb\"", "\"a\tb\"", "\"\x01\"", "\"\x1F\"", "\"\x80\"", "\"\xC0\xAF\"",
+        "\"\xC3\"", "\"\xE0\x80\xAF\"", "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"",
+        "\"\xF5\x80\x80\x80\"", "\"\xFF\"", "\"abc\\\"", "\"abc\\"})
+    check_agrees(text);
+  // Every escape at every offset of a string longer than one eight-byte step.
+  for (const char* esc : {"\\n", "\\\"", "\\\\", "\\u00e9", "\\ud83d\\ude00", "\xC3\xA9", "\x01"}) {
+    for (int at = 0; at <= 17; ++at) {
+      std::string s(17, 'x');
+      s.insert(static_cast<std::size_t>(at), esc);
+      check_agrees("\"" + s + "\"");
+    }
+  }
+}
+
+TEST_CASE("content reader: nesting is bounded") {
+  using mtorcalc::content::kMaxContentDepth;
+  const std::string ok = std::string(kMaxContentDepth, '[') + std::string(kMaxContentDepth, ']');
+  CHECK(same(parse_content_json(ok), json::parse(ok)));
+  const std::string deep =
+      std::string(kMaxContentDepth + 1, '[') + std::string(kMaxContentDepth + 1, ']');
+  CHECK(parse_content_json(deep)
+            .is_discarded());  // nlohmann would accept; the content never nests so
+  const std::string objects = [] {
+    std::string s;
+    for (int i = 0; i <= kMaxContentDepth; ++i) s += "{\"k\":";
+    s += "1";
+    s += std::string(kMaxContentDepth + 1, '}');
+    return s;
+  }();
+  CHECK(parse_content_json(objects).is_discarded());
+}
+
+TEST_CASE("content reader: agrees with nlohmann on damaged copies of the content") {
+  // Deterministic damage (a fixed linear congruential generator) to every
+  // member small enough to copy many times: delete, duplicate, replace or
+  // insert one byte from a set JSON treats specially. Both readers must
+  // then agree on acceptance and on the value.
+  using namespace mtorcalc::content;
+  const std::string specials = "{}[]:,\"\\ -+.0123456789eEtfnu\x01\x7F\x80\xC3\xA9\xED\xF4";
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  auto next = [&](std::uint64_t bound) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % bound;
+  };
+  int cases = 0, rejected = 0;
+  for (std::size_t m = 0; m < embedded_member_count; ++m) {
+    const EmbeddedMember& e = embedded_members[m];
+    const std::string text(embedded_files[e.file].text.substr(e.begin, e.end - e.begin));
+    if (text.size() > 4000) continue;
+    for (int k = 0; k < 12; ++k) {
+      std::string t = text;
+      const std::size_t at = next(t.size());
+      const char c = specials[next(specials.size())];
+      switch (next(4)) {
+        case 0:
+          t.erase(at, 1);
+          break;
+        case 1:
+          t.insert(at, 1, t[at]);
+          break;
+        case 2:
+          t[at] = c;
+          break;
+        default:
+          t.insert(at, 1, c);
+          break;
+      }
+      const json expected = json::parse(t, nullptr, false);
+      const json got = parse_content_json(t);
+      ++cases;
+      rejected += expected.is_discarded() ? 1 : 0;
+      INFO("member " << e.parent << "." << e.key << ": " << t);
+      CHECK(got.is_discarded() == expected.is_discarded());
+      CHECK(same(got, expected));
+    }
+  }
+  // The damage must exercise both outcomes, or this test proves nothing.
+  CHECK(cases > 1000);
+  CHECK(rejected > cases / 4);
+  CHECK(rejected < cases);
+}
