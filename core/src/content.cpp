@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "content_data.hpp"
-#include "content_parser.hpp"
+#include "json_reader.hpp"
 
 namespace mtorcalc::content {
 namespace {
@@ -24,7 +24,7 @@ struct Parsed {
 };
 
 const json& parse_once(Parsed& p, std::string_view text) {
-  std::call_once(p.once, [&] { p.value = parse_content_json(text); });
+  std::call_once(p.once, [&] { p.value = read_json(text, kContentReadLimits); });
   return p.value;
 }
 

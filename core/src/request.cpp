@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "json_reader.hpp"
 #include "limits.hpp"
 
 namespace mtorcalc {
@@ -554,6 +555,18 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
   bool parse_failed_ = false;
 };
 
+// nlohmann's parser with the handler above: the DOM, or false with the
+// errors located. Kept out of line: only malformed requests need it, and
+// under WebAssembly a function is compiled on its first call (the page's
+// first answer should not wait for this one).
+[[gnu::noinline]] bool read_with_located_errors(std::string_view text, json& doc,
+                                                std::vector<RequestError>& errors) {
+  Sax sax(doc, errors);
+  const bool ok =
+      json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
+  return ok && !sax.failed();
+}
+
 }  // namespace
 
 Parsed parse_and_validate(std::string_view text) {
@@ -571,11 +584,11 @@ Parsed parse_and_validate(std::string_view text) {
                           "malformed JSON at byte " + std::to_string(nul + 1) + ": NUL byte"});
     return out;
   }
-  json doc;
-  Sax sax(doc, out.errors);
-  bool ok =
-      json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
-  if (!ok || sax.failed()) {
+  // Most requests are well-formed: the fast reader takes them. Anything it
+  // does not accept (a syntax error, a duplicate key, too deep, a number out
+  // of range) is read again by nlohmann's parser, which says where and why.
+  json doc = read_json(text, {limits::max_depth, DuplicateKeys::reject});
+  if (doc.is_discarded() && !read_with_located_errors(text, doc, out.errors)) {
     if (out.errors.empty()) out.errors.push_back({"", ErrorCode::malformed_json, "malformed JSON"});
     // Only the parse error matters when the text is not JSON at all.
     std::vector<RequestError> kept;

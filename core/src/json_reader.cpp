@@ -1,4 +1,4 @@
-#include "content_parser.hpp"
+#include "json_reader.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -10,7 +10,7 @@
 
 #include "text_scan.hpp"
 
-namespace mtorcalc::content {
+namespace mtorcalc {
 namespace {
 
 // A recursive-descent reader over the whole text. Every step that meets
@@ -18,8 +18,10 @@ namespace {
 // answers a discarded value, as nlohmann's non-throwing parse does.
 class Reader {
  public:
-  explicit Reader(std::string_view text)
-      : p_(reinterpret_cast<const unsigned char*>(text.data())), end_(p_ + text.size()) {}
+  Reader(std::string_view text, JsonReadLimits limits)
+      : p_(reinterpret_cast<const unsigned char*>(text.data())),
+        end_(p_ + text.size()),
+        limits_(limits) {}
 
   [[nodiscard]] json read_document() {
     json out;
@@ -35,6 +37,7 @@ class Reader {
  private:
   const unsigned char* p_;
   const unsigned char* end_;
+  JsonReadLimits limits_;
 
   void skip_space() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
@@ -47,7 +50,7 @@ class Reader {
     return true;
   }
 
-  [[nodiscard]] bool read_value(json& out, int depth) {
+  [[nodiscard]] bool read_value(json& out, std::size_t depth) {
     if (p_ == end_) return false;
     switch (*p_) {
       case '{':
@@ -72,8 +75,8 @@ class Reader {
     }
   }
 
-  [[nodiscard]] bool read_object(json& out, int depth) {
-    if (depth > kMaxContentDepth) return false;
+  [[nodiscard]] bool read_object(json& out, std::size_t depth) {
+    if (depth > limits_.max_depth) return false;
     ++p_;  // '{'
     out = json::object();
     json::object_t& object = out.get_ref<json::object_t&>();
@@ -91,8 +94,11 @@ class Reader {
       if (p_ == end_ || *p_ != ':') return false;
       ++p_;
       skip_space();
-      // A repeated key overwrites the earlier value, as nlohmann's does.
-      if (!read_value(object[key], depth)) return false;
+      // A repeated key overwrites the earlier value, as nlohmann's does, or
+      // is not accepted.
+      auto [slot, inserted] = object.try_emplace(key);
+      if (!inserted && limits_.duplicate_keys == DuplicateKeys::reject) return false;
+      if (!read_value(slot->second, depth)) return false;
       skip_space();
       if (p_ == end_) return false;
       if (*p_ == '}') {
@@ -105,8 +111,8 @@ class Reader {
     }
   }
 
-  [[nodiscard]] bool read_array(json& out, int depth) {
-    if (depth > kMaxContentDepth) return false;
+  [[nodiscard]] bool read_array(json& out, std::size_t depth) {
+    if (depth > limits_.max_depth) return false;
     ++p_;  // '['
     out = json::array();
     json::array_t& array = out.get_ref<json::array_t&>();
@@ -311,8 +317,8 @@ class Reader {
 
 }  // namespace
 
-json parse_content_json(std::string_view text) {
-  return Reader(text).read_document();
+json read_json(std::string_view text, JsonReadLimits limits) {
+  return Reader(text, limits).read_document();
 }
 
-}  // namespace mtorcalc::content
+}  // namespace mtorcalc
