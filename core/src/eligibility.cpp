@@ -35,7 +35,7 @@ std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<
   std::string id = scope_ + ".criteria." + std::string(code);
   const json& r = ctx_.rule(id);
   // One prepared text per criterion and answer (met, unmet, unknown).
-  const Fragment& text = prepared<Fragment>("criterion|" + id + "|" + answer_key(met), [&] {
+  const Fragment& text = prepared<Fragment>(join_key({"criterion", id, answer_key(met)}), [&] {
     ojson c = ojson::object();
     c["code"] = std::string(code);
     c["met"] = met ? ojson(*met) : ojson(nullptr);
@@ -65,14 +65,14 @@ void Eligibility::alternative(std::string_view code) {
   if (!r->is_object()) r = &ctx_.rule(drug_ + ".alternatives." + std::string(code));
   if (!r->is_object()) return;
   if (list_has_code(alternatives_, code)) return;
-  alternatives_.push_back(fragment_node(coded_text("alternative|" + id + "|" + drug_, code, *r)));
+  alternatives_.push_back(fragment_node(coded_text(join_key({"alternative", id, drug_}), code, *r)));
 }
 
 void Eligibility::note(std::string_view code) {
   std::string id = scope_ + ".notes." + std::string(code);
   const json& r = ctx_.rule(id);
   if (!r.is_object()) return;
-  notes_.push_back(fragment_node(coded_text("note|" + id, code, r)));
+  notes_.push_back(fragment_node(coded_text(join_key({"note", id}), code, r)));
 }
 
 void Eligibility::finish(Status status) {

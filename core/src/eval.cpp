@@ -90,13 +90,8 @@ ojson item_json(Section section, std::string_view code, const json& r, const std
 // content has no such rule.
 const PreparedItem* prepared_item(Section section, std::string_view drug, std::string_view code,
                                   std::string_view rule_code, Scope scope) {
-  std::string key(to_string(section));
-  key += scope == Scope::drug_only ? "|drug|" : "|common|";
-  key += drug;
-  key += '|';
-  key += code;
-  key += '|';
-  key += rule_code;
+  const std::string key = join_key(
+      {to_string(section), scope == Scope::drug_only ? "drug" : "common", drug, code, rule_code});
   const auto& item = prepared<std::optional<PreparedItem>>(key, [&] {
     std::optional<PreparedItem> p;
     for (std::string_view where : {drug, std::string_view("common")}) {

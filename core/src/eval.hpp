@@ -82,10 +82,10 @@ class Ctx {
                 std::string_view rule_code, Scope scope);
 };
 
-/// A yes/no/unknown answer as one character of a prepared text's key
-/// ('t', 'f', 'u'): a criterion or factor has one text per answer.
-[[nodiscard]] inline char answer_key(std::optional<bool> answer) {
-  return !answer ? 'u' : *answer ? 't' : 'f';
+/// A yes/no/unknown answer as one part of a prepared text's key ("t", "f",
+/// "u"): a criterion or factor has one text per answer.
+[[nodiscard]] inline std::string_view answer_key(std::optional<bool> answer) {
+  return !answer ? "u" : *answer ? "t" : "f";
 }
 
 /// Whether a response list already holds an item (or fragment) with this code.

@@ -6,8 +6,10 @@
 // others read it (issue 7). Every such cache in the engine is this one.
 #pragma once
 
+#include <initializer_list>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace mtorcalc {
@@ -21,6 +23,23 @@ namespace mtorcalc {
 /// reference stays valid. `build` must not read the same cache.
 template <class T, class Build>
 [[nodiscard]] const T& prepared(const std::string& key, Build&& build);
+
+/// `parts` joined by '|': a cache key. Keys are built on every lookup, so
+/// the string is sized once instead of growing (and reallocating) part by
+/// part.
+[[nodiscard]] inline std::string join_key(std::initializer_list<std::string_view> parts) {
+  std::size_t size = parts.size();
+  for (std::string_view p : parts) size += p.size();
+  std::string key;
+  key.reserve(size);
+  bool first = true;
+  for (std::string_view p : parts) {
+    if (!first) key += '|';
+    key += p;
+    first = false;
+  }
+  return key;
+}
 
 namespace detail {
 // The cache of one value type (not of one caller: `Build` is a different
