@@ -6,12 +6,60 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "text_scan.hpp"
 
 namespace mtorcalc {
 namespace {
+
+// The double nearest to the decimal number in [first, last) (JSON grammar,
+// already checked), when one IEEE operation gives it exactly: the digits
+// form an integer m <= 2^53 and the exponent e is within +-22, so that m and
+// 10^|e| are both exact doubles and m * 10^e or m / 10^-e is correctly
+// rounded (Clinger's fast path, as strtod's own). Otherwise nullopt, and
+// the caller uses strtod. The content's and requests' numbers (2.5, 0.75,
+// 1e-3) all take this path; under WebAssembly strtod works in software
+// long double, slow and a large function to compile on a first answer.
+std::optional<double> exact_decimal(const char* first, const char* last) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  constexpr std::uint64_t kMaxExact = std::uint64_t{1} << 53;
+  const char* p = first;
+  const bool negative = *p == '-';
+  if (negative) ++p;
+  std::uint64_t m = 0;
+  long e = 0;
+  for (; p < last && *p >= '0' && *p <= '9'; ++p) {
+    if (m > kMaxExact / 10) return std::nullopt;
+    m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+  }
+  if (p < last && *p == '.') {
+    for (++p; p < last && *p >= '0' && *p <= '9'; ++p) {
+      if (m > kMaxExact / 10) return std::nullopt;
+      m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+      --e;
+    }
+  }
+  if (m > kMaxExact) return std::nullopt;
+  if (p < last && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool exp_negative = *p == '-';
+    if (*p == '+' || *p == '-') ++p;
+    long x = 0;
+    for (; p < last; ++p) {
+      if (x > 1000) return std::nullopt;  // far outside the fast path anyway
+      x = x * 10 + (*p - '0');
+    }
+    e += exp_negative ? -x : x;
+  }
+  if (e < -22 || e > 22) return std::nullopt;
+  double v = static_cast<double>(m);
+  v = e < 0 ? v / kPow10[-e] : v * kPow10[e];
+  return negative ? -v : v;
+}
 
 // A recursive-descent reader over the whole text. Every step that meets
 // something JSON does not allow sets `failed_` and unwinds; the caller then
@@ -304,6 +352,10 @@ class Reader {
           return true;
         }
       }
+    }
+    if (const std::optional<double> v = exact_decimal(first, last)) {
+      out = *v;
+      return true;
     }
     // strtod needs a terminated copy; the engine never changes the C locale,
     // so '.' is the decimal point.

@@ -1,6 +1,8 @@
 // Where the page's first answer spends its time (docs/performance.md).
 //   node tests/bench/page-trace.mjs [--site build/site] [--runs 9] [--trace]
 //   node tests/bench/page-trace.mjs --ab siteA,siteB[,...] [--runs 25]
+//   --throttle 4 slows the page's CPU fourfold (as the bench's throttled
+//   row): main-thread work then stands out of the machine's noise in A/B runs.
 // --ab alternates loads of several builds (A B A B ...) so that a busy
 // machine slows all of them alike, and prints each one's medians.
 // Loads the built site like scripts/bench does (headless Debian Chromium,
@@ -21,6 +23,7 @@ const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(n) ? args[args.indexOf(n) + 1] : d);
 const site = path.resolve(repo, opt('--site', 'build/site'));
 const runs = Number(opt('--runs', '9'));
+const throttle = Number(opt('--throttle', '1'));
 
 const { startServer } = await import(path.join(repo, 'scripts/serve.mjs'));
 const { launchChromium, installProbe } = await import('./page-probe.mjs');
@@ -36,6 +39,10 @@ async function load(trace, at = url) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   await installProbe(page);
+  if (throttle > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  }
   if (trace) {
     await browser.startTracing(page, {
       categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'v8.execute',

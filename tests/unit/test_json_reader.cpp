@@ -3,7 +3,9 @@
 // number types, or a discarded value for the same malformed text.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -294,4 +296,53 @@ TEST_CASE("json reader: agrees with nlohmann on damaged request texts") {
   CHECK(cases > 5000);
   CHECK(rejected > cases / 4);
   CHECK(rejected < cases);
+}
+
+TEST_CASE("json reader: decimal numbers are the doubles strtod gives, bit for bit") {
+  // The reader converts short decimals itself (Clinger's exact fast path)
+  // and leaves the rest to strtod. Deterministic samples on both sides of
+  // the fast path's edges: 1 to 20 significant digits, fractions of 0 to
+  // 20 digits, exponents -30 to 30, both signs.
+  std::uint64_t state = 0x2545F4914F6CDD1DULL;
+  auto next = [&](std::uint64_t bound) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % bound;
+  };
+  const mtorcalc::JsonReadLimits limits{16, DuplicateKeys::reject};
+  int checked = 0;
+  for (int i = 0; i < 60000; ++i) {
+    std::string t = next(2) ? "-" : "";
+    const std::uint64_t int_digits = 1 + next(12), frac_digits = next(12);
+    t += static_cast<char>('1' + next(9));
+    for (std::uint64_t k = 1; k < int_digits; ++k) t += static_cast<char>('0' + next(10));
+    if (frac_digits > 0 || next(2)) {
+      t += '.';
+      for (std::uint64_t k = 0; k <= frac_digits; ++k) t += static_cast<char>('0' + next(10));
+    }
+    if (next(3) == 0) t += "e" + std::to_string(static_cast<long>(next(61)) - 30);
+    const double expected = std::strtod(t.c_str(), nullptr);
+    const json got = read_json(t, limits);
+    INFO(t);
+    if (!std::isfinite(expected)) {
+      CHECK(got.is_discarded());
+      continue;
+    }
+    REQUIRE(got.is_number());
+    const double v = got.get<double>();
+    CHECK(std::memcmp(&v, &expected, sizeof v) == 0);
+    ++checked;
+  }
+  CHECK(checked > 50000);
+  // The fast path's edges themselves.
+  for (const char* t :
+       {"9007199254740992.5", "9007199254740993", "9007199254740993.0", "0.1", "0.2", "0.3", "1e22",
+        "1e23", "1.5e-22", "1.5e-23", "123456789012345678901234.5", "0.000000000000000000000001",
+        "-0.0", "4.35", "2.675", "1.005"}) {
+    const double expected = std::strtod(t, nullptr);
+    const json got = read_json(t, limits);
+    INFO(t);
+    REQUIRE(got.is_number());
+    const double v = got.get<double>();
+    CHECK(std::memcmp(&v, &expected, sizeof v) == 0);
+  }
 }
