@@ -7,6 +7,7 @@
 
 #include "json_reader.hpp"
 #include "limits.hpp"
+#include "request_schema.hpp"
 
 namespace mtorcalc {
 
@@ -85,220 +86,11 @@ std::string type_name(const json& j) {
 
 // ---- the schema -----------------------------------------------------------
 
-struct Spec;
-using Fields = std::vector<std::pair<std::string, Spec>>;
-
-struct Spec {
-  enum class Kind {
-    object,
-    number,
-    integer,
-    boolean,
-    enumeration,
-    string,
-    string_array,
-    object_array
-  };
-  Kind kind = Kind::object;
-  double lo = 0, hi = 0;
-  bool lo_exclusive = false;
-  std::vector<std::string> values;
-  std::shared_ptr<Fields> fields;
-  std::vector<std::string> required;
-};
-
-Spec number(double lo, double hi, bool lo_exclusive = false) {
-  Spec s;
-  s.kind = Spec::Kind::number;
-  s.lo = lo;
-  s.hi = hi;
-  s.lo_exclusive = lo_exclusive;
-  return s;
-}
-Spec positive(double hi) {
-  return number(0, hi, true);
-}
-Spec integer(double lo, double hi) {
-  Spec s = number(lo, hi);
-  s.kind = Spec::Kind::integer;
-  return s;
-}
-Spec boolean() {
-  Spec s;
-  s.kind = Spec::Kind::boolean;
-  return s;
-}
-Spec one_of(std::vector<std::string> values) {
-  Spec s;
-  s.kind = Spec::Kind::enumeration;
-  s.values = std::move(values);
-  return s;
-}
-Spec names() {
-  Spec s;
-  s.kind = Spec::Kind::string_array;
-  return s;
-}
-Spec object(Fields f, std::vector<std::string> required = {}) {
-  Spec s;
-  s.kind = Spec::Kind::object;
-  s.fields = std::make_shared<Fields>(std::move(f));
-  s.required = std::move(required);
-  return s;
-}
-Spec object_array(Fields f, std::vector<std::string> required) {
-  Spec s = object(std::move(f), std::move(required));
-  s.kind = Spec::Kind::object_array;
-  return s;
-}
+using request_schema::Field;
+using request_schema::Spec;
 
 const Spec& schema() {
-  static const Spec root = [] {
-    Spec hepatic = object({
-        {"child_pugh_class", one_of({"A", "B", "C"})},
-        {"bilirubin_mg_dl", number(0, 100)},
-        {"albumin_g_dl", number(0, 10)},
-        {"inr", number(0.1, 20)},
-        {"ascites", one_of({"none", "slight", "moderate"})},
-        {"encephalopathy", one_of({"none", "grade_1_2", "grade_3_4"})},
-    });
-    Spec labs = object({
-        {"anc_per_ul", number(0, 500000)},
-        {"platelets_per_ul", number(0, 5000000)},
-        {"hemoglobin_g_dl", number(0, 30)},
-        {"calcium_mg_dl", number(0, 30)},
-        {"albumin_g_dl", number(0, 10)},
-        {"ldh_u_l", number(0, 100000)},
-        {"bilirubin_mg_dl", number(0, 100)},
-        {"ast_u_l", number(0, 100000)},
-        {"alt_u_l", number(0, 100000)},
-        {"glucose_fasting_mg_dl", number(0, 5000)},
-        {"triglycerides_mg_dl", number(0, 50000)},
-        {"cholesterol_mg_dl", number(0, 5000)},
-        {"creatinine_mg_dl", number(0, 50)},
-    });
-    Spec lab_limits = object({
-        {"hemoglobin_lln_g_dl", positive(30)},
-        {"calcium_uln_mg_dl", positive(30)},
-        {"ldh_uln_u_l", positive(100000)},
-        {"anc_uln_per_ul", positive(500000)},
-        {"platelets_uln_per_ul", positive(5000000)},
-        {"bilirubin_uln_mg_dl", positive(100)},
-        {"ast_uln_u_l", positive(100000)},
-        {"alt_uln_u_l", positive(100000)},
-        {"creatinine_uln_mg_dl", positive(50)},
-        {"platelets_lln_per_ul", positive(5000000)},
-        {"anc_lln_per_ul", positive(500000)},
-        {"cholesterol_uln_mg_dl", positive(5000)},
-        {"glucose_uln_mg_dl", positive(5000)},
-    });
-    Spec patient = object({
-        {"age_years", number(0, 120)},
-        {"sex", one_of({"female", "male"})},
-        {"weight_kg", number(0.5, 400)},
-        {"height_cm", number(30, 250)},
-        {"bsa_m2", number(0.1, 4)},
-        {"bsa_formula", one_of({"mosteller", "dubois", "haycock", "gehan_george"})},
-        {"pregnant", boolean()},
-        {"breastfeeding", boolean()},
-        {"reproductive_potential", boolean()},
-        {"karnofsky", integer(0, 100)},
-        {"tsc_definite", boolean()},
-        {"rapamycin_hypersensitivity", boolean()},
-        {"hepatic", hepatic},
-        {"labs", labs},
-        {"limits", lab_limits},
-    });
-    Spec condition = object({
-        {"aml", object({
-                    {"largest_diameter_cm", number(0, 60)},
-                    {"growth_cm_per_year", number(-60, 60)},
-                    {"previous_largest_diameter_cm", number(0, 60)},
-                    {"months_between_measurements", positive(600)},
-                    {"aneurysm_mm", number(0, 300)},
-                    {"high_tumor_burden", boolean()},
-                    {"acute_hemorrhage", boolean()},
-                    {"needs_immediate_surgery", boolean()},
-                })},
-        {"sega", object({
-                     {"needs_intervention", boolean()},
-                     {"curatively_resectable", boolean()},
-                     {"acute_symptoms", boolean()},
-                     {"growing", boolean()},
-                 })},
-        {"seizures", object({
-                         {"partial_onset", boolean()},
-                         {"refractory", boolean()},
-                     })},
-        {"lam", object({
-                    {"fev1_percent_predicted", number(1, 200)},
-                    {"fev1_decline_ml_per_year", number(-3000, 3000)},
-                    {"chylous_effusion", boolean()},
-                })},
-        {"rcc", object({
-                    {"histology", one_of({"clear_cell", "papillary", "chromophobe", "unclassified",
-                                          "other_non_clear_cell"})},
-                    {"advanced", boolean()},
-                    {"prior_therapies", names()},
-                    {"months_since_diagnosis", number(0, 1200)},
-                    {"metastatic_organ_sites", integer(0, 30)},
-                    {"tsc_associated", boolean()},
-                })},
-        {"pecoma", object({
-                       {"malignant", boolean()},
-                       {"advanced", boolean()},
-                   })},
-        {"breast", object({
-                       {"postmenopausal", boolean()},
-                       {"hr_positive", boolean()},
-                       {"her2_negative", boolean()},
-                       {"prior_nonsteroidal_ai", boolean()},
-                   })},
-        {"net", object({
-                    {"origin", one_of({"pancreatic", "gastrointestinal", "lung"})},
-                    {"progressive", boolean()},
-                    {"well_differentiated", boolean()},
-                    {"functional_carcinoid", boolean()},
-                })},
-    });
-    Spec therapy = object({
-        {"current_dose_mg", positive(1000)},
-        {"frequency", one_of({"once_daily", "every_other_day", "twice_daily", "weekly",
-                              "days_1_and_8_every_21_days"})},
-        {"form", one_of({"tablet", "tablet_for_oral_suspension", "oral_solution", "iv_infusion",
-                         "topical_gel"})},
-        {"trough_ng_ml", positive(1000)},
-        {"target_trough_ng_ml", positive(1000)},
-        {"days_on_current_dose", number(0, 36500)},
-        {"months_on_therapy", number(0, 1200)},
-        {"response", one_of({"responding", "stable", "progressing", "unknown"})},
-    });
-    Spec adverse_events = object_array(
-        {
-            {"term", one_of({"stomatitis", "non_infectious_pneumonitis", "hyperglycemia",
-                             "dyslipidemia", "thrombocytopenia", "neutropenia",
-                             "febrile_neutropenia", "infection", "other_non_hematologic"})},
-            {"grade", integer(1, 5)},
-            {"recurrent", boolean()},
-        },
-        {"term", "grade"});
-    return object(
-        {
-            {"contract", one_of({"mtor-calc/1"})},
-            {"indication",
-             one_of({"tsc_renal_aml", "tsc_sega", "tsc_seizures", "tsc_facial_angiofibroma", "lam",
-                     "rcc", "pecoma", "breast_hr_positive", "net", "hnscc"})},
-            {"drug", one_of({"everolimus", "sirolimus", "sirolimus_topical", "temsirolimus",
-                             "nab_sirolimus"})},
-            {"patient", patient},
-            {"condition", condition},
-            {"therapy", therapy},
-            {"comedications", names()},
-            {"adverse_events", adverse_events},
-        },
-        {"contract", "indication"});
-  }();
-  return root;
+  return request_schema::kSchema;
 }
 
 // ---- the validator --------------------------------------------------------
@@ -345,8 +137,8 @@ class Validator {
     }
     for (const auto& [key, value] : j.items()) {
       const Spec* child = nullptr;
-      for (const auto& [name, spec] : *s.fields)
-        if (name == key) child = &spec;
+      for (const Field& f : s.fields)
+        if (f.name == key) child = &f.spec;
       std::string child_path = path + "/" + escape_token(key);
       if (!child) {
         fail(child_path, ErrorCode::unknown_field, "unknown field " + quote(key));
@@ -355,10 +147,10 @@ class Validator {
       if (value.is_null()) continue;  // null means "not given", as when absent
       check(value, *child, child_path);
     }
-    for (const std::string& name : s.required) {
+    for (std::string_view name : s.required) {
       auto it = j.find(name);
       if (it == j.end() || it->is_null())
-        fail(path + "/" + name, ErrorCode::missing_required,
+        fail(path + "/" + std::string(name), ErrorCode::missing_required,
              "required field " + quote(name) + " is missing");
     }
   }
@@ -395,7 +187,10 @@ class Validator {
     for (const auto& allowed : s.values)
       if (allowed == v) return;
     std::string list;
-    for (const auto& allowed : s.values) list += (list.empty() ? "" : ", ") + allowed;
+    for (std::string_view allowed : s.values) {
+      if (!list.empty()) list += ", ";
+      list += allowed;
+    }
     fail(path, ErrorCode::unknown_value,
          "unknown value " + quote(v) + "; expected one of: " + list);
   }

@@ -2,7 +2,12 @@
 // at once, each located by a JSON Pointer (CONTRACT.md "errors").
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+#include <string_view>
+
 #include "helpers.hpp"
+#include "request_schema.hpp"
 
 using namespace test;
 
@@ -124,4 +129,48 @@ TEST_CASE("null means not given") {
   json req = base("rcc");
   req["patient"] = {{"age_years", nullptr}};
   CHECK(eval(req)["status"] == "ok");
+}
+
+// ---- the schema's own consistency (request_schema.hpp) ---------------------
+
+namespace {
+void check_spec(const mtorcalc::request_schema::Spec& s, const std::string& path, int& objects) {
+  using K = mtorcalc::request_schema::Spec::Kind;
+  INFO(path);
+  switch (s.kind) {
+    case K::number:
+    case K::integer:
+      CHECK(s.lo <= s.hi);
+      break;
+    case K::enumeration:
+      CHECK_FALSE(s.values.empty());
+      for (std::string_view v : s.values) CHECK_FALSE(v.empty());
+      break;
+    case K::object:
+    case K::object_array: {
+      ++objects;
+      CHECK_FALSE(s.fields.empty());
+      std::set<std::string_view> names;
+      for (const auto& f : s.fields) {
+        CHECK(names.insert(f.name).second);  // each field once
+        check_spec(f.spec, path + "/" + std::string(f.name), objects);
+      }
+      for (std::string_view r : s.required) CHECK(names.count(r) == 1);  // required fields exist
+      break;
+    }
+    default:
+      break;
+  }
+}
+}  // namespace
+
+TEST_CASE("the request schema: fields unique, required fields declared, ranges ordered") {
+  int objects = 0;
+  check_spec(mtorcalc::request_schema::kSchema, "", objects);
+  CHECK(objects > 10);
+  // The contract's two required fields.
+  const auto& root = mtorcalc::request_schema::kSchema;
+  REQUIRE(root.required.size == 2);
+  CHECK(root.required.data[0] == "contract");
+  CHECK(root.required.data[1] == "indication");
 }
