@@ -1,7 +1,6 @@
 #include "request.hpp"
 
 #include <cmath>
-#include <memory>
 #include <set>
 #include <utility>
 
