@@ -1,6 +1,5 @@
 #include "json_reader.hpp"
 
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -61,9 +60,10 @@ std::optional<double> exact_decimal(const char* first, const char* last) {
   return negative ? -v : v;
 }
 
-// A recursive-descent reader over the whole text. Every step that meets
-// something JSON does not allow sets `failed_` and unwinds; the caller then
-// answers a discarded value, as nlohmann's non-throwing parse does.
+// A recursive-descent reader over the whole text. Every step returns false
+// when it meets something JSON does not allow, and the steps above it
+// return at once; read_document then answers a discarded value, as
+// nlohmann's non-throwing parse does.
 class Reader {
  public:
   Reader(std::string_view text, JsonReadLimits limits)
@@ -123,18 +123,37 @@ class Reader {
     }
   }
 
+  // The members of an object or the elements of an array, from just past
+  // its opening bracket to just past `close`: `read_item` reads one, and
+  // the items are separated by commas.
+  template <class ReadItem>
+  [[nodiscard]] bool read_sequence(unsigned char close, ReadItem&& read_item) {
+    skip_space();
+    if (p_ < end_ && *p_ == close) {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      if (!read_item()) return false;
+      skip_space();
+      if (p_ == end_) return false;
+      if (*p_ == close) {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') return false;
+      ++p_;
+      skip_space();
+    }
+  }
+
   [[nodiscard]] bool read_object(json& out, std::size_t depth) {
     if (depth > limits_.max_depth) return false;
     ++p_;  // '{'
     out = json::object();
     json::object_t& object = out.get_ref<json::object_t&>();
-    skip_space();
-    if (p_ < end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
     std::string key;
-    while (true) {
+    return read_sequence('}', [&] {
       if (p_ == end_ || *p_ != '"') return false;
       key.clear();
       if (!read_string(key)) return false;
@@ -146,17 +165,8 @@ class Reader {
       // is not accepted.
       auto [slot, inserted] = object.try_emplace(key);
       if (!inserted && limits_.duplicate_keys == DuplicateKeys::reject) return false;
-      if (!read_value(slot->second, depth)) return false;
-      skip_space();
-      if (p_ == end_) return false;
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      skip_space();
-    }
+      return read_value(slot->second, depth);
+    });
   }
 
   [[nodiscard]] bool read_array(json& out, std::size_t depth) {
@@ -164,23 +174,7 @@ class Reader {
     ++p_;  // '['
     out = json::array();
     json::array_t& array = out.get_ref<json::array_t&>();
-    skip_space();
-    if (p_ < end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    while (true) {
-      if (!read_value(array.emplace_back(), depth)) return false;
-      skip_space();
-      if (p_ == end_) return false;
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      skip_space();
-    }
+    return read_sequence(']', [&] { return read_value(array.emplace_back(), depth); });
   }
 
   // Four hex digits after "\u", or -1.

@@ -1,5 +1,5 @@
-// Byte scanning shared by the response writer (writer.cpp) and the content
-// reader (content_parser.cpp): both copy runs of plain text and stop only at
+// Byte scanning shared by the response writer (writer.cpp) and the JSON
+// reader (json_reader.cpp): both copy runs of plain text and stop only at
 // bytes JSON treats specially.
 #pragma once
 

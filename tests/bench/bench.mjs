@@ -58,19 +58,13 @@ async function pageTimes() {
   let chromium;
   try { ({ chromium } = require('playwright-core')); } catch { return { error: 'playwright-core not installed' }; }
   const { startServer } = await import(path.join(repo, 'scripts/serve.mjs'));
-  const { launchChromium, installProbe } = await import('./page-probe.mjs');
+  const { launchChromium, openProbedPage } = await import('./page-probe.mjs');
   const server = await startServer({ root: site, port: 0 });
   const addr = server.address ? server.address() : server.server?.address();
   const url = `http://127.0.0.1:${addr.port}/`;
   const browser = await launchChromium(chromium);
   const measure = async (throttle) => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    const page = await context.newPage();
-    await installProbe(page);
-    if (throttle > 1) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-    }
+    const { context, page } = await openProbedPage(browser, throttle);
     const said = (text) => page.waitForEvent('console', { predicate: (m) => m.text() === text, timeout: 30000 });
     const first = said('bench:first-answer');
     const readyEvent = said('bench:ready');

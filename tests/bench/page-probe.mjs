@@ -21,7 +21,7 @@ export function launchChromium(chromium) {
  * say `bench:first-answer` on the console; say `bench:ready` when the page
  * has drawn its own answer (the mtorcalc:ready event).
  */
-export function installProbe(page) {
+function installProbe(page) {
   return page.addInitScript(() => {
     let v;
     Object.defineProperty(window, 'mtorCalc', {
@@ -38,4 +38,20 @@ export function installProbe(page) {
     });
     document.addEventListener('mtorcalc:ready', () => console.debug('bench:ready'));
   });
+}
+
+/**
+ * A fresh context (service worker blocked, as a first visit) and a page in
+ * it with the probe installed, its CPU slowed `throttle` times when above 1
+ * (CDP Emulation.setCPUThrottlingRate). Close the context when done.
+ */
+export async function openProbedPage(browser, throttle = 1) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await installProbe(page);
+  if (throttle > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  }
+  return { context, page };
 }

@@ -26,7 +26,7 @@ const runs = Number(opt('--runs', '9'));
 const throttle = Number(opt('--throttle', '1'));
 
 const { startServer } = await import(path.join(repo, 'scripts/serve.mjs'));
-const { launchChromium, installProbe } = await import('./page-probe.mjs');
+const { launchChromium, openProbedPage } = await import('./page-probe.mjs');
 const serve = async (root) => {
   const server = await startServer({ root, port: 0 });
   const addr = server.address ? server.address() : server.server?.address();
@@ -36,13 +36,7 @@ const { server, url } = await serve(site);
 const browser = await launchChromium(chromium);
 
 async function load(trace, at = url) {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
-  await installProbe(page);
-  if (throttle > 1) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-  }
+  const { context, page } = await openProbedPage(browser, throttle);
   if (trace) {
     await browser.startTracing(page, {
       categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'v8.execute',

@@ -20,12 +20,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "../common/same_json.hpp"
 #include "json_reader.hpp"
 #include "mtorcalc/engine.hpp"
 
@@ -115,29 +115,6 @@ void check(const std::string& response) {
   if (used != listed) violated("references differ from the ids used in refs", response);
 }
 
-// Equal values of equal types, all the way down (json's == treats 1, 1u and
-// 1.0 as equal).
-bool same(const json& a, const json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
-      if (ia.key() != ib.key() || !same(*ia, *ib)) return false;
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (!same(a[i], b[i])) return false;
-    return true;
-  }
-  if (a.is_number_float()) {
-    const double x = a.get<double>(), y = b.get<double>();
-    return std::memcmp(&x, &y, sizeof x) == 0;
-  }
-  return a == b;
-}
-
 // The reader with duplicates allowed and the content's depth, against
 // nlohmann's parse of the same text (which has no depth limit, so only
 // texts within 64 levels are compared both ways).
@@ -150,7 +127,8 @@ void check_reader(std::string_view text) {
   if (!fast.is_discarded()) {
     if (slow.is_discarded())
       violated("the fast reader accepts what nlohmann rejects", std::string(text));
-    if (!same(fast, slow)) violated("the fast reader reads a different value", std::string(text));
+    if (!test_json::same(fast, slow))
+      violated("the fast reader reads a different value", std::string(text));
     return;
   }
   if (!slow.is_discarded() && text.size() < 4096 &&

@@ -1,6 +1,7 @@
-// The content reader (content_parser.cpp) against nlohmann's parser, which
-// it replaces for the embedded content only: the same value with the same
-// number types, or a discarded value for the same malformed text.
+// The JSON reader (json_reader.cpp) against nlohmann's parser, which it
+// replaces for the embedded content and for requests it accepts: the same
+// value with the same number types, or a discarded value for the same
+// malformed text.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -11,46 +12,19 @@
 #include <string>
 #include <vector>
 
+#include "../common/same_json.hpp"
 #include "content_data.hpp"
 #include "json_reader.hpp"
 
 using mtorcalc::DuplicateKeys;
 using mtorcalc::json;
 using mtorcalc::read_json;
+using test_json::same;
 
 namespace {
+
 mtorcalc::json parse_content_json(const std::string& text) {
   return read_json(text, mtorcalc::content::kContentReadLimits);
-}
-}  // namespace
-
-namespace {
-
-// Equal values of equal types, all the way down (json's own == treats 1,
-// 1u and 1.0 as equal; the engine's answers would not).
-bool same(const json& a, const json& b) {
-  if (a.type() != b.type()) return false;
-  switch (a.type()) {
-    case json::value_t::object: {
-      if (a.size() != b.size()) return false;
-      for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
-        if (ia.key() != ib.key() || !same(*ia, *ib)) return false;
-      return true;
-    }
-    case json::value_t::array:
-      if (a.size() != b.size()) return false;
-      for (std::size_t i = 0; i < a.size(); ++i)
-        if (!same(a[i], b[i])) return false;
-      return true;
-    case json::value_t::number_float: {
-      const double x = a.get<double>(), y = b.get<double>();
-      return std::memcmp(&x, &y, sizeof x) == 0;  // -0.0 is not 0.0
-    }
-    case json::value_t::discarded:
-      return true;
-    default:
-      return a == b;
-  }
 }
 
 // The reader agrees with nlohmann on `text`.
