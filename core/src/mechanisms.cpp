@@ -226,7 +226,8 @@ struct Event {
   std::string term;
   int grade;
   bool recurrent;
-  std::string source;  // "reported" or the JSON Pointer of the lab
+  std::string source;                 // "reported" or the JSON Pointer of the lab
+  std::optional<int> reported_grade;  // when a lab gave a higher grade than reported
 };
 
 std::vector<Event> collect_events(const Ctx& ctx) {
@@ -238,26 +239,27 @@ std::vector<Event> collect_events(const Ctx& ctx) {
       bool rec =
           e.contains("recurrent") && e["recurrent"].is_boolean() && e["recurrent"].get<bool>();
       events.push_back({e["term"].get<std::string>(), static_cast<int>(e["grade"].get<double>()),
-                        rec, "reported"});
+                        rec, "reported", std::nullopt});
     }
   }
   // Grades derived from labs count for terms the clinician did not report;
-  // for a term with several labs (lipids) the worst grade counts.
+  // for a term with several labs (lipids) the worst grade counts. For a
+  // reported term the more severe grade counts: a lab value that is itself a
+  // worse grade (platelets 40,000/µL reported as grade 2) must not be hidden
+  // by the report, since the labels' holds follow the value (Torisel PI §2.3:
+  // "ANC <1,000/mm³ — hold"). The reported grade is kept beside it.
   if (ctx.derived.contains("ctcae")) {
     for (const auto& g : ctx.derived["ctcae"]) {
       if (!g["adverse_event"].is_string() || !g["grade"].is_number()) continue;
       int grade = g["grade"].get<int>();
       if (grade < 1) continue;
       std::string term = g["adverse_event"].get<std::string>();
-      bool reported_term = false;
-      for (const auto& e : events)
-        reported_term = reported_term || (e.term == term && e.source == "reported");
-      if (reported_term) continue;
       auto it = std::find_if(events.begin(), events.end(),
                              [&](const Event& e) { return e.term == term; });
-      if (it == events.end())
-        events.push_back({term, grade, false, g["from"].get<std::string>()});
-      else if (grade > it->grade) {
+      if (it == events.end()) {
+        events.push_back({term, grade, false, g["from"].get<std::string>(), std::nullopt});
+      } else if (grade > it->grade) {
+        if (it->source == "reported") it->reported_grade = it->grade;
         it->grade = grade;
         it->source = g["from"].get<std::string>();
       }
@@ -280,18 +282,39 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
   for (const Event& e : collect_events(ctx)) {
     std::string table_id = in.drug + ".adverse_reactions." + e.term;
     const json& table = content::at(table_id);
-    if (!table.is_object()) continue;
     std::string row_key;
-    for (const auto& [key, row] : table.items())
-      if (row.is_object() && row.contains("grades") && row_matches(row, e)) {
-        row_key = key;
-        break;
-      }
+    if (table.is_object())
+      for (const auto& [key, row] : table.items())
+        if (row.is_object() && row.contains("grades") && row_matches(row, e)) {
+          row_key = key;
+          break;
+        }
     ojson t = ojson::object();
     t["term"] = e.term;
     t["grade"] = e.grade;
     t["recurrent"] = e.recurrent;
     t["source"] = e.source;
+    if (e.reported_grade) {
+      t["reported_grade"] = *e.reported_grade;
+      t["grade_note"] =
+          "The lab value is a higher grade than the one reported; the higher grade is used.";
+    }
+    if (!table.is_object()) {
+      // A reported reaction is never dropped: the label has no dose table for
+      // it, and the answer says so instead of inventing an action.
+      t["action"] = nullptr;
+      t["resume"] = nullptr;
+      t["resume_dose_mg"] = nullptr;
+      t["resume_frequency"] = nullptr;
+      t["until"] = nullptr;
+      t["supportive"] = nullptr;
+      t["text"] =
+          "The label has no dose-modification table for this adverse reaction: no dose change "
+          "follows from the label; manage it clinically and see the warnings.";
+      t["refs"] = ojson::array();
+      ctx.toxicity.push_back(std::move(t));
+      continue;
+    }
     if (row_key.empty()) {
       t["action"] = nullptr;
       t["resume"] = nullptr;
@@ -324,6 +347,16 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
         t["resume_note"] = str_or(content::at(in.drug + ".dose_reduction"), "no_lower_dose_text",
                                   "No lower labelled dose remains: discontinue.");
       }
+    }
+    // Without therapy.current_dose_mg the resume dose is worked from this
+    // answer's own regimen; a patient on another dose needs it entered, so
+    // the answer says which dose it assumed and what is missing.
+    if (!t["resume_dose_mg"].is_null() && !ctx.req.num({"therapy", "current_dose_mg"})) {
+      t["dose_basis"] = "regimen_assumed";
+      t["assumed_current_dose_mg"] = round_to(*in.current_dose_mg, 2);
+      t["missing"] = ojson::array({"/therapy/current_dose_mg"});
+    } else if (!t["resume_dose_mg"].is_null()) {
+      t["dose_basis"] = "therapy";
     }
     t["until"] = row.contains("until") ? ojson(str_or(row, "until")) : ojson(nullptr);
     t["supportive"] =
