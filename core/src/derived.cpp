@@ -1,5 +1,6 @@
 #include "derived.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 // GCC 12 reports std::optional<double> captured by lambdas as "maybe
@@ -105,7 +106,62 @@ std::string group_for(const json& groups, int count) {
   return "";
 }
 
+// The lowest and highest points a component's content table can give.
+std::pair<int, int> points_span(const json& table) {
+  int lo = 0, hi = 0;
+  auto take = [&](int p) {
+    lo = lo == 0 ? p : std::min(lo, p);
+    hi = std::max(hi, p);
+  };
+  if (table.is_array())
+    for (const json& band : table) take(band["points"].get<int>());
+  else if (table.is_object())
+    for (const auto& [name, points] : table.items()) take(points.get<int>());
+  return {lo, hi};
+}
+
 }  // namespace
+
+std::optional<ChildPughRange> child_pugh_range(const Request& req) {
+  const json& cp = content::at("calculators.child_pugh");
+  auto bili = first_num(req, {"patient", "hepatic", "bilirubin_mg_dl"},
+                        {"patient", "labs", "bilirubin_mg_dl"});
+  auto alb =
+      first_num(req, {"patient", "hepatic", "albumin_g_dl"}, {"patient", "labs", "albumin_g_dl"});
+  struct Part {
+    std::optional<int> points;
+    const json& table;
+    std::string_view pointer;
+  };
+  const Part parts[] = {
+      {points_numeric(cp["bilirubin_mg_dl"], bili, req), cp["bilirubin_mg_dl"],
+       "/patient/hepatic/bilirubin_mg_dl"},
+      {points_numeric(cp["albumin_g_dl"], alb, req), cp["albumin_g_dl"],
+       "/patient/hepatic/albumin_g_dl"},
+      {points_numeric(cp["inr"], req.num({"patient", "hepatic", "inr"}), req), cp["inr"],
+       "/patient/hepatic/inr"},
+      {points_category(cp["ascites"], req.str({"patient", "hepatic", "ascites"})), cp["ascites"],
+       "/patient/hepatic/ascites"},
+      {points_category(cp["encephalopathy"], req.str({"patient", "hepatic", "encephalopathy"})),
+       cp["encephalopathy"], "/patient/hepatic/encephalopathy"},
+  };
+  ChildPughRange r;
+  int known = 0;
+  for (const Part& part : parts) {
+    if (part.points) {
+      ++known;
+      r.min_score += *part.points;
+      r.max_score += *part.points;
+    } else {
+      auto [lo, hi] = points_span(part.table);
+      r.min_score += lo;
+      r.max_score += hi;
+      r.missing.push_back(part.pointer);
+    }
+  }
+  if (known == 0 || r.missing.empty()) return std::nullopt;
+  return r;
+}
 
 std::optional<ChildPugh> child_pugh_from_components(const Request& req) {
   const json& cp = content::at("calculators.child_pugh");
@@ -164,6 +220,33 @@ Derived compute_derived(Ctx& ctx) {
   } else if (given_class) {
     d.child_pugh_class = *given_class;
     out["child_pugh"] = {{"score", nullptr}, {"class", *given_class}, {"from", "class_given"}};
+  } else if (auto range = child_pugh_range(req)) {
+    // Some components are missing but those given already rule out the first
+    // class (bilirubin 3.5 and albumin 2.5 are 6 points before the other
+    // three): the patient has hepatic impairment, and a full dose would be
+    // wrong whatever the rest. The dose follows the worst class the missing
+    // components allow; when they could still change the class the answer
+    // says so and lists them (contract: what is lacking is reported, never
+    // guessed). When the first class is still possible nothing is inferred.
+    const json& r = ctx.rule("calculators.child_pugh");
+    const std::string first = r["classes"][0]["class"].get<std::string>();
+    const std::string lo = class_for_score(range->min_score),
+                      hi = class_for_score(range->max_score);
+    if (!lo.empty() && !hi.empty() && lo != first) {
+      d.child_pugh_class = hi;
+      ojson missing = ojson::array();
+      if (lo != hi)
+        for (std::string_view m : range->missing) missing.push_back(std::string(m));
+      out["child_pugh"] = {{"score", nullptr},
+                           {"score_min", range->min_score},
+                           {"score_max", range->max_score},
+                           {"class", hi},
+                           {"class_range", ojson::array({lo, hi})},
+                           {"from", lo == hi ? "components_partial" : "components_partial_worst"},
+                           {"missing", std::move(missing)},
+                           {"refs", Ctx::refs_of(r)}};
+      if (lo != hi) ctx.warn("", "child_pugh_incomplete");
+    }
   }
 
   // Corrected calcium (albumin from the labs, else from the hepatic panel).

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "eval.hpp"
 
@@ -27,6 +28,16 @@ struct ChildPugh {
   std::string klass;
 };
 [[nodiscard]] std::optional<ChildPugh> child_pugh_from_components(const Request& req);
+
+/// The scores still possible when some Child-Pugh components are given and
+/// others are not: each missing component counts its lowest and its highest
+/// points. nullopt when none or all five are given.
+struct ChildPughRange {
+  int min_score = 0;
+  int max_score = 0;
+  std::vector<std::string_view> missing;  // JSON Pointers of the missing components
+};
+[[nodiscard]] std::optional<ChildPughRange> child_pugh_range(const Request& req);
 
 /// BSA in m² by the named formula (content "calculators.bsa.<formula>").
 [[nodiscard]] std::optional<double> bsa_by_formula(std::string_view formula, double weight_kg,

@@ -65,7 +65,8 @@ void Eligibility::alternative(std::string_view code) {
   if (!r->is_object()) r = &ctx_.rule(drug_ + ".alternatives." + std::string(code));
   if (!r->is_object()) return;
   if (list_has_code(alternatives_, code)) return;
-  alternatives_.push_back(fragment_node(coded_text(join_key({"alternative", id, drug_}), code, *r)));
+  alternatives_.push_back(
+      fragment_node(coded_text(join_key({"alternative", id, drug_}), code, *r)));
 }
 
 void Eligibility::note(std::string_view code) {
@@ -76,6 +77,14 @@ void Eligibility::note(std::string_view code) {
 }
 
 void Eligibility::finish(Status status) {
+  // Inputs a derived value lacks and the dose depends on (Child-Pugh
+  // components that could still change the class) are lacking for this
+  // question too.
+  if (auto cp = ctx_.derived.find("child_pugh"); cp != ctx_.derived.end()) {
+    if (auto m = cp->find("missing"); m != cp->end() && m->is_array())
+      for (const auto& pointer : *m)
+        if (pointer.is_string()) missing(pointer.get<std::string>());
+  }
   ojson e = ojson::object();
   e["status"] = std::string(to_string(status));
   e["drug"] = drug_.empty() ? ojson(nullptr) : ojson(drug_);
