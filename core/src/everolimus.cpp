@@ -107,13 +107,11 @@ void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
 
 // ---- eligibility per indication ---------------------------------------------------
 
-Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
-  const std::string scope = "everolimus.indications.tsc_renal_aml";
-  const json& ind = content::at(scope);
-  Decision d;
-  hypersensitivity(ctx, e, d);
-  tsc(ctx, e, d);
-
+// The label indications for AML, RCC, breast cancer and NET are for adults
+// (Afinitor PI §1). Under the indication's adult age the answer is
+// "consider" with a note, not a refusal: paediatric use is a specialist's
+// decision. An age not given is shown as unknown without holding the answer.
+void adult_criterion(Ctx& ctx, Eligibility& e, Decision& d, const json& ind) {
   auto age = ctx.req.num({"patient", "age_years"});
   std::optional<bool> adult;
   if (age) adult = *age >= ind["adult_min_age_years"].get<double>();
@@ -122,6 +120,16 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
     d.consider = true;
     e.note("pediatric_off_label");
   }
+}
+
+Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
+  const std::string scope = "everolimus.indications.tsc_renal_aml";
+  const json& ind = content::at(scope);
+  Decision d;
+  hypersensitivity(ctx, e, d);
+  tsc(ctx, e, d);
+
+  adult_criterion(ctx, e, d, ind);
 
   auto bleed = ctx.req.flag({"condition", "aml", "acute_hemorrhage"});
   need(e, d, "no_acute_hemorrhage", negate(bleed), Weight::exclusion,
@@ -250,6 +258,8 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
   hypersensitivity(ctx, e, d);
   need(e, d, "advanced", ctx.req.flag({"condition", "rcc", "advanced"}), Weight::blocking,
        {"/condition/rcc/advanced"});
+  adult_criterion(ctx, e, d, ind);
+  combination = has_comedication(ctx, "lenvatinib");
 
   auto tsc_rcc = ctx.req.flag({"condition", "rcc", "tsc_associated"});
   std::optional<bool> labelled_prior;
@@ -264,7 +274,9 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
   if (labelled_prior == std::optional<bool>(false)) {
     e.criterion("prior_other_vegf_targeted", other_prior);
     if (other_prior == std::optional<bool>(true)) {
-      d.consider = true;  // outside the label wording, supported by trials
+      // Everolimus alone after another VEGF-targeted drug is outside its
+      // label wording; with lenvatinib the Lenvima label covers it (below).
+      if (!combination) d.consider = true;
     } else if (tsc_rcc == std::optional<bool>(true)) {
       d.consider = true;  // TSC2-driven RCC: first-line everolimus case reports
     } else {
@@ -277,9 +289,16 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
 
   const bool any_vegf =
       labelled_prior == std::optional<bool>(true) || other_prior == std::optional<bool>(true);
-  if (any_vegf) e.alternative("lenvatinib_everolimus");
-  combination = has_comedication(ctx, "lenvatinib");
-  if (combination) e.note("lenvatinib_combination");
+  if (any_vegf && !combination) e.alternative("lenvatinib_everolimus");
+  if (combination) {
+    // Lenvatinib + everolimus is labelled after one prior anti-angiogenic
+    // therapy of any kind (Lenvima PI §1, §2).
+    std::optional<bool> after_anti_angiogenic;
+    if (labelled_prior && other_prior) after_anti_angiogenic = any_vegf;
+    e.criterion("lenvatinib_combination_prior_anti_angiogenic", after_anti_angiogenic,
+                {"/condition/rcc/prior_therapies"});
+    e.note("lenvatinib_combination");
+  }
 
   if (auto h = ctx.req.str({"condition", "rcc", "histology"}); h && *h != "clear_cell") {
     e.note("non_clear_cell");
@@ -293,6 +312,15 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
 Status breast(Ctx& ctx, Eligibility& e) {
   Decision d;
   hypersensitivity(ctx, e, d);
+  const json& ind = content::at("everolimus.indications.breast_hr_positive");
+  adult_criterion(ctx, e, d, ind);
+  // The indication is for postmenopausal women; a man's HR-positive breast
+  // cancer is outside the label wording. Sex not given holds nothing back.
+  if (auto sex = ctx.req.str({"patient", "sex"})) {
+    const bool female = *sex == "female";
+    e.criterion("female", female, {"/patient/sex"});
+    if (!female) d.consider = true;
+  }
   for (const char* c : {"postmenopausal", "hr_positive", "her2_negative", "prior_nonsteroidal_ai"})
     need(e, d, c, ctx.req.flag({"condition", "breast", c}), Weight::blocking,
          {"/condition/breast/" + std::string(c)});
@@ -303,6 +331,7 @@ Status breast(Ctx& ctx, Eligibility& e) {
 Status net(Ctx& ctx, Eligibility& e) {
   Decision d;
   hypersensitivity(ctx, e, d);
+  adult_criterion(ctx, e, d, content::at("everolimus.indications.net"));
   auto origin = ctx.req.str({"condition", "net", "origin"});
   need(e, d, "origin_labelled", origin ? std::optional<bool>(true) : std::nullopt, Weight::blocking,
        {"/condition/net/origin"});
