@@ -97,6 +97,17 @@ void check_hepatic(const Request& req, std::vector<RequestError>& errors) {
     errors.push_back({"/patient/hepatic/child_pugh_class", ErrorCode::inconsistent,
                       "class " + *given + " given, but the components score " +
                           std::to_string(computed->score) + " (class " + computed->klass + ")"});
+  // Bilirubin and albumin may come in the labs or in the hepatic panel; the
+  // engine reads the hepatic value first for Child-Pugh and the labs value for
+  // other rules, so two different values would feed two different answers.
+  for (std::string_view field : {"bilirubin_mg_dl", "albumin_g_dl"}) {
+    auto lab = req.num({"patient", "labs", field});
+    auto hep = req.num({"patient", "hepatic", field});
+    if (lab && hep && *lab != *hep)
+      errors.push_back({"/patient/hepatic/" + std::string(field), ErrorCode::inconsistent,
+                        "differs from /patient/labs/" + std::string(field) +
+                            "; give one value, or the same value in both"});
+  }
 }
 
 // The "unverified_rules" entry of a rule as JSON text, prepared once per rule

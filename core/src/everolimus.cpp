@@ -282,6 +282,7 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
     } else {
       d.unmet = true;
       e.alternative("first_line_guideline");
+      e.alternative("temsirolimus_any_line");
     }
   }
   if (tsc_rcc) e.criterion("tsc_associated", tsc_rcc);
