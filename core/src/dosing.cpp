@@ -119,14 +119,20 @@ double nearest_achievable(const std::vector<double>& strengths_mg, double dose_m
       above = i;
       break;
     }
+  // Nearness is judged on the calculated dose itself, not on its hundredths:
+  // 4.5 mg/m² × 1.89 m² = 8.505 mg is nearer 9 than 8, though 8.50 would be a
+  // tie. Only a difference below floating-point noise counts as a tie.
+  constexpr double kTieMg = 1e-9;
+  const double to_below = below < 0 ? 0 : std::fabs(dose_mg - static_cast<double>(below) / 100.0);
+  const double to_above = above < 0 ? 0 : std::fabs(static_cast<double>(above) / 100.0 - dose_mg);
   long long pick;
   if (below < 0)
     pick = above;
   else if (above < 0)
     pick = below;
-  else if (target - below < above - target)
+  else if (to_below < to_above - kTieMg)
     pick = below;
-  else if (above - target < target - below)
+  else if (to_above < to_below - kTieMg)
     pick = above;
   else
     pick = tie == Tie::down ? below : above;

@@ -48,6 +48,20 @@ TEST_CASE("nearest achievable dose with Disperz (2, 3, 5 mg: any whole mg from 2
   CHECK(nearest_achievable(disperz, 1.2, Tie::down) == 2);
 }
 
+TEST_CASE("nearness is judged on the calculated dose, not on its hundredths") {
+  // 4.5 mg/m² × 1.89 m² = 8.505 mg (8.504999… in binary): nearer 9 than 8,
+  // though rounded to hundredths it would be the tie 8.50.
+  std::vector<double> disperz = {2, 3, 5};
+  CHECK(nearest_achievable(disperz, 4.5 * 1.89, Tie::down) == 9);
+  CHECK(nearest_achievable(disperz, 8.505, Tie::down) == 9);
+  CHECK(nearest_achievable(disperz, 8.495, Tie::up) == 8);
+  CHECK(nearest_achievable(disperz, 8.5, Tie::down) == 8);  // a true tie still goes down
+  CHECK(nearest_achievable(disperz, 8.5, Tie::up) == 9);
+  std::vector<double> tabs = {2.5, 5, 7.5, 10};
+  CHECK(nearest_achievable(tabs, 8.7501, Tie::down) == 10);
+  CHECK(nearest_achievable(tabs, 8.7499, Tie::up) == 7.5);
+}
+
 namespace {
 // A plain reference for the engine's tables: fewest units to make each
 // hundredth of a milligram up to `upto`, -1 when impossible.
