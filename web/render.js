@@ -241,8 +241,14 @@ function renderDerived(resp, ctx) {
   const d = resp.derived || {};
   const rows = [];
   const row = (k, v, refs) => rows.push(h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, v, ' ', refLinks(refs, ctx))));
-  if (d.bsa_m2 != null) row('Body surface area', `${formatNumber(d.bsa_m2, 2)} m²${d.bsa_formula_text ? ` — ${d.bsa_formula_text}` : d.bsa_formula ? ` (${d.bsa_formula})` : ''}`, d.bsa_refs);
-  if (d.child_pugh) row('Child-Pugh', `class ${d.child_pugh.class ?? '—'}${d.child_pugh.score != null ? `, score ${d.child_pugh.score}` : ''}`, d.child_pugh.refs || d.child_pugh_refs);
+  // A given BSA is shown with the value from weight and height beside it, so a slip is visible.
+  const bsaCheck = d.bsa_m2_from_weight_height != null ? `; from weight and height ${formatNumber(d.bsa_m2_from_weight_height, 2)} m² (${d.bsa_formula_for_comparison})` : '';
+  if (d.bsa_m2 != null) row('Body surface area', `${formatNumber(d.bsa_m2, 2)} m²${d.bsa_formula_text ? ` — ${d.bsa_formula_text}` : d.bsa_formula ? ` (${d.bsa_formula})` : ''}${bsaCheck}`, d.bsa_refs);
+  if (d.child_pugh) {
+    const cp = d.child_pugh;
+    const range = cp.score == null && cp.score_min != null ? `, score ${cp.score_min}–${cp.score_max} from incomplete components${cp.class_range && cp.class_range[0] !== cp.class_range[1] ? ` (class ${cp.class_range[0]} or ${cp.class_range[1]}: the worse is used)` : ''}` : '';
+    row('Child-Pugh', `class ${cp.class ?? '—'}${cp.score != null ? `, score ${cp.score}` : ''}${range}`, cp.refs || d.child_pugh_refs);
+  }
   if (d.corrected_calcium_mg_dl != null) {
     const si = ctx.units.lab === 'si' ? ` (${display('calcium', d.corrected_calcium_mg_dl, 'si')} mmol/L)` : '';
     row('Corrected calcium', `${formatNumber(d.corrected_calcium_mg_dl, 2)} mg/dL${si}${d.corrected_calcium_formula ? ` — ${d.corrected_calcium_formula}` : ''}`, d.corrected_calcium_refs);

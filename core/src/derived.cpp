@@ -195,6 +195,14 @@ Derived compute_derived(Ctx& ctx) {
     d.bsa_m2 = round_to(*given, 2);
     out["bsa_m2"] = *d.bsa_m2;
     out["bsa_formula"] = "given";
+    // The clinician's value is used, but the value from weight and height
+    // is shown beside it, so that a slip (a BSA from another patient, height
+    // in inches) is visible on the page rather than hidden in the dose.
+    if (auto w = req.num({"patient", "weight_kg"}), h = req.num({"patient", "height_cm"}); w && h)
+      if (auto bsa = bsa_by_formula(formula, *w, *h)) {
+        out["bsa_m2_from_weight_height"] = round_to(*bsa, 2);
+        out["bsa_formula_for_comparison"] = formula;
+      }
   } else if (auto w = req.num({"patient", "weight_kg"}), h = req.num({"patient", "height_cm"});
              w && h) {
     if (auto bsa = bsa_by_formula(formula, *w, *h)) {
