@@ -2,6 +2,8 @@
 // poor-risk count, 25 mg IV weekly with H1 premedication, the hold/restart
 // rules, hepatic dosing by bilirubin/AST, CYP3A4 interactions and warnings.
 // Numbers: content/temsirolimus.json (refs torisel-pi-*).
+#include <algorithm>
+
 #include "dosing.hpp"
 #include "drugs.hpp"
 #include "eligibility.hpp"
@@ -16,6 +18,50 @@ constexpr const char* drug = "temsirolimus";
 std::optional<bool> as_opt_bool(const json& j) {
   if (j.is_boolean()) return j.get<bool>();
   return std::nullopt;
+}
+
+// AST above its ULN (both given): at least mild NCI hepatic impairment,
+// whatever the bilirubin (torisel-pi-2.4).
+bool ast_above_uln(const Request& req) {
+  auto ast = req.num({"patient", "labs", "ast_u_l"});
+  auto uln = req.num({"patient", "limits", "ast_uln_u_l"});
+  return ast && uln && *ast > *uln * (1.0 + 1e-9);
+}
+
+// The highest labelled weekly dose for this request: 25 mg, or up to 50 mg
+// when a strong CYP3A4 inducer cannot be avoided (torisel-pi-2.1, -2.4).
+double labelled_max_dose(const json& ind, const InteractionSummary& inter) {
+  double max = ind["dose_mg"].get<double>();
+  if (inter.has("strong_cyp3a4_inducer")) {
+    const json& r = content::at(interaction_rule_id(drug, "strong_cyp3a4_inducer", ""));
+    if (r.contains("dose_mg") && r["dose_mg"].is_number())
+      max = std::max(max, r["dose_mg"].get<double>());
+  }
+  return max;
+}
+
+// A current dose above the labelled maximum is flagged where it was entered,
+// and no resume dose is stepped down from it (the label's 5 mg/week steps
+// start from a labelled dose).
+void flag_dose_above_label(Ctx& ctx, double current, double max) {
+  const std::string id = std::string(drug) + ".warnings.current_dose_above_label";
+  const json& r = ctx.rule(id);
+  if (!r.is_object() || list_has_code(ctx.warnings, "current_dose_above_label")) return;
+  ctx.warnings.push_back({{"code", "current_dose_above_label"},
+                          {"severity", r.value("severity", "serious")},
+                          {"text", r.value("text", "")},
+                          {"path", "/therapy/current_dose_mg"},
+                          {"current_dose_mg", current},
+                          {"labelled_max_dose_mg", max},
+                          {"refs", Ctx::refs_of(r)},
+                          {"rule", id}});
+  for (auto& t : ctx.toxicity) {
+    if (!t.is_object() || !t.contains("resume") || t["resume"].is_null()) continue;
+    t["resume_dose_mg"] = nullptr;
+    t["resume_frequency"] = nullptr;
+    t["resume_note"] = r.value("resume_note", "");
+    t["dose_basis"] = "therapy_above_label";
+  }
 }
 
 void monitoring(Ctx& ctx) {
@@ -81,6 +127,11 @@ void rcc(Ctx& ctx, const Derived& d) {
     return;
   }
 
+  // AST above the ULN without a bilirubin to grade it: at least mild, so the
+  // full dose is ruled out, and 15 mg or a contraindication depends on the
+  // missing bilirubin; no dose is given (torisel-pi-2.4, -4).
+  const bool dose_pending = h.category == NciHepatic::unknown && ast_above_uln(ctx.req);
+
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = ind["form"].get<std::string>();
@@ -98,16 +149,39 @@ void rcc(Ctx& ctx, const Derived& d) {
   if (h.ast_unknown)
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("temsirolimus.hepatic.ast_unknown_note").get<std::string>());
+  const json* pending = nullptr;
+  if (dose_pending) {
+    pending = &ctx.rule(std::string(drug) + ".hepatic.ast_high_bilirubin_unknown");
+    spec.notes.push_back(pending->value("text", ""));
+    ctx.warn(drug, "hepatic_impairment");
+  }
   const json& pre = ctx.rule(std::string(drug) + ".premedication");
   spec.premedication = ojson(pre);
   ctx.regimen = regimen_json(ctx, spec);
   ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
+  if (pending) {
+    // Never the full dose with AST above the ULN; 15 mg or none once the
+    // bilirubin is known.
+    ctx.regimen["dose_mg"] = nullptr;
+    ctx.regimen["units"] = ojson::array();
+    ctx.regimen["dose_pending"] = {
+        {"reason", "ast_above_uln_bilirubin_unknown"},
+        {"missing", ojson(h.missing)},
+        {"text", pending->value("text", "")},
+        {"refs", Ctx::refs_of(*pending)},
+        {"rule", std::string(drug) + ".hepatic.ast_high_bilirubin_unknown"}};
+  }
   ctx.warn(drug, "infusion_premedication");
 
-  (void)evaluate_interactions(ctx, drug, "", spec.dose_mg);
+  InteractionSummary inter =
+      evaluate_interactions(ctx, drug, "", pending ? std::nullopt : std::optional(spec.dose_mg));
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
-  evaluate_toxicity(ctx, {drug, spec.form, current ? current : std::optional<double>(spec.dose_mg),
-                          spec.frequency, d.bsa_m2});
+  std::optional<double> dose = current;
+  if (!dose && !pending) dose = spec.dose_mg;
+  const double max = labelled_max_dose(ind, inter);
+  const bool above_label = current && *current > max * (1.0 + 1e-9);
+  evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
+  if (above_label) flag_dose_above_label(ctx, *current, max);
   monitoring(ctx);
 }
 
