@@ -60,42 +60,205 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
 }
 
 // The label's optional loading dose when a trough-guided change raises the
-// maintenance dose: 3 × (new − current), no more than 40 mg on any day, split
-// over 2 days when the day's total would exceed it (rapamune-pi-2.1).
+// maintenance dose: 3 × (new − current), no more than 40 mg on any day
+// (loading share plus the new maintenance dose), spread over 2 days when one
+// day would exceed it (rapamune-pi-2.1). When the label's 2 days are still
+// too much, the label's loading dose does not fit ("exceeds_label_split"):
+// spreading it over more days would no longer be a loading dose (a 39 mg
+// maintenance dose would leave 1 mg a day for weeks). When the maintenance
+// dose alone reaches the cap, no loading dose fits at all ("no_room").
 void loading_dose(Ctx& ctx) {
   if (!ctx.titration.is_object()) return;
-  const json& cur = ctx.titration["current_dose_mg"];
-  const json& nxt = ctx.titration["new_dose_mg"];
+  const ojson& cur = ctx.titration["current_dose_mg"];
+  const ojson& nxt = ctx.titration["new_dose_mg"];
   if (!cur.is_number() || !nxt.is_number()) return;
   double current = cur.get<double>(), next = nxt.get<double>();
-  if (ctx.titration["new_frequency"] != "once_daily" ||
-      ctx.titration["current_frequency"] != "once_daily")
+  if (!is_string_equal(ctx.titration["new_frequency"], "once_daily") ||
+      !is_string_equal(ctx.titration["current_frequency"], "once_daily"))
     return;
   if (next <= current) return;
   std::string id = std::string(drug) + ".loading_dose";
   const json& r = ctx.rule(id);
-  double factor = r["factor"].get<double>();
-  double cap = r["max_mg_per_day"].get<double>();
-  int split = r["split_over_days"].get<int>();
+  if (!r.is_object()) return;
+  double factor = r.value("factor", 0.0);
+  double cap = r.value("max_mg_per_day", 0.0);
+  int label_days = r.value("split_over_days", 1);
+  if (factor <= 0 || cap <= 0 || label_days < 1) return;
   double loading = round_to(factor * (next - current), 2);
-  bool split_needed = loading + next > cap;
-  int days = split_needed ? split : 1;
-  double per_day = round_to(loading / days, 2);
+  double room = round_to(cap - next, 2);  // what a day leaves for the loading dose
   ojson l = ojson::object();
   l["loading_dose_mg"] = loading;
   l["formula"] = "loading = " + num_text(factor) + " × (" + num_text(next) + " − " +
                  num_text(current) + ") mg = " + num_text(loading) + " mg";
+  // Split over the label's days when one day is not enough.
+  const int days = loading > room + 1e-9 ? label_days : 1;
+  const double per_day = round_to(loading / days, 2);
+  if (room <= 1e-9 || per_day + next > cap + 1e-9) {
+    const std::string nid = id + (room <= 1e-9 ? ".no_room" : ".exceeds_label_split");
+    const json& n = ctx.rule(nid);
+    l["possible"] = false;
+    l["days"] = nullptr;
+    l["loading_mg_per_day"] = nullptr;
+    l["total_mg_per_day"] = round_to(next, 2);
+    l["max_mg_per_day"] = cap;
+    l["split"] = false;
+    l["label_split_days"] = label_days;
+    l["text"] = n.value("text", "");
+    l["refs"] = Ctx::refs_of(n);
+    l["rule"] = nid;
+    ctx.titration["loading_dose_option"] = std::move(l);
+    return;
+  }
+  l["possible"] = true;
   l["days"] = days;
   l["loading_mg_per_day"] = per_day;
   l["total_mg_per_day"] = round_to(per_day + next, 2);
   l["max_mg_per_day"] = cap;
-  l["split"] = split_needed;
+  l["split"] = days > 1;
+  l["label_split_days"] = label_days;
   l["trough_check_after_days"] = r["trough_check_after_days"];
   l["hepatic_note"] = "Hepatic impairment does not change the loading dose.";
   l["text"] = r.value("text", "");
   l["refs"] = Ctx::refs_of(r);
   l["rule"] = id;
   ctx.titration["loading_dose_option"] = std::move(l);
+}
+
+// Sirolimus is given once daily only: a calculated dose below the lowest
+// tablet strength stays at that strength once daily instead of the shared
+// mechanism's every-other-day step ("<drug>.titration_floor").
+void once_daily_titration(Ctx& ctx, std::string_view form) {
+  if (!ctx.titration.is_object()) return;
+  const ojson& nd = ctx.titration["new_dose_mg"];
+  const ojson& raw = ctx.titration["raw_new_dose_mg"];
+  if (!nd.is_number() || !raw.is_number()) return;
+  auto strengths = strengths_of(drug, form);
+  if (strengths.empty()) return;
+  double lowest = *std::min_element(strengths.begin(), strengths.end());
+  bool below = raw.get<double>() < lowest - 1e-9;
+  bool every_other_day = is_string_equal(ctx.titration["new_frequency"], "every_other_day");
+  if (!below && !every_other_day) return;
+  const std::string id = std::string(drug) + ".titration_floor";
+  const json& r = ctx.rule(id);
+  ctx.titration["new_dose_mg"] = round_to(lowest, 2);
+  ctx.titration["new_frequency"] = "once_daily";
+  ctx.titration["below_lowest_strength"] = true;
+  ctx.titration["lowest_strength_mg"] = round_to(lowest, 2);
+  ctx.titration["floor_note"] = r.value("text", "");
+  ctx.titration["floor_refs"] = Ctx::refs_of(r);
+  ctx.titration["floor_rule"] = id;
+}
+
+// The Rapamune label classes some comedications differently from the other
+// labels (erythromycin: with the strong inhibitors to avoid, §7.2). Content:
+// "interactions.drugs.<name>.classes_for.sirolimus" {classes, text, refs};
+// the items the shared lookup made from the usual class are replaced.
+void label_classes(Ctx& ctx, std::optional<double> base_dose_mg) {
+  const json& drugs = content::at("interactions.drugs");
+  if (!drugs.is_object() || ctx.interactions.empty()) return;
+  ojson out = ojson::array();
+  std::vector<std::string> replaced_rules, done;
+  for (auto& item : ctx.interactions) {
+    if (!item.is_object() || !item.contains("drug") || !item["drug"].is_string()) {
+      out.push_back(std::move(item));
+      continue;
+    }
+    const std::string key = item["drug"].get<std::string>();
+    auto entry = drugs.find(key);
+    const json* o = nullptr;
+    if (entry != drugs.end() && entry->is_object()) {
+      auto cf = entry->find("classes_for");
+      if (cf != entry->end() && cf->is_object()) {
+        auto it = cf->find(drug);
+        if (it != cf->end() && it->is_object() && it->contains("classes")) o = &*it;
+      }
+    }
+    if (!o) {
+      out.push_back(std::move(item));
+      continue;
+    }
+    if (auto r = item.find("rule"); r != item.end() && r->is_string())
+      replaced_rules.push_back(r->get<std::string>());
+    if (std::find(done.begin(), done.end(), key) != done.end()) continue;
+    done.push_back(key);
+    const std::string oid = "interactions.drugs." + key + ".classes_for." + drug;
+    ctx.record_rule(oid);
+    ojson usual = ojson::array();
+    if (auto cl = entry->find("classes"); cl != entry->end() && cl->is_array())
+      for (const auto& c : *cl)
+        if (c.is_string()) usual.push_back(c.get<std::string>());
+    for (const auto& k : (*o)["classes"]) {
+      if (!k.is_string()) continue;
+      const std::string klass = k.get<std::string>();
+      const std::string rid = interaction_rule_id(drug, klass, "tdm");
+      const json& r = ctx.rule(rid);
+      if (!r.is_object() || !r.contains("action")) continue;
+      ojson n = ojson::object();
+      n["drug"] = key;
+      if (item.contains("given_as")) n["given_as"] = item["given_as"];
+      n["class"] = klass;
+      n["action"] = r.value("action", "");
+      std::optional<double> dose;
+      if (auto d = r.find("dose_mg"); d != r.end() && d->is_number()) dose = d->get<double>();
+      if (auto f = r.find("dose_factor"); !dose && base_dose_mg && f != r.end() && f->is_number())
+        dose = round_to(*base_dose_mg * f->get<double>(), 2);
+      n["dose_mg"] = dose ? ojson(*dose) : ojson(nullptr);
+      n["text"] = r.value("text", "");
+      n["label_class_note"] = o->value("text", "");
+      n["class_in_other_labels"] = usual;
+      ojson refs = Ctx::refs_of(*o);
+      for (const auto& x : Ctx::refs_of(r)) {
+        bool dup = false;
+        for (const auto& y : refs) dup = dup || x == y;
+        if (!dup) refs.push_back(x);
+      }
+      n["refs"] = std::move(refs);
+      n["rule"] = rid;
+      n["class_rule"] = oid;
+      out.push_back(std::move(n));
+      if (auto w = r.find("warning"); w != r.end() && w->is_string())
+        ctx.warn(drug, w->get<std::string>());
+    }
+  }
+  ctx.interactions = std::move(out);  // every item was moved into `out`
+  // A class rule only the replaced items used is no longer applied.
+  for (const auto& id : replaced_rules) {
+    bool used = false;
+    for (const auto& it : ctx.interactions) {
+      if (!it.is_object()) continue;
+      auto r = it.find("rule");
+      used = used || (r != it.end() && is_string_equal(*r, id));
+    }
+    if (!used)
+      ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), id), ctx.rules.end());
+  }
+}
+
+void interactions(Ctx& ctx, std::optional<double> base_dose_mg) {
+  (void)evaluate_interactions(ctx, drug, "tdm", base_dose_mg);
+  label_classes(ctx, base_dose_mg);
+}
+
+// Reported (and lab-graded) adverse events. The label has no
+// dose-modification table: each row says so, with the label's warning and
+// the project's general grade algorithm ("<drug>.adverse_reactions").
+void toxicity(Ctx& ctx, const std::string& form, std::optional<double> dose_mg) {
+  auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  ToxicityInput in;
+  in.drug = drug;
+  in.form = form;
+  in.current_dose_mg = current ? current : dose_mg;
+  in.frequency = "once_daily";
+  evaluate_toxicity(ctx, in);
+  // Rows that only suggest considering a change say so in a field of their own.
+  for (auto& t : ctx.toxicity) {
+    if (!t.is_object()) continue;
+    auto rid = t.find("rule");
+    if (rid == t.end() || !rid->is_string()) continue;
+    const json& row = content::at(rid->get<std::string>());
+    if (row.is_object() && row.contains("consider") && row["consider"].is_string())
+      t["consider"] = row["consider"].get<std::string>();
+  }
 }
 
 void monitoring(Ctx& ctx) {
@@ -148,7 +311,8 @@ void lam(Ctx& ctx, const Derived& d) {
 
   evaluate_patient_warnings(ctx, drug);
   if (status == Status::contraindicated || status == Status::not_indicated) {
-    (void)evaluate_interactions(ctx, drug, "tdm", std::nullopt);
+    interactions(ctx, std::nullopt);
+    toxicity(ctx, form_for(ctx, ind), std::nullopt);
     return;
   }
 
@@ -181,8 +345,10 @@ void lam(Ctx& ctx, const Derived& d) {
   ctx.regimen["other_trough_targets"] = std::move(others);
 
   evaluate_titration(ctx, drug, spec.form);
+  once_daily_titration(ctx, spec.form);
   loading_dose(ctx);
-  (void)evaluate_interactions(ctx, drug, "tdm", spec.dose_mg);
+  interactions(ctx, spec.dose_mg);
+  toxicity(ctx, spec.form, spec.dose_mg);
   monitoring(ctx);
 }
 
