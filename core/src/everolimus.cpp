@@ -105,6 +105,31 @@ void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
       {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
 }
 
+// A current dose above the label's maximum for a fixed-dose indication (10 mg
+// daily; 20 mg only with a strong inducer that cannot be avoided, Afinitor PI
+// 2.4, 2.12) is flagged, and no resume dose is stepped down from it: "50% of
+// the previous dose" of 100 mg a day is not a labelled dose.
+void check_dose_above_label(Ctx& ctx, const std::string& scope, const InteractionSummary& ix,
+                            double current_mg, const ToxicityInput& tin) {
+  double max_daily = content::at(scope + ".dose_mg").get<double>();
+  if (ix.has("strong_cyp3a4_inducer")) {
+    const json& r = content::at(interaction_rule_id(drug, "strong_cyp3a4_inducer", "fixed"));
+    if (r.is_object() && r.contains("dose_mg") && r["dose_mg"].is_number())
+      max_daily = std::max(max_daily, r["dose_mg"].get<double>());
+  }
+  if (current_mg * daily_factor(tin.frequency) <= max_daily + 1e-9) return;
+  ctx.warn(drug, "current_dose_above_label");
+  const json& w = content::at(std::string(drug) + ".warnings.current_dose_above_label");
+  for (auto& t : ctx.toxicity) {
+    if (!t.is_object() || !t.contains("resume") || t["resume"].is_null()) continue;
+    t["resume_dose_mg"] = nullptr;
+    t["resume_frequency"] = nullptr;
+    t.erase("resume_dose_mg_per_m2");
+    t["resume_note"] = w.value("resume_note", "");
+    t["dose_basis"] = "therapy_above_label";
+  }
+}
+
 // ---- eligibility per indication ---------------------------------------------------
 
 // The label indications for AML, RCC, breast cancer and NET are for adults
@@ -681,6 +706,7 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
                       .value_or(plan.frequency.empty() ? "once_daily" : plan.frequency);
   tin.bsa_m2 = d.bsa_m2;
   evaluate_toxicity(ctx, tin);
+  if (group == DosingGroup::fixed && base) check_dose_above_label(ctx, scope, ix, *base, tin);
 
   evaluate_patient_warnings(ctx, drug);
   response_review(ctx, indication);

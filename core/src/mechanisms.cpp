@@ -62,13 +62,13 @@ std::string find_comedication(const std::string& name) {
   return "";
 }
 
+}  // namespace
+
 double daily_factor(std::string_view frequency) {
   if (frequency == "every_other_day") return 0.5;
   if (frequency == "twice_daily") return 2.0;
   return 1.0;
 }
-
-}  // namespace
 
 // ---- interactions ------------------------------------------------------------
 

@@ -66,6 +66,9 @@ struct ReducedDose {
 /// Applies "<drug>.adverse_reactions" to every adverse event in the request
 /// and to CTCAE grades derived from labs (ctx.derived.ctcae) for terms the
 /// request did not report itself. Fills ctx.toxicity.
+/// How many doses a frequency gives per day on average (every other day: 0.5).
+[[nodiscard]] double daily_factor(std::string_view frequency);
+
 struct ToxicityInput {
   std::string drug;
   std::string form;
