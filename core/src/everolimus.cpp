@@ -707,6 +707,8 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
   tin.bsa_m2 = d.bsa_m2;
   evaluate_toxicity(ctx, tin);
   if (group == DosingGroup::fixed && base) check_dose_above_label(ctx, scope, ix, *base, tin);
+  finish_toxicity(ctx, drug,
+                  group == DosingGroup::fixed ? ResumeCap::at_lowered_regimen : ResumeCap::none);
 
   evaluate_patient_warnings(ctx, drug);
   response_review(ctx, indication);

@@ -344,8 +344,9 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
         t["resume_frequency"] = rd->frequency;
         if (rd->dose_mg_per_m2) t["resume_dose_mg_per_m2"] = *rd->dose_mg_per_m2;
       } else {
-        t["resume_note"] = str_or(content::at(in.drug + ".dose_reduction"), "no_lower_dose_text",
-                                  "No lower labelled dose remains: discontinue.");
+        const json& red = content::at(in.drug + ".dose_reduction");
+        t["resume_note"] =
+            str_or(red, "no_lower_dose_text", "No lower labelled dose remains: discontinue.");
       }
     }
     // Without therapy.current_dose_mg the resume dose is worked from this
@@ -367,6 +368,67 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
     if (row.contains("warning")) ctx.warn(in.drug, str_or(row, "warning"));
     ctx.toxicity.push_back(std::move(t));
   }
+}
+
+namespace {
+
+// Whether an adjustment lowered the regimen below the label's usual dose
+// (liver values, an interacting drug): only then is it a ceiling for a
+// resume dose. An inducer's higher dose is an interaction entry, not the
+// regimen, so the regimen alone is no ceiling there.
+bool regimen_lowered(const ojson& regimen) {
+  const ojson& adjustments = regimen["adjustments"];
+  if (!adjustments.is_array()) return false;
+  for (const auto& a : adjustments)
+    if (a.is_object() && a["from_mg"].is_number() && a["to_mg"].is_number() &&
+        a["to_mg"].get<double>() < a["from_mg"].get<double>())
+      return true;
+  return false;
+}
+
+void cap_resume_at_regimen(Ctx& ctx) {
+  if (!ctx.regimen.is_object() || !regimen_lowered(ctx.regimen)) return;
+  const ojson& dose = ctx.regimen["dose_mg"];
+  const ojson& freq = ctx.regimen["frequency"];
+  if (!dose.is_number() || !freq.is_string()) return;
+  const double regimen_daily =
+      dose.get<double>() * daily_factor(freq.get_ref<const std::string&>());
+  for (auto& t : ctx.toxicity) {
+    if (!t.is_object() || !t["resume_dose_mg"].is_number()) continue;
+    const std::string resume_frequency =
+        t["resume_frequency"].is_string() ? t["resume_frequency"].get<std::string>() : "";
+    const double resume_daily = t["resume_dose_mg"].get<double>() * daily_factor(resume_frequency);
+    if (resume_daily <= regimen_daily + 1e-9) continue;
+    t["resume_dose_worked_out_mg"] = t["resume_dose_mg"];
+    t["resume_dose_mg"] = dose;
+    t["resume_frequency"] = freq;
+    if (ctx.regimen["dose_mg_per_m2"].is_number())
+      t["resume_dose_mg_per_m2"] = ctx.regimen["dose_mg_per_m2"];
+    else
+      t.erase("resume_dose_mg_per_m2");
+    t["resume_capped_by_regimen"] = true;
+    t["resume_cap_note"] =
+        "Capped at this answer's regimen dose: the liver values or an interacting drug limit the "
+        "dose below the one worked out from the current dose.";
+  }
+}
+
+}  // namespace
+
+void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap) {
+  // Where the label stops the drug once no lower dose remains, the action
+  // says so, not only the note (content "<drug>.dose_reduction").
+  const json& red = content::at(std::string(drug) + ".dose_reduction");
+  const std::string stop = str_or(red, "no_lower_dose_action");
+  const std::string no_lower = str_or(red, "no_lower_dose_text");
+  if (!stop.empty() && !no_lower.empty())
+    for (auto& t : ctx.toxicity)
+      if (t.is_object() && t["resume_dose_mg"].is_null() && t.contains("resume_note") &&
+          is_string_equal(t["resume_note"], no_lower)) {
+        t["action"] = stop;
+        t["resume"] = nullptr;
+      }
+  if (cap == ResumeCap::at_lowered_regimen) cap_resume_at_regimen(ctx);
 }
 
 // ---- trough titration --------------------------------------------------------

@@ -371,6 +371,7 @@ void pecoma(Ctx& ctx, const Derived& d) {
         flag_dose_above_label(ctx, *current, *d.bsa_m2, max_m2);
     }
   }
+  finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
   monitoring(ctx);
 }
 

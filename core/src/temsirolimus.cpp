@@ -182,6 +182,7 @@ void rcc(Ctx& ctx, const Derived& d) {
   const bool above_label = current && *current > max * (1.0 + 1e-9);
   evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
   if (above_label) flag_dose_above_label(ctx, *current, max);
+  finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
   monitoring(ctx);
 }
 
