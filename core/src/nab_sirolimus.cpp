@@ -15,12 +15,6 @@ namespace {
 
 constexpr const char* drug = "nab_sirolimus";
 
-bool ast_above_uln(const Request& req) {
-  auto ast = req.num({"patient", "labs", "ast_u_l"});
-  auto uln = req.num({"patient", "limits", "ast_uln_u_l"});
-  return ast && uln && *ast > *uln * (1.0 + 1e-9);
-}
-
 // Where the current dose sits among the label's levels (fyarro-pi-2.2
 // Table 1) at the current BSA. A dose within the content tolerance of a level
 // is that level; a dose between two levels steps to the next level below it,
@@ -324,12 +318,13 @@ void pecoma(Ctx& ctx, const Derived& d) {
   if (h.ast_unknown)
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("nab_sirolimus.hepatic.ast_unknown_note").get<std::string>());
-  // AST above the ULN without a bilirubin to grade it: at least mild, so the
-  // full dose is ruled out, and 75, 56 mg/m² or avoid depends on the missing
-  // bilirubin; no dose is given (fyarro-pi-2.4).
+  // AST above the ULN without a bilirubin, or a liver value without its ULN:
+  // 100, 75, 56 mg/m² or avoid depends on what is missing, so no dose is
+  // given (fyarro-pi-2.4).
   const json* pending = nullptr;
-  if (h.category == NciHepatic::unknown && ast_above_uln(ctx.req)) {
-    pending = &ctx.rule(std::string(drug) + ".hepatic.ast_high_bilirubin_unknown");
+  const std::optional<HepaticPending> hold = hepatic_pending(ctx.req, h);
+  if (hold) {
+    pending = &ctx.rule(std::string(drug) + ".hepatic." + hold->rule_code);
     spec.notes.push_back(pending->value("text", ""));
     ctx.warn(drug, "hepatic_impairment");
   }
@@ -342,12 +337,11 @@ void pecoma(Ctx& ctx, const Derived& d) {
   }
   if (pending) {
     ctx.regimen["dose_mg_per_m2"] = nullptr;
-    ctx.regimen["dose_pending"] = {
-        {"reason", "ast_above_uln_bilirubin_unknown"},
-        {"missing", ojson(h.missing)},
-        {"text", pending->value("text", "")},
-        {"refs", Ctx::refs_of(*pending)},
-        {"rule", std::string(drug) + ".hepatic.ast_high_bilirubin_unknown"}};
+    ctx.regimen["dose_pending"] = {{"reason", hold->reason},
+                                   {"missing", ojson(hold->missing)},
+                                   {"text", pending->value("text", "")},
+                                   {"refs", Ctx::refs_of(*pending)},
+                                   {"rule", std::string(drug) + ".hepatic." + hold->rule_code}};
   }
 
   auto current = ctx.req.num({"therapy", "current_dose_mg"});

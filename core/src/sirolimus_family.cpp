@@ -63,6 +63,31 @@ NciHepaticResult nci_hepatic(const Request& req, const json& bands) {
   return r;
 }
 
+std::optional<HepaticPending> hepatic_pending(const Request& req, const NciHepaticResult& h) {
+  auto bili = first_num(req, {"patient", "labs", "bilirubin_mg_dl"},
+                        {"patient", "hepatic", "bilirubin_mg_dl"});
+  auto bili_uln = req.num({"patient", "limits", "bilirubin_uln_mg_dl"});
+  auto ast = req.num({"patient", "labs", "ast_u_l"});
+  auto ast_uln = req.num({"patient", "limits", "ast_uln_u_l"});
+  // AST above its ULN is at least mild whatever the bilirubin (torisel-pi-2.4,
+  // fyarro-pi-2.4): the full dose is out, the rest waits for the bilirubin.
+  if (h.category == NciHepatic::unknown && ast && ast_uln && *ast > *ast_uln * (1.0 + 1e-9))
+    return HepaticPending{"ast_above_uln_bilirubin_unknown", "ast_high_bilirubin_unknown",
+                          h.missing};
+  // A value given without its ULN cannot be judged, and the dose depends on
+  // it: asked for, never assumed normal (bilirubin 1.5 mg/dL may be mild).
+  if (bili && !bili_uln)
+    return HepaticPending{
+        "liver_value_without_uln", "value_without_uln", {"/patient/limits/bilirubin_uln_mg_dl"}};
+  if (ast && !ast_uln && (h.ast_unknown || h.category == NciHepatic::unknown)) {
+    HepaticPending p{"liver_value_without_uln", "value_without_uln", {}};
+    if (h.category == NciHepatic::unknown) p.missing = h.missing;
+    p.missing.push_back("/patient/limits/ast_uln_u_l");
+    return p;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // One condition of a default rule: every key present must hold; an unknown

@@ -29,6 +29,17 @@ struct NciHepaticResult {
 /// ≤ ULN counts as mild.
 [[nodiscard]] NciHepaticResult nci_hepatic(const Request& req, const json& bands);
 
+/// Why no dose can be given by the NCI hepatic category yet: AST above its
+/// ULN with no bilirubin (at least mild, so never the full dose), or a liver
+/// value given without the laboratory's ULN it must be judged against.
+struct HepaticPending {
+  std::string reason;     // "ast_above_uln_bilirubin_unknown" or "liver_value_without_uln"
+  std::string rule_code;  // "<drug>.hepatic.<rule_code>" holds the text
+  std::vector<std::string> missing;
+};
+[[nodiscard]] std::optional<HepaticPending> hepatic_pending(const Request& req,
+                                                            const NciHepaticResult& h);
+
 /// A number as a person writes it in a note: "2", "1.5", "12.5".
 [[nodiscard]] std::string num_text(double value);
 

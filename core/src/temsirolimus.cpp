@@ -20,14 +20,6 @@ std::optional<bool> as_opt_bool(const json& j) {
   return std::nullopt;
 }
 
-// AST above its ULN (both given): at least mild NCI hepatic impairment,
-// whatever the bilirubin (torisel-pi-2.4).
-bool ast_above_uln(const Request& req) {
-  auto ast = req.num({"patient", "labs", "ast_u_l"});
-  auto uln = req.num({"patient", "limits", "ast_uln_u_l"});
-  return ast && uln && *ast > *uln * (1.0 + 1e-9);
-}
-
 // The highest labelled weekly dose for this request: 25 mg, or up to 50 mg
 // when a strong CYP3A4 inducer cannot be avoided (torisel-pi-2.1, -2.4).
 double labelled_max_dose(const json& ind, const InteractionSummary& inter) {
@@ -127,10 +119,10 @@ void rcc(Ctx& ctx, const Derived& d) {
     return;
   }
 
-  // AST above the ULN without a bilirubin to grade it: at least mild, so the
-  // full dose is ruled out, and 15 mg or a contraindication depends on the
-  // missing bilirubin; no dose is given (torisel-pi-2.4, -4).
-  const bool dose_pending = h.category == NciHepatic::unknown && ast_above_uln(ctx.req);
+  // AST above the ULN without a bilirubin, or a liver value without its ULN:
+  // 25 mg, 15 mg or a contraindication depends on what is missing, so no
+  // dose is given (torisel-pi-2.4, -4).
+  const std::optional<HepaticPending> hold = hepatic_pending(ctx.req, h);
 
   RegimenSpec spec;
   spec.drug = drug;
@@ -150,8 +142,8 @@ void rcc(Ctx& ctx, const Derived& d) {
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("temsirolimus.hepatic.ast_unknown_note").get<std::string>());
   const json* pending = nullptr;
-  if (dose_pending) {
-    pending = &ctx.rule(std::string(drug) + ".hepatic.ast_high_bilirubin_unknown");
+  if (hold) {
+    pending = &ctx.rule(std::string(drug) + ".hepatic." + hold->rule_code);
     spec.notes.push_back(pending->value("text", ""));
     ctx.warn(drug, "hepatic_impairment");
   }
@@ -160,16 +152,13 @@ void rcc(Ctx& ctx, const Derived& d) {
   ctx.regimen = regimen_json(ctx, spec);
   ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
   if (pending) {
-    // Never the full dose with AST above the ULN; 15 mg or none once the
-    // bilirubin is known.
     ctx.regimen["dose_mg"] = nullptr;
     ctx.regimen["units"] = ojson::array();
-    ctx.regimen["dose_pending"] = {
-        {"reason", "ast_above_uln_bilirubin_unknown"},
-        {"missing", ojson(h.missing)},
-        {"text", pending->value("text", "")},
-        {"refs", Ctx::refs_of(*pending)},
-        {"rule", std::string(drug) + ".hepatic.ast_high_bilirubin_unknown"}};
+    ctx.regimen["dose_pending"] = {{"reason", hold->reason},
+                                   {"missing", ojson(hold->missing)},
+                                   {"text", pending->value("text", "")},
+                                   {"refs", Ctx::refs_of(*pending)},
+                                   {"rule", std::string(drug) + ".hepatic." + hold->rule_code}};
   }
   ctx.warn(drug, "infusion_premedication");
 
