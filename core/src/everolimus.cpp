@@ -341,12 +341,12 @@ Status breast(Ctx& ctx, Eligibility& e) {
   const json& ind = content::at("everolimus.indications.breast_hr_positive");
   adult_criterion(ctx, e, d, ind);
   // The indication is for postmenopausal women; a man's HR-positive breast
-  // cancer is outside the label wording. Sex not given holds nothing back.
-  if (auto sex = ctx.req.str({"patient", "sex"})) {
-    const bool female = *sex == "female";
-    e.criterion("female", female, {"/patient/sex"});
-    if (!female) d.consider = true;
-  }
+  // cancer is outside the label wording. Sex not given is shown as unknown
+  // and asked for, without holding the answer back (as for age).
+  std::optional<bool> female;
+  if (auto sex = ctx.req.str({"patient", "sex"})) female = *sex == "female";
+  e.criterion("female", female, {"/patient/sex"});
+  if (female == std::optional<bool>(false)) d.consider = true;
   for (const char* c : {"postmenopausal", "hr_positive", "her2_negative", "prior_nonsteroidal_ai"})
     need(e, d, c, ctx.req.flag({"condition", "breast", c}), Weight::blocking,
          {"/condition/breast/" + std::string(c)});
