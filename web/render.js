@@ -195,11 +195,18 @@ function renderToxicity(resp, ctx) {
   const list = resp.toxicity || [];
   if (!list.length) return null;
   return section('toxicity', 'Adverse-event actions', h('ul', {}, list.map((t) => line([
-    h('strong', {}, `${label('term', t.term)} grade ${t.grade}: ${label('action', t.action)}`),
+    h('strong', {}, `${label('term', t.term)} grade ${t.grade}: ${t.action ? label('action', t.action) : 'no action from the label'}`),
     t.until ? ` until ${t.until}` : '',
     t.resume ? `; ${label('resume', t.resume)}` : '',
     t.resume_dose_mg != null ? ` — ${mg(t.resume_dose_mg)}${t.resume_frequency ? ` ${label('frequency', t.resume_frequency)}` : ''}` : '',
     t.supportive ? h('span', { class: 'supportive' }, ` Supportive care: ${t.supportive}`) : '',
+    // Why the answer differs from the plain table row: the engine says so, and so does the page.
+    ...[
+      t.action ? null : t.text,
+      t.grade_note && t.reported_grade != null ? `${t.grade_note} (reported: grade ${t.reported_grade})` : null,
+      t.dose_basis === 'regimen_assumed' ? `No current dose was entered: worked from ${mg(t.assumed_current_dose_mg)}; enter the current dose if it differs.` : null,
+      t.resume_cap_note, t.level_note, t.resume_note,
+    ].filter(Boolean).map((n) => h('span', { class: 'note' }, ` ${n}`)),
   ], t.refs, ctx, { dataset: { term: t.term, action: t.action } }, t.rule))));
 }
 

@@ -61,6 +61,18 @@ const extraCases = [
       adverse_events: [{ term: 'stomatitis', grade: 3, recurrent: true }, { term: 'hyperglycemia', grade: 2, recurrent: false }],
     },
   },
+  {
+    // A toxicity answer with the engine's reason beside it (resume capped at
+    // the Child-Pugh C dose).
+    id: 'page-rcc-resume-capped',
+    request: {
+      contract: 'mtor-calc/1', indication: 'rcc', drug: 'everolimus',
+      patient: { age_years: 60, sex: 'male', weight_kg: 80, height_cm: 178, hepatic: { child_pugh_class: 'C' } },
+      condition: { rcc: { histology: 'clear_cell', advanced: true, prior_therapies: ['sunitinib'] } },
+      therapy: { current_dose_mg: 10, frequency: 'once_daily' },
+      adverse_events: [{ term: 'stomatitis', grade: 3, recurrent: false }],
+    },
+  },
 ];
 
 const INDICATIONS = ['tsc_renal_aml', 'tsc_sega', 'tsc_seizures', 'tsc_facial_angiofibroma', 'lam', 'rcc', 'pecoma',
@@ -129,6 +141,12 @@ async function assertShows(page, resp) {
   }
   const tox = await body.locator('.toxicity li').evaluateAll((els) => els.map((x) => [x.dataset.term, x.dataset.action]));
   assert.deepEqual(tox, (resp.toxicity || []).map((t) => [t.term, t.action]));
+  // The engine's reasons beside a toxicity line (no lower dose, a capped or
+  // re-read dose level) are shown with it.
+  const toxText = await body.locator('.toxicity li').allInnerTexts();
+  (resp.toxicity || []).forEach((t, i) => {
+    for (const n of [t.resume_note, t.level_note, t.resume_cap_note]) if (n) assert.ok(toxText[i].includes(n), `toxicity note shown: ${n}`);
+  });
   const ix = await body.locator('.interactions li').evaluateAll((els) => els.map((x) => [x.dataset.drug, x.dataset.action]));
   assert.deepEqual(ix, (resp.interactions || []).map((t) => [t.drug, t.action]));
   // Warnings: all of them, serious first.
