@@ -118,16 +118,8 @@ void check_dose_above_label(Ctx& ctx, const std::string& scope, const Interactio
       max_daily = std::max(max_daily, r["dose_mg"].get<double>());
   }
   if (current_mg * daily_factor(tin.frequency) <= max_daily + 1e-9) return;
-  ctx.warn(drug, "current_dose_above_label");
-  const json& w = content::at(std::string(drug) + ".warnings.current_dose_above_label");
-  for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || !t.contains("resume") || t["resume"].is_null()) continue;
-    t["resume_dose_mg"] = nullptr;
-    t["resume_frequency"] = nullptr;
-    t.erase("resume_dose_mg_per_m2");
-    t["resume_note"] = w.value("resume_note", "");
-    t["dose_basis"] = "therapy_above_label";
-  }
+  flag_dose_above_label(ctx, drug,
+                        {{"current_dose_mg", current_mg}, {"labelled_max_dose_mg", max_daily}});
 }
 
 // ---- eligibility per indication ---------------------------------------------------

@@ -299,32 +299,24 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
       t["grade_note"] =
           "The lab value is a higher grade than the one reported; the higher grade is used.";
     }
-    if (!table.is_object()) {
-      // A reported reaction is never dropped: the label has no dose table for
-      // it, and the answer says so instead of inventing an action.
-      t["action"] = nullptr;
-      t["resume"] = nullptr;
-      t["resume_dose_mg"] = nullptr;
-      t["resume_frequency"] = nullptr;
-      t["until"] = nullptr;
-      t["supportive"] = nullptr;
-      t["text"] =
-          "The label has no dose-modification table for this adverse reaction: no dose change "
-          "follows from the label; manage it clinically and see the warnings.";
+    // No label action: the reaction is still answered, never dropped, and
+    // the answer says why instead of inventing an action.
+    auto answer_without_action = [&](const char* why) {
+      for (const char* k :
+           {"action", "resume", "resume_dose_mg", "resume_frequency", "until", "supportive"})
+        t[k] = nullptr;
+      t["text"] = why;
       t["refs"] = ojson::array();
       ctx.toxicity.push_back(std::move(t));
+    };
+    if (!table.is_object()) {
+      answer_without_action(
+          "The label has no dose-modification table for this adverse reaction: no dose change "
+          "follows from the label; manage it clinically and see the warnings.");
       continue;
     }
     if (row_key.empty()) {
-      t["action"] = nullptr;
-      t["resume"] = nullptr;
-      t["resume_dose_mg"] = nullptr;
-      t["resume_frequency"] = nullptr;
-      t["until"] = nullptr;
-      t["supportive"] = nullptr;
-      t["text"] = "The label table has no row for this grade.";
-      t["refs"] = ojson::array();
-      ctx.toxicity.push_back(std::move(t));
+      answer_without_action("The label table has no row for this grade.");
       continue;
     }
     std::string rid = table_id + "." + row_key;
@@ -414,6 +406,28 @@ void cap_resume_at_regimen(Ctx& ctx) {
 }
 
 }  // namespace
+
+void flag_dose_above_label(Ctx& ctx, std::string_view drug, const ojson& figures) {
+  const std::string id = std::string(drug) + ".warnings.current_dose_above_label";
+  const json& r = ctx.rule(id);
+  if (!r.is_object() || list_has_code(ctx.warnings, "current_dose_above_label")) return;
+  ojson w = {{"code", "current_dose_above_label"},
+             {"severity", str_or(r, "severity", "serious")},
+             {"text", str_or(r, "text")},
+             {"path", "/therapy/current_dose_mg"}};
+  for (auto it = figures.begin(); it != figures.end(); ++it) w[it.key()] = *it;
+  w["refs"] = Ctx::refs_of(r);
+  w["rule"] = id;
+  ctx.warnings.push_back(std::move(w));
+  for (auto& t : ctx.toxicity) {
+    if (!t.is_object() || !t.contains("resume") || t["resume"].is_null()) continue;
+    t.erase("resume_dose_mg_per_m2");
+    t["resume_dose_mg"] = nullptr;
+    t["resume_frequency"] = nullptr;
+    t["resume_note"] = str_or(r, "resume_note");
+    t["dose_basis"] = "therapy_above_label";
+  }
+}
 
 void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap) {
   // Where the label stops the drug once no lower dose remains, the action

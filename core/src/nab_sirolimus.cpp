@@ -109,31 +109,6 @@ void apply_levels(Ctx& ctx, std::optional<double> dose, std::optional<double> bs
   }
 }
 
-// A current dose above 100 mg/m² at the current BSA is flagged where it was
-// entered; no resume dose is worked from it.
-void flag_dose_above_label(Ctx& ctx, double current, double bsa, double max_m2) {
-  const std::string id = std::string(drug) + ".warnings.current_dose_above_label";
-  const json& r = ctx.rule(id);
-  if (!r.is_object() || list_has_code(ctx.warnings, "current_dose_above_label")) return;
-  ctx.warnings.push_back({{"code", "current_dose_above_label"},
-                          {"severity", r.value("severity", "serious")},
-                          {"text", r.value("text", "")},
-                          {"path", "/therapy/current_dose_mg"},
-                          {"current_dose_mg", current},
-                          {"current_dose_mg_per_m2", round_to(current / bsa, 2)},
-                          {"labelled_max_dose_mg_per_m2", max_m2},
-                          {"refs", Ctx::refs_of(r)},
-                          {"rule", id}});
-  for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || !t.contains("resume") || t["resume"].is_null()) continue;
-    if (t.contains("resume_dose_mg_per_m2")) t.erase("resume_dose_mg_per_m2");
-    t["resume_dose_mg"] = nullptr;
-    t["resume_frequency"] = nullptr;
-    t["resume_note"] = r.value("resume_note", "");
-    t["dose_basis"] = "therapy_above_label";
-  }
-}
-
 // Rows the shared table cannot reach: anaemia is graded from haemoglobin
 // (derived.ctcae) but is no contract term, so it is answered here from
 // "nab_sirolimus.adverse_reactions.anemia" (Fyarro Table 2), unless the
@@ -362,7 +337,10 @@ void pecoma(Ctx& ctx, const Derived& d) {
     if (levels.is_array() && !levels.empty() && levels[0].is_number()) {
       double max_m2 = levels[0].get<double>();
       if (*current / *d.bsa_m2 > max_m2 * (1.0 + tol))
-        flag_dose_above_label(ctx, *current, *d.bsa_m2, max_m2);
+        flag_dose_above_label(ctx, drug,
+                              {{"current_dose_mg", *current},
+                               {"current_dose_mg_per_m2", round_to(*current / *d.bsa_m2, 2)},
+                               {"labelled_max_dose_mg_per_m2", max_m2}});
     }
   }
   finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);

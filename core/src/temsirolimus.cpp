@@ -32,30 +32,6 @@ double labelled_max_dose(const json& ind, const InteractionSummary& inter) {
   return max;
 }
 
-// A current dose above the labelled maximum is flagged where it was entered,
-// and no resume dose is stepped down from it (the label's 5 mg/week steps
-// start from a labelled dose).
-void flag_dose_above_label(Ctx& ctx, double current, double max) {
-  const std::string id = std::string(drug) + ".warnings.current_dose_above_label";
-  const json& r = ctx.rule(id);
-  if (!r.is_object() || list_has_code(ctx.warnings, "current_dose_above_label")) return;
-  ctx.warnings.push_back({{"code", "current_dose_above_label"},
-                          {"severity", r.value("severity", "serious")},
-                          {"text", r.value("text", "")},
-                          {"path", "/therapy/current_dose_mg"},
-                          {"current_dose_mg", current},
-                          {"labelled_max_dose_mg", max},
-                          {"refs", Ctx::refs_of(r)},
-                          {"rule", id}});
-  for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || !t.contains("resume") || t["resume"].is_null()) continue;
-    t["resume_dose_mg"] = nullptr;
-    t["resume_frequency"] = nullptr;
-    t["resume_note"] = r.value("resume_note", "");
-    t["dose_basis"] = "therapy_above_label";
-  }
-}
-
 void monitoring(Ctx& ctx) {
   for (const char* m : {"cbc", "glucose", "lipids", "liver", "renal", "chest_imaging"})
     ctx.monitor(drug, m);
@@ -170,7 +146,10 @@ void rcc(Ctx& ctx, const Derived& d) {
   const double max = labelled_max_dose(ind, inter);
   const bool above_label = current && *current > max * (1.0 + 1e-9);
   evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
-  if (above_label) flag_dose_above_label(ctx, *current, max);
+  // The label's 5 mg/week restart steps start from a labelled dose.
+  if (above_label)
+    flag_dose_above_label(ctx, drug,
+                          {{"current_dose_mg", *current}, {"labelled_max_dose_mg", max}});
   finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
   monitoring(ctx);
 }
