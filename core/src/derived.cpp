@@ -120,9 +120,9 @@ std::pair<int, int> points_span(const json& table) {
   return {lo, hi};
 }
 
-}  // namespace
-
-std::optional<ChildPughRange> child_pugh_range(const Request& req) {
+// The five components' points: each given one counts its points, each
+// missing one its lowest and highest (so a complete set has min == max).
+ChildPughRange score_components(const Request& req, int& known) {
   const json& cp = content::at("calculators.child_pugh");
   auto bili = first_num(req, {"patient", "hepatic", "bilirubin_mg_dl"},
                         {"patient", "labs", "bilirubin_mg_dl"});
@@ -146,7 +146,7 @@ std::optional<ChildPughRange> child_pugh_range(const Request& req) {
        cp["encephalopathy"], "/patient/hepatic/encephalopathy"},
   };
   ChildPughRange r;
-  int known = 0;
+  known = 0;
   for (const Part& part : parts) {
     if (part.points) {
       ++known;
@@ -159,25 +159,24 @@ std::optional<ChildPughRange> child_pugh_range(const Request& req) {
       r.missing.push_back(part.pointer);
     }
   }
+  return r;
+}
+
+}  // namespace
+
+std::optional<ChildPughRange> child_pugh_range(const Request& req) {
+  int known = 0;
+  ChildPughRange r = score_components(req, known);
   if (known == 0 || r.missing.empty()) return std::nullopt;
   return r;
 }
 
 std::optional<ChildPugh> child_pugh_from_components(const Request& req) {
-  const json& cp = content::at("calculators.child_pugh");
-  auto bili = first_num(req, {"patient", "hepatic", "bilirubin_mg_dl"},
-                        {"patient", "labs", "bilirubin_mg_dl"});
-  auto alb =
-      first_num(req, {"patient", "hepatic", "albumin_g_dl"}, {"patient", "labs", "albumin_g_dl"});
-  auto p1 = points_numeric(cp["bilirubin_mg_dl"], bili, req);
-  auto p2 = points_numeric(cp["albumin_g_dl"], alb, req);
-  auto p3 = points_numeric(cp["inr"], req.num({"patient", "hepatic", "inr"}), req);
-  auto p4 = points_category(cp["ascites"], req.str({"patient", "hepatic", "ascites"}));
-  auto p5 =
-      points_category(cp["encephalopathy"], req.str({"patient", "hepatic", "encephalopathy"}));
-  if (!p1 || !p2 || !p3 || !p4 || !p5) return std::nullopt;
+  int known = 0;
+  const ChildPughRange all = score_components(req, known);
+  if (!all.missing.empty()) return std::nullopt;
   ChildPugh r;
-  r.score = *p1 + *p2 + *p3 + *p4 + *p5;
+  r.score = all.min_score;
   r.klass = class_for_score(r.score);
   return r;
 }

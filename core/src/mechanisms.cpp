@@ -98,7 +98,16 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
       continue;
     }
     const json& entry = ctx.rule("interactions.drugs." + key);
-    const json& classes = entry["classes"];
+    // A label may class a drug differently from the others (Rapamune §7.2
+    // lists erythromycin with the strong inhibitors to avoid): content
+    // "classes_for.<drug>" then replaces the usual classes for that drug.
+    const json* own = nullptr;
+    if (auto cf = entry.find("classes_for"); cf != entry.end() && cf->is_object())
+      if (auto o = cf->find(drug); o != cf->end() && o->is_object() && o->contains("classes"))
+        own = &*o;
+    const std::string own_id = "interactions.drugs." + key + ".classes_for." + std::string(drug);
+    if (own) ctx.record_rule(own_id);
+    const json& classes = own ? (*own)["classes"] : entry["classes"];
     bool applies = !entry.contains("applies_to");
     if (!applies)
       for (const auto& a : entry["applies_to"]) applies = applies || is_string_equal(a, drug);
@@ -124,8 +133,13 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
       if (r.contains("frequency")) item["frequency"] = str_or(r, "frequency");
       item["text"] = str_or(r, "text");
       if (r.contains("washout_days")) item["washout_days"] = r["washout_days"];
-      item["refs"] = merged_refs(entry, r);
+      if (own) {
+        item["label_class_note"] = str_or(*own, "text");
+        item["class_in_other_labels"] = entry["classes"];
+      }
+      item["refs"] = merged_refs(own ? *own : entry, r);
       item["rule"] = rid;
+      if (own) item["class_rule"] = own_id;
       ctx.interactions.push_back(std::move(item));
       if (std::find(summary.classes.begin(), summary.classes.end(), klass) == summary.classes.end())
         summary.classes.push_back(klass);
