@@ -204,6 +204,7 @@ std::string evaluate_valid(const json& doc) {
   w.raw("],\"references\":");
   w.write_references();
   w.raw("}");
+  release_tree(r);
   return w.take();
 }
 
