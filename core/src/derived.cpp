@@ -120,30 +120,55 @@ std::pair<int, int> points_span(const json& table) {
   return {lo, hi};
 }
 
+// One Child-Pugh component: its content table, the span of points it can
+// give, and where the request holds it.
+struct Component {
+  const json* table = nullptr;
+  std::pair<int, int> span;
+  std::string_view pointer;
+};
+
+// The five components' tables from content "calculators.child_pugh", read
+// once: every request scores them (the consistency check, the derived value
+// and the range all need them), and the spans never change.
+struct ChildPughTables {
+  Component bilirubin, albumin, inr, ascites, encephalopathy;
+};
+
+const ChildPughTables& child_pugh_tables() {
+  return prepared<ChildPughTables>("child_pugh|tables", [] {
+    const json& cp = content::at("calculators.child_pugh");
+    auto component = [&](const char* key, std::string_view pointer) {
+      const json& table = cp[key];
+      return Component{&table, points_span(table), pointer};
+    };
+    return ChildPughTables{component("bilirubin_mg_dl", "/patient/hepatic/bilirubin_mg_dl"),
+                           component("albumin_g_dl", "/patient/hepatic/albumin_g_dl"),
+                           component("inr", "/patient/hepatic/inr"),
+                           component("ascites", "/patient/hepatic/ascites"),
+                           component("encephalopathy", "/patient/hepatic/encephalopathy")};
+  });
+}
+
 // The five components' points: each given one counts its points, each
 // missing one its lowest and highest (so a complete set has min == max).
 ChildPughRange score_components(const Request& req, int& known) {
-  const json& cp = content::at("calculators.child_pugh");
+  const ChildPughTables& t = child_pugh_tables();
   auto bili = first_num(req, {"patient", "hepatic", "bilirubin_mg_dl"},
                         {"patient", "labs", "bilirubin_mg_dl"});
   auto alb =
       first_num(req, {"patient", "hepatic", "albumin_g_dl"}, {"patient", "labs", "albumin_g_dl"});
   struct Part {
     std::optional<int> points;
-    const json& table;
-    std::string_view pointer;
+    const Component& component;
   };
   const Part parts[] = {
-      {points_numeric(cp["bilirubin_mg_dl"], bili, req), cp["bilirubin_mg_dl"],
-       "/patient/hepatic/bilirubin_mg_dl"},
-      {points_numeric(cp["albumin_g_dl"], alb, req), cp["albumin_g_dl"],
-       "/patient/hepatic/albumin_g_dl"},
-      {points_numeric(cp["inr"], req.num({"patient", "hepatic", "inr"}), req), cp["inr"],
-       "/patient/hepatic/inr"},
-      {points_category(cp["ascites"], req.str({"patient", "hepatic", "ascites"})), cp["ascites"],
-       "/patient/hepatic/ascites"},
-      {points_category(cp["encephalopathy"], req.str({"patient", "hepatic", "encephalopathy"})),
-       cp["encephalopathy"], "/patient/hepatic/encephalopathy"},
+      {points_numeric(*t.bilirubin.table, bili, req), t.bilirubin},
+      {points_numeric(*t.albumin.table, alb, req), t.albumin},
+      {points_numeric(*t.inr.table, req.num({"patient", "hepatic", "inr"}), req), t.inr},
+      {points_category(*t.ascites.table, req.str({"patient", "hepatic", "ascites"})), t.ascites},
+      {points_category(*t.encephalopathy.table, req.str({"patient", "hepatic", "encephalopathy"})),
+       t.encephalopathy},
   };
   ChildPughRange r;
   known = 0;
@@ -153,10 +178,9 @@ ChildPughRange score_components(const Request& req, int& known) {
       r.min_score += *part.points;
       r.max_score += *part.points;
     } else {
-      auto [lo, hi] = points_span(part.table);
-      r.min_score += lo;
-      r.max_score += hi;
-      r.missing.push_back(part.pointer);
+      r.min_score += part.component.span.first;
+      r.max_score += part.component.span.second;
+      r.missing.push_back(part.component.pointer);
     }
   }
   return r;
@@ -215,19 +239,24 @@ Derived compute_derived(Ctx& ctx) {
   }
 
   // Child-Pugh: from the five components when all are given, else the class.
+  // The components are scored once here (child_pugh_from_components and
+  // child_pugh_range are the same scoring, seen two ways).
   auto given_class = req.str({"patient", "hepatic", "child_pugh_class"});
-  if (auto cp = child_pugh_from_components(req)) {
+  int known_components = 0;
+  const ChildPughRange components = score_components(req, known_components);
+  if (components.missing.empty()) {
     const json& r = ctx.rule("calculators.child_pugh");
-    d.child_pugh_score = cp->score;
-    d.child_pugh_class = cp->klass;
-    out["child_pugh"] = {{"score", cp->score},
-                         {"class", cp->klass},
+    d.child_pugh_score = components.min_score;
+    d.child_pugh_class = class_for_score(components.min_score);
+    out["child_pugh"] = {{"score", components.min_score},
+                         {"class", *d.child_pugh_class},
                          {"from", "components"},
                          {"refs", Ctx::refs_of(r)}};
   } else if (given_class) {
     d.child_pugh_class = *given_class;
     out["child_pugh"] = {{"score", nullptr}, {"class", *given_class}, {"from", "class_given"}};
-  } else if (auto range = child_pugh_range(req)) {
+  } else if (known_components > 0) {
+    const ChildPughRange* range = &components;
     // Some components are missing but those given already rule out the first
     // class (bilirubin 3.5 and albumin 2.5 are 6 points before the other
     // three): the patient has hepatic impairment, and a full dose would be
