@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "helpers.hpp"
+#include "request.hpp"
 #include "request_schema.hpp"
 
 using namespace test;
@@ -173,4 +174,46 @@ TEST_CASE("the request schema: fields unique, required fields declared, ranges o
   REQUIRE(root.required.size == 2);
   CHECK(root.required.data[0] == "contract");
   CHECK(root.required.data[1] == "indication");
+}
+
+TEST_CASE("typed access finds every path, and only that path, whatever the keys") {
+  // The lookup table hashes a key by its length and its first, middle and
+  // last bytes, so these keys collide on purpose: the answer must still be
+  // the member asked for, never its neighbour.
+  const json doc = json::parse(R"({
+    "patient": {"axxb": 1, "ayxb": 2, "labs": {"axxb": 3}, "": 4, "é": 5},
+    "axxb": {"patient": 6},
+    "list": [{"axxb": 7}],
+    "flag": true, "name": "x", "names": ["a", 1, "b"]
+  })");
+  const mtorcalc::Request req(doc);
+  CHECK(req.num({"patient", "axxb"}) == 1.0);
+  CHECK(req.num({"patient", "ayxb"}) == 2.0);
+  CHECK(req.num({"patient", "labs", "axxb"}) == 3.0);
+  CHECK(req.num({"patient", ""}) == 4.0);
+  CHECK(req.num({"patient", "é"}) == 5.0);
+  CHECK(req.num({"axxb", "patient"}) == 6.0);
+  CHECK_FALSE(req.num({"patient", "azxb"}));      // same hash, absent
+  CHECK_FALSE(req.num({"labs", "axxb"}));         // a member's path, not from the root
+  CHECK_FALSE(req.num({"list", "axxb"}));         // inside an array: not a path of keys
+  CHECK_FALSE(req.num({"patient", "axxb", "x"}));  // below a number
+  CHECK(req.node({"patient", "labs"}).is_object());
+  CHECK(&req.node({}) == &doc);
+  CHECK(req.flag({"flag"}) == true);
+  CHECK(req.str({"name"}) == std::optional<std::string>("x"));
+  CHECK(req.strings({"names"}) == std::vector<std::string>{"a", "b"});
+  CHECK_FALSE(req.has({"missing"}));
+
+  // Many members at one level: every one is found through the table.
+  json wide = json::object();
+  for (int i = 0; i < 500; ++i) wide["k" + std::to_string(i)] = i;
+  const json big = {{"w", wide}};
+  const mtorcalc::Request req_big(big);
+  for (int i = 0; i < 500; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    CHECK(req_big.num({"w", key}) == static_cast<double>(i));
+  }
+  const json array = json::array({1, 2});
+  const mtorcalc::Request not_object(array);
+  CHECK_FALSE(not_object.has({"w"}));
 }
