@@ -193,9 +193,9 @@ TEST_CASE("typed access finds every path, and only that path, whatever the keys"
   CHECK(req.num({"patient", ""}) == 4.0);
   CHECK(req.num({"patient", "é"}) == 5.0);
   CHECK(req.num({"axxb", "patient"}) == 6.0);
-  CHECK_FALSE(req.num({"patient", "azxb"}));      // same hash, absent
-  CHECK_FALSE(req.num({"labs", "axxb"}));         // a member's path, not from the root
-  CHECK_FALSE(req.num({"list", "axxb"}));         // inside an array: not a path of keys
+  CHECK_FALSE(req.num({"patient", "azxb"}));       // same hash, absent
+  CHECK_FALSE(req.num({"labs", "axxb"}));          // a member's path, not from the root
+  CHECK_FALSE(req.num({"list", "axxb"}));          // inside an array: not a path of keys
   CHECK_FALSE(req.num({"patient", "axxb", "x"}));  // below a number
   CHECK(req.node({"patient", "labs"}).is_object());
   CHECK(&req.node({}) == &doc);
