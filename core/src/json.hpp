@@ -11,9 +11,12 @@
 
 namespace mtorcalc {
 using json = nlohmann::json;  // parsed requests and content
-// Responses: stable field order, nodes from the small-block pool.
+// Responses: stable field order, nodes from the small-block pool. Binary
+// values (the writer's fragment nodes, one per prepared item) keep their
+// bytes in the pool too.
 using ojson = nlohmann::basic_json<response_map, std::vector, std::string, bool, std::int64_t,
-                                   std::uint64_t, double, PoolAllocator>;
+                                   std::uint64_t, double, PoolAllocator, nlohmann::adl_serializer,
+                                   std::vector<std::uint8_t, PoolAllocator<std::uint8_t>>>;
 
 /// Whether `j` is the string `s`. nlohmann's `j == s` first builds a json
 /// value from `s`, an allocation per comparison in the engine's inner loops.

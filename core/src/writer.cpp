@@ -54,7 +54,7 @@ constexpr std::uint8_t kFragmentSubtype = 0x4d;  // 'M'
 
 ojson fragment_node(const Fragment& f) {
   const Fragment* address = &f;
-  std::vector<std::uint8_t> bytes(sizeof address);
+  ojson::binary_t::container_type bytes(sizeof address);
   std::memcpy(bytes.data(), &address, sizeof address);
   return ojson::binary(std::move(bytes), kFragmentSubtype);
 }
@@ -91,6 +91,20 @@ void ResponseWriter::write_string(std::string_view s) {
   out_ += '"';
   std::size_t run = 0, i = 0;
   const std::size_t n = s.size();
+  // Plain text, the usual case, is passed in whole words; a tail shorter
+  // than a word is checked as the string's last eight bytes (they overlap
+  // bytes already passed, which are plain), not byte by byte.
+  if (n >= 8) {
+    std::uint64_t word;
+    for (; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, sizeof word);
+      if (needs_attention(word)) break;
+    }
+    if (i + 8 > n && i < n) {
+      std::memcpy(&word, p + n - 8, sizeof word);
+      if (!needs_attention(word)) i = n;
+    }
+  }
   while (i < n) {
     // Eight plain bytes at a time: most of an answer's text needs no escape.
     if (i + 8 <= n) {

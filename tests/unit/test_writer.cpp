@@ -200,10 +200,11 @@ TEST_CASE("only the writer's own binary nodes are fragments") {
   CHECK(mtorcalc::fragment_of(mtorcalc::fragment_node(f)) == &f);
   // Binary nodes of another subtype, without one, or of another size are not.
   const ojson node = mtorcalc::fragment_node(f);
-  auto bytes = node.get_binary();
-  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(bytes), 1)) == nullptr);
-  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(bytes))) == nullptr);
-  CHECK(mtorcalc::fragment_of(ojson::binary(std::vector<std::uint8_t>(3, 0x4d), 0x4d)) == nullptr);
+  using Bytes = ojson::binary_t::container_type;
+  const Bytes bytes = node.get_binary();
+  CHECK(mtorcalc::fragment_of(ojson::binary(Bytes(bytes), 1)) == nullptr);
+  CHECK(mtorcalc::fragment_of(ojson::binary(Bytes(bytes))) == nullptr);
+  CHECK(mtorcalc::fragment_of(ojson::binary(Bytes(3, 0x4d), 0x4d)) == nullptr);
   CHECK(mtorcalc::fragment_of(ojson("text")) == nullptr);
 }
 
