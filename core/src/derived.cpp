@@ -74,7 +74,9 @@ ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>&
     if (f.present == std::optional<bool>(true)) ++present;
     if (!f.present) ++unknown;
     // One prepared text per factor and answer (present, absent, unknown).
-    const std::string key = join_key({"factor", score_id, f.code, answer_key(f.present)});
+    thread_local std::string scratch;
+    const std::string& key =
+        join_key_into(scratch, {"factor", score_id, f.code, answer_key(f.present)});
     detail.push_back(fragment_node(prepared<Fragment>(key, [&] {
       ojson d = ojson::object();
       d["code"] = f.code;

@@ -35,7 +35,9 @@ std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<
   std::string id = scope_ + ".criteria." + std::string(code);
   const json& r = ctx_.rule(id);
   // One prepared text per criterion and answer (met, unmet, unknown).
-  const Fragment& text = prepared<Fragment>(join_key({"criterion", id, answer_key(met)}), [&] {
+  thread_local std::string scratch;
+  const std::string& key = join_key_into(scratch, {"criterion", id, answer_key(met)});
+  const Fragment& text = prepared<Fragment>(key, [&] {
     ojson c = ojson::object();
     c["code"] = std::string(code);
     c["met"] = met ? ojson(*met) : ojson(nullptr);

@@ -90,7 +90,9 @@ ojson item_json(Section section, std::string_view code, const json& r, const std
 // content has no such rule.
 const PreparedItem* prepared_item(Section section, std::string_view drug, std::string_view code,
                                   std::string_view rule_code, Scope scope) {
-  const std::string key = join_key(
+  thread_local std::string scratch;
+  const std::string& key = join_key_into(
+      scratch,
       {to_string(section), scope == Scope::drug_only ? "drug" : "common", drug, code, rule_code});
   const auto& item = prepared<std::optional<PreparedItem>>(key, [&] {
     std::optional<PreparedItem> p;

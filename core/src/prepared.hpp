@@ -41,6 +41,21 @@ template <class T, class Build>
   return key;
 }
 
+/// join_key() into `key`, reusing its capacity: for a lookup on every
+/// request, with a `thread_local` scratch string at the call site, a key
+/// without an allocation. The build function must not reuse that scratch.
+inline const std::string& join_key_into(std::string& key,
+                                        std::initializer_list<std::string_view> parts) {
+  key.clear();
+  bool first = true;
+  for (std::string_view p : parts) {
+    if (!first) key += '|';
+    key += p;
+    first = false;
+  }
+  return key;
+}
+
 namespace detail {
 // The cache of one value type (not of one caller: `Build` is a different
 // type at every call site).

@@ -457,6 +457,7 @@ Request::Request(const json& doc) : doc_(doc) {
     while (slots_[i] != 0) i = (i + 1) & mask;
     slots_[i] = m + 1;
   }
+  indication_ = str({"indication"}).value_or("");
 }
 
 void Request::index_members(const json& object, std::uint32_t parent, std::uint64_t hash) {

@@ -54,7 +54,8 @@ class Request {
   [[nodiscard]] std::vector<std::string> strings(
       std::initializer_list<std::string_view> path) const;
 
-  [[nodiscard]] std::string indication() const { return str({"indication"}).value_or(""); }
+  /// The indication, "" when not given (read once: every rule family asks).
+  [[nodiscard]] const std::string& indication() const { return indication_; }
   [[nodiscard]] const json& raw() const { return doc_; }
 
  private:
@@ -76,6 +77,7 @@ class Request {
                                   std::initializer_list<std::string_view> path) const;
 
   const json& doc_;
+  std::string indication_;
   std::vector<Member> members_;
   std::vector<std::uint32_t> slots_;  // member index + 1; 0 is an empty slot
 };
