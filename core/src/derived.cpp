@@ -1,6 +1,7 @@
 #include "derived.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 // GCC 12 reports std::optional<double> captured by lambdas as "maybe
@@ -58,17 +59,31 @@ std::string class_for_score(int score) {
   return "";
 }
 
-// A score factor: present (true/false) or unknown (null) with the missing path.
+// A score factor: present (true/false) or unknown (null) with the request
+// paths it lacks (at most three: a value, albumin, a limit; constants below).
 struct Factor {
-  std::string code;
+  std::string_view code;
   std::optional<bool> present;
-  std::vector<std::string_view> missing;  // request paths (constants below)
+  std::array<std::string_view, 3> missing{};
+  std::size_t missing_count = 0;
+
+  void lacks(std::string_view pointer) { missing[missing_count++] = pointer; }
 };
 
-ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>& factors) {
+// A score's response object (without its group, which each score reads its
+// own way) and the factor counts the group is read from.
+struct ScoreResult {
+  ojson json;
+  int present_min = 0;
+  int present_max = 0;
+};
+
+template <std::size_t N>
+ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&factors)[N]) {
   const json& s = ctx.rule("scores." + std::string(score_id));
   int present = 0, unknown = 0;
   ojson detail = ojson::array();
+  detail.get_ref<ojson::array_t&>().reserve(N);
   ojson missing = ojson::array();
   for (const Factor& f : factors) {
     if (f.present == std::optional<bool>(true)) ++present;
@@ -79,26 +94,65 @@ ojson score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>&
         join_key_into(scratch, {"factor", score_id, f.code, answer_key(f.present)});
     detail.push_back(fragment_node(prepared<Fragment>(key, [&] {
       ojson d = ojson::object();
-      d["code"] = f.code;
+      d["code"] = std::string(f.code);
       d["present"] = f.present ? ojson(*f.present) : ojson(nullptr);
-      d["text"] = s["factors"][f.code]["text"].get<std::string>();
-      return make_fragment(f.code, d);
+      d["text"] = s["factors"][std::string(f.code)]["text"].get<std::string>();
+      return make_fragment(std::string(f.code), d);
     })));
-    for (const auto& m : f.missing) {
+    for (std::size_t i = 0; i < f.missing_count; ++i) {
+      const std::string_view m = f.missing[i];
       bool dup = false;
       for (const auto& x : missing) dup = dup || is_string_equal(x, m);
       if (!dup) missing.push_back(std::string(m));
     }
   }
-  ojson out = ojson::object();
-  out["factors"] = present;
-  out["factors_unknown"] = unknown;
-  out["factor_detail"] = std::move(detail);
-  out["missing"] = std::move(missing);
-  out["refs"] = Ctx::refs_of(s);
-  out["present_min"] = present;
-  out["present_max"] = present + unknown;
-  return out;
+  ScoreResult r;
+  r.json = ojson::object();
+  r.json["factors"] = present;
+  r.json["factors_unknown"] = unknown;
+  r.json["factor_detail"] = std::move(detail);
+  r.json["missing"] = std::move(missing);
+  r.json["refs"] = Ctx::refs_of(s);
+  r.present_min = present;
+  r.present_max = present + unknown;
+  return r;
+}
+
+// The limits and groups of the three RCC scores (content "scores"), read
+// once: every RCC answer scores all three.
+struct RccScoreContent {
+  double imdc_karnofsky_lt = 0, imdc_months_lt = 0;
+  double mskcc_karnofsky_lt = 0, mskcc_months_lt = 0, mskcc_ldh_uln_times = 0,
+         mskcc_calcium_gt_mg_dl = 0;
+  double arcc_ldh_uln_times = 0, arcc_calcium_gt_mg_dl = 0, arcc_months_lt = 0,
+         arcc_karnofsky_min = 0, arcc_karnofsky_max = 0, arcc_sites_gt = 0;
+  int arcc_poor_risk_min_factors = 0;
+  const json* imdc_groups = nullptr;
+  const json* mskcc_groups = nullptr;
+};
+
+const RccScoreContent& rcc_score_content() {
+  return prepared<RccScoreContent>("rcc_scores|content", [] {
+    const json& sc = content::at("scores");
+    const json &imdc = sc["imdc"], &msk = sc["mskcc"], &arcc = sc["arcc"];
+    RccScoreContent c;
+    c.imdc_karnofsky_lt = imdc["factors"]["karnofsky"]["lt"].get<double>();
+    c.imdc_months_lt = imdc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
+    c.imdc_groups = &imdc["groups"];
+    c.mskcc_karnofsky_lt = msk["factors"]["karnofsky"]["lt"].get<double>();
+    c.mskcc_months_lt = msk["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
+    c.mskcc_ldh_uln_times = msk["factors"]["ldh"]["gt_uln_times"].get<double>();
+    c.mskcc_calcium_gt_mg_dl = msk["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>();
+    c.mskcc_groups = &msk["groups"];
+    c.arcc_ldh_uln_times = arcc["factors"]["ldh"]["gt_uln_times"].get<double>();
+    c.arcc_calcium_gt_mg_dl = arcc["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>();
+    c.arcc_months_lt = arcc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
+    c.arcc_karnofsky_min = arcc["factors"]["karnofsky"]["min"].get<double>();
+    c.arcc_karnofsky_max = arcc["factors"]["karnofsky"]["max"].get<double>();
+    c.arcc_sites_gt = arcc["factors"]["metastatic_sites"]["gt"].get<double>();
+    c.arcc_poor_risk_min_factors = arcc["poor_risk_min_factors"].get<int>();
+    return c;
+  });
 }
 
 std::string group_for(const json& groups, int count) {
@@ -331,20 +385,18 @@ Derived compute_derived(Ctx& ctx) {
 
   bool any_score_input = kps || months_dx || hb || ca || anc || plt || ldh || sites;
   if (any_score_input || req.indication() == "rcc") {
-    const json& sc = content::at("scores");
-    auto cmp = [](std::optional<double> v, std::optional<double> lim, auto pred,
-                  std::initializer_list<std::string_view> paths) -> Factor {
+    const RccScoreContent& sc = rcc_score_content();
+    auto cmp = [](std::string_view code, std::optional<double> v, std::optional<double> lim,
+                  auto pred, std::string_view value_path,
+                  std::string_view limit_path = {}) -> Factor {
       Factor f;
-      if (v && lim)
+      f.code = code;
+      if (v && lim) {
         f.present = pred(*v, *lim);
-      else {
-        if (!v) f.missing.push_back(*paths.begin());
-        if (!lim && paths.size() > 1) f.missing.push_back(*(paths.begin() + 1));
+      } else {
+        if (!v) f.lacks(value_path);
+        if (!lim && !limit_path.empty()) f.lacks(limit_path);
       }
-      return f;
-    };
-    auto with_code = [](Factor f, std::string code) {
-      f.code = std::move(code);
       return f;
     };
     constexpr std::string_view p_kps = "/patient/karnofsky",
@@ -361,101 +413,76 @@ Derived compute_derived(Ctx& ctx) {
                                p_ldh = "/patient/labs/ldh_u_l",
                                p_ldh_uln = "/patient/limits/ldh_uln_u_l",
                                p_sites = "/condition/rcc/metastatic_organ_sites";
-    auto cca_factor = [&](std::optional<double> limit, bool limit_is_lab, std::string code) {
+    auto cca_factor = [&](std::optional<double> limit, bool limit_is_lab) {
       Factor f;
-      f.code = std::move(code);
-      if (cca && limit)
+      f.code = "corrected_calcium";
+      if (cca && limit) {
         f.present = *cca > *limit;
-      else {
-        if (!ca) f.missing.push_back(p_ca);
-        if (!alb) f.missing.push_back(p_alb);
-        if (!limit && limit_is_lab) f.missing.push_back(p_ca_uln);
+      } else {
+        if (!ca) f.lacks(p_ca);
+        if (!alb) f.lacks(p_alb);
+        if (!limit && limit_is_lab) f.lacks(p_ca_uln);
       }
       return f;
     };
     auto lt = [](double v, double l) { return v < l; };
     auto gt = [](double v, double l) { return v > l; };
+    auto group = [](const json& groups, const ScoreResult& r) {
+      std::string lo = group_for(groups, r.present_min);
+      std::string hi = group_for(groups, r.present_max);
+      return lo == hi ? ojson(lo) : ojson(nullptr);
+    };
 
     // IMDC (Heng 2009): six factors against the local laboratory's limits.
-    const json& imdc = sc["imdc"];
-    std::optional<double> kps_cut = imdc["factors"]["karnofsky"]["lt"].get<double>();
-    std::optional<double> months_cut =
-        imdc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
-    std::vector<Factor> fi = {
-        with_code(cmp(kps, kps_cut, lt, {p_kps}), "karnofsky"),
-        with_code(cmp(months_dx, months_cut, lt, {p_months}), "diagnosis_to_treatment"),
-        with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
-        cca_factor(ca_uln, true, "corrected_calcium"),
-        with_code(cmp(anc, anc_uln, gt, {p_anc, p_anc_uln}), "neutrophils"),
-        with_code(cmp(plt, plt_uln, gt, {p_plt, p_plt_uln}), "platelets"),
+    const Factor fi[] = {
+        cmp("karnofsky", kps, sc.imdc_karnofsky_lt, lt, p_kps),
+        cmp("diagnosis_to_treatment", months_dx, sc.imdc_months_lt, lt, p_months),
+        cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln),
+        cca_factor(ca_uln, true),
+        cmp("neutrophils", anc, anc_uln, gt, p_anc, p_anc_uln),
+        cmp("platelets", plt, plt_uln, gt, p_plt, p_plt_uln),
     };
-    ojson ij = score_json(ctx, "imdc", fi);
-    std::string lo = group_for(imdc["groups"], ij["present_min"].get<int>());
-    std::string hi = group_for(imdc["groups"], ij["present_max"].get<int>());
-    ij["risk_group"] = lo == hi ? ojson(lo) : ojson(nullptr);
-    ij.erase("present_min");
-    ij.erase("present_max");
-    out["imdc"] = std::move(ij);
+    ScoreResult ij = score_json(ctx, "imdc", fi);
+    ij.json["risk_group"] = group(*sc.imdc_groups, ij);
+    out["imdc"] = std::move(ij.json);
 
     // MSKCC (Motzer 2002): five factors; LDH against 1.5 × ULN, calcium fixed.
-    const json& msk = sc["mskcc"];
-    double ldh_times = msk["factors"]["ldh"]["gt_uln_times"].get<double>();
     std::optional<double> ldh_limit =
-        ldh_uln ? std::optional<double>(*ldh_uln * ldh_times) : std::nullopt;
-    std::optional<double> msk_ca = msk["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>();
-    std::vector<Factor> fm = {
-        with_code(cmp(kps, msk["factors"]["karnofsky"]["lt"].get<double>(), lt, {p_kps}),
-                  "karnofsky"),
-        with_code(
-            cmp(months_dx, msk["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt,
-                {p_months}),
-            "diagnosis_to_treatment"),
-        with_code(cmp(ldh, ldh_limit, gt, {p_ldh, p_ldh_uln}), "ldh"),
-        cca_factor(msk_ca, false, "corrected_calcium"),
-        with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
+        ldh_uln ? std::optional<double>(*ldh_uln * sc.mskcc_ldh_uln_times) : std::nullopt;
+    const Factor fm[] = {
+        cmp("karnofsky", kps, sc.mskcc_karnofsky_lt, lt, p_kps),
+        cmp("diagnosis_to_treatment", months_dx, sc.mskcc_months_lt, lt, p_months),
+        cmp("ldh", ldh, ldh_limit, gt, p_ldh, p_ldh_uln),
+        cca_factor(sc.mskcc_calcium_gt_mg_dl, false),
+        cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln),
     };
-    ojson mj = score_json(ctx, "mskcc", fm);
-    lo = group_for(msk["groups"], mj["present_min"].get<int>());
-    hi = group_for(msk["groups"], mj["present_max"].get<int>());
-    mj["risk_group"] = lo == hi ? ojson(lo) : ojson(nullptr);
-    mj.erase("present_min");
-    mj.erase("present_max");
-    out["mskcc"] = std::move(mj);
+    ScoreResult mj = score_json(ctx, "mskcc", fm);
+    mj.json["risk_group"] = group(*sc.mskcc_groups, mj);
+    out["mskcc"] = std::move(mj.json);
 
     // ARCC poor risk (Hudes 2007, Torisel PI §14): at least 3 of 6.
-    const json& arcc = sc["arcc"];
-    double arcc_ldh_times = arcc["factors"]["ldh"]["gt_uln_times"].get<double>();
     std::optional<double> arcc_ldh =
-        ldh_uln ? std::optional<double>(*ldh_uln * arcc_ldh_times) : std::nullopt;
+        ldh_uln ? std::optional<double>(*ldh_uln * sc.arcc_ldh_uln_times) : std::nullopt;
     Factor kps_band;
     kps_band.code = "karnofsky";
-    if (kps) {
-      kps_band.present = *kps >= arcc["factors"]["karnofsky"]["min"].get<double>() &&
-                         *kps <= arcc["factors"]["karnofsky"]["max"].get<double>();
-    } else {
-      kps_band.missing.push_back(p_kps);
-    }
-    std::vector<Factor> fa = {
-        with_code(cmp(ldh, arcc_ldh, gt, {p_ldh, p_ldh_uln}), "ldh"),
-        with_code(cmp(hb, hb_lln, lt, {p_hb, p_hb_lln}), "hemoglobin"),
-        cca_factor(arcc["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>(), false,
-                   "corrected_calcium"),
-        with_code(
-            cmp(months_dx, arcc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>(), lt,
-                {p_months}),
-            "diagnosis_to_treatment"),
+    if (kps)
+      kps_band.present = *kps >= sc.arcc_karnofsky_min && *kps <= sc.arcc_karnofsky_max;
+    else
+      kps_band.lacks(p_kps);
+    const Factor fa[] = {
+        cmp("ldh", ldh, arcc_ldh, gt, p_ldh, p_ldh_uln),
+        cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln),
+        cca_factor(sc.arcc_calcium_gt_mg_dl, false),
+        cmp("diagnosis_to_treatment", months_dx, sc.arcc_months_lt, lt, p_months),
         kps_band,
-        with_code(
-            cmp(sites, arcc["factors"]["metastatic_sites"]["gt"].get<double>(), gt, {p_sites}),
-            "metastatic_sites"),
+        cmp("metastatic_sites", sites, sc.arcc_sites_gt, gt, p_sites),
     };
-    ojson aj = score_json(ctx, "arcc", fa);
-    int need = arcc["poor_risk_min_factors"].get<int>();
-    int pmin = aj["present_min"].get<int>(), pmax = aj["present_max"].get<int>();
-    aj["poor_risk"] = pmin >= need ? ojson(true) : pmax < need ? ojson(false) : ojson(nullptr);
-    aj.erase("present_min");
-    aj.erase("present_max");
-    out["arcc"] = std::move(aj);
+    ScoreResult aj = score_json(ctx, "arcc", fa);
+    const int need = sc.arcc_poor_risk_min_factors;
+    aj.json["poor_risk"] = aj.present_min >= need  ? ojson(true)
+                           : aj.present_max < need ? ojson(false)
+                                                   : ojson(nullptr);
+    out["arcc"] = std::move(aj.json);
   }
 
   // CTCAE grades that follow from a number (content "ctcae.lab_terms").
