@@ -10,7 +10,11 @@
 #include "response_map.hpp"
 
 namespace mtorcalc {
-using json = nlohmann::json;  // parsed requests and content
+// Parsed requests and content: nlohmann's json with its nodes (the objects'
+// tree nodes, arrays, strings) from the small-block pool, since a request's
+// tree is built and freed on every evaluation.
+using json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t,
+                                  std::uint64_t, double, PoolAllocator>;
 // Responses: stable field order, nodes from the small-block pool. Binary
 // values (the writer's fragment nodes, one per prepared item) keep their
 // bytes in the pool too.
