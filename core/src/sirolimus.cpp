@@ -124,9 +124,30 @@ void loading_dose(Ctx& ctx) {
   ctx.titration["loading_dose_option"] = std::move(l);
 }
 
+// True when the patient already takes the lowest tablet strength once daily
+// and the measured trough is above the target range: the tablets have no
+// lower dose to offer, so the answer must say so now rather than "if the
+// trough stays above the target" (rapamune-pi-2.4, rapamune-pi-3).
+bool above_range_on_lowest(Ctx& ctx, double lowest_mg) {
+  const ojson& cur = ctx.titration["current_dose_mg"];
+  const ojson& trough = ctx.titration["trough_ng_ml"];
+  const ojson& range = ctx.titration["target_range_ng_ml"];
+  if (!cur.is_number() || !trough.is_number() || !range.is_array() || range.size() != 2 ||
+      !range[1].is_number())
+    return false;
+  if (!is_string_equal(ctx.titration["current_frequency"], "once_daily")) return false;
+  if (std::fabs(cur.get<double>() - lowest_mg) > 1e-9) return false;
+  // The same boundary as "in_range": a trough equal to the upper limit is in range.
+  return trough.get<double>() > range[1].get<double>();
+}
+
 // Sirolimus is given once daily only: a calculated dose below the lowest
 // tablet strength stays at that strength once daily instead of the shared
-// mechanism's every-other-day step ("<drug>.titration_floor").
+// mechanism's every-other-day step ("<drug>.titration_floor"). When the
+// patient is already on that strength with a trough above the range, the note
+// is the one for that situation ("<drug>.titration_floor.
+// trough_above_range_on_lowest"): a lower dose needs the oral solution or a
+// clinical review.
 void once_daily_titration(Ctx& ctx, std::string_view form) {
   if (!ctx.titration.is_object()) return;
   const ojson& nd = ctx.titration["new_dose_mg"];
@@ -138,14 +159,20 @@ void once_daily_titration(Ctx& ctx, std::string_view form) {
   bool below = raw.get<double>() < lowest - 1e-9;
   bool every_other_day = is_string_equal(ctx.titration["new_frequency"], "every_other_day");
   if (!below && !every_other_day) return;
-  const std::string id = std::string(drug) + ".titration_floor";
-  const json& r = ctx.rule(id);
+  const std::string floor_id = std::string(drug) + ".titration_floor";
+  const json& floor = ctx.rule(floor_id);
+  std::string id = floor_id;
+  const json* note = &floor;
+  if (above_range_on_lowest(ctx, lowest)) {
+    id = floor_id + ".trough_above_range_on_lowest";
+    note = &ctx.rule(id);
+  }
   ctx.titration["new_dose_mg"] = round_to(lowest, 2);
   ctx.titration["new_frequency"] = "once_daily";
   ctx.titration["below_lowest_strength"] = true;
   ctx.titration["lowest_strength_mg"] = round_to(lowest, 2);
-  ctx.titration["floor_note"] = r.value("text", "");
-  ctx.titration["floor_refs"] = Ctx::refs_of(r);
+  ctx.titration["floor_note"] = note->value("text", "");
+  ctx.titration["floor_refs"] = Ctx::refs_of(*note);
   ctx.titration["floor_rule"] = id;
 }
 

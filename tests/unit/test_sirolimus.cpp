@@ -70,6 +70,18 @@ TEST_CASE("no loading dose when the dose falls or stays") {
   CHECK_FALSE(lam_titration(2, 10)["titration"].contains("loading_dose_option"));
 }
 
+TEST_CASE("lowest tablet with the trough above the range: its own note, both sides") {
+  // Rapamune PI §2.4 / §3: 0.5 mg once daily is the lowest tablet dose; the
+  // range is 5–15 ng/mL and a trough equal to 15 is in range.
+  const std::string above = "sirolimus.titration_floor.trough_above_range_on_lowest";
+  CHECK(lam_titration(0.5, 15.01)["titration"]["floor_rule"] == above);
+  CHECK(lam_titration(0.5, 15)["titration"]["floor_rule"] == "sirolimus.titration_floor");
+  CHECK(lam_titration(0.5, 12)["titration"]["floor_rule"] == "sirolimus.titration_floor");
+  // Not yet on the lowest tablet: the step to 0.5 mg is still possible.
+  CHECK(lam_titration(1, 40)["titration"]["floor_rule"] == "sirolimus.titration_floor");
+  CHECK(lam_titration(0.5, 20)["titration"]["new_dose_mg"] == 0.5);
+}
+
 TEST_CASE("hepatic maintenance: about one third lower in A/B, one half in C (Rapamune PI §2.5)") {
   CHECK(lam_hepatic("A")["regimen"]["dose_mg"] == 1.5);  // 2 × 2/3 = 1.33 → nearest tablet dose 1.5
   CHECK(lam_hepatic("B")["regimen"]["dose_mg"] == 1.5);
