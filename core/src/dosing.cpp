@@ -139,6 +139,22 @@ double nearest_achievable(const std::vector<double>& strengths_mg, double dose_m
   return static_cast<double>(pick) / 100.0;
 }
 
+double largest_achievable_at_most(const std::vector<double>& strengths_mg, double dose_mg) {
+  const auto s_centi = to_centi(strengths_mg);
+  if (s_centi.empty() || !(dose_mg > 0)) return 0;
+  // Round down to hundredths (never up: the answer must not exceed dose_mg),
+  // with a tolerance so that 14.5 stored as 14.4999… is still 14.5.
+  long long target =
+      std::min(static_cast<long long>(std::floor(dose_mg * 100.0 + 1e-4)), max_centi);
+  const long long step = common_step(s_centi);
+  target -= target % step;
+  if (target <= 0) return 0;
+  Table t = build(in_steps(s_centi, step), target / step);
+  for (long long i = target / step; i > 0; --i)
+    if (t.reach[static_cast<std::size_t>(i)] >= 0) return static_cast<double>(i * step) / 100.0;
+  return 0;
+}
+
 std::vector<double> strengths_of(std::string_view drug, std::string_view form) {
   std::vector<double> out;
   const json& f = content::at(std::string(drug) + ".forms." + std::string(form) + ".strengths_mg");

@@ -27,6 +27,13 @@ enum class Tie { down, up };
 [[nodiscard]] double nearest_achievable(const std::vector<double>& strengths_mg, double dose_mg,
                                         Tie tie);
 
+/// The largest dose the strengths can make that does not exceed dose_mg, or 0
+/// when even the lowest strength is more than dose_mg. A dose within 1e-6 mg
+/// of a makeable one counts as that dose (floating-point noise, not a
+/// shortfall).
+[[nodiscard]] double largest_achievable_at_most(const std::vector<double>& strengths_mg,
+                                                double dose_mg);
+
 /// The strengths of "<drug>.forms.<form>".
 [[nodiscard]] std::vector<double> strengths_of(std::string_view drug, std::string_view form);
 

@@ -42,6 +42,23 @@ double achievable(std::string_view form, double dose_mg) {
   return dose_mg;
 }
 
+// The largest daily loading amount the form can give without exceeding the
+// formula's: tablets make sums of their strengths, the solution is measured in
+// its increment. Rounded down, never to the nearest, so that no day gets more
+// than the label's formula or its 40 mg maximum (rapamune-pi-2.1,
+// rapamune-pi-3).
+double achievable_at_most(std::string_view form, double dose_mg) {
+  auto strengths = strengths_of(drug, form);
+  if (!strengths.empty()) return largest_achievable_at_most(strengths, dose_mg);
+  const json& inc =
+      content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
+  if (inc.is_number() && inc.get<double>() > 0) {
+    double step = inc.get<double>();
+    return std::max(0.0, std::floor(dose_mg / step + 1e-6) * step);
+  }
+  return dose_mg;
+}
+
 // Maintenance about one third lower (Child-Pugh A/B) or one half lower (C);
 // the loading dose is unchanged (rapamune-pi-2.5).
 void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
@@ -67,7 +84,11 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
 // spreading it over more days would no longer be a loading dose (a 39 mg
 // maintenance dose would leave 1 mg a day for weeks). When the maintenance
 // dose alone reaches the cap, no loading dose fits at all ("no_room").
-void loading_dose(Ctx& ctx) {
+// The formula's amount can be one the form cannot give (14.25 mg a day with
+// 0.5, 1 and 2 mg tablets): it is kept, and the largest amount the form can
+// give without exceeding it is shown beside it ("achievable.<form>"); the
+// label gives no rounding rule for a loading dose.
+void loading_dose(Ctx& ctx, std::string_view form) {
   if (!ctx.titration.is_object()) return;
   const ojson& cur = ctx.titration["current_dose_mg"];
   const ojson& nxt = ctx.titration["new_dose_mg"];
@@ -113,6 +134,24 @@ void loading_dose(Ctx& ctx) {
   l["days"] = days;
   l["loading_mg_per_day"] = per_day;
   l["total_mg_per_day"] = round_to(per_day + next, 2);
+  const double exact_per_day = loading / days;
+  const double given = round_to(achievable_at_most(form, exact_per_day), 2);
+  const bool rounded = given < exact_per_day - 1e-6;
+  l["form"] = std::string(form);
+  l["achievable_loading_mg_per_day"] = given;
+  l["achievable_loading_dose_mg"] = round_to(given * days, 2);
+  l["achievable_total_mg_per_day"] = round_to(given + next, 2);
+  l["achievable_units_per_day"] = units_json(drug, form, given);
+  l["rounded_down"] = rounded;
+  if (rounded) {
+    const std::string aid = id + ".achievable." + std::string(form);
+    const json& a = ctx.rule(aid);
+    if (a.is_object()) {
+      l["rounding_note"] = a.value("text", "");
+      l["rounding_refs"] = Ctx::refs_of(a);
+      l["rounding_rule"] = aid;
+    }
+  }
   l["max_mg_per_day"] = cap;
   l["split"] = days > 1;
   l["label_split_days"] = label_days;
@@ -287,7 +326,7 @@ void lam(Ctx& ctx, const Derived& d) {
 
   evaluate_titration(ctx, drug, spec.form);
   once_daily_titration(ctx, spec.form);
-  loading_dose(ctx);
+  loading_dose(ctx, spec.form);
   interactions(ctx, spec.dose_mg);
   toxicity(ctx, spec.form, spec.dose_mg);
   monitoring(ctx);

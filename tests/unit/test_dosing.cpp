@@ -7,6 +7,7 @@
 
 #include "dosing.hpp"
 
+using mtorcalc::largest_achievable_at_most;
 using mtorcalc::nearest_achievable;
 using mtorcalc::Tie;
 using mtorcalc::units_for;
@@ -119,4 +120,23 @@ TEST_CASE("units and nearest dose agree with a plain search over every hundredth
       }
     }
   }
+}
+
+TEST_CASE("largest achievable amount not exceeding a dose (sirolimus 0.5, 1, 2 mg tablets)") {
+  std::vector<double> tabs = {0.5, 1, 2};
+  CHECK(largest_achievable_at_most(tabs, 14.25) == 14);
+  CHECK(largest_achievable_at_most(tabs, 14.49) == 14);
+  CHECK(largest_achievable_at_most(tabs, 14.5) == 14.5);  // at the half milligram: exact
+  CHECK(largest_achievable_at_most(tabs, 14.51) == 14.5);
+  CHECK(largest_achievable_at_most(tabs, 14.99) == 14.5);  // down, never to the nearest
+  CHECK(largest_achievable_at_most(tabs, 15) == 15);
+  CHECK(largest_achievable_at_most(tabs, 0.49) == 0);  // below the lowest strength: none
+  CHECK(largest_achievable_at_most(tabs, 0.5) == 0.5);
+  CHECK(largest_achievable_at_most(tabs, 0) == 0);
+  CHECK(largest_achievable_at_most(tabs, 0.1 * 145) == 14.5);  // 14.499999… is 14.5
+  CHECK(largest_achievable_at_most({}, 3) == 0);
+  std::vector<double> disperz = {2, 3, 5};
+  CHECK(largest_achievable_at_most(disperz, 1.9) == 0);
+  CHECK(largest_achievable_at_most(disperz, 2.9) == 2);
+  CHECK(largest_achievable_at_most(disperz, 4.99) == 4);
 }

@@ -58,6 +58,36 @@ TEST_CASE("loading dose: the 40 mg/day cap, both sides") {
   CHECK(r["titration"]["loading_dose_option"]["total_mg_per_day"] == 35);
 }
 
+TEST_CASE("loading dose: the amount tablets can make, rounded down (Rapamune PI §2.1, §3)") {
+  // 3 mg, trough 2.4: new 12.5; loading 28.5 over 2 days = 14.25 a day → 14
+  json l = lam_titration(3, 2.4)["titration"]["loading_dose_option"];
+  CHECK(l["loading_mg_per_day"] == 14.25);
+  CHECK(l["achievable_loading_mg_per_day"] == 14);
+  CHECK(l["achievable_total_mg_per_day"] == 26.5);
+  CHECK(l["rounded_down"] == true);
+  CHECK(l["rounding_rule"] == "sirolimus.loading_dose.achievable.tablet");
+  // 2 mg, trough 1.6: new 12.5; 15.75 a day → 15.5 (the nearest would be 16)
+  l = lam_titration(2, 1.6)["titration"]["loading_dose_option"];
+  CHECK(l["achievable_loading_mg_per_day"] == 15.5);
+  // 2 mg, trough 4: new 5; loading 9 in one day, exact
+  l = lam_titration(2, 4)["titration"]["loading_dose_option"];
+  CHECK(l["achievable_loading_mg_per_day"] == 9);
+  CHECK(l["rounded_down"] == false);
+  CHECK_FALSE(l.contains("rounding_rule"));
+  // Every day within the formula and within 40 mg, over a sweep of troughs.
+  for (double current : {0.5, 1.0, 2.0, 3.0, 5.0, 10.5}) {
+    for (double trough = 1; trough <= 9.5; trough += 0.1) {
+      json t = lam_titration(current, trough)["titration"];
+      if (!t.contains("loading_dose_option")) continue;
+      json o = t["loading_dose_option"];
+      if (o["possible"] != true) continue;
+      CHECK(o["achievable_loading_mg_per_day"].get<double>() <=
+            o["loading_mg_per_day"].get<double>() + 1e-9);
+      CHECK(o["achievable_total_mg_per_day"].get<double>() <= 40 + 1e-9);
+    }
+  }
+}
+
 TEST_CASE("maintenance capped at 40 mg/day") {
   json r = lam_titration(10, 2);  // raw 50
   CHECK(r["titration"]["raw_new_dose_mg"] == 50);
