@@ -98,6 +98,10 @@ void loading_dose(Ctx& ctx, std::string_view form) {
       !is_string_equal(ctx.titration["current_frequency"], "once_daily"))
     return;
   if (next <= current) return;
+  // A new dose set by the tablet floor is not a rise the trough asked for: the
+  // calculated dose was below the lowest tablet, so a loading dose (meant to
+  // reach a higher trough sooner) would push the wrong way (rapamune-pi-2.1).
+  if (ctx.titration.contains("below_lowest_strength")) return;
   std::string id = std::string(drug) + ".loading_dose";
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
