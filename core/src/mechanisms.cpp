@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "dosing.hpp"
+#include "sirolimus_family.hpp"
 
 namespace mtorcalc {
 namespace {
@@ -165,9 +166,54 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
 
 // ---- dose reduction ------------------------------------------------------------
 
-std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
-                                        double current_dose_mg, std::string_view current_frequency,
-                                        std::optional<double> bsa_m2) {
+std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_mg, double bsa_m2) {
+  const json& reduction = content::at(std::string(drug) + ".dose_reduction");
+  const json& reading = content::at(std::string(drug) + ".current_level");
+  std::vector<double> lv;
+  if (reduction.is_object())
+    if (auto it = reduction.find("levels_mg_per_m2"); it != reduction.end() && it->is_array())
+      for (const auto& l : *it)
+        if (l.is_number()) lv.push_back(l.get<double>());
+  if (lv.empty() || bsa_m2 <= 0) return std::nullopt;
+  // The tolerance is an engine convention for mg rounding and BSA drift, not
+  // a label number (content marks it unverified, with the reason).
+  const double tol = num_of(reading, "tolerance_fraction").value_or(0.0);
+  LevelReading out;
+  const double m2 = dose_mg / bsa_m2;
+  out.dose_mg_per_m2 = m2;
+  out.top_mg_per_m2 = lv.front();
+  const std::string at = "Current dose " + num_text(dose_mg) + " mg at BSA " + num_text(bsa_m2) +
+                         " m² = " + num_text(m2) + " mg/m²";
+  if (m2 > lv.front() * (1.0 + tol)) {
+    out.above_label = true;
+    return out;
+  }
+  for (std::size_t i = 0; i < lv.size(); ++i) {
+    if (std::fabs(m2 - lv[i]) <= lv[i] * tol + 1e-9) {
+      if (i + 1 < lv.size()) out.next_mg_per_m2 = lv[i + 1];
+      if (std::fabs(m2 - lv[i]) > 0.005 * lv[i])
+        out.note = at + ", within " + num_text(tol * 100) + "% of the " + num_text(lv[i]) +
+                   " mg/m² level: taken as that level.";
+      return out;
+    }
+  }
+  for (std::size_t i = 0; i + 1 < lv.size(); ++i) {
+    if (m2 < lv[i] && m2 > lv[i + 1]) {
+      out.next_mg_per_m2 = lv[i + 1];
+      out.note = at + ", between the " + num_text(lv[i]) + " and " + num_text(lv[i + 1]) +
+                 " mg/m² levels (e.g. dosed at an earlier BSA): the next label level below it, " +
+                 num_text(lv[i + 1]) + " mg/m², is used. Check which level the patient is on.";
+      return out;
+    }
+  }
+  out.below_lowest = true;
+  out.note = at + ".";
+  return out;
+}
+
+ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
+                         double current_dose_mg, std::string_view current_frequency,
+                         std::optional<double> bsa_m2) {
   std::string id = std::string(drug) + ".dose_reduction";
   const json& r = ctx.rule(id);
   std::string method = str_or(r, "method");
@@ -175,6 +221,8 @@ std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug, std::st
       current_frequency.empty() ? std::string("once_daily") : std::string(current_frequency);
   ReducedDose out;
   out.note = str_or(r, "text");
+  const std::string no_lower =
+      str_or(r, "no_lower_dose_text", "No lower labelled dose remains: discontinue.");
 
   if (method == "fraction") {
     double fraction = num_of(r, "fraction").value_or(0.5);
@@ -183,7 +231,10 @@ std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug, std::st
     if (frequency == "every_other_day") {
       double lowest = strengths.empty() ? current_dose_mg
                                         : *std::min_element(strengths.begin(), strengths.end());
-      if (current_dose_mg <= lowest + 1e-9) return std::nullopt;
+      if (current_dose_mg <= lowest + 1e-9) {
+        out.resume_note = no_lower;
+        return out;
+      }
     }
     double target = current_dose_mg * fraction;
     if (strengths.empty()) {
@@ -205,31 +256,49 @@ std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug, std::st
   if (method == "step") {
     double step = num_of(r, "step_mg").value_or(0);
     double floor = num_of(r, "floor_mg").value_or(0);
-    if (current_dose_mg <= floor + 1e-9) return std::nullopt;
+    if (current_dose_mg <= floor + 1e-9) {
+      out.resume_note = no_lower;
+      return out;
+    }
     out.dose_mg = std::max(current_dose_mg - step, floor);
     out.frequency = frequency;
     return out;
   }
   if (method == "levels") {
-    const json& levels = r["levels_mg_per_m2"];
-    if (!levels.is_array() || !bsa_m2 || *bsa_m2 <= 0) return std::nullopt;
-    double current_m2 = current_dose_mg / *bsa_m2;
-    // The current level is the highest one not above the current dose
-    // (allowing for rounding of the mg dose).
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      double level = levels[i].get<double>();
-      if (current_m2 >= level * 0.99) {
-        if (i + 1 >= levels.size()) return std::nullopt;
-        double next = levels[i + 1].get<double>();
-        out.dose_mg_per_m2 = next;
-        out.dose_mg = round_to(next * *bsa_m2, 2);
-        out.frequency = frequency;
-        return out;
-      }
+    // The levels are in mg/m² (fyarro-pi-2.2 Table 1): the current dose is
+    // read as a level at the current BSA and the resume dose is the next
+    // level down, so without a BSA neither can be worked out and its inputs
+    // are asked for instead.
+    out.per_m2 = true;
+    const json& reading = ctx.rule(std::string(drug) + ".current_level");
+    if (!bsa_m2) {
+      out.resume_note = str_or(reading, "no_bsa_text");
+      out.missing = {"/patient/weight_kg", "/patient/height_cm"};
+      return out;
     }
-    return std::nullopt;
+    std::optional<LevelReading> level = read_dose_level(drug, current_dose_mg, *bsa_m2);
+    if (!level) {
+      out.resume_note = no_lower;
+      return out;
+    }
+    // No level is stepped down from a dose above the label; the warning and
+    // its note are flag_dose_above_label's.
+    if (level->above_label) {
+      out.above_label = true;
+      return out;
+    }
+    out.level_note = level->note;
+    if (level->next_mg_per_m2) {
+      out.dose_mg_per_m2 = *level->next_mg_per_m2;
+      out.dose_mg = round_to(*level->next_mg_per_m2 * *bsa_m2, 2);
+      out.frequency = frequency;
+      return out;
+    }
+    out.resume_note = level->below_lowest ? str_or(reading, "below_lowest_text") : no_lower;
+    return out;
   }
-  return std::nullopt;
+  out.resume_note = no_lower;
+  return out;
 }
 
 // ---- adverse reactions -------------------------------------------------------
@@ -340,19 +409,17 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
     t["resume"] = resume.empty() ? ojson(nullptr) : ojson(resume);
     t["resume_dose_mg"] = nullptr;
     t["resume_frequency"] = nullptr;
+    std::optional<ReducedDose> rd;
     if (in.current_dose_mg && resume == "same_dose") {
       t["resume_dose_mg"] = round_to(*in.current_dose_mg, 2);
       t["resume_frequency"] = in.frequency;
     } else if (in.current_dose_mg && resume == "reduced_dose") {
-      auto rd = reduced_dose(ctx, in.drug, in.form, *in.current_dose_mg, in.frequency, in.bsa_m2);
-      if (rd) {
-        t["resume_dose_mg"] = round_to(rd->dose_mg, 2);
+      rd = reduced_dose(ctx, in.drug, in.form, *in.current_dose_mg, in.frequency, in.bsa_m2);
+      if (rd->dose_mg) {
+        t["resume_dose_mg"] = round_to(*rd->dose_mg, 2);
         t["resume_frequency"] = rd->frequency;
-        if (rd->dose_mg_per_m2) t["resume_dose_mg_per_m2"] = *rd->dose_mg_per_m2;
-      } else {
-        const json& red = content::at(in.drug + ".dose_reduction");
-        t["resume_note"] =
-            str_or(red, "no_lower_dose_text", "No lower labelled dose remains: discontinue.");
+      } else if (!rd->per_m2) {
+        t["resume_note"] = rd->resume_note;
       }
     }
     // Without therapy.current_dose_mg the resume dose is worked from this
@@ -364,6 +431,8 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
       t["missing"] = ojson::array({"/therapy/current_dose_mg"});
     } else if (!t["resume_dose_mg"].is_null()) {
       t["dose_basis"] = "therapy";
+    } else if (rd && rd->above_label) {
+      t["dose_basis"] = "therapy_above_label";
     }
     t["until"] = row.contains("until") ? ojson(str_or(row, "until")) : ojson(nullptr);
     t["supportive"] =
@@ -371,6 +440,16 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
     t["text"] = str_or(row, "text");
     t["refs"] = Ctx::refs_of(row);
     t["rule"] = rid;
+    // A dose read in mg/m² carries its reading after the rule, where these
+    // answers have always had it (the field order is kept): how the current
+    // dose was read, then the level resumed at, or why there is none and
+    // what is missing.
+    if (rd && rd->per_m2) {
+      if (!rd->level_note.empty()) t["level_note"] = rd->level_note;
+      if (rd->dose_mg_per_m2) t["resume_dose_mg_per_m2"] = *rd->dose_mg_per_m2;
+      if (!rd->dose_mg && !rd->above_label) t["resume_note"] = rd->resume_note;
+      if (!rd->missing.empty()) t["missing"] = ojson(rd->missing);
+    }
     if (row.contains("warning")) ctx.warn(in.drug, str_or(row, "warning"));
     ctx.toxicity.push_back(std::move(t));
   }

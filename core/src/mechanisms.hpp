@@ -7,6 +7,8 @@
 //   <drug>.adverse_reactions.<term>: [{grades:[..], recurrent: true|false (absent: any),
 //                                      action, resume, until, supportive, refs}]
 //   <drug>.dose_reduction: {method: "fraction"|"step"|"levels", ...}
+//   <drug>.current_level: {tolerance_fraction, no_bsa_text, below_lowest_text, refs}
+//                         (method "levels": how a current dose is read as a level)
 //   <drug>.tdm: {target_range_ng_ml, max_increase_mg_per_step?, recheck_days,
 //                steady_state_min_days, max_daily_dose_mg?, refs}
 #pragma once
@@ -46,20 +48,43 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
 
 // ---- dose reduction ------------------------------------------------------------
 
+/// Where a current dose sits among the label's mg/m² dose levels
+/// ("<drug>.dose_reduction" levels_mg_per_m2) at the current BSA. A dose
+/// within "<drug>.current_level" tolerance_fraction of a level is that level;
+/// a dose between two levels steps to the next level below it, never
+/// skipping one (fyarro-pi-2.2 Table 1). nullopt: no levels in content, or
+/// no positive BSA.
+struct LevelReading {
+  double dose_mg_per_m2 = 0;             // the current dose at the current BSA
+  double top_mg_per_m2 = 0;              // the label's starting level
+  bool above_label = false;              // above the starting level beyond the tolerance
+  std::optional<double> next_mg_per_m2;  // the level to resume at; none: no lower level
+  bool below_lowest = false;             // below the lowest level beyond the tolerance
+  std::string note;                      // how the current dose was read, when not exact
+};
+[[nodiscard]] std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_mg,
+                                                          double bsa_m2);
+
 /// A reduced dose per "<drug>.dose_reduction". For "fraction" the result is
 /// rounded to the strengths of `form` and switches to every other day below
 /// the lowest strength; "step" subtracts step_mg down to floor_mg; "levels"
-/// moves to the next lower mg/m² level (nullopt: no level left → discontinue).
+/// reads the current dose as a label level (read_dose_level) and moves one
+/// level down. No dose: resume_note says why (no lower dose left, no BSA,
+/// below the lowest level), or the current dose is above the label.
 struct ReducedDose {
-  double dose_mg = 0;
+  std::optional<double> dose_mg;
   std::string frequency;
   std::optional<double> dose_mg_per_m2;
   std::string note;
+  std::string resume_note;           // why no dose is given
+  bool per_m2 = false;               // method "levels": the dose was read in mg/m²
+  std::string level_note;            // "levels": how the current dose was read, when not exact
+  std::vector<std::string> missing;  // "levels": the inputs of the BSA, when it is missing
+  bool above_label = false;          // "levels": for flag_dose_above_label to answer
 };
-[[nodiscard]] std::optional<ReducedDose> reduced_dose(Ctx& ctx, std::string_view drug,
-                                                      std::string_view form, double current_dose_mg,
-                                                      std::string_view current_frequency,
-                                                      std::optional<double> bsa_m2);
+[[nodiscard]] ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
+                                       double current_dose_mg, std::string_view current_frequency,
+                                       std::optional<double> bsa_m2);
 
 // ---- adverse reactions -------------------------------------------------------
 

@@ -2,8 +2,6 @@
 // of 21-day cycles, dose levels 75 / 56 / 45 mg/m², hepatic dosing by NCI
 // criteria, CYP3A4 interactions and the adverse-reaction table.
 // Numbers: content/nab_sirolimus.json (refs fyarro-pi-*).
-#include <cmath>
-
 #include "dosing.hpp"
 #include "drugs.hpp"
 #include "eligibility.hpp"
@@ -14,100 +12,6 @@ namespace mtorcalc {
 namespace {
 
 constexpr const char* drug = "nab_sirolimus";
-
-// Where the current dose sits among the label's levels (fyarro-pi-2.2
-// Table 1) at the current BSA. A dose within the content tolerance of a level
-// is that level; a dose between two levels steps to the next level below it,
-// never skipping one. The levels are read from content.
-struct LevelStep {
-  bool above_label = false;       // above the starting level (beyond the tolerance)
-  std::optional<double> next_m2;  // the level to resume at; none: discontinue
-  bool below_lowest = false;      // below the lowest level (beyond the tolerance)
-  std::string note;               // how the current dose was read, when not exact
-};
-
-LevelStep step_down(double current_mg, double bsa, const json& levels, double tol) {
-  LevelStep out;
-  std::vector<double> lv;
-  for (const auto& l : levels)
-    if (l.is_number()) lv.push_back(l.get<double>());
-  if (lv.empty() || bsa <= 0) return out;
-  const double m2 = current_mg / bsa;
-  const std::string at = "Current dose " + num_text(current_mg) + " mg at BSA " + num_text(bsa) +
-                         " m² = " + num_text(m2) + " mg/m²";
-  if (m2 > lv.front() * (1.0 + tol)) {
-    out.above_label = true;
-    return out;
-  }
-  for (std::size_t i = 0; i < lv.size(); ++i) {
-    if (std::fabs(m2 - lv[i]) <= lv[i] * tol + 1e-9) {
-      if (i + 1 < lv.size()) out.next_m2 = lv[i + 1];
-      if (std::fabs(m2 - lv[i]) > 0.005 * lv[i])
-        out.note = at + ", within " + num_text(tol * 100) + "% of the " + num_text(lv[i]) +
-                   " mg/m² level: taken as that level.";
-      return out;
-    }
-  }
-  for (std::size_t i = 0; i + 1 < lv.size(); ++i) {
-    if (m2 < lv[i] && m2 > lv[i + 1]) {
-      out.next_m2 = lv[i + 1];
-      out.note = at + ", between the " + num_text(lv[i]) + " and " + num_text(lv[i + 1]) +
-                 " mg/m² levels (e.g. dosed at an earlier BSA): the next label level below it, " +
-                 num_text(lv[i + 1]) + " mg/m², is used. Check which level the patient is on.";
-      return out;
-    }
-  }
-  out.below_lowest = true;
-  out.note = at + ".";
-  return out;
-}
-
-// The label's dose levels (content), or null when content lacks them.
-const json& levels_of(const json& reduction) {
-  static const json none;
-  if (!reduction.is_object()) return none;
-  auto it = reduction.find("levels_mg_per_m2");
-  return it != reduction.end() ? *it : none;
-}
-
-// The shared table gives a reduced dose by its own reading of the level; the
-// label's levels are applied here to every nab-sirolimus reduced-dose answer:
-// the current dose mapped to its level at the current BSA, one level down.
-void apply_levels(Ctx& ctx, std::optional<double> dose, std::optional<double> bsa,
-                  const std::string& frequency) {
-  const json& red = content::at(std::string(drug) + ".dose_reduction");
-  const std::string prefix = std::string(drug) + ".adverse_reactions.";
-  for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || t.value("resume", ojson(nullptr)) != "reduced_dose") continue;
-    if (t.value("rule", std::string()).rfind(prefix, 0) != 0) continue;
-    if (!dose) continue;
-    const json& lvl = ctx.rule(std::string(drug) + ".current_level");
-    if (t.contains("resume_note")) t.erase("resume_note");
-    if (t.contains("resume_dose_mg_per_m2")) t.erase("resume_dose_mg_per_m2");
-    t["resume_dose_mg"] = nullptr;
-    t["resume_frequency"] = nullptr;
-    if (!bsa) {
-      t["resume_note"] = lvl.value("no_bsa_text", "");
-      t["missing"] = ojson::array({"/patient/weight_kg", "/patient/height_cm"});
-      continue;
-    }
-    double tol = lvl.contains("tolerance_fraction") && lvl["tolerance_fraction"].is_number()
-                     ? lvl["tolerance_fraction"].get<double>()
-                     : 0.0;
-    LevelStep s = step_down(*dose, *bsa, levels_of(red), tol);
-    if (s.above_label) continue;  // flagged by flag_dose_above_label
-    if (!s.note.empty()) t["level_note"] = s.note;
-    if (s.next_m2) {
-      t["resume_dose_mg"] = round_to(*s.next_m2 * *bsa, 2);
-      t["resume_dose_mg_per_m2"] = *s.next_m2;
-      t["resume_frequency"] = frequency;
-    } else if (s.below_lowest) {
-      t["resume_note"] = lvl.value("below_lowest_text", "");
-    } else {
-      t["resume_note"] = red.value("no_lower_dose_text", "");
-    }
-  }
-}
 
 // Rows the shared table cannot reach: anaemia is graded from haemoglobin
 // (derived.ctcae) but is no contract term, so it is answered here from
@@ -326,22 +230,16 @@ void pecoma(Ctx& ctx, const Derived& d) {
   evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
   anemia(ctx, dose, spec.frequency);
   unlisted(ctx);
-  apply_levels(ctx, dose, d.bsa_m2, spec.frequency);
+  // The reading of the current dose as a label level that gives the resume
+  // doses (read_dose_level) also decides whether it is above the label, where
+  // no resume dose is stepped down from it (fyarro-pi-2.2).
   if (current && d.bsa_m2) {
-    const json& red = content::at(std::string(drug) + ".dose_reduction");
-    const json& lvl = content::at(std::string(drug) + ".current_level");
-    double tol = lvl.contains("tolerance_fraction") && lvl["tolerance_fraction"].is_number()
-                     ? lvl["tolerance_fraction"].get<double>()
-                     : 0.0;
-    const json& levels = levels_of(red);
-    if (levels.is_array() && !levels.empty() && levels[0].is_number()) {
-      double max_m2 = levels[0].get<double>();
-      if (*current / *d.bsa_m2 > max_m2 * (1.0 + tol))
-        flag_dose_above_label(ctx, drug,
-                              {{"current_dose_mg", *current},
-                               {"current_dose_mg_per_m2", round_to(*current / *d.bsa_m2, 2)},
-                               {"labelled_max_dose_mg_per_m2", max_m2}});
-    }
+    std::optional<LevelReading> level = read_dose_level(drug, *current, *d.bsa_m2);
+    if (level && level->above_label)
+      flag_dose_above_label(ctx, drug,
+                            {{"current_dose_mg", *current},
+                             {"current_dose_mg_per_m2", round_to(level->dose_mg_per_m2, 2)},
+                             {"labelled_max_dose_mg_per_m2", level->top_mg_per_m2}});
   }
   finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
   monitoring(ctx);
