@@ -155,3 +155,46 @@ TEST_CASE("nab-sirolimus mg/m² levels and whole vials (Fyarro PI §2.1–2.2)")
   CHECK(
       pecoma(2.0, {{"current_dose_mg", 90}}, recurrent)["toxicity"][0]["resume_dose_mg"].is_null());
 }
+
+TEST_CASE("nab-sirolimus reads the current dose as a label level once (Fyarro PI §2.2)") {
+  auto thrombocytopenia = [](json patient, double current_mg) {
+    json r = base("pecoma");
+    patient["age_years"] = 50;
+    r["patient"] = patient;
+    r["condition"] = {{"pecoma", {{"malignant", true}, {"advanced", true}}}};
+    r["therapy"] = {{"current_dose_mg", current_mg}};
+    r["adverse_events"] = json::array({{{"term", "thrombocytopenia"}, {"grade", 3}}});
+    return eval(r);
+  };
+  const json bsa2 = {{"bsa_m2", 2.0}};
+  // 95 mg = 47.5 mg/m²: between 56 and 45, so 45 mg/m², worked from the
+  // current dose like every other resume dose.
+  json t = thrombocytopenia(bsa2, 95)["toxicity"][0];
+  CHECK(t["resume_dose_mg"] == 90);
+  CHECK(t["resume_dose_mg_per_m2"] == 45);
+  CHECK(t["dose_basis"] == "therapy");
+  CHECK(t["level_note"].get<std::string>().find("between the 56 and 45") != std::string::npos);
+  // 146 mg = 73 mg/m²: within the tolerance of 75, so one level down is 56.
+  t = thrombocytopenia(bsa2, 146)["toxicity"][0];
+  CHECK(t["resume_dose_mg"] == 112);
+  CHECK(t["resume_dose_mg_per_m2"] == 56);
+  CHECK(t["level_note"].get<std::string>().find("within") != std::string::npos);
+  // 90 mg = 45 mg/m², the lowest level: the label stops the drug.
+  t = thrombocytopenia(bsa2, 90)["toxicity"][0];
+  CHECK(t["resume_dose_mg"].is_null());
+  CHECK(t["action"] == "discontinue");
+  // 80 mg = 40 mg/m², below the lowest level: no dose and no dose basis.
+  t = thrombocytopenia(bsa2, 80)["toxicity"][0];
+  CHECK(t["resume_dose_mg"].is_null());
+  CHECK(t.contains("resume_note"));
+  CHECK_FALSE(t.contains("dose_basis"));
+  // 212 mg = 106 mg/m², above the label: nothing is stepped down from it.
+  json r = thrombocytopenia(bsa2, 212);
+  CHECK(r["toxicity"][0]["resume_dose_mg"].is_null());
+  CHECK(r["toxicity"][0]["dose_basis"] == "therapy_above_label");
+  CHECK(has_code(r["warnings"], "current_dose_above_label"));
+  // No BSA: the level cannot be read, and its inputs are asked for.
+  t = thrombocytopenia(json::object(), 150)["toxicity"][0];
+  CHECK(t["resume_dose_mg"].is_null());
+  CHECK(t["missing"] == json::array({"/patient/weight_kg", "/patient/height_cm"}));
+}
