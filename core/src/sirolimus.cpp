@@ -167,30 +167,43 @@ void loading_dose(Ctx& ctx, std::string_view form) {
   ctx.titration["loading_dose_option"] = std::move(l);
 }
 
-// True when the patient already takes the lowest tablet strength once daily
-// and the measured trough is above the target range: the tablets have no
-// lower dose to offer, so the answer must say so now rather than "if the
-// trough stays above the target" (rapamune-pi-2.4, rapamune-pi-3).
-bool above_range_on_lowest(Ctx& ctx, double lowest_mg) {
+// Where the patient stands when the calculated dose is below the lowest
+// tablet strength.
+enum class FloorCase {
+  general,       // the lowest strength once daily is the answer
+  on_lowest,     // on the lowest strength, trough above the range: no lower tablet dose
+  below_lowest,  // on less than the lowest strength and the trough asks for no more
+};
+
+// On the lowest tablet strength once daily with a trough above the range, the
+// tablets have no lower dose to offer, so the answer says so now rather than
+// "if the trough stays above the target". On less than the lowest strength
+// (e.g. 0.25 mg entered) when the trough asks for no higher dose, the lowest
+// tablet would raise a dose the trough does not ask to raise, so no tablet
+// dose is given (rapamune-pi-2.1, rapamune-pi-2.4, rapamune-pi-3).
+FloorCase floor_case(Ctx& ctx, double lowest_mg) {
   const ojson& cur = ctx.titration["current_dose_mg"];
+  const ojson& raw = ctx.titration["raw_new_dose_mg"];
+  if (!cur.is_number() || !raw.is_number()) return FloorCase::general;
+  if (!is_string_equal(ctx.titration["current_frequency"], "once_daily")) return FloorCase::general;
+  const double current = cur.get<double>();
+  if (current < lowest_mg - 1e-9 && raw.get<double>() <= current + 1e-9)
+    return FloorCase::below_lowest;
   const ojson& trough = ctx.titration["trough_ng_ml"];
   const ojson& range = ctx.titration["target_range_ng_ml"];
-  if (!cur.is_number() || !trough.is_number() || !range.is_array() || range.size() != 2 ||
-      !range[1].is_number())
-    return false;
-  if (!is_string_equal(ctx.titration["current_frequency"], "once_daily")) return false;
-  if (std::fabs(cur.get<double>() - lowest_mg) > 1e-9) return false;
+  if (std::fabs(current - lowest_mg) > 1e-9 || !trough.is_number() || !range.is_array() ||
+      range.size() != 2 || !range[1].is_number())
+    return FloorCase::general;
   // The same boundary as "in_range": a trough equal to the upper limit is in range.
-  return trough.get<double>() > range[1].get<double>();
+  return trough.get<double>() > range[1].get<double>() ? FloorCase::on_lowest : FloorCase::general;
 }
 
 // Sirolimus is given once daily only: a calculated dose below the lowest
 // tablet strength stays at that strength once daily instead of the shared
-// mechanism's every-other-day step ("<drug>.titration_floor"). When the
-// patient is already on that strength with a trough above the range, the note
-// is the one for that situation ("<drug>.titration_floor.
-// trough_above_range_on_lowest"): a lower dose needs the oral solution or a
-// clinical review.
+// mechanism's every-other-day step ("<drug>.titration_floor"). The note is
+// the one for the patient's situation (see floor_case), and a floor that
+// would raise a dose the trough does not ask to raise gives no dose at all
+// ("<drug>.titration_floor.decrease_below_lowest").
 void once_daily_titration(Ctx& ctx, std::string_view form) {
   if (!ctx.titration.is_object()) return;
   const ojson& nd = ctx.titration["new_dose_mg"];
@@ -206,12 +219,18 @@ void once_daily_titration(Ctx& ctx, std::string_view form) {
   const json& floor = ctx.rule(floor_id);
   std::string id = floor_id;
   const json* note = &floor;
-  if (above_range_on_lowest(ctx, lowest)) {
-    id = floor_id + ".trough_above_range_on_lowest";
-    note = &ctx.rule(id);
+  const FloorCase situation = floor_case(ctx, lowest);
+  if (situation == FloorCase::on_lowest) id = floor_id + ".trough_above_range_on_lowest";
+  if (situation == FloorCase::below_lowest) id = floor_id + ".decrease_below_lowest";
+  if (id != floor_id) note = &ctx.rule(id);
+  if (situation == FloorCase::below_lowest) {
+    ctx.titration["new_dose_mg"] = nullptr;
+    ctx.titration["new_frequency"] = nullptr;
+    ctx.titration["dose_not_raised"] = true;
+  } else {
+    ctx.titration["new_dose_mg"] = round_to(lowest, 2);
+    ctx.titration["new_frequency"] = "once_daily";
   }
-  ctx.titration["new_dose_mg"] = round_to(lowest, 2);
-  ctx.titration["new_frequency"] = "once_daily";
   ctx.titration["below_lowest_strength"] = true;
   ctx.titration["lowest_strength_mg"] = round_to(lowest, 2);
   ctx.titration["floor_note"] = note->value("text", "");

@@ -125,10 +125,17 @@ std::optional<DrugChoice> choose_default_drug(const Request& req) {
   std::string base = "indications." + req.indication() + ".default_rules";
   const json& rules = content::at(base);
   if (!rules.is_object()) return std::nullopt;
+  // A current therapy in a form the rule's drug does not have (tablets for an
+  // infusion-only drug) says the patient takes another drug: the rule does
+  // not choose for this patient, so the answer is not for a drug whose own
+  // checks would then reject the therapy.
+  const auto form = req.str({"therapy", "form"});
   for (const auto& [code, r] : rules.items()) {
     if (!r.is_object() || !r.contains("drug") || !r["drug"].is_string()) continue;
+    const std::string& drug = r["drug"].get_ref<const std::string&>();
+    if (form && !content::at(drug + ".forms." + *form).is_object()) continue;
     if (rule_holds(r.value("when", json::object()), req))
-      return DrugChoice{r["drug"].get<std::string>(), base + "." + code};
+      return DrugChoice{drug, base + "." + code};
   }
   return std::nullopt;
 }

@@ -9,7 +9,8 @@
 //      BSA, or a tdm maximum; never a number written here);
 //   2. hepatic impairment never raises a dose;
 //   3. a moderate CYP3A4 inhibitor never raises a dose;
-//   4. a higher measured trough never gives a higher new dose;
+//   4. a higher measured trough never gives a higher new dose, and a trough
+//      that asks for no higher dose never gets one;
 //   5. an unrelated comedication changes nothing but interactions_unrecognized;
 //   6. field order in the request changes nothing (same bytes);
 //   7. the same request always gives the same bytes.
@@ -29,6 +30,7 @@
 
 #include "content.hpp"
 #include "helpers.hpp"
+#include "mechanisms.hpp"
 
 using mtorcalc::json;
 
@@ -202,6 +204,9 @@ json therapy_for(Rng& rng, const std::string& drug, const std::string& ind) {
   // A dose the strengths make: one to three units.
   double dose = 0;
   for (std::size_t k = 0, n = 1 + rng.pick(3); k < n; ++k) dose += rng.one(s);
+  // Now and then a dose below the lowest strength, as a clinician may enter
+  // it (half a tablet, an every-other-day dose written as a daily one).
+  if (rng.chance(0.1)) dose = *std::min_element(s.begin(), s.end()) / 2;
   t["current_dose_mg"] = dose;
   t["form"] = form;
   if (!freq.empty()) t["frequency"] = freq;
@@ -276,12 +281,15 @@ void check_not_raised(const json& req_a, const json& a, const json& req_b, const
 void check_label_maximum(const json& req, const json& r, const std::string& drug,
                          const std::string& ind) {
   if (!r["regimen"].is_object()) return;
-  const json& rule = indication_rule(drug, ind);
+  // The engine may choose another drug than the indication's default (RCC:
+  // temsirolimus for untreated poor risk): the regimen's drug is the one.
+  const std::string regimen_drug = r["regimen"].value("drug", drug);
+  const json& rule = indication_rule(regimen_drug, ind);
   Doses d = doses_of(r);
-  INFO("label maximum, " << drug << " for " << ind << "\n  request: " << show(req)
+  INFO("label maximum, " << regimen_drug << " for " << ind << "\n  request: " << show(req)
                          << "\n  response: " << show(r));
   std::string form = r["regimen"].value("form", "");
-  auto s = strengths(drug, form);
+  auto s = strengths(regimen_drug, form);
   const double step = s.empty() ? 0.0 : *std::min_element(s.begin(), s.end());
   if (rule.is_object() && rule["dose_mg"].is_number() && d.regimen_mg) {
     CHECK(*d.regimen_mg <= rule["dose_mg"].get<double>() + 1e-9);
@@ -404,6 +412,22 @@ TEST_CASE("clinical properties over generated requests") {
           auto b = num_at(rhi, json::json_pointer("/titration/new_dose_mg"));
           INFO("higher trough\n  variant: " << show(hi) << "\n  variant response: " << show(rhi));
           if (a && b) CHECK(*b <= *a + 1e-9);
+        }
+        // 4b. a trough that asks for no higher dose never gets one: a new
+        // daily amount above the current one only when the calculation asks
+        // for more (the lowest strength every other day is half of it a day).
+        {
+          auto current = num_at(r, json::json_pointer("/titration/current_dose_mg"));
+          auto raw = num_at(r, json::json_pointer("/titration/raw_new_dose_mg"));
+          auto next = num_at(r, json::json_pointer("/titration/new_dose_mg"));
+          auto per_day = [&](const char* frequency_pointer) {
+            const json& f = r.at(json::json_pointer(frequency_pointer));
+            return f.is_string() ? mtorcalc::daily_factor(f.get<std::string>()) : 1.0;
+          };
+          INFO("trough asks for no more\n  request: " << show(req) << "\n  response: " << show(r));
+          if (current && raw && next && *raw <= *current + 1e-9)
+            CHECK(*next * per_day("/titration/new_frequency") <=
+                  *current * per_day("/titration/current_frequency") + 1e-9);
         }
         // 5. an unrelated comedication changes nothing else.
         {
