@@ -160,7 +160,14 @@ void loading_dose(Ctx& ctx, std::string_view form) {
   l["split"] = days > 1;
   l["label_split_days"] = label_days;
   l["trough_check_after_days"] = r["trough_check_after_days"];
-  l["hepatic_note"] = "Hepatic impairment does not change the loading dose.";
+  // The label reduces the maintenance dose in hepatic impairment, never the
+  // loading dose (rapamune-pi-2.5; fact sheet A4).
+  l["hepatic_note"] = r.value("hepatic_note", "");
+  ojson hepatic_refs = ojson::array();
+  if (auto it = r.find("hepatic_note_refs"); it != r.end() && it->is_array())
+    for (const json& ref : *it)
+      if (ref.is_string()) hepatic_refs.push_back(ref.get<std::string>());
+  l["hepatic_note_refs"] = std::move(hepatic_refs);
   l["text"] = r.value("text", "");
   l["refs"] = Ctx::refs_of(r);
   l["rule"] = id;
