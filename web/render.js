@@ -183,12 +183,47 @@ function renderTitration(resp, ctx) {
   const source = t.target_source && t.target_source !== 'clinician' ? ' (middle of the labelled range: no target was given)' : t.target_source === 'clinician' ? ' (your target)' : '';
   row('Target trough', trough(t.target_trough_ng_ml, drug, ctx), source);
   if (Array.isArray(t.target_range_ng_ml)) row('Labelled range', troughRange(t.target_range_ng_ml, drug, ctx), t.in_range === true ? ' — the trough is in range' : t.in_range === false ? ' — the trough is out of range' : '');
-  row('New dose', h('strong', { class: 'new-dose', dataset: { value: t.new_dose_mg ?? '' } }, mg(t.new_dose_mg)),
-    t.new_frequency ? ` ${label('frequency', t.new_frequency)}` : '', t.capped ? ' (capped)' : '');
+  row('New dose', h('strong', { class: 'new-dose', dataset: { value: t.new_dose_mg ?? '' } }, t.new_dose_mg != null ? mg(t.new_dose_mg) : '—'),
+    t.new_frequency ? ` ${label('frequency', t.new_frequency)}` : '', t.capped ? ' (capped)' : '',
+    t.dose_not_raised ? ' (no tablet dose: the lowest strength would raise it; see below)' : '');
+  if (t.below_lowest_strength) row('Lowest strength', mg(t.lowest_strength_mg));
   row('At steady state', t.at_steady_state ? 'yes' : 'no — recheck before changing the dose');
   if (Array.isArray(t.recheck_days)) row('Recheck the trough', `in ${days(t.recheck_days)}`);
   const notes = [t.text, ...(t.notes || [])].filter(Boolean).map((n) => h('p', { class: 'note' }, typeof n === 'string' ? n : n.text || ''));
+  // The engine's own reasons beside the dose: the tablet floor, and the
+  // label's optional loading dose with what the tablets can make of it.
+  if (t.floor_note) {
+    notes.unshift(h('p', { class: 'note floor-note', dataset: { rule: t.floor_rule || '' } },
+      t.floor_note, ' ', refLinks(t.floor_refs, ctx), ruleBadge(t.floor_rule, ctx)));
+  }
+  const l = t.loading_dose_option;
+  if (l) notes.push(renderLoadingDose(l, ctx));
   return section('titration', 'Trough titration', formula, h('dl', { class: 'kvs' }, rows), refLinks(t.refs, ctx), ruleBadge(t.rule, ctx), ...notes);
+}
+
+// The label's optional loading dose (sirolimus): the formula's amount, the
+// days it is spread over, and the largest amount the dosage form can make
+// when that differs.
+function renderLoadingDose(l, ctx) {
+  const parts = [h('strong', {}, 'Optional loading dose: '), l.formula ? `${l.formula}. ` : ''];
+  if (l.possible === false) {
+    parts.push(l.text || '');
+  } else {
+    const perDay = l.days > 1 ? `${mg(l.loading_mg_per_day)} a day for ${l.days} days` : `${mg(l.loading_mg_per_day)} on one day`;
+    parts.push(`Give ${perDay} with the new maintenance dose (${mg(l.total_mg_per_day)} that day). `);
+    if (l.rounded_down && l.achievable_loading_mg_per_day != null) {
+      parts.push(h('span', { class: 'achievable', dataset: { value: l.achievable_loading_mg_per_day } },
+        `What the ${label('form', l.form)} can make: ${mg(l.achievable_loading_mg_per_day)} a day`,
+        Array.isArray(l.achievable_units_per_day) && l.achievable_units_per_day.length
+          ? ` (${l.achievable_units_per_day.map((u) => `${u.count} × ${formatNumber(u.strength_mg, 2)} mg`).join(' + ')})` : '',
+        `, ${mg(l.achievable_total_mg_per_day)} that day. `));
+      if (l.rounding_note) parts.push(l.rounding_note, ' ', refLinks(l.rounding_refs, ctx), ruleBadge(l.rounding_rule, ctx), ' ');
+    }
+    if (l.text) parts.push(l.text, ' ');
+    if (l.hepatic_note) parts.push(l.hepatic_note, ' ', refLinks(l.hepatic_note_refs, ctx));
+  }
+  parts.push(' ', refLinks(l.refs, ctx), ruleBadge(l.rule, ctx));
+  return h('p', { class: 'note loading-dose', dataset: { rule: l.rule || '' } }, ...parts);
 }
 
 function renderToxicity(resp, ctx) {

@@ -73,6 +73,28 @@ const extraCases = [
       adverse_events: [{ term: 'stomatitis', grade: 3, recurrent: false }],
     },
   },
+  {
+    // Sirolimus: the label's loading dose, rounded down to what tablets make
+    // (14.25 mg a day -> 14 mg), with its note.
+    id: 'page-lam-loading-rounded',
+    request: {
+      contract: 'mtor-calc/1', indication: 'lam',
+      patient: { age_years: 40, sex: 'female', weight_kg: 60, height_cm: 165 },
+      condition: { lam: { fev1_percent_predicted: 60 } },
+      therapy: { current_dose_mg: 3, frequency: 'once_daily', form: 'tablet', trough_ng_ml: 2.4, days_on_current_dose: 14 },
+    },
+  },
+  {
+    // Sirolimus below the lowest tablet with a trough above the range: no
+    // tablet dose, and the floor note says why.
+    id: 'page-lam-below-lowest-not-raised',
+    request: {
+      contract: 'mtor-calc/1', indication: 'lam',
+      patient: { age_years: 40, sex: 'female', weight_kg: 60, height_cm: 165 },
+      condition: { lam: { fev1_percent_predicted: 60 } },
+      therapy: { current_dose_mg: 0.25, frequency: 'once_daily', form: 'tablet', trough_ng_ml: 20, days_on_current_dose: 14 },
+    },
+  },
 ];
 
 const INDICATIONS = ['tsc_renal_aml', 'tsc_sega', 'tsc_seizures', 'tsc_facial_angiofibroma', 'lam', 'rcc', 'pecoma',
@@ -135,9 +157,22 @@ async function assertShows(page, resp) {
     assert.equal(await body.locator('.regimen').count(), 0);
   }
   if (resp.titration) {
+    const t = resp.titration;
     const nd = body.locator('.titration .new-dose');
-    assert.equal(await nd.getAttribute('data-value'), String(resp.titration.new_dose_mg ?? ''));
+    assert.equal(await nd.getAttribute('data-value'), String(t.new_dose_mg ?? ''));
     assert.ok(await body.locator('.titration .formula').isVisible());
+    // The tablet floor and the loading dose are shown with their reasons.
+    if (t.floor_note) assert.ok((await body.locator('.titration .floor-note').innerText()).includes(t.floor_note), 'floor note shown');
+    else assert.equal(await body.locator('.titration .floor-note').count(), 0);
+    const l = t.loading_dose_option;
+    if (l) {
+      const text = await body.locator('.titration .loading-dose').innerText();
+      assert.ok(text.includes(l.formula), 'loading-dose formula shown');
+      if (l.rounded_down) assert.equal(await body.locator('.titration .loading-dose .achievable').getAttribute('data-value'), String(l.achievable_loading_mg_per_day));
+      if (l.possible === false) assert.ok(text.includes(l.text), 'why no loading dose fits');
+    } else {
+      assert.equal(await body.locator('.titration .loading-dose').count(), 0);
+    }
   }
   const tox = await body.locator('.toxicity li').evaluateAll((els) => els.map((x) => [x.dataset.term, x.dataset.action]));
   assert.deepEqual(tox, (resp.toxicity || []).map((t) => [t.term, t.action]));
