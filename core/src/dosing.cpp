@@ -163,6 +163,23 @@ std::vector<double> strengths_of(std::string_view drug, std::string_view form) {
   return out;
 }
 
+double nearest_increment(double dose_mg, double step_mg, Tie tie) {
+  if (!(step_mg > 0)) return dose_mg;
+  constexpr double kTieMg = 1e-9;
+  double steps = std::floor(dose_mg / step_mg);
+  if (steps * step_mg > dose_mg + kTieMg) steps -= 1;  // the quotient rounded up
+  const double below = steps * step_mg, above = (steps + 1) * step_mg;
+  const double to_below = dose_mg - below, to_above = above - dose_mg;
+  double pick;
+  if (to_below < to_above - kTieMg)
+    pick = below;
+  else if (to_above < to_below - kTieMg)
+    pick = above;
+  else
+    pick = tie == Tie::down ? below : above;
+  return std::max(step_mg, pick);
+}
+
 Tie tie_rule(std::string_view drug) {
   const json& r = content::at(std::string(drug) + ".rounding.tie");
   return r.is_string() && r.get<std::string>() == "up" ? Tie::up : Tie::down;

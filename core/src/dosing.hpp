@@ -27,6 +27,12 @@ enum class Tie { down, up };
 [[nodiscard]] double nearest_achievable(const std::vector<double>& strengths_mg, double dose_mg,
                                         Tie tie);
 
+/// The multiple of `step_mg` (a liquid's measuring step) nearest to dose_mg,
+/// at least one step; an exact tie goes the way `tie` says. Nearness is
+/// judged on the dose itself, as in nearest_achievable: 6.25 mg in 0.1 mg
+/// steps is a tie, whatever floating point makes of 6.25 / 0.1.
+[[nodiscard]] double nearest_increment(double dose_mg, double step_mg, Tie tie);
+
 /// The largest dose the strengths can make that does not exceed dose_mg, or 0
 /// when even the lowest strength is more than dose_mg. A dose within 1e-6 mg
 /// of a makeable one counts as that dose (floating-point noise, not a

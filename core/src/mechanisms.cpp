@@ -604,7 +604,7 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
       }
     } else if (auto inc = num_of(content::at(std::string(drug) + ".forms." + std::string(form)),
                                  "dose_increment_mg")) {
-      new_dose = std::max(*inc, std::round(new_dose / *inc) * *inc);
+      new_dose = nearest_increment(new_dose, *inc, tie_rule(drug));
     }
     t["raw_new_dose_mg"] = round_to(raw, 2);
     t["new_dose_mg"] = round_to(new_dose, 2);

@@ -36,8 +36,7 @@ double achievable(std::string_view form, double dose_mg) {
   const json& inc =
       content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
   if (inc.is_number() && inc.get<double>() > 0) {
-    double step = inc.get<double>();
-    return std::max(step, std::round(dose_mg / step) * step);
+    return nearest_increment(dose_mg, inc.get<double>(), tie_rule(drug));
   }
   return dose_mg;
 }

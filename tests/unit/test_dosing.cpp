@@ -140,3 +140,31 @@ TEST_CASE("largest achievable amount not exceeding a dose (sirolimus 0.5, 1, 2 m
   CHECK(largest_achievable_at_most(disperz, 2.9) == 2);
   CHECK(largest_achievable_at_most(disperz, 4.99) == 4);
 }
+
+TEST_CASE("nearest measuring step of a liquid (sirolimus oral solution, 0.1 mg)") {
+  using mtorcalc::nearest_increment;
+  // A tie at .5 of a step goes the way the drug's rounding rule says
+  // (content sirolimus.rounding.tie: down), whatever 6.25 / 0.1 gives in
+  // floating point; either side of the tie goes to the nearer step.
+  CHECK(nearest_increment(6.25, 0.1, Tie::down) == doctest::Approx(6.2));
+  CHECK(nearest_increment(6.25, 0.1, Tie::up) == doctest::Approx(6.3));
+  CHECK(nearest_increment(20.0 / 3.2, 0.1, Tie::down) == doctest::Approx(6.2));
+  CHECK(nearest_increment(6.2501, 0.1, Tie::down) == doctest::Approx(6.3));
+  CHECK(nearest_increment(6.2499, 0.1, Tie::up) == doctest::Approx(6.2));
+  CHECK(nearest_increment(0.35, 0.1, Tie::down) == doctest::Approx(0.3));
+  CHECK(nearest_increment(0.35, 0.1, Tie::up) == doctest::Approx(0.4));
+  // Exact multiples stay, however they were computed.
+  CHECK(nearest_increment(0.1 * 3, 0.1, Tie::up) == doctest::Approx(0.3));
+  CHECK(nearest_increment(12.5, 0.1, Tie::down) == doctest::Approx(12.5));
+  // Never below one step.
+  CHECK(nearest_increment(0.04, 0.1, Tie::down) == doctest::Approx(0.1));
+  CHECK(nearest_increment(0.05, 0.1, Tie::down) == doctest::Approx(0.1));
+  // Every hundredth of a milligram up to 20 mg: the result is a multiple of
+  // the step, within half a step of the dose (or the one-step floor).
+  for (int centi = 1; centi <= 2000; ++centi) {
+    const double dose = centi / 100.0;
+    const double got = nearest_increment(dose, 0.1, Tie::down);
+    CHECK(std::fabs(got * 10 - std::round(got * 10)) < 1e-9);
+    if (dose >= 0.1) CHECK(std::fabs(got - dose) <= 0.05 + 1e-9);
+  }
+}
