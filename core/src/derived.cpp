@@ -312,7 +312,6 @@ Derived compute_derived(Ctx& ctx) {
     d.child_pugh_class = *given_class;
     out["child_pugh"] = {{"score", nullptr}, {"class", *given_class}, {"from", "class_given"}};
   } else if (known_components > 0) {
-    const ChildPughRange* range = &components;
     // Some components are missing but those given already rule out the first
     // class (bilirubin 3.5 and albumin 2.5 are 6 points before the other
     // three): the patient has hepatic impairment, and a full dose would be
@@ -322,16 +321,16 @@ Derived compute_derived(Ctx& ctx) {
     // guessed). When the first class is still possible nothing is inferred.
     const json& r = ctx.rule("calculators.child_pugh");
     const std::string first = r["classes"][0]["class"].get<std::string>();
-    const std::string lo = class_for_score(range->min_score),
-                      hi = class_for_score(range->max_score);
+    const std::string lo = class_for_score(components.min_score),
+                      hi = class_for_score(components.max_score);
     if (!lo.empty() && !hi.empty() && lo != first) {
       d.child_pugh_class = hi;
       ojson missing = ojson::array();
       if (lo != hi)
-        for (std::string_view m : range->missing) missing.push_back(std::string(m));
+        for (std::string_view m : components.missing) missing.push_back(std::string(m));
       out["child_pugh"] = {{"score", nullptr},
-                           {"score_min", range->min_score},
-                           {"score_max", range->max_score},
+                           {"score_min", components.min_score},
+                           {"score_max", components.max_score},
                            {"class", hi},
                            {"class_range", ojson::array({lo, hi})},
                            {"from", lo == hi ? "components_partial" : "components_partial_worst"},

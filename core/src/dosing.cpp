@@ -96,6 +96,25 @@ std::optional<std::vector<Unit>> units_for(const std::vector<double>& strengths_
   return out;
 }
 
+namespace {
+
+// Only a difference below floating-point noise counts as a tie.
+constexpr double kTieMg = 1e-9;
+
+// The nearer of two doses either side of dose_mg. Nearness is judged on the
+// calculated dose itself, not on its hundredths: 4.5 mg/m² × 1.89 m² =
+// 8.505 mg is nearer 9 than 8, though 8.50 would be a tie; a true tie goes
+// the way `tie` says.
+double nearer(double dose_mg, double below_mg, double above_mg, Tie tie) {
+  const double to_below = std::fabs(dose_mg - below_mg);
+  const double to_above = std::fabs(above_mg - dose_mg);
+  if (to_below < to_above - kTieMg) return below_mg;
+  if (to_above < to_below - kTieMg) return above_mg;
+  return tie == Tie::down ? below_mg : above_mg;
+}
+
+}  // namespace
+
 double nearest_achievable(const std::vector<double>& strengths_mg, double dose_mg, Tie tie) {
   const auto s_centi = to_centi(strengths_mg);
   if (s_centi.empty()) return dose_mg;
@@ -119,24 +138,10 @@ double nearest_achievable(const std::vector<double>& strengths_mg, double dose_m
       above = i;
       break;
     }
-  // Nearness is judged on the calculated dose itself, not on its hundredths:
-  // 4.5 mg/m² × 1.89 m² = 8.505 mg is nearer 9 than 8, though 8.50 would be a
-  // tie. Only a difference below floating-point noise counts as a tie.
-  constexpr double kTieMg = 1e-9;
-  const double to_below = below < 0 ? 0 : std::fabs(dose_mg - static_cast<double>(below) / 100.0);
-  const double to_above = above < 0 ? 0 : std::fabs(static_cast<double>(above) / 100.0 - dose_mg);
-  long long pick;
-  if (below < 0)
-    pick = above;
-  else if (above < 0)
-    pick = below;
-  else if (to_below < to_above - kTieMg)
-    pick = below;
-  else if (to_above < to_below - kTieMg)
-    pick = above;
-  else
-    pick = tie == Tie::down ? below : above;
-  return static_cast<double>(pick) / 100.0;
+  if (below < 0) return static_cast<double>(above) / 100.0;
+  if (above < 0) return static_cast<double>(below) / 100.0;
+  return nearer(dose_mg, static_cast<double>(below) / 100.0, static_cast<double>(above) / 100.0,
+                tie);
 }
 
 double largest_achievable_at_most(const std::vector<double>& strengths_mg, double dose_mg) {
@@ -165,19 +170,16 @@ std::vector<double> strengths_of(std::string_view drug, std::string_view form) {
 
 double nearest_increment(double dose_mg, double step_mg, Tie tie) {
   if (!(step_mg > 0)) return dose_mg;
-  constexpr double kTieMg = 1e-9;
   double steps = std::floor(dose_mg / step_mg);
   if (steps * step_mg > dose_mg + kTieMg) steps -= 1;  // the quotient rounded up
-  const double below = steps * step_mg, above = (steps + 1) * step_mg;
-  const double to_below = dose_mg - below, to_above = above - dose_mg;
-  double pick;
-  if (to_below < to_above - kTieMg)
-    pick = below;
-  else if (to_above < to_below - kTieMg)
-    pick = above;
-  else
-    pick = tie == Tie::down ? below : above;
-  return std::max(step_mg, pick);
+  return std::max(step_mg, nearer(dose_mg, steps * step_mg, (steps + 1) * step_mg, tie));
+}
+
+std::optional<double> increment_of(std::string_view drug, std::string_view form) {
+  const json& inc =
+      content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
+  if (inc.is_number() && inc.get<double>() > 0) return inc.get<double>();
+  return std::nullopt;
 }
 
 Tie tie_rule(std::string_view drug) {

@@ -40,6 +40,10 @@ enum class Tie { down, up };
 [[nodiscard]] double largest_achievable_at_most(const std::vector<double>& strengths_mg,
                                                 double dose_mg);
 
+/// The measuring step of a liquid form, "<drug>.forms.<form>.dose_increment_mg"
+/// (nullopt when the form has none, as tablets).
+[[nodiscard]] std::optional<double> increment_of(std::string_view drug, std::string_view form);
+
 /// The strengths of "<drug>.forms.<form>".
 [[nodiscard]] std::vector<double> strengths_of(std::string_view drug, std::string_view form);
 

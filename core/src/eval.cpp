@@ -26,10 +26,10 @@ std::optional<double> Ctx::rule_num(std::string_view id, std::string_view key) {
   return it->get<double>();
 }
 
-ojson Ctx::refs_of(const json& rule_obj) {
+ojson Ctx::refs_of(const json& rule_obj, std::string_view key) {
   ojson out = ojson::array();
   if (rule_obj.is_object()) {
-    auto it = rule_obj.find("refs");
+    auto it = rule_obj.find(key);
     if (it != rule_obj.end() && it->is_array())
       for (const json& r : *it)
         if (r.is_string()) out.push_back(r.get<std::string>());

@@ -54,8 +54,9 @@ class Ctx {
   /// A number inside a rule (e.g. rule_num("everolimus.dosing.rcc", "dose_mg")).
   [[nodiscard]] std::optional<double> rule_num(std::string_view id, std::string_view key);
 
-  /// The rule's refs as a response array.
-  [[nodiscard]] static ojson refs_of(const json& rule_obj);
+  /// The rule's refs as a response array; `key` names another list of
+  /// reference ids in the rule ("hepatic_note_refs").
+  [[nodiscard]] static ojson refs_of(const json& rule_obj, std::string_view key = "refs");
 
   /// Adds the warning `code` once, with severity, text and refs from content:
   /// "<drug>.warnings.<code>" first, then "common.warnings.<code>".

@@ -111,12 +111,8 @@ void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
 // the previous dose" of 100 mg a day is not a labelled dose.
 void check_dose_above_label(Ctx& ctx, const std::string& scope, const InteractionSummary& ix,
                             double current_mg, const ToxicityInput& tin) {
-  double max_daily = content::at(scope + ".dose_mg").get<double>();
-  if (ix.has("strong_cyp3a4_inducer")) {
-    const json& r = content::at(interaction_rule_id(drug, "strong_cyp3a4_inducer", "fixed"));
-    if (r.is_object() && r.contains("dose_mg") && r["dose_mg"].is_number())
-      max_daily = std::max(max_daily, r["dose_mg"].get<double>());
-  }
+  const double max_daily =
+      labelled_max_dose_mg(drug, "fixed", content::at(scope + ".dose_mg").get<double>(), ix);
   if (current_mg * daily_factor(tin.frequency) <= max_daily + 1e-9) return;
   flag_dose_above_label(ctx, drug,
                         {{"current_dose_mg", current_mg}, {"labelled_max_dose_mg", max_daily}});

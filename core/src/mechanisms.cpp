@@ -164,6 +164,13 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
   return summary;
 }
 
+double labelled_max_dose_mg(std::string_view drug, std::string_view dosing_group, double usual_mg,
+                            const InteractionSummary& ix) {
+  if (!ix.has("strong_cyp3a4_inducer")) return usual_mg;
+  const json& r = content::at(interaction_rule_id(drug, "strong_cyp3a4_inducer", dosing_group));
+  return std::max(usual_mg, num_of(r, "dose_mg").value_or(usual_mg));
+}
+
 // ---- dose reduction ------------------------------------------------------------
 
 std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_mg, double bsa_m2) {
@@ -221,8 +228,8 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
       current_frequency.empty() ? std::string("once_daily") : std::string(current_frequency);
   ReducedDose out;
   out.note = str_or(r, "text");
-  const std::string no_lower =
-      str_or(r, "no_lower_dose_text", "No lower labelled dose remains: discontinue.");
+  // What the label does once no lower dose remains is content's to say.
+  const std::string no_lower = str_or(r, "no_lower_dose_text");
 
   if (method == "fraction") {
     double fraction = num_of(r, "fraction").value_or(0.5);
@@ -602,8 +609,7 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
       } else {
         new_dose = nearest_achievable(strengths, new_dose, tie_rule(drug));
       }
-    } else if (auto inc = num_of(content::at(std::string(drug) + ".forms." + std::string(form)),
-                                 "dose_increment_mg")) {
+    } else if (auto inc = increment_of(drug, form)) {
       new_dose = nearest_increment(new_dose, *inc, tie_rule(drug));
     }
     t["raw_new_dose_mg"] = round_to(raw, 2);

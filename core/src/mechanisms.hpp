@@ -46,6 +46,12 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
 [[nodiscard]] std::string interaction_rule_id(std::string_view drug, std::string_view klass,
                                               std::string_view dosing_group);
 
+/// The label's highest dose for this request: `usual_mg`, or the higher dose
+/// the label allows with a strong CYP3A4 inducer that cannot be avoided
+/// (the dose_mg of that interaction rule) when the request has one.
+[[nodiscard]] double labelled_max_dose_mg(std::string_view drug, std::string_view dosing_group,
+                                          double usual_mg, const InteractionSummary& ix);
+
 // ---- dose reduction ------------------------------------------------------------
 
 /// Where a current dose sits among the label's mg/m² dose levels
@@ -88,12 +94,12 @@ struct ReducedDose {
 
 // ---- adverse reactions -------------------------------------------------------
 
-/// Applies "<drug>.adverse_reactions" to every adverse event in the request
-/// and to CTCAE grades derived from labs (ctx.derived.ctcae) for terms the
-/// request did not report itself. Fills ctx.toxicity.
 /// How many doses a frequency gives per day on average (every other day: 0.5).
 [[nodiscard]] double daily_factor(std::string_view frequency);
 
+/// Applies "<drug>.adverse_reactions" to every adverse event in the request
+/// and to CTCAE grades derived from labs (ctx.derived.ctcae) for terms the
+/// request did not report itself. Fills ctx.toxicity.
 struct ToxicityInput {
   std::string drug;
   std::string form;

@@ -200,28 +200,16 @@ void pecoma(Ctx& ctx, const Derived& d) {
   // AST above the ULN without a bilirubin, or a liver value without its ULN:
   // 100, 75, 56 mg/m² or avoid depends on what is missing, so no dose is
   // given (fyarro-pi-2.4).
-  const json* pending = nullptr;
   const std::optional<HepaticPending> hold = hepatic_pending(ctx.req, h);
-  if (hold) {
-    pending = &ctx.rule(std::string(drug) + ".hepatic." + hold->rule_code);
-    spec.notes.push_back(pending->value("text", ""));
-    ctx.warn(drug, "hepatic_impairment");
-  }
+  const json* pending = hold ? &announce_hepatic_pending(ctx, drug, *hold, spec.notes) : nullptr;
   ctx.regimen = regimen_json(ctx, spec);
   ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
-  if (!d.bsa_m2 || pending) {
+  if (!d.bsa_m2) {
     // Without a BSA the mg dose cannot be given; never guessed.
     ctx.regimen["dose_mg"] = nullptr;
     ctx.regimen["units"] = ojson::array();
   }
-  if (pending) {
-    ctx.regimen["dose_mg_per_m2"] = nullptr;
-    ctx.regimen["dose_pending"] = {{"reason", hold->reason},
-                                   {"missing", ojson(hold->missing)},
-                                   {"text", pending->value("text", "")},
-                                   {"refs", Ctx::refs_of(*pending)},
-                                   {"rule", std::string(drug) + ".hepatic." + hold->rule_code}};
-  }
+  if (pending) set_dose_pending(ctx.regimen, drug, *hold, *pending);
 
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
   std::optional<double> dose =

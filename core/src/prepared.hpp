@@ -24,26 +24,10 @@ namespace mtorcalc {
 template <class T, class Build>
 [[nodiscard]] const T& prepared(const std::string& key, Build&& build);
 
-/// `parts` joined by '|': a cache key. Keys are built on every lookup, so
-/// the string is sized once instead of growing (and reallocating) part by
-/// part.
-[[nodiscard]] inline std::string join_key(std::initializer_list<std::string_view> parts) {
-  std::size_t size = parts.size();
-  for (std::string_view p : parts) size += p.size();
-  std::string key;
-  key.reserve(size);
-  bool first = true;
-  for (std::string_view p : parts) {
-    if (!first) key += '|';
-    key += p;
-    first = false;
-  }
-  return key;
-}
-
-/// join_key() into `key`, reusing its capacity: for a lookup on every
-/// request, with a `thread_local` scratch string at the call site, a key
-/// without an allocation. The build function must not reuse that scratch.
+/// `parts` joined by '|' into `key`, a cache key, reusing its capacity: for
+/// a lookup on every request, with a `thread_local` scratch string at the
+/// call site, a key without an allocation. The build function must not reuse
+/// that scratch.
 inline const std::string& join_key_into(std::string& key,
                                         std::initializer_list<std::string_view> parts) {
   key.clear();
@@ -53,6 +37,17 @@ inline const std::string& join_key_into(std::string& key,
     key += p;
     first = false;
   }
+  return key;
+}
+
+/// `parts` joined by '|' in a new string, sized once instead of growing
+/// (and reallocating) part by part.
+[[nodiscard]] inline std::string join_key(std::initializer_list<std::string_view> parts) {
+  std::size_t size = parts.size();
+  for (std::string_view p : parts) size += p.size();
+  std::string key;
+  key.reserve(size);
+  join_key_into(key, parts);
   return key;
 }
 

@@ -33,11 +33,8 @@ std::string form_for(const Ctx& ctx, const json& ind) {
 double achievable(std::string_view form, double dose_mg) {
   auto strengths = strengths_of(drug, form);
   if (!strengths.empty()) return nearest_achievable(strengths, dose_mg, tie_rule(drug));
-  const json& inc =
-      content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
-  if (inc.is_number() && inc.get<double>() > 0) {
-    return nearest_increment(dose_mg, inc.get<double>(), tie_rule(drug));
-  }
+  if (auto step = increment_of(drug, form))
+    return nearest_increment(dose_mg, *step, tie_rule(drug));
   return dose_mg;
 }
 
@@ -49,12 +46,8 @@ double achievable(std::string_view form, double dose_mg) {
 double achievable_at_most(std::string_view form, double dose_mg) {
   auto strengths = strengths_of(drug, form);
   if (!strengths.empty()) return largest_achievable_at_most(strengths, dose_mg);
-  const json& inc =
-      content::at(std::string(drug) + ".forms." + std::string(form) + ".dose_increment_mg");
-  if (inc.is_number() && inc.get<double>() > 0) {
-    double step = inc.get<double>();
-    return std::max(0.0, std::floor(dose_mg / step + 1e-6) * step);
-  }
+  if (auto step = increment_of(drug, form))
+    return std::max(0.0, std::floor(dose_mg / *step + 1e-6) * *step);
   return dose_mg;
 }
 
@@ -162,11 +155,7 @@ void loading_dose(Ctx& ctx, std::string_view form) {
   // The label reduces the maintenance dose in hepatic impairment, never the
   // loading dose (rapamune-pi-2.5; fact sheet A4).
   l["hepatic_note"] = r.value("hepatic_note", "");
-  ojson hepatic_refs = ojson::array();
-  if (auto it = r.find("hepatic_note_refs"); it != r.end() && it->is_array())
-    for (const json& ref : *it)
-      if (ref.is_string()) hepatic_refs.push_back(ref.get<std::string>());
-  l["hepatic_note_refs"] = std::move(hepatic_refs);
+  l["hepatic_note_refs"] = Ctx::refs_of(r, "hepatic_note_refs");
   l["text"] = r.value("text", "");
   l["refs"] = Ctx::refs_of(r);
   l["rule"] = id;
@@ -221,14 +210,15 @@ void once_daily_titration(Ctx& ctx, std::string_view form) {
   bool below = raw.get<double>() < lowest - 1e-9;
   bool every_other_day = is_string_equal(ctx.titration["new_frequency"], "every_other_day");
   if (!below && !every_other_day) return;
+  // The general floor rule always applies; a situation's own rule gives the note.
   const std::string floor_id = std::string(drug) + ".titration_floor";
-  const json& floor = ctx.rule(floor_id);
-  std::string id = floor_id;
-  const json* note = &floor;
+  (void)ctx.rule(floor_id);
   const FloorCase situation = floor_case(ctx, lowest);
-  if (situation == FloorCase::on_lowest) id = floor_id + ".trough_above_range_on_lowest";
-  if (situation == FloorCase::below_lowest) id = floor_id + ".decrease_below_lowest";
-  if (id != floor_id) note = &ctx.rule(id);
+  const std::string id =
+      situation == FloorCase::on_lowest      ? floor_id + ".trough_above_range_on_lowest"
+      : situation == FloorCase::below_lowest ? floor_id + ".decrease_below_lowest"
+                                             : floor_id;
+  const json& note = ctx.rule(id);
   if (situation == FloorCase::below_lowest) {
     ctx.titration["new_dose_mg"] = nullptr;
     ctx.titration["new_frequency"] = nullptr;
@@ -239,8 +229,8 @@ void once_daily_titration(Ctx& ctx, std::string_view form) {
   }
   ctx.titration["below_lowest_strength"] = true;
   ctx.titration["lowest_strength_mg"] = round_to(lowest, 2);
-  ctx.titration["floor_note"] = note->value("text", "");
-  ctx.titration["floor_refs"] = Ctx::refs_of(*note);
+  ctx.titration["floor_note"] = note.value("text", "");
+  ctx.titration["floor_refs"] = Ctx::refs_of(note);
   ctx.titration["floor_rule"] = id;
 }
 

@@ -88,6 +88,26 @@ std::optional<HepaticPending> hepatic_pending(const Request& req, const NciHepat
   return std::nullopt;
 }
 
+const json& announce_hepatic_pending(Ctx& ctx, std::string_view drug, const HepaticPending& hold,
+                                     std::vector<std::string>& notes) {
+  const json& rule = ctx.rule(std::string(drug) + ".hepatic." + hold.rule_code);
+  notes.push_back(rule.value("text", ""));
+  ctx.warn(drug, "hepatic_impairment");
+  return rule;
+}
+
+void set_dose_pending(ojson& regimen, std::string_view drug, const HepaticPending& hold,
+                      const json& rule) {
+  regimen["dose_mg"] = nullptr;
+  regimen["units"] = ojson::array();
+  regimen["dose_mg_per_m2"] = nullptr;
+  regimen["dose_pending"] = {{"reason", hold.reason},
+                             {"missing", ojson(hold.missing)},
+                             {"text", rule.value("text", "")},
+                             {"refs", Ctx::refs_of(rule)},
+                             {"rule", std::string(drug) + ".hepatic." + hold.rule_code}};
+}
+
 namespace {
 
 // One condition of a default rule: every key present must hold; an unknown

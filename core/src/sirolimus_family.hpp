@@ -40,6 +40,18 @@ struct HepaticPending {
 [[nodiscard]] std::optional<HepaticPending> hepatic_pending(const Request& req,
                                                             const NciHepaticResult& h);
 
+/// A held dose, announced: records the rule "<drug>.hepatic.<rule_code>",
+/// adds its text to the regimen's `notes` and the hepatic warning, and
+/// returns the rule.
+const json& announce_hepatic_pending(Ctx& ctx, std::string_view drug, const HepaticPending& hold,
+                                     std::vector<std::string>& notes);
+
+/// The regimen without a dose while liver values are pending: no mg or
+/// mg/m² dose and no units, and "dose_pending" saying why, what is missing
+/// and from which rule.
+void set_dose_pending(ojson& regimen, std::string_view drug, const HepaticPending& hold,
+                      const json& rule);
+
 /// A number as a person writes it in a note: "2", "1.5", "12.5".
 [[nodiscard]] std::string num_text(double value);
 

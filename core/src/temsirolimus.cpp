@@ -2,8 +2,6 @@
 // poor-risk count, 25 mg IV weekly with H1 premedication, the hold/restart
 // rules, hepatic dosing by bilirubin/AST, CYP3A4 interactions and warnings.
 // Numbers: content/temsirolimus.json (refs torisel-pi-*).
-#include <algorithm>
-
 #include "dosing.hpp"
 #include "drugs.hpp"
 #include "eligibility.hpp"
@@ -18,18 +16,6 @@ constexpr const char* drug = "temsirolimus";
 std::optional<bool> as_opt_bool(const json& j) {
   if (j.is_boolean()) return j.get<bool>();
   return std::nullopt;
-}
-
-// The highest labelled weekly dose for this request: 25 mg, or up to 50 mg
-// when a strong CYP3A4 inducer cannot be avoided (torisel-pi-2.1, -2.4).
-double labelled_max_dose(const json& ind, const InteractionSummary& inter) {
-  double max = ind["dose_mg"].get<double>();
-  if (inter.has("strong_cyp3a4_inducer")) {
-    const json& r = content::at(interaction_rule_id(drug, "strong_cyp3a4_inducer", ""));
-    if (r.contains("dose_mg") && r["dose_mg"].is_number())
-      max = std::max(max, r["dose_mg"].get<double>());
-  }
-  return max;
 }
 
 void monitoring(Ctx& ctx) {
@@ -117,25 +103,12 @@ void rcc(Ctx& ctx, const Derived& d) {
   if (h.ast_unknown)
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("temsirolimus.hepatic.ast_unknown_note").get<std::string>());
-  const json* pending = nullptr;
-  if (hold) {
-    pending = &ctx.rule(std::string(drug) + ".hepatic." + hold->rule_code);
-    spec.notes.push_back(pending->value("text", ""));
-    ctx.warn(drug, "hepatic_impairment");
-  }
+  const json* pending = hold ? &announce_hepatic_pending(ctx, drug, *hold, spec.notes) : nullptr;
   const json& pre = ctx.rule(std::string(drug) + ".premedication");
   spec.premedication = ojson(pre);
   ctx.regimen = regimen_json(ctx, spec);
   ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
-  if (pending) {
-    ctx.regimen["dose_mg"] = nullptr;
-    ctx.regimen["units"] = ojson::array();
-    ctx.regimen["dose_pending"] = {{"reason", hold->reason},
-                                   {"missing", ojson(hold->missing)},
-                                   {"text", pending->value("text", "")},
-                                   {"refs", Ctx::refs_of(*pending)},
-                                   {"rule", std::string(drug) + ".hepatic." + hold->rule_code}};
-  }
+  if (pending) set_dose_pending(ctx.regimen, drug, *hold, *pending);
   ctx.warn(drug, "infusion_premedication");
 
   InteractionSummary inter =
@@ -143,7 +116,9 @@ void rcc(Ctx& ctx, const Derived& d) {
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
   std::optional<double> dose = current;
   if (!dose && !pending) dose = spec.dose_mg;
-  const double max = labelled_max_dose(ind, inter);
+  // The highest labelled weekly dose: 25 mg, or up to 50 mg when a strong
+  // CYP3A4 inducer cannot be avoided (torisel-pi-2.1, -2.4).
+  const double max = labelled_max_dose_mg(drug, "", ind["dose_mg"].get<double>(), inter);
   const bool above_label = current && *current > max * (1.0 + 1e-9);
   evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
   // The label's 5 mg/week restart steps start from a labelled dose.

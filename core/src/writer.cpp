@@ -91,27 +91,17 @@ void ResponseWriter::write_string(std::string_view s) {
   out_ += '"';
   std::size_t run = 0, i = 0;
   const std::size_t n = s.size();
-  // Plain text, the usual case, is passed in whole words; a tail shorter
-  // than a word is checked as the string's last eight bytes (they overlap
-  // bytes already passed, which are plain), not byte by byte.
-  if (n >= 8) {
-    std::uint64_t word;
-    for (; i + 8 <= n; i += 8) {
-      std::memcpy(&word, p + i, sizeof word);
-      if (needs_attention(word)) break;
-    }
-    if (i + 8 > n && i < n) {
-      std::memcpy(&word, p + n - 8, sizeof word);
-      if (!needs_attention(word)) i = n;
-    }
-  }
   while (i < n) {
     // Eight plain bytes at a time: most of an answer's text needs no escape.
-    if (i + 8 <= n) {
+    // A tail shorter than a word is checked as the string's last eight
+    // bytes: they overlap bytes already passed, so a clean word means a
+    // clean tail (a byte already escaped there only sends it byte by byte).
+    if (i + 8 <= n || n >= 8) {
+      const bool tail = i + 8 > n;
       std::uint64_t word;
-      std::memcpy(&word, p + i, sizeof word);
+      std::memcpy(&word, p + (tail ? n - 8 : i), sizeof word);
       if (!needs_attention(word)) {
-        i += 8;
+        i = tail ? n : i + 8;
         continue;
       }
     }

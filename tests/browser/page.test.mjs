@@ -13,6 +13,19 @@ import {
   startBrowser, nodeEngine, typeRequest, pageExchange, canonicalJson, loadCases, screenshot, artifacts,
 } from './page-harness.mjs';
 
+// A LAM patient on sirolimus tablets once daily, with the dose and trough given.
+function lamCase(id, { current_dose_mg, trough_ng_ml }) {
+  return {
+    id,
+    request: {
+      contract: 'mtor-calc/1', indication: 'lam',
+      patient: { age_years: 40, sex: 'female', weight_kg: 60, height_cm: 165 },
+      condition: { lam: { fev1_percent_predicted: 60 } },
+      therapy: { current_dose_mg, frequency: 'once_daily', form: 'tablet', trough_ng_ml, days_on_current_dose: 14 },
+    },
+  };
+}
+
 // Indications the shared cases do not cover get a case of their own here.
 const extraCases = [
   {
@@ -73,28 +86,12 @@ const extraCases = [
       adverse_events: [{ term: 'stomatitis', grade: 3, recurrent: false }],
     },
   },
-  {
-    // Sirolimus: the label's loading dose, rounded down to what tablets make
-    // (14.25 mg a day -> 14 mg), with its note.
-    id: 'page-lam-loading-rounded',
-    request: {
-      contract: 'mtor-calc/1', indication: 'lam',
-      patient: { age_years: 40, sex: 'female', weight_kg: 60, height_cm: 165 },
-      condition: { lam: { fev1_percent_predicted: 60 } },
-      therapy: { current_dose_mg: 3, frequency: 'once_daily', form: 'tablet', trough_ng_ml: 2.4, days_on_current_dose: 14 },
-    },
-  },
-  {
-    // Sirolimus below the lowest tablet with a trough above the range: no
-    // tablet dose, and the floor note says why.
-    id: 'page-lam-below-lowest-not-raised',
-    request: {
-      contract: 'mtor-calc/1', indication: 'lam',
-      patient: { age_years: 40, sex: 'female', weight_kg: 60, height_cm: 165 },
-      condition: { lam: { fev1_percent_predicted: 60 } },
-      therapy: { current_dose_mg: 0.25, frequency: 'once_daily', form: 'tablet', trough_ng_ml: 20, days_on_current_dose: 14 },
-    },
-  },
+  // Sirolimus: the label's loading dose, rounded down to what tablets make
+  // (14.25 mg a day -> 14 mg), with its note.
+  lamCase('page-lam-loading-rounded', { current_dose_mg: 3, trough_ng_ml: 2.4 }),
+  // Sirolimus below the lowest tablet with a trough above the range: no
+  // tablet dose, and the floor note says why.
+  lamCase('page-lam-below-lowest-not-raised', { current_dose_mg: 0.25, trough_ng_ml: 20 }),
 ];
 
 const INDICATIONS = ['tsc_renal_aml', 'tsc_sega', 'tsc_seizures', 'tsc_facial_angiofibroma', 'lam', 'rcc', 'pecoma',
