@@ -51,4 +51,13 @@ inline std::size_t utf8_length(const unsigned char* p, const unsigned char* end)
   return 0;
 }
 
+// The code point of the well-formed UTF-8 sequence of `len` bytes at p
+// (len from utf8_length, never 0).
+inline std::uint32_t decode_utf8(const unsigned char* p, std::size_t len) {
+  if (len == 1) return p[0];
+  std::uint32_t cp = p[0] & (0xFFu >> (len + 1));
+  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[k] & 0x3Fu);
+  return cp;
+}
+
 }  // namespace mtorcalc::text

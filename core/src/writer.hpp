@@ -8,6 +8,7 @@
 // every reference object per request.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,9 @@ class ResponseWriter {
 
   /// Writes a string value with JSON escaping.
   void write_string(std::string_view s);
+  /// Writes a code point as the JSON escape \uXXXX, or as a surrogate pair
+  /// beyond U+FFFF.
+  void write_code_point(std::uint32_t cp);
 
   /// Appends text that is already JSON.
   void raw(std::string_view text) { out_.append(text); }

@@ -3,7 +3,8 @@
 // Build: clang++ with -fsanitize=fuzzer,address,undefined (CMake option
 // MTORCALC_FUZZ=ON, see scripts/fuzz). Besides crashes, leaks and undefined
 // behaviour, every input is checked against the contract's invariants:
-//   - the response is valid JSON (and so valid UTF-8), an object;
+//   - the response is valid JSON, an object, and ASCII (each character
+//     beyond it a \u escape);
 //   - status is "ok" or "invalid_request";
 //   - invalid_request has a non-empty errors array, each error with a string
 //     path (JSON Pointer), a contract code and a message, and no clinical
@@ -70,6 +71,9 @@ bool is_error_code(const json& c) {
 void check(const std::string& response) {
   json r = json::parse(response, nullptr, /*allow_exceptions=*/false);
   if (r.is_discarded()) violated("response is not valid JSON", response);
+  if (std::any_of(response.begin(), response.end(),
+                  [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    violated("response is not ASCII", response);
   if (!r.is_object()) violated("response is not an object", response);
   if (r.value("contract", "") != "mtor-calc/1") violated("contract is not mtor-calc/1", response);
 

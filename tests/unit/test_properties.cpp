@@ -13,7 +13,8 @@
 //      that asks for no higher dose never gets one;
 //   5. an unrelated comedication changes nothing but interactions_unrecognized;
 //   6. field order in the request changes nothing (same bytes);
-//   7. the same request always gives the same bytes.
+//   7. the same request always gives the same bytes;
+//   8. the answer is ASCII: each character beyond it is a \u escape.
 // MTORCALC_PROPERTY_N (environment) sets the requests per indication and drug
 // (default 12); MTORCALC_PROPERTY_SEED the seed.
 #include <doctest/doctest.h>
@@ -379,6 +380,9 @@ TEST_CASE("clinical properties over generated requests") {
         std::string shuffled;
         dump_shuffled(req, rng, shuffled);
         CHECK(eval_text(shuffled) == bytes);
+        // 8. ASCII only.
+        CHECK(std::none_of(bytes.begin(), bytes.end(),
+                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
 
         // 1. the label's maximum.
         check_label_maximum(req, r, drug, ind);

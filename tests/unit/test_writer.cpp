@@ -4,6 +4,7 @@
 // fraction, each reference once per list), and list the references met.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -24,8 +25,15 @@ std::string written(const ojson& j) {
   return w.take();
 }
 
+// nlohmann's dump with ensure_ascii: every answer is ASCII, each character
+// beyond it a \u escape (a surrogate pair beyond U+FFFF).
+// DEL (0x7F) is ASCII and needs no escape in JSON: the writer leaves it as it
+// is, where nlohmann's ensure_ascii writes \u007f.
 std::string nlohmann_dump(const ojson& j) {
-  return j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+  std::string s = j.dump(-1, ' ', true, nlohmann::detail::error_handler_t::replace);
+  for (std::size_t at = 0; (at = s.find("\\u007f", at)) != std::string::npos;)
+    s.replace(at, 6, "\x7f");
+  return s;
 }
 
 // A random tree of objects, arrays, strings (ASCII, escapes, multi-byte
@@ -75,6 +83,20 @@ TEST_CASE("the writer prints what nlohmann's dump prints (no floats, no refs lis
   }
 }
 
+TEST_CASE("characters beyond ASCII are written as escapes that read back as the same text") {
+  CHECK(written(ojson("5 \xC2\xB5g")) == "\"5 \\u00b5g\"");           // U+00B5, two bytes
+  CHECK(written(ojson("\xE2\x89\xA5 10")) == "\"\\u2265 10\"");       // U+2265, three bytes
+  CHECK(written(ojson("\xF0\x9F\x92\x8A")) == "\"\\ud83d\\udc8a\"");  // U+1F48A, a pair
+  CHECK(written(ojson("\xEF\xBF\xBF\xF4\x8F\xBF\xBF")) == "\"\\uffff\\udbff\\udfff\"");  // the ends
+  for (const char* text :
+       {"µg/L ≥ 5 — 10 mg/m²", "emoji \xF0\x9F\x92\x8A", "\xC2\x80\xDF\xBF\xE0\xA0\x80"}) {
+    const std::string out = written(ojson(text));
+    CHECK(std::all_of(out.begin(), out.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+    CHECK(ojson::parse(out).get<std::string>() == text);
+  }
+}
+
 TEST_CASE("whole numbers print without a fraction; others as nlohmann prints them") {
   CHECK(written(ojson(10.0)) == "10");
   CHECK(written(ojson(-3.0)) == "-3");
@@ -95,7 +117,7 @@ TEST_CASE("text that is not valid UTF-8 is replaced as nlohmann replaces it") {
         std::string("surrogate \xED\xA0\x80"), std::string("\xF4\x90\x80\x80 beyond U+10FFFF")}) {
     ojson j = {{"text", s}};
     CHECK(written(j) == nlohmann_dump(j));
-    CHECK(written(j).find("\xEF\xBF\xBD") != std::string::npos);
+    CHECK(written(j).find("\\ufffd") != std::string::npos);
   }
 }
 
