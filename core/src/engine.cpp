@@ -110,22 +110,6 @@ void check_hepatic(const Request& req, std::vector<RequestError>& errors) {
   }
 }
 
-// The "unverified_rules" entry of a rule as JSON text, prepared once per rule
-// id (prepared.hpp); empty for a confirmed rule.
-const std::string& unverified_entry(const std::string& id) {
-  return prepared<std::string>("unverified|" + id, [&] {
-    const json& rule = content::at(id);
-    auto v = rule.find("verification");
-    std::string verification =
-        v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
-    if (verification == "confirmed") return std::string();
-    ojson u = {{"rule", id}, {"verification", verification}};
-    auto note = rule.find("verification_note");
-    if (note != rule.end() && note->is_string()) u["note"] = note->get<std::string>();
-    return make_fragment("", u).text;
-  });
-}
-
 std::string evaluate_valid(const json& doc) {
   Request req(doc);
   std::string indication = req.indication();
@@ -190,16 +174,15 @@ std::string evaluate_valid(const json& doc) {
   w.raw(",\"rules\":[");
   for (std::size_t i = 0; i < ctx.rules.size(); ++i) {
     if (i) w.raw(",");
-    w.write_string(ctx.rules[i]);
+    w.raw(ctx.rules[i]->id_json);
   }
   w.raw("],\"unverified_rules\":[");
   bool first = true;
-  for (const auto& id : ctx.rules) {
-    const std::string& text = unverified_entry(id);
-    if (text.empty()) continue;
+  for (const RuleEntry* rule : ctx.rules) {
+    if (rule->unverified_json.empty()) continue;
     if (!first) w.raw(",");
     first = false;
-    w.raw(text);
+    w.raw(rule->unverified_json);
   }
   w.raw("],\"references\":");
   w.write_references();

@@ -12,10 +12,34 @@ const json& Ctx::rule(std::string_view id) {
   return r;
 }
 
+const RuleEntry& rule_entry(std::string_view id) {
+  return prepared<RuleEntry>(id, [&] {
+    RuleEntry e;
+    e.id = std::string(id);
+    ResponseWriter quoted;
+    quoted.write_string(id);
+    e.id_json = quoted.take();
+    const json& rule = content::at(id);
+    auto v = rule.find("verification");
+    const std::string verification =
+        v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
+    if (verification != "confirmed") {
+      ojson u = {{"rule", e.id}, {"verification", verification}};
+      auto note = rule.find("verification_note");
+      if (note != rule.end() && note->is_string()) u["note"] = note->get<std::string>();
+      e.unverified_json = make_fragment("", u).text;
+    }
+    return e;
+  });
+}
+
 void Ctx::record_rule(std::string_view id) {
-  for (const auto& x : rules)
-    if (x == id) return;
-  rules.emplace_back(id);
+  // One lookup by view, then pointers compared: no string is copied or
+  // compared per request.
+  const RuleEntry* entry = &rule_entry(id);
+  for (const RuleEntry* x : rules)
+    if (x == entry) return;
+  rules.push_back(entry);
 }
 
 std::optional<double> Ctx::rule_num(std::string_view id, std::string_view key) {

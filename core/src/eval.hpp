@@ -28,6 +28,18 @@ enum class Section { warnings, monitoring, expected_response };
 /// and then under "common".
 enum class Scope { drug_only, drug_then_common };
 
+/// A content rule as an answer lists it, prepared once per rule id: its id
+/// as a JSON string for "rules", and its "unverified_rules" entry (empty for
+/// a confirmed rule).
+struct RuleEntry {
+  std::string id;
+  std::string id_json;
+  std::string unverified_json;
+};
+
+/// The entry of the rule `id` (prepared.hpp); its address names the rule.
+[[nodiscard]] const RuleEntry& rule_entry(std::string_view id);
+
 class Ctx {
  public:
   explicit Ctx(const Request& r) : req(r) {}
@@ -45,7 +57,7 @@ class Ctx {
   ojson warnings = ojson::array();
   ojson monitoring = ojson::array();
   ojson expected_response = ojson::array();
-  std::vector<std::string> rules;  // ids of the content rules applied, in order
+  std::vector<const RuleEntry*> rules;  // the content rules applied, in order
 
   /// Reads a rule from content by its dotted id and records that it was used.
   /// Returns null json when the id does not exist.

@@ -6,6 +6,7 @@
 // others read it (issue 7). Every such cache in the engine is this one.
 #pragma once
 
+#include <deque>
 #include <initializer_list>
 #include <mutex>
 #include <string>
@@ -21,8 +22,10 @@ namespace mtorcalc {
 /// codes, never from request text, so each cache is bounded by the content.
 /// Values never move (std::unordered_map keeps its nodes in place), so the
 /// reference stays valid. `build` must not read the same cache.
+/// A lookup allocates nothing: keys are compared as views, and a key is
+/// copied only when its value is made.
 template <class T, class Build>
-[[nodiscard]] const T& prepared(const std::string& key, Build&& build);
+[[nodiscard]] const T& prepared(std::string_view key, Build&& build);
 
 /// `parts` joined by '|' into `key`, a cache key, reusing its capacity: for
 /// a lookup on every request, with a `thread_local` scratch string at the
@@ -54,10 +57,13 @@ inline const std::string& join_key_into(std::string& key,
 namespace detail {
 // The cache of one value type (not of one caller: `Build` is a different
 // type at every call site).
+// Each key is kept in `keys` (a deque never moves its strings), and the map
+// is keyed by views of them, so a lookup by view needs no std::string.
 template <class T>
 struct PreparedCache {
   std::mutex mutex;
-  std::unordered_map<std::string, T> values;
+  std::deque<std::string> keys;
+  std::unordered_map<std::string_view, T> values;
 };
 template <class T>
 PreparedCache<T>& prepared_cache() {
@@ -67,11 +73,14 @@ PreparedCache<T>& prepared_cache() {
 }  // namespace detail
 
 template <class T, class Build>
-const T& prepared(const std::string& key, Build&& build) {
+const T& prepared(std::string_view key, Build&& build) {
   detail::PreparedCache<T>& cache = detail::prepared_cache<T>();
   std::lock_guard<std::mutex> lock(cache.mutex);
   auto it = cache.values.find(key);
-  if (it == cache.values.end()) it = cache.values.emplace(key, build()).first;
+  if (it == cache.values.end()) {
+    T value = build();
+    it = cache.values.emplace(cache.keys.emplace_back(key), std::move(value)).first;
+  }
   return it->second;
 }
 

@@ -51,6 +51,17 @@ struct response_map : std::vector<std::pair<Key, T>,
     response_map(std::initializer_list<value_type> init, const Allocator& alloc = Allocator() )
         : Container{init, alloc} {}
 
+    // An engine-built object gets most of its members one by one: room for
+    // four from the first, so that it is not moved at one, two and four
+    // members (a block of four members still comes from the pool, pool.hpp).
+    void reserve_first()
+    {
+        if (this->capacity() == 0)
+        {
+            this->reserve(4);
+        }
+    }
+
     std::pair<iterator, bool> emplace(const key_type& key, T&& t)
     {
         for (auto it = this->begin(); it != this->end(); ++it)
@@ -60,6 +71,7 @@ struct response_map : std::vector<std::pair<Key, T>,
                 return {it, false};
             }
         }
+        reserve_first();
         Container::emplace_back(key, std::forward<T>(t));
         return {std::prev(this->end()), true};
     }
@@ -75,6 +87,7 @@ struct response_map : std::vector<std::pair<Key, T>,
                 return {it, false};
             }
         }
+        reserve_first();
         Container::emplace_back(std::forward<KeyType>(key), std::forward<T>(t));
         return {std::prev(this->end()), true};
     }

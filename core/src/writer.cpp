@@ -24,7 +24,8 @@ using text::utf8_length;
 // references it cites (prepared.hpp). Empty when the content has no such
 // reference.
 const std::string& reference_text(std::string_view id) {
-  return prepared<std::string>("reference|" + std::string(id), [&] {
+  thread_local std::string scratch;
+  return prepared<std::string>(join_key_into(scratch, {"reference", id}), [&] {
     const json& ref = content::member("references", id);
     if (!ref.is_object()) return std::string();
     ResponseWriter w;
