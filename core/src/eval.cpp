@@ -7,9 +7,10 @@
 namespace mtorcalc {
 
 const json& Ctx::rule(std::string_view id) {
-  const json& r = content::at(id);
-  if (r.is_object() && r.contains("refs")) record_rule(id);
-  return r;
+  // One lookup gives both the rule and its entry in "rules".
+  const RuleEntry& entry = rule_entry(id);
+  if (entry.listed) record_rule(entry);
+  return *entry.rule;
 }
 
 const RuleEntry& rule_entry(std::string_view id) {
@@ -20,6 +21,8 @@ const RuleEntry& rule_entry(std::string_view id) {
     quoted.write_string(id);
     e.id_json = quoted.take();
     const json& rule = content::at(id);
+    e.rule = &rule;
+    e.listed = rule.is_object() && rule.contains("refs");
     auto v = rule.find("verification");
     const std::string verification =
         v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
@@ -34,12 +37,15 @@ const RuleEntry& rule_entry(std::string_view id) {
 }
 
 void Ctx::record_rule(std::string_view id) {
-  // One lookup by view, then pointers compared: no string is copied or
-  // compared per request.
-  const RuleEntry* entry = &rule_entry(id);
+  record_rule(rule_entry(id));
+}
+
+void Ctx::record_rule(const RuleEntry& entry) {
+  // Entries are compared by address: no string is copied or compared per
+  // request.
   for (const RuleEntry* x : rules)
-    if (x == entry) return;
-  rules.push_back(entry);
+    if (x == &entry) return;
+  rules.push_back(&entry);
 }
 
 std::optional<double> Ctx::rule_num(std::string_view id, std::string_view key) {

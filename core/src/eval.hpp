@@ -35,6 +35,8 @@ struct RuleEntry {
   std::string id;
   std::string id_json;
   std::string unverified_json;
+  const json* rule = nullptr;  // content::at(id): null json when there is none
+  bool listed = false;         // whether reading it lists it: it has "refs"
 };
 
 /// The entry of the rule `id` (prepared.hpp); its address names the rule.
@@ -89,6 +91,7 @@ class Ctx {
 
   /// Records that the rule `id` was applied (once, in first-use order).
   void record_rule(std::string_view id);
+  void record_rule(const RuleEntry& entry);
 
  private:
   void add_item(Section section, std::string_view drug, std::string_view code,
