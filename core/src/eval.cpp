@@ -85,8 +85,7 @@ namespace {
 // prepared.hpp).
 struct PreparedItem {
   Fragment fragment;
-  std::string rule_id;
-  bool is_rule = false;  // the content object carries refs
+  const RuleEntry* rule = nullptr;  // set when the content object carries refs
 };
 
 std::string text_of(const json& r, std::string_view key) {
@@ -134,8 +133,7 @@ const PreparedItem* prepared_item(Section section, std::string_view drug, std::s
       if (r.is_object()) {
         p.emplace();
         p->fragment = make_fragment(std::string(code), item_json(section, code, r, id));
-        p->is_rule = r.contains("refs");
-        p->rule_id = std::move(id);
+        if (r.contains("refs")) p->rule = &rule_entry(id);
         break;
       }
       if (scope == Scope::drug_only) break;
@@ -166,7 +164,7 @@ void Ctx::add_item(Section section, std::string_view drug, std::string_view code
   if (list_has_code(list, code)) return;
   const PreparedItem* p = prepared_item(section, drug, code, rule_code, scope);
   if (!p) return;
-  if (p->is_rule) record_rule(p->rule_id);
+  if (p->rule) record_rule(*p->rule);
   list.push_back(fragment_node(p->fragment));
 }
 

@@ -102,7 +102,27 @@ void ResponseWriter::write_code_point(std::uint32_t cp) {
   unit(0xDC00 + (cp & 0x3FF));
 }
 
-void ResponseWriter::write_string(std::string_view s) {
+void ResponseWriter::write_string(std::string_view s, char after) {
+  // A short string that needs no escape (a key, a code, a unit: most
+  // strings of an answer) is written, quotes and all, with one append. Its
+  // bytes are checked as one word padded with spaces.
+  constexpr std::size_t kShort = 24;
+  if (s.size() <= kShort) {
+    std::uint64_t words[kShort / 8];
+    std::memset(words, ' ', sizeof words);
+    std::memcpy(words, s.data(), s.size());
+    bool plain = true;
+    for (std::size_t k = 0; k * 8 < s.size(); ++k) plain = plain && !needs_attention(words[k]);
+    if (plain) {
+      char buf[kShort + 3] = {'"'};
+      std::memcpy(buf + 1, s.data(), s.size());
+      std::size_t n = s.size() + 1;
+      buf[n++] = '"';
+      if (after) buf[n++] = after;
+      out_.append(buf, n);
+      return;
+    }
+  }
   const std::size_t start = out_.size();
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
@@ -137,6 +157,7 @@ void ResponseWriter::write_string(std::string_view s) {
         out_.resize(start);
         out_ +=
             ojson(std::string(s)).dump(-1, ' ', true, nlohmann::detail::error_handler_t::replace);
+        if (after) out_ += after;
         return;
       }
       // Every answer is ASCII: a character beyond it is written as its
@@ -181,6 +202,7 @@ void ResponseWriter::write_string(std::string_view s) {
   }
   out_.append(s.data() + run, s.size() - run);
   out_ += '"';
+  if (after) out_ += after;
 }
 
 void ResponseWriter::note_reference(std::string_view id) {
@@ -218,8 +240,7 @@ void ResponseWriter::write_members(const ojson& object) {
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (!first) out_ += ',';
     first = false;
-    write_string(it.key());
-    out_ += ':';
+    write_string(it.key(), ':');
     if (it->is_array() && is_refs_key(it.key()))
       write_refs_list(*it);
     else

@@ -54,8 +54,9 @@ class ResponseWriter {
   /// more members and the closing brace.
   void write_members(const ojson& object);
 
-  /// Writes a string value with JSON escaping.
-  void write_string(std::string_view s);
+  /// Writes a string value with JSON escaping, then `after` unless it is 0
+  /// (a member's ':').
+  void write_string(std::string_view s, char after = 0);
   /// Writes a code point as the JSON escape \uXXXX, or as a surrogate pair
   /// beyond U+FFFF.
   void write_code_point(std::uint32_t cp);
