@@ -27,6 +27,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "content.hpp"
@@ -459,4 +460,28 @@ TEST_CASE("clinical properties over generated requests") {
                          << not_listed);
   CHECK(total > 0);
   CHECK(with_regimen > 0);
+}
+
+TEST_CASE("other threads give the same bytes, each with its own prepared values") {
+  // Prepared values (prepared.hpp) are kept per thread: two threads that
+  // start with empty caches, evaluating at the same time, must answer every
+  // request exactly as this thread does.
+  Rng rng(20261127);
+  std::vector<std::string> requests, answers;
+  for (const auto& ind : indications())
+    for (const auto& named : drugs()) {
+      requests.push_back(generate(rng, ind, named).dump());
+      answers.push_back(eval_text(requests.back()));
+    }
+  std::vector<std::size_t> differing(2, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < differing.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < requests.size(); ++i)
+        differing[t] += eval_text(requests[i]) != answers[i];
+    });
+  for (auto& th : threads) th.join();
+  CHECK(requests.size() > 50);
+  CHECK(differing[0] == 0);
+  CHECK(differing[1] == 0);
 }
