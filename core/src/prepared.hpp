@@ -23,7 +23,8 @@ namespace mtorcalc {
 /// cache per value type: a key names everything its value depends on, and
 /// starts with what kind of value it is when one type serves several kinds
 /// ("reference|", "unverified|"). Keys come from content ids and engine
-/// codes, never from request text, so each cache is bounded by the content.
+/// codes, never from request text, so each cache is bounded by the content;
+/// the one exception, a dose's units (units_json), caps its own count.
 /// Values never move (std::unordered_map keeps its nodes in place), so the
 /// reference stays valid for the life of the calling thread. `build` must
 /// not read the same cache.

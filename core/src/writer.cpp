@@ -1,6 +1,7 @@
 #include "writer.hpp"
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -84,6 +85,13 @@ Fragment make_fragment(std::string code, const ojson& item) {
 void ResponseWriter::write_fragment(const Fragment& f) {
   out_ += f.text;
   for (const std::string& id : f.refs) note_reference(id);
+}
+
+template <class Integer>
+void ResponseWriter::write_integer(Integer v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
 void ResponseWriter::write_code_point(std::uint32_t cp) {
@@ -275,10 +283,10 @@ void ResponseWriter::write(const ojson& j) {
       out_ += "null";
       return;
     case ojson::value_t::number_integer:
-      out_ += std::to_string(j.get<std::int64_t>());
+      write_integer(j.get<std::int64_t>());
       return;
     case ojson::value_t::number_unsigned:
-      out_ += std::to_string(j.get<std::uint64_t>());
+      write_integer(j.get<std::uint64_t>());
       return;
     case ojson::value_t::number_float: {
       // Whole numbers print without a fraction ("10", not "10.0") so that
@@ -287,7 +295,7 @@ void ResponseWriter::write(const ojson& j) {
       if (!std::isfinite(x)) {
         out_ += "null";
       } else if (x == std::floor(x) && std::fabs(x) < 9007199254740992.0) {
-        out_ += std::to_string(static_cast<std::int64_t>(x));
+        write_integer(static_cast<std::int64_t>(x));
       } else {
         char buf[64];
         char* e = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);

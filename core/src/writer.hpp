@@ -86,6 +86,9 @@ class ResponseWriter {
 
  private:
   void write_refs_list(const ojson& list);
+  // Writes a whole number, digits only (std::to_chars: no string made).
+  template <class Integer>
+  void write_integer(Integer v);
 
   std::string out_;
   std::vector<std::string_view> ids_;  // point into the tree being written
