@@ -4,7 +4,7 @@ namespace mtorcalc {
 namespace {
 
 // {code, text, refs} from a content rule, prepared once per key.
-const Fragment& coded_text(const std::string& key, std::string_view code, const json& r) {
+const Fragment& coded_text(std::string_view key, std::string_view code, const json& r) {
   return prepared<Fragment>(key, [&] {
     ojson o = {
         {"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
@@ -30,29 +30,71 @@ std::string_view to_string(Status s) {
   return "insufficient_data";
 }
 
+namespace {
+
+// A criterion's rule entry and its three texts (met, unmet, unknown),
+// prepared once per criterion id: one lookup per criterion and request.
+struct CriterionTexts {
+  const RuleEntry* rule = nullptr;
+  Fragment met, unmet, unknown;
+};
+
+const CriterionTexts& criterion_texts(std::string_view id, std::string_view code) {
+  return prepared<CriterionTexts>(id, [&] {
+    CriterionTexts t;
+    t.rule = &rule_entry(id);
+    const json& r = *t.rule->rule;
+    auto text = [&](std::optional<bool> met) {
+      ojson c = ojson::object();
+      c["code"] = std::string(code);
+      c["met"] = met ? ojson(*met) : ojson(nullptr);
+      c["text"] = r.is_object() ? r.value("text", std::string(code)) : std::string(code);
+      c["refs"] = Ctx::refs_of(r);
+      return make_fragment(std::string(code), c);
+    };
+    t.met = text(true);
+    t.unmet = text(false);
+    t.unknown = text(std::nullopt);
+    return t;
+  });
+}
+
+// "<scope>.<kind>.<code>" in a per-thread scratch string.
+const std::string& scoped_id(std::string_view scope, std::string_view kind, std::string_view code) {
+  thread_local std::string id;
+  id.assign(scope);
+  id += '.';
+  id += kind;
+  id += '.';
+  id += code;
+  return id;
+}
+
+}  // namespace
+
+std::optional<bool> Eligibility::record(std::string_view code, std::optional<bool> met) {
+  const CriterionTexts& t = criterion_texts(scoped_id(scope_, "criteria", code), code);
+  if (t.rule->listed) ctx_.record_rule(*t.rule);
+  if (!met)
+    ++unknown_;
+  else if (!*met)
+    ++unmet_;
+  criteria_.push_back(fragment_node(!met ? t.unknown : *met ? t.met : t.unmet));
+  return met;
+}
+
+std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<bool> met,
+                                           std::initializer_list<std::string_view> missing) {
+  if (!met)
+    for (std::string_view m : missing) this->missing(std::string(m));
+  return record(code, met);
+}
+
 std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<bool> met,
                                            std::vector<std::string> missing) {
-  std::string id = scope_ + ".criteria." + std::string(code);
-  const json& r = ctx_.rule(id);
-  // One prepared text per criterion and answer (met, unmet, unknown).
-  thread_local std::string scratch;
-  const std::string& key = join_key_into(scratch, {"criterion", id, answer_key(met)});
-  const Fragment& text = prepared<Fragment>(key, [&] {
-    ojson c = ojson::object();
-    c["code"] = std::string(code);
-    c["met"] = met ? ojson(*met) : ojson(nullptr);
-    c["text"] = r.is_object() ? r.value("text", std::string(code)) : std::string(code);
-    c["refs"] = Ctx::refs_of(r);
-    return make_fragment(std::string(code), c);
-  });
-  if (!met) {
-    ++unknown_;
+  if (!met)
     for (auto& m : missing) this->missing(std::move(m));
-  } else if (!*met) {
-    ++unmet_;
-  }
-  criteria_.push_back(fragment_node(text));
-  return met;
+  return record(code, met);
 }
 
 void Eligibility::missing(std::string pointer) {
@@ -62,7 +104,7 @@ void Eligibility::missing(std::string pointer) {
 }
 
 void Eligibility::alternative(std::string_view code) {
-  std::string id = scope_ + ".alternatives." + std::string(code);
+  const std::string id = scoped_id(scope_, "alternatives", code);
   const json* r = &ctx_.rule(id);
   if (!r->is_object()) r = &ctx_.rule(drug_ + ".alternatives." + std::string(code));
   if (!r->is_object()) return;
@@ -72,10 +114,11 @@ void Eligibility::alternative(std::string_view code) {
 }
 
 void Eligibility::note(std::string_view code) {
-  std::string id = scope_ + ".notes." + std::string(code);
+  const std::string& id = scoped_id(scope_, "notes", code);
   const json& r = ctx_.rule(id);
   if (!r.is_object()) return;
-  notes_.push_back(fragment_node(coded_text(join_key({"note", id}), code, r)));
+  thread_local std::string key;
+  notes_.push_back(fragment_node(coded_text(join_key_into(key, {"note", id}), code, r)));
 }
 
 void Eligibility::finish(Status status) {

@@ -3,8 +3,10 @@
 // JSON Pointers into the request.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eval.hpp"
@@ -23,7 +25,9 @@ class Eligibility {
 
   /// Records a criterion; when met is unknown, `missing` names the inputs.
   std::optional<bool> criterion(std::string_view code, std::optional<bool> met,
-                                std::vector<std::string> missing = {});
+                                std::initializer_list<std::string_view> missing = {});
+  std::optional<bool> criterion(std::string_view code, std::optional<bool> met,
+                                std::vector<std::string> missing);
   void missing(std::string pointer);
   /// An alternative from "<scope>.alternatives.<code>" (or the drug's own).
   void alternative(std::string_view code);
@@ -37,6 +41,9 @@ class Eligibility {
   void finish(Status status);
 
  private:
+  // The criterion's text and counts; its missing inputs are already noted.
+  std::optional<bool> record(std::string_view code, std::optional<bool> met);
+
   Ctx& ctx_;
   std::string drug_;
   std::string scope_;

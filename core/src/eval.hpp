@@ -44,7 +44,9 @@ struct RuleEntry {
 
 class Ctx {
  public:
-  explicit Ctx(const Request& r) : req(r) {}
+  explicit Ctx(const Request& r) : req(r) {
+    rules.reserve(64);  // an answer applies a few dozen rules
+  }
 
   const Request& req;
 

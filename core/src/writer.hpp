@@ -44,7 +44,11 @@ class ResponseWriter {
   /// `expected_bytes` reserves room for the text (an answer is ~16 KB); the
   /// small texts prepared once per content reserve nothing, since a string
   /// keeps its capacity when it is moved into a table.
-  explicit ResponseWriter(std::size_t expected_bytes = 0) { out_.reserve(expected_bytes); }
+  explicit ResponseWriter(std::size_t expected_bytes = 0) {
+    out_.reserve(expected_bytes);
+    // An answer cites a few dozen references; a fragment a handful.
+    if (expected_bytes) ids_.reserve(64);
+  }
 
   /// Writes `j` as JSON text, as nlohmann's dump(-1) with invalid UTF-8
   /// replaced, after the normalisation above.
