@@ -154,23 +154,34 @@ std::string evaluate_valid(const json& doc) {
     ctx.eligibility["drug_chosen_by"] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
 
-  ojson r = envelope();
-  r["status"] = "ok";
-  r["errors"] = ojson::array();
-  r["derived"] = std::move(ctx.derived);
-  r["eligibility"] = std::move(ctx.eligibility);
-  r["regimen"] = std::move(ctx.regimen);
-  r["titration"] = std::move(ctx.titration);
-  r["toxicity"] = std::move(ctx.toxicity);
-  r["interactions"] = std::move(ctx.interactions);
-  r["interactions_unrecognized"] = std::move(ctx.interactions_unrecognized);
-  r["warnings"] = std::move(ctx.warnings);
-  r["monitoring"] = std::move(ctx.monitoring);
-  r["expected_response"] = std::move(ctx.expected_response);
-  // "rules", "unverified_rules" and "references" come last, written from
-  // text prepared once per rule: the writer has met every reference id by then.
+  // The sections are written where they lie, in the contract's order (no
+  // response object is assembled); "rules", "unverified_rules" and
+  // "references" come last, written from text prepared once per rule: the
+  // writer has met every reference id by then.
   ResponseWriter w(kTypicalResponseBytes);
-  w.write_members(r);
+  w.raw("{\"contract\":");
+  w.write_string(contract_name);
+  w.raw(",\"engine_version\":");
+  w.write_string(MTORCALC_VERSION);
+  w.raw(",\"content_version\":");
+  w.write_string(content::version());
+  w.raw(",\"status\":\"ok\",\"errors\":[]");
+  const std::pair<const char*, ojson*> sections[] = {
+      {"derived", &ctx.derived},
+      {"eligibility", &ctx.eligibility},
+      {"regimen", &ctx.regimen},
+      {"titration", &ctx.titration},
+      {"toxicity", &ctx.toxicity},
+      {"interactions", &ctx.interactions},
+      {"interactions_unrecognized", &ctx.interactions_unrecognized},
+      {"warnings", &ctx.warnings},
+      {"monitoring", &ctx.monitoring},
+      {"expected_response", &ctx.expected_response}};
+  for (const auto& [name, section] : sections) {
+    w.raw(",");
+    w.write_string(name, ':');
+    w.write(*section);
+  }
   w.raw(",\"rules\":[");
   for (std::size_t i = 0; i < ctx.rules.size(); ++i) {
     if (i) w.raw(",");
@@ -187,7 +198,7 @@ std::string evaluate_valid(const json& doc) {
   w.raw("],\"references\":");
   w.write_references();
   w.raw("}");
-  release_tree(r);
+  for (const auto& [name, section] : sections) release_tree(*section);
   return w.take();
 }
 
