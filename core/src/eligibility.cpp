@@ -62,12 +62,7 @@ const CriterionTexts& criterion_texts(std::string_view id, std::string_view code
 // "<scope>.<kind>.<code>" in a per-thread scratch string.
 const std::string& scoped_id(std::string_view scope, std::string_view kind, std::string_view code) {
   thread_local std::string id;
-  id.assign(scope);
-  id += '.';
-  id += kind;
-  id += '.';
-  id += code;
-  return id;
+  return join_key_into(id, {scope, kind, code}, '.');
 }
 
 }  // namespace

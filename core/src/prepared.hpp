@@ -11,6 +11,7 @@
 // once, like the first thread did; they live as long as the thread.
 #pragma once
 
+#include <cstring>
 #include <deque>
 #include <initializer_list>
 #include <string>
@@ -38,13 +39,20 @@ template <class T, class Build>
 /// call site, a key without an allocation. The build function must not reuse
 /// that scratch.
 inline const std::string& join_key_into(std::string& key,
-                                        std::initializer_list<std::string_view> parts) {
-  key.clear();
+                                        std::initializer_list<std::string_view> parts,
+                                        char separator = '|') {
+  // Sized once and copied into place: an append per part and separator
+  // was a call into the C++ library each (issue 7).
+  std::size_t size = parts.size() > 0 ? parts.size() - 1 : 0;
+  for (std::string_view p : parts) size += p.size();
+  key.resize(size);
+  char* out = key.data();
   bool first = true;
   for (std::string_view p : parts) {
-    if (!first) key += '|';
-    key += p;
+    if (!first) *out++ = separator;
     first = false;
+    if (!p.empty()) std::memcpy(out, p.data(), p.size());
+    out += p.size();
   }
   return key;
 }
@@ -52,10 +60,7 @@ inline const std::string& join_key_into(std::string& key,
 /// `parts` joined by '|' in a new string, sized once instead of growing
 /// (and reallocating) part by part.
 [[nodiscard]] inline std::string join_key(std::initializer_list<std::string_view> parts) {
-  std::size_t size = parts.size();
-  for (std::string_view p : parts) size += p.size();
   std::string key;
-  key.reserve(size);
   join_key_into(key, parts);
   return key;
 }
