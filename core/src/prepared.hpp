@@ -34,7 +34,8 @@ namespace mtorcalc {
 template <class T, class Build>
 [[nodiscard]] const T& prepared(std::string_view key, Build&& build);
 
-/// `parts` joined by '|' into `key`, a cache key, reusing its capacity: for
+/// `parts` joined by `separator` into `key` (a cache key, or a dotted
+/// content id with '.'), reusing its capacity: for
 /// a lookup on every request, with a `thread_local` scratch string at the
 /// call site, a key without an allocation. The build function must not reuse
 /// that scratch.
