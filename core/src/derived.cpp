@@ -228,6 +228,8 @@ ChildPughRange score_components(const Request& req, int& known) {
   };
   ChildPughRange r;
   known = 0;
+  r.missing.reserve(static_cast<std::size_t>(
+      std::count_if(std::begin(parts), std::end(parts), [](const Part& p) { return !p.points; })));
   for (const Part& part : parts) {
     if (part.points) {
       ++known;
