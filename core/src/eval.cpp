@@ -211,17 +211,21 @@ std::optional<double> bound(const json& spec, const Request& req) {
 }  // namespace
 
 std::optional<bool> band_matches(const json& band, double value, const Request& req) {
+  // The band's own members are walked (a band has a few), rather than each
+  // of the four limits looked up; the answer does not depend on their order:
+  // unknown when any limit is, otherwise whether all hold.
+  if (!band.is_object()) return true;
   bool ok = true;
-  for (const char* op : {"lt", "le", "gt", "ge"}) {
-    auto it = band.find(op);
-    if (it == band.end()) continue;
-    auto b = bound(*it, req);
+  for (const auto& [key, spec] : band.get_ref<const json::object_t&>()) {
+    const std::string_view op = key;
+    const bool is_limit = op == "lt" || op == "le" || op == "gt" || op == "ge";
+    if (!is_limit) continue;
+    auto b = bound(spec, req);
     if (!b) return std::nullopt;
-    std::string_view o = op;
-    if (o == "lt") ok = ok && value < *b;
-    if (o == "le") ok = ok && value <= *b;
-    if (o == "gt") ok = ok && value > *b;
-    if (o == "ge") ok = ok && value >= *b;
+    if (op == "lt") ok = ok && value < *b;
+    if (op == "le") ok = ok && value <= *b;
+    if (op == "gt") ok = ok && value > *b;
+    if (op == "ge") ok = ok && value >= *b;
   }
   return ok;
 }
