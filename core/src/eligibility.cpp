@@ -94,7 +94,7 @@ std::optional<bool> Eligibility::criterion(std::string_view code, std::optional<
 
 void Eligibility::missing(std::string pointer) {
   for (const auto& m : missing_)
-    if (m == pointer) return;
+    if (is_string_equal(m, pointer)) return;
   missing_.push_back(std::move(pointer));
 }
 
