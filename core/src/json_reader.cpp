@@ -271,7 +271,10 @@ class Reader {
       while (end_ - p_ >= 8) {
         std::uint64_t word;
         std::memcpy(&word, p_, sizeof word);
-        if (text::needs_attention(word)) break;
+        if (const std::uint64_t mask = text::attention_mask(word)) {
+          p_ += text::first_attention(mask);  // the plain bytes before it
+          break;
+        }
         p_ += 8;
       }
       if (p_ == end_) return false;

@@ -9,6 +9,10 @@
 
 namespace mtorcalc::text {
 
+// Words are read from memory with memcpy and their lowest byte taken as the
+// first: true on x86 and in WebAssembly, the engine's targets.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "text scanning assumes little endian");
+
 // Byte classes for a JSON string scan: 0 is plain, 1 is a control character,
 // '"' or '\\', 2 starts a multi-byte UTF-8 sequence that must be checked.
 constexpr std::array<std::uint8_t, 256> byte_classes() {
@@ -21,15 +25,28 @@ constexpr std::array<std::uint8_t, 256> byte_classes() {
 }
 inline constexpr std::array<std::uint8_t, 256> kByteClass = byte_classes();
 
-// Whether any of the eight bytes in `word` is a control character, '"',
-// '\\' or a non-ASCII byte (the classic "has a zero byte" bit trick; its false
-// positives only occur beside a true hit, so a zero result is exact).
-constexpr bool needs_attention(std::uint64_t word) {
+// The high bit of each of the eight bytes in `word` (read from memory, so
+// its lowest byte comes first) that is a control character, '"', '\\' or a
+// non-ASCII byte: the classic "has a zero byte" bit trick. Its false
+// positives only occur above a true hit (borrows run upwards), so a zero
+// result is exact, and so is the lowest bit set.
+constexpr std::uint64_t attention_mask(std::uint64_t word) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
   const std::uint64_t below_space = (word - ones * 0x20) & ~word & highs;
-  return ((word & highs) | below_space | has_zero(word ^ (ones * '"')) |
-          has_zero(word ^ (ones * '\\'))) != 0;
+  return (word & highs) | below_space | has_zero(word ^ (ones * '"')) |
+         has_zero(word ^ (ones * '\\'));
+}
+
+// Whether any byte of `word` needs attention (attention_mask).
+constexpr bool needs_attention(std::uint64_t word) {
+  return attention_mask(word) != 0;
+}
+
+// The offset (0-7) of the first byte that needs attention, from a non-zero
+// attention_mask: bytes before it are plain and can be passed at once.
+inline std::size_t first_attention(std::uint64_t mask) {
+  return static_cast<std::size_t>(__builtin_ctzll(mask)) / 8;
 }
 
 // Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong

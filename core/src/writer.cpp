@@ -13,7 +13,9 @@
 namespace mtorcalc {
 namespace {
 
+using text::attention_mask;
 using text::decode_utf8;
+using text::first_attention;
 using text::kByteClass;
 using text::needs_attention;
 using text::utf8_length;
@@ -144,12 +146,17 @@ void ResponseWriter::write_string(std::string_view s, char after) {
     // clean tail (a byte already escaped there only sends it byte by byte).
     if (i + 8 <= n || n >= 8) {
       const bool tail = i + 8 > n;
+      const std::size_t from = tail ? n - 8 : i;
       std::uint64_t word;
-      std::memcpy(&word, p + (tail ? n - 8 : i), sizeof word);
-      if (!needs_attention(word)) {
+      std::memcpy(&word, p + from, sizeof word);
+      const std::uint64_t mask = attention_mask(word);
+      if (mask == 0) {
         i = tail ? n : i + 8;
         continue;
       }
+      // The bytes before the first that needs attention are plain (a tail's
+      // first hit may lie before i, among bytes already passed).
+      i = std::max(i, from + first_attention(mask));
     }
     const unsigned char c = p[i];
     const std::uint8_t k = kByteClass[c];
