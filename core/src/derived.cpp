@@ -78,27 +78,51 @@ struct ScoreResult {
   int present_max = 0;
 };
 
+// A score's rule entry and the texts of its N factors, each for the three
+// answers (present, absent, unknown), prepared once per score: a score's
+// factors always come in the one order its caller lists them.
+template <std::size_t N>
+struct ScoreTexts {
+  const RuleEntry* rule = nullptr;
+  std::array<std::array<Fragment, 3>, N> factors;
+};
+
+constexpr std::size_t answer_index(std::optional<bool> present) {
+  return !present ? 2 : *present ? 0 : 1;
+}
+
 template <std::size_t N>
 ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&factors)[N]) {
-  const json& s = ctx.rule("scores." + std::string(score_id));
+  thread_local std::string id;
+  const ScoreTexts<N>& texts =
+      prepared<ScoreTexts<N>>(join_key_into(id, {"scores", score_id}, '.'), [&] {
+        ScoreTexts<N> t;
+        t.rule = &rule_entry(id);
+        const json& s = *t.rule->rule;
+        for (std::size_t i = 0; i < N; ++i) {
+          const std::string code(factors[i].code);
+          for (std::optional<bool> answer :
+               {std::optional<bool>(true), std::optional<bool>(false), std::optional<bool>()}) {
+            ojson d = ojson::object();
+            d["code"] = code;
+            d["present"] = answer ? ojson(*answer) : ojson(nullptr);
+            d["text"] = s["factors"][code]["text"].template get<std::string>();
+            t.factors[i][answer_index(answer)] = make_fragment(code, d);
+          }
+        }
+        return t;
+      });
+  if (texts.rule->listed) ctx.record_rule(*texts.rule);
+  const json& s = *texts.rule->rule;
   int present = 0, unknown = 0;
   ojson detail = ojson::array();
   detail.get_ref<ojson::array_t&>().reserve(N);
   ojson missing = ojson::array();
-  for (const Factor& f : factors) {
+  for (std::size_t i = 0; i < N; ++i) {
+    const Factor& f = factors[i];
     if (f.present == std::optional<bool>(true)) ++present;
     if (!f.present) ++unknown;
-    // One prepared text per factor and answer (present, absent, unknown).
-    thread_local std::string scratch;
-    const std::string& key =
-        join_key_into(scratch, {"factor", score_id, f.code, answer_key(f.present)});
-    detail.push_back(fragment_node(prepared<Fragment>(key, [&] {
-      ojson d = ojson::object();
-      d["code"] = std::string(f.code);
-      d["present"] = f.present ? ojson(*f.present) : ojson(nullptr);
-      d["text"] = s["factors"][std::string(f.code)]["text"].get<std::string>();
-      return make_fragment(std::string(f.code), d);
-    })));
+    detail.push_back(fragment_node(texts.factors[i][answer_index(f.present)]));
     for (std::size_t i = 0; i < f.missing_count; ++i) {
       const std::string_view m = f.missing[i];
       bool dup = false;
