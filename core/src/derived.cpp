@@ -78,13 +78,12 @@ struct ScoreResult {
   int present_max = 0;
 };
 
-// A score's rule entry and the texts of its N factors, each for the three
+// A score's rule entry and the texts of its factors, each for the three
 // answers (present, absent, unknown), prepared once per score: a score's
 // factors always come in the one order its caller lists them.
-template <std::size_t N>
 struct ScoreTexts {
   const RuleEntry* rule = nullptr;
-  std::array<std::array<Fragment, 3>, N> factors;
+  std::vector<std::array<Fragment, 3>> factors;
 };
 
 constexpr std::size_t answer_index(std::optional<bool> present) {
@@ -94,24 +93,24 @@ constexpr std::size_t answer_index(std::optional<bool> present) {
 template <std::size_t N>
 ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&factors)[N]) {
   thread_local std::string id;
-  const ScoreTexts<N>& texts =
-      prepared<ScoreTexts<N>>(join_key_into(id, {"scores", score_id}, '.'), [&] {
-        ScoreTexts<N> t;
-        t.rule = &rule_entry(id);
-        const json& s = *t.rule->rule;
-        for (std::size_t i = 0; i < N; ++i) {
-          const std::string code(factors[i].code);
-          for (std::optional<bool> answer :
-               {std::optional<bool>(true), std::optional<bool>(false), std::optional<bool>()}) {
-            ojson d = ojson::object();
-            d["code"] = code;
-            d["present"] = answer ? ojson(*answer) : ojson(nullptr);
-            d["text"] = s["factors"][code]["text"].template get<std::string>();
-            t.factors[i][answer_index(answer)] = make_fragment(code, d);
-          }
-        }
-        return t;
-      });
+  const ScoreTexts& texts = prepared<ScoreTexts>(join_key_into(id, {"scores", score_id}, '.'), [&] {
+    ScoreTexts t;
+    t.rule = &rule_entry(id);
+    t.factors.resize(N);
+    const json& s = *t.rule->rule;
+    for (std::size_t i = 0; i < N; ++i) {
+      const std::string code(factors[i].code);
+      for (std::optional<bool> answer :
+           {std::optional<bool>(true), std::optional<bool>(false), std::optional<bool>()}) {
+        ojson d = ojson::object();
+        d["code"] = code;
+        d["present"] = answer ? ojson(*answer) : ojson(nullptr);
+        d["text"] = s["factors"][code]["text"].template get<std::string>();
+        t.factors[i][answer_index(answer)] = make_fragment(code, d);
+      }
+    }
+    return t;
+  });
   if (texts.rule->listed) ctx.record_rule(*texts.rule);
   const json& s = *texts.rule->rule;
   int present = 0, unknown = 0;
