@@ -86,10 +86,6 @@ struct ScoreTexts {
   std::vector<std::array<Fragment, 3>> factors;
 };
 
-constexpr std::size_t answer_index(std::optional<bool> present) {
-  return !present ? 2 : *present ? 0 : 1;
-}
-
 template <std::size_t N>
 ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&factors)[N]) {
   thread_local std::string id;
@@ -100,8 +96,7 @@ ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&facto
     const json& s = *t.rule->rule;
     for (std::size_t i = 0; i < N; ++i) {
       const std::string code(factors[i].code);
-      for (std::optional<bool> answer :
-           {std::optional<bool>(true), std::optional<bool>(false), std::optional<bool>()}) {
+      for (std::optional<bool> answer : kAnswers) {
         ojson d = ojson::object();
         d["code"] = code;
         d["present"] = answer ? ojson(*answer) : ojson(nullptr);
@@ -111,8 +106,7 @@ ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&facto
     }
     return t;
   });
-  if (texts.rule->listed) ctx.record_rule(*texts.rule);
-  const json& s = *texts.rule->rule;
+  const json& s = ctx.use_rule(*texts.rule);
   int present = 0, unknown = 0;
   ojson detail = ojson::array();
   detail.get_ref<ojson::array_t&>().reserve(N);

@@ -1,5 +1,7 @@
 #include "eligibility.hpp"
 
+#include <array>
+
 namespace mtorcalc {
 namespace {
 
@@ -36,7 +38,7 @@ namespace {
 // prepared once per criterion id: one lookup per criterion and request.
 struct CriterionTexts {
   const RuleEntry* rule = nullptr;
-  Fragment met, unmet, unknown;
+  std::array<Fragment, 3> texts;  // by answer_index
 };
 
 const CriterionTexts& criterion_texts(std::string_view id, std::string_view code) {
@@ -52,9 +54,7 @@ const CriterionTexts& criterion_texts(std::string_view id, std::string_view code
       c["refs"] = Ctx::refs_of(r);
       return make_fragment(std::string(code), c);
     };
-    t.met = text(true);
-    t.unmet = text(false);
-    t.unknown = text(std::nullopt);
+    for (std::optional<bool> answer : kAnswers) t.texts[answer_index(answer)] = text(answer);
     return t;
   });
 }
@@ -69,12 +69,12 @@ const std::string& scoped_id(std::string_view scope, std::string_view kind, std:
 
 std::optional<bool> Eligibility::record(std::string_view code, std::optional<bool> met) {
   const CriterionTexts& t = criterion_texts(scoped_id(scope_, "criteria", code), code);
-  if (t.rule->listed) ctx_.record_rule(*t.rule);
+  ctx_.use_rule(*t.rule);
   if (!met)
     ++unknown_;
   else if (!*met)
     ++unmet_;
-  criteria_.push_back(fragment_node(!met ? t.unknown : *met ? t.met : t.unmet));
+  criteria_.push_back(fragment_node(t.texts[answer_index(met)]));
   return met;
 }
 

@@ -8,7 +8,10 @@ namespace mtorcalc {
 
 const json& Ctx::rule(std::string_view id) {
   // One lookup gives both the rule and its entry in "rules".
-  const RuleEntry& entry = rule_entry(id);
+  return use_rule(rule_entry(id));
+}
+
+const json& Ctx::use_rule(const RuleEntry& entry) {
   if (entry.listed) record_rule(entry);
   return *entry.rule;
 }
@@ -16,7 +19,6 @@ const json& Ctx::rule(std::string_view id) {
 const RuleEntry& rule_entry(std::string_view id) {
   return prepared<RuleEntry>(id, [&] {
     RuleEntry e;
-    e.id = std::string(id);
     ResponseWriter quoted;
     quoted.write_string(id);
     e.id_json = quoted.take();
@@ -27,7 +29,7 @@ const RuleEntry& rule_entry(std::string_view id) {
     const std::string verification =
         v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
     if (verification != "confirmed") {
-      ojson u = {{"rule", e.id}, {"verification", verification}};
+      ojson u = {{"rule", std::string(id)}, {"verification", verification}};
       auto note = rule.find("verification_note");
       if (note != rule.end() && note->is_string()) u["note"] = note->get<std::string>();
       e.unverified_json = make_fragment("", u).text;
@@ -85,7 +87,7 @@ namespace {
 // prepared.hpp).
 struct PreparedItem {
   Fragment fragment;
-  const RuleEntry* rule = nullptr;  // set when the content object carries refs
+  const RuleEntry* rule = nullptr;
 };
 
 std::string text_of(const json& r, std::string_view key) {
@@ -129,11 +131,12 @@ const PreparedItem* prepared_item(Section section, std::string_view drug, std::s
       if (where.empty()) continue;
       std::string id =
           std::string(where) + "." + std::string(to_string(section)) + "." + std::string(rule_code);
-      const json& r = content::at(id);
+      const RuleEntry& entry = rule_entry(id);
+      const json& r = *entry.rule;
       if (r.is_object()) {
         p.emplace();
         p->fragment = make_fragment(std::string(code), item_json(section, code, r, id));
-        if (r.contains("refs")) p->rule = &rule_entry(id);
+        p->rule = &entry;
         break;
       }
       if (scope == Scope::drug_only) break;
@@ -164,7 +167,7 @@ void Ctx::add_item(Section section, std::string_view drug, std::string_view code
   if (list_has_code(list, code)) return;
   const PreparedItem* p = prepared_item(section, drug, code, rule_code, scope);
   if (!p) return;
-  if (p->rule) record_rule(*p->rule);
+  use_rule(*p->rule);
   list.push_back(fragment_node(p->fragment));
 }
 

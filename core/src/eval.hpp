@@ -3,6 +3,7 @@
 // content/ and record which rules and references an answer used.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,7 +33,6 @@ enum class Scope { drug_only, drug_then_common };
 /// as a JSON string for "rules", and its "unverified_rules" entry (empty for
 /// a confirmed rule).
 struct RuleEntry {
-  std::string id;
   std::string id_json;
   std::string unverified_json;
   const json* rule = nullptr;  // content::at(id): null json when there is none
@@ -91,6 +91,10 @@ class Ctx {
   /// Whether a warning with this code was already added.
   [[nodiscard]] bool has_warning(std::string_view code) const;
 
+  /// The rule of `entry`, recorded as used when it carries refs: what rule()
+  /// does once the id has been looked up.
+  const json& use_rule(const RuleEntry& entry);
+
   /// Records that the rule `id` was applied (once, in first-use order).
   void record_rule(std::string_view id);
   void record_rule(const RuleEntry& entry);
@@ -100,11 +104,14 @@ class Ctx {
                 std::string_view rule_code, Scope scope);
 };
 
-/// A yes/no/unknown answer as one part of a prepared text's key ("t", "f",
-/// "u"): a criterion or factor has one text per answer.
-[[nodiscard]] inline std::string_view answer_key(std::optional<bool> answer) {
-  return !answer ? "u" : *answer ? "t" : "f";
+/// The place of a yes/no/unknown answer (0, 1, 2) in the three texts a
+/// criterion or a score factor has prepared, one per answer.
+[[nodiscard]] constexpr std::size_t answer_index(std::optional<bool> answer) {
+  return !answer ? 2 : *answer ? 0 : 1;
 }
+
+/// The three answers in answer_index order.
+inline constexpr std::optional<bool> kAnswers[3] = {true, false, std::nullopt};
 
 /// Whether a response list already holds an item (or fragment) with this code.
 [[nodiscard]] bool list_has_code(const ojson& list, std::string_view code);

@@ -23,7 +23,7 @@ namespace mtorcalc {
 /// The value kept for `key`, made by `build()` on first use. There is one
 /// cache per value type: a key names everything its value depends on, and
 /// starts with what kind of value it is when one type serves several kinds
-/// ("reference|", "unverified|"). Keys come from content ids and engine
+/// ("reference|", "units|"). Keys come from content ids and engine
 /// codes, never from request text, so each cache is bounded by the content;
 /// the one exception, a dose's units (units_json), caps its own count.
 /// Values never move (std::unordered_map keeps its nodes in place), so the
@@ -35,10 +35,9 @@ template <class T, class Build>
 [[nodiscard]] const T& prepared(std::string_view key, Build&& build);
 
 /// `parts` joined by `separator` into `key` (a cache key, or a dotted
-/// content id with '.'), reusing its capacity: for
-/// a lookup on every request, with a `thread_local` scratch string at the
-/// call site, a key without an allocation. The build function must not reuse
-/// that scratch.
+/// content id with '.'), reusing its capacity: for a lookup on every
+/// request, with a `thread_local` scratch string at the call site, a key
+/// without an allocation. The build function must not reuse that scratch.
 inline const std::string& join_key_into(std::string& key,
                                         std::initializer_list<std::string_view> parts,
                                         char separator = '|') {

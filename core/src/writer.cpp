@@ -207,11 +207,8 @@ void ResponseWriter::write_string(std::string_view s, char after) {
       case '\t':
         out_ += "\\t";
         break;
-      default: {
-        static const char hex[] = "0123456789abcdef";
-        const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
-        out_.append(esc, 6);
-      }
+      default:
+        write_code_point(c);  // another control character: \u00XX
     }
     run = ++i;
   }

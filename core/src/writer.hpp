@@ -50,8 +50,9 @@ class ResponseWriter {
     if (expected_bytes) ids_.reserve(64);
   }
 
-  /// Writes `j` as JSON text, as nlohmann's dump(-1) with invalid UTF-8
-  /// replaced, after the normalisation above.
+  /// Writes `j` as JSON text, as nlohmann's dump(-1) with every character
+  /// beyond ASCII escaped and invalid UTF-8 replaced, after the
+  /// normalisation above.
   void write(const ojson& j);
 
   /// Writes an object's opening brace and members, leaving it open for
@@ -61,9 +62,6 @@ class ResponseWriter {
   /// Writes a string value with JSON escaping, then `after` unless it is 0
   /// (a member's ':').
   void write_string(std::string_view s, char after = 0);
-  /// Writes a code point as the JSON escape \uXXXX, or as a surrogate pair
-  /// beyond U+FFFF.
-  void write_code_point(std::uint32_t cp);
 
   /// Appends text that is already JSON.
   void raw(std::string_view text) { out_.append(text); }
@@ -90,6 +88,9 @@ class ResponseWriter {
 
  private:
   void write_refs_list(const ojson& list);
+  // Writes a code point as the JSON escape \uXXXX, or as a surrogate pair
+  // beyond U+FFFF.
+  void write_code_point(std::uint32_t cp);
   // Writes a whole number, digits only (std::to_chars: no string made).
   template <class Integer>
   void write_integer(Integer v);
