@@ -4,7 +4,9 @@
 // The limits are documented in docs/limits.md (core/src/limits.hpp).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEngine, cliEvaluate, assertWellFormed } from './parity-helpers.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadEngine, cliEvaluate, assertWellFormed, caseRequests, nodeModulePath } from './parity-helpers.mjs';
 
 const BOUND_MS = 5000; // per evaluation: generous, the test command runs on a loaded 2-core machine
 const base = { contract: 'mtor-calc/1', indication: 'rcc' };
@@ -134,4 +136,40 @@ test('invalid UTF-8 bytes (CLI) and non-string arguments (Node) are answered, ne
   }
   assert.doesNotThrow(() => engine.evaluate());
   assert.doesNotThrow(() => engine.evaluate(base, 'extra', 3));
+});
+
+// The module writes a well-formed request of at most 65 536 UTF-16 units
+// straight into the engine's memory with TextEncoder.encodeInto
+// (request_view + evaluate_written) and sends any other text through
+// embind's std::string (evaluate_view). Both must give the same bytes for
+// every text both can take, on either side of the length limit.
+test('both wasm entry paths (encodeInto, embind string) give the same bytes', async () => {
+  const engine = await loadEngine();
+  const { default: createCore } = await import(path.join(path.dirname(nodeModulePath), 'mtorcalc-core.js'));
+  const core = await createCore({ wasmBinary: fs.readFileSync(path.join(path.dirname(nodeModulePath), 'mtorcalc-core.wasm')) });
+  const decoder = new TextDecoder();
+  const viaEmbind = (text) => decoder.decode(core.evaluate_view(text));
+  const viaEncodeInto = (text) => {
+    const { written } = new TextEncoder().encodeInto(text, core.request_view(text.length * 3));
+    return decoder.decode(core.evaluate_written(written));
+  };
+  const padTo = (units) => {
+    const text = req({ comedications: ['µ-opioid 😀 漢方'] });
+    return text.slice(0, -1) + ' '.repeat(units - text.length) + '}';
+  };
+  const texts = [
+    ...caseRequests().slice(0, 60).map((c) => c.text),
+    '', ' ', 'µ', '😀', '{"a":"\u00e9\u2264\u00b2"}',
+    req({ comedications: ['µ-opioid 😀 漢方', 'ketoconazole'] }),
+    padTo(65535), padTo(65536), padTo(65537),
+  ];
+  for (const text of texts) {
+    const name = text.length > 80 ? `${text.length} units` : JSON.stringify(text);
+    const expected = viaEmbind(text);
+    assert.equal(viaEncodeInto(text), expected, `${name}: encodeInto and embind differ`);
+    assert.equal(engine.evaluate(text), expected, `${name}: the module's evaluate differs`);
+  }
+  assert.equal(padTo(65536).length, 65536);
+  assert.equal(JSON.parse(engine.evaluate(padTo(65536))).status, 'ok');
+  assert.equal(JSON.parse(engine.evaluate(padTo(65537))).status, 'ok');
 });
