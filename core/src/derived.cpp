@@ -13,19 +13,21 @@
 
 namespace mtorcalc {
 
+using namespace std::string_view_literals;
+
 std::optional<double> bsa_by_formula(std::string_view formula, double weight_kg, double height_cm) {
   const json& f = content::at("calculators.bsa." + std::string(formula));
   if (!f.is_object()) return std::nullopt;
-  double k = f["constant"].get<double>();
-  double a = f["height_exponent"].get<double>();
-  double b = f["weight_exponent"].get<double>();
+  double k = f["constant"sv].get<double>();
+  double a = f["height_exponent"sv].get<double>();
+  double b = f["weight_exponent"sv].get<double>();
   return k * std::pow(height_cm, a) * std::pow(weight_kg, b);
 }
 
 double corrected_calcium_mg_dl(double calcium_mg_dl, double albumin_g_dl) {
   const json& c = content::at("calculators.corrected_calcium");
-  double factor = c["factor"].get<double>();
-  double normal = c["normal_albumin_g_dl"].get<double>();
+  double factor = c["factor"sv].get<double>();
+  double normal = c["normal_albumin_g_dl"sv].get<double>();
   return calcium_mg_dl + factor * (normal - albumin_g_dl);
 }
 
@@ -43,7 +45,7 @@ std::optional<int> points_numeric(const json& bands, std::optional<double> value
   if (!value) return std::nullopt;
   BandResult r = first_band(bands, *value, req);
   if (!r.band) return std::nullopt;
-  return (*r.band)["points"].get<int>();
+  return (*r.band)["points"sv].get<int>();
 }
 
 std::optional<int> points_category(const json& table, std::optional<std::string> value) {
@@ -53,8 +55,8 @@ std::optional<int> points_category(const json& table, std::optional<std::string>
 
 std::string class_for_score(int score) {
   for (const json& c : content::at("calculators.child_pugh.classes")) {
-    if (score >= c["min"].get<int>() && score <= c["max"].get<int>())
-      return c["class"].get<std::string>();
+    if (score >= c["min"sv].get<int>() && score <= c["max"sv].get<int>())
+      return c["class"sv].get<std::string>();
   }
   return "";
 }
@@ -98,9 +100,9 @@ ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&facto
       const std::string code(factors[i].code);
       for (std::optional<bool> answer : kAnswers) {
         ojson d = ojson::object();
-        d["code"] = code;
-        d["present"] = answer ? ojson(*answer) : ojson(nullptr);
-        d["text"] = s["factors"][code]["text"].template get<std::string>();
+        d["code"sv] = code;
+        d["present"sv] = answer ? ojson(*answer) : ojson(nullptr);
+        d["text"sv] = s["factors"sv][code]["text"sv].template get<std::string>();
         t.factors[i][answer_index(answer)] = make_fragment(code, d);
       }
     }
@@ -125,11 +127,11 @@ ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&facto
   }
   ScoreResult r;
   r.json = ojson::object();
-  r.json["factors"] = present;
-  r.json["factors_unknown"] = unknown;
-  r.json["factor_detail"] = std::move(detail);
-  r.json["missing"] = std::move(missing);
-  r.json["refs"] = Ctx::refs_of(s);
+  r.json["factors"sv] = present;
+  r.json["factors_unknown"sv] = unknown;
+  r.json["factor_detail"sv] = std::move(detail);
+  r.json["missing"sv] = std::move(missing);
+  r.json["refs"sv] = Ctx::refs_of(s);
   r.present_min = present;
   r.present_max = present + unknown;
   return r;
@@ -151,31 +153,31 @@ struct RccScoreContent {
 const RccScoreContent& rcc_score_content() {
   return prepared<RccScoreContent>("rcc_scores|content", [] {
     const json& sc = content::at("scores");
-    const json &imdc = sc["imdc"], &msk = sc["mskcc"], &arcc = sc["arcc"];
+    const json &imdc = sc["imdc"sv], &msk = sc["mskcc"sv], &arcc = sc["arcc"sv];
     RccScoreContent c;
-    c.imdc_karnofsky_lt = imdc["factors"]["karnofsky"]["lt"].get<double>();
-    c.imdc_months_lt = imdc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
-    c.imdc_groups = &imdc["groups"];
-    c.mskcc_karnofsky_lt = msk["factors"]["karnofsky"]["lt"].get<double>();
-    c.mskcc_months_lt = msk["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
-    c.mskcc_ldh_uln_times = msk["factors"]["ldh"]["gt_uln_times"].get<double>();
-    c.mskcc_calcium_gt_mg_dl = msk["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>();
-    c.mskcc_groups = &msk["groups"];
-    c.arcc_ldh_uln_times = arcc["factors"]["ldh"]["gt_uln_times"].get<double>();
-    c.arcc_calcium_gt_mg_dl = arcc["factors"]["corrected_calcium"]["gt_mg_dl"].get<double>();
-    c.arcc_months_lt = arcc["factors"]["diagnosis_to_treatment"]["lt_months"].get<double>();
-    c.arcc_karnofsky_min = arcc["factors"]["karnofsky"]["min"].get<double>();
-    c.arcc_karnofsky_max = arcc["factors"]["karnofsky"]["max"].get<double>();
-    c.arcc_sites_gt = arcc["factors"]["metastatic_sites"]["gt"].get<double>();
-    c.arcc_poor_risk_min_factors = arcc["poor_risk_min_factors"].get<int>();
+    c.imdc_karnofsky_lt = imdc["factors"sv]["karnofsky"sv]["lt"sv].get<double>();
+    c.imdc_months_lt = imdc["factors"sv]["diagnosis_to_treatment"sv]["lt_months"sv].get<double>();
+    c.imdc_groups = &imdc["groups"sv];
+    c.mskcc_karnofsky_lt = msk["factors"sv]["karnofsky"sv]["lt"sv].get<double>();
+    c.mskcc_months_lt = msk["factors"sv]["diagnosis_to_treatment"sv]["lt_months"sv].get<double>();
+    c.mskcc_ldh_uln_times = msk["factors"sv]["ldh"sv]["gt_uln_times"sv].get<double>();
+    c.mskcc_calcium_gt_mg_dl = msk["factors"sv]["corrected_calcium"sv]["gt_mg_dl"sv].get<double>();
+    c.mskcc_groups = &msk["groups"sv];
+    c.arcc_ldh_uln_times = arcc["factors"sv]["ldh"sv]["gt_uln_times"sv].get<double>();
+    c.arcc_calcium_gt_mg_dl = arcc["factors"sv]["corrected_calcium"sv]["gt_mg_dl"sv].get<double>();
+    c.arcc_months_lt = arcc["factors"sv]["diagnosis_to_treatment"sv]["lt_months"sv].get<double>();
+    c.arcc_karnofsky_min = arcc["factors"sv]["karnofsky"sv]["min"sv].get<double>();
+    c.arcc_karnofsky_max = arcc["factors"sv]["karnofsky"sv]["max"sv].get<double>();
+    c.arcc_sites_gt = arcc["factors"sv]["metastatic_sites"sv]["gt"sv].get<double>();
+    c.arcc_poor_risk_min_factors = arcc["poor_risk_min_factors"sv].get<int>();
     return c;
   });
 }
 
 std::string group_for(const json& groups, int count) {
   for (const json& g : groups)
-    if (count >= g["min"].get<int>() && count <= g["max"].get<int>())
-      return g["group"].get<std::string>();
+    if (count >= g["min"sv].get<int>() && count <= g["max"sv].get<int>())
+      return g["group"sv].get<std::string>();
   return "";
 }
 
@@ -187,7 +189,7 @@ std::pair<int, int> points_span(const json& table) {
     hi = std::max(hi, p);
   };
   if (table.is_array())
-    for (const json& band : table) take(band["points"].get<int>());
+    for (const json& band : table) take(band["points"sv].get<int>());
   else if (table.is_object())
     for (const auto& [name, points] : table.items()) take(points.get<int>());
   return {lo, hi};
@@ -291,25 +293,25 @@ Derived compute_derived(Ctx& ctx) {
                             .value_or(content::at("calculators.bsa.default").get<std::string>());
   if (auto given = req.num({"patient", "bsa_m2"})) {
     d.bsa_m2 = round_to(*given, 2);
-    out["bsa_m2"] = *d.bsa_m2;
-    out["bsa_formula"] = "given";
+    out["bsa_m2"sv] = *d.bsa_m2;
+    out["bsa_formula"sv] = "given";
     // The clinician's value is used, but the value from weight and height
     // is shown beside it, so that a slip (a BSA from another patient, height
     // in inches) is visible on the page rather than hidden in the dose.
     if (auto w = req.num({"patient", "weight_kg"}), h = req.num({"patient", "height_cm"}); w && h)
       if (auto bsa = bsa_by_formula(formula, *w, *h)) {
-        out["bsa_m2_from_weight_height"] = round_to(*bsa, 2);
-        out["bsa_formula_for_comparison"] = formula;
+        out["bsa_m2_from_weight_height"sv] = round_to(*bsa, 2);
+        out["bsa_formula_for_comparison"sv] = formula;
       }
   } else if (auto w = req.num({"patient", "weight_kg"}), h = req.num({"patient", "height_cm"});
              w && h) {
     if (auto bsa = bsa_by_formula(formula, *w, *h)) {
       const json& f = ctx.rule("calculators.bsa." + formula);
       d.bsa_m2 = round_to(*bsa, 2);
-      out["bsa_m2"] = *d.bsa_m2;
-      out["bsa_formula"] = formula;
-      out["bsa_formula_text"] = f["text"].get<std::string>();
-      out["bsa_refs"] = Ctx::refs_of(f);
+      out["bsa_m2"sv] = *d.bsa_m2;
+      out["bsa_formula"sv] = formula;
+      out["bsa_formula_text"sv] = f["text"sv].get<std::string>();
+      out["bsa_refs"sv] = Ctx::refs_of(f);
     }
   }
 
@@ -323,13 +325,13 @@ Derived compute_derived(Ctx& ctx) {
     const json& r = ctx.rule("calculators.child_pugh");
     d.child_pugh_score = components.min_score;
     d.child_pugh_class = class_for_score(components.min_score);
-    out["child_pugh"] = {{"score", components.min_score},
-                         {"class", *d.child_pugh_class},
-                         {"from", "components"},
-                         {"refs", Ctx::refs_of(r)}};
+    out["child_pugh"sv] = {{"score", components.min_score},
+                           {"class", *d.child_pugh_class},
+                           {"from", "components"},
+                           {"refs", Ctx::refs_of(r)}};
   } else if (given_class) {
     d.child_pugh_class = *given_class;
-    out["child_pugh"] = {{"score", nullptr}, {"class", *given_class}, {"from", "class_given"}};
+    out["child_pugh"sv] = {{"score", nullptr}, {"class", *given_class}, {"from", "class_given"}};
   } else if (known_components > 0) {
     // Some components are missing but those given already rule out the first
     // class (bilirubin 3.5 and albumin 2.5 are 6 points before the other
@@ -339,7 +341,7 @@ Derived compute_derived(Ctx& ctx) {
     // says so and lists them (contract: what is lacking is reported, never
     // guessed). When the first class is still possible nothing is inferred.
     const json& r = ctx.rule("calculators.child_pugh");
-    const std::string first = r["classes"][0]["class"].get<std::string>();
+    const std::string first = r["classes"sv][0]["class"sv].get<std::string>();
     const std::string lo = class_for_score(components.min_score),
                       hi = class_for_score(components.max_score);
     if (!lo.empty() && !hi.empty() && lo != first) {
@@ -347,14 +349,14 @@ Derived compute_derived(Ctx& ctx) {
       ojson missing = ojson::array();
       if (lo != hi)
         for (std::string_view m : components.missing) missing.push_back(std::string(m));
-      out["child_pugh"] = {{"score", nullptr},
-                           {"score_min", components.min_score},
-                           {"score_max", components.max_score},
-                           {"class", hi},
-                           {"class_range", ojson::array({lo, hi})},
-                           {"from", lo == hi ? "components_partial" : "components_partial_worst"},
-                           {"missing", std::move(missing)},
-                           {"refs", Ctx::refs_of(r)}};
+      out["child_pugh"sv] = {{"score", nullptr},
+                             {"score_min", components.min_score},
+                             {"score_max", components.max_score},
+                             {"class", hi},
+                             {"class_range", ojson::array({lo, hi})},
+                             {"from", lo == hi ? "components_partial" : "components_partial_worst"},
+                             {"missing", std::move(missing)},
+                             {"refs", Ctx::refs_of(r)}};
       if (lo != hi) ctx.warn("", "child_pugh_incomplete");
     }
   }
@@ -366,9 +368,9 @@ Derived compute_derived(Ctx& ctx) {
   if (ca && alb) {
     const json& r = ctx.rule("calculators.corrected_calcium");
     d.corrected_calcium_mg_dl = round_to(corrected_calcium_mg_dl(*ca, *alb), 2);
-    out["corrected_calcium_mg_dl"] = *d.corrected_calcium_mg_dl;
-    out["corrected_calcium_formula"] = r["text"].get<std::string>();
-    out["corrected_calcium_refs"] = Ctx::refs_of(r);
+    out["corrected_calcium_mg_dl"sv] = *d.corrected_calcium_mg_dl;
+    out["corrected_calcium_formula"sv] = r["text"sv].get<std::string>();
+    out["corrected_calcium_refs"sv] = Ctx::refs_of(r);
   }
 
   // AML growth: given directly, or from two measurements.
@@ -381,10 +383,10 @@ Derived compute_derived(Ctx& ctx) {
     if (now && before && months && *months > 0) {
       const json& r = ctx.rule("calculators.aml_growth");
       d.aml_growth_cm_per_year =
-          round_to((*now - *before) * r["months_per_year"].get<double>() / *months, 2);
+          round_to((*now - *before) * r["months_per_year"sv].get<double>() / *months, 2);
     }
   }
-  if (d.aml_growth_cm_per_year) out["aml_growth_cm_per_year"] = *d.aml_growth_cm_per_year;
+  if (d.aml_growth_cm_per_year) out["aml_growth_cm_per_year"sv] = *d.aml_growth_cm_per_year;
 
   // RCC prognostic scores, whenever any of their inputs is present.
   auto kps = req.num({"patient", "karnofsky"});
@@ -402,7 +404,7 @@ Derived compute_derived(Ctx& ctx) {
   std::optional<double> cca = d.corrected_calcium_mg_dl;
 
   bool any_score_input = kps || months_dx || hb || ca || anc || plt || ldh || sites;
-  if (any_score_input || req.indication() == "rcc") {
+  if (any_score_input || req.indication() == "rcc"sv) {
     const RccScoreContent& sc = rcc_score_content();
     auto cmp = [](std::string_view code, std::optional<double> v, std::optional<double> lim,
                   auto pred, std::string_view value_path,
@@ -461,8 +463,8 @@ Derived compute_derived(Ctx& ctx) {
         cmp("platelets", plt, plt_uln, gt, p_plt, p_plt_uln),
     };
     ScoreResult ij = score_json(ctx, "imdc", fi);
-    ij.json["risk_group"] = group(*sc.imdc_groups, ij);
-    out["imdc"] = std::move(ij.json);
+    ij.json["risk_group"sv] = group(*sc.imdc_groups, ij);
+    out["imdc"sv] = std::move(ij.json);
 
     // MSKCC (Motzer 2002): five factors; LDH against 1.5 × ULN, calcium fixed.
     std::optional<double> ldh_limit =
@@ -475,8 +477,8 @@ Derived compute_derived(Ctx& ctx) {
         cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln),
     };
     ScoreResult mj = score_json(ctx, "mskcc", fm);
-    mj.json["risk_group"] = group(*sc.mskcc_groups, mj);
-    out["mskcc"] = std::move(mj.json);
+    mj.json["risk_group"sv] = group(*sc.mskcc_groups, mj);
+    out["mskcc"sv] = std::move(mj.json);
 
     // ARCC poor risk (Hudes 2007, Torisel PI §14): at least 3 of 6.
     std::optional<double> arcc_ldh =
@@ -497,36 +499,36 @@ Derived compute_derived(Ctx& ctx) {
     };
     ScoreResult aj = score_json(ctx, "arcc", fa);
     const int need = sc.arcc_poor_risk_min_factors;
-    aj.json["poor_risk"] = aj.present_min >= need  ? ojson(true)
-                           : aj.present_max < need ? ojson(false)
-                                                   : ojson(nullptr);
-    out["arcc"] = std::move(aj.json);
+    aj.json["poor_risk"sv] = aj.present_min >= need  ? ojson(true)
+                             : aj.present_max < need ? ojson(false)
+                                                     : ojson(nullptr);
+    out["arcc"sv] = std::move(aj.json);
   }
 
   // CTCAE grades that follow from a number (content "ctcae.lab_terms").
   ojson grades = ojson::array();
   const json& terms = content::at("ctcae.lab_terms");
   for (const auto& [term, spec] : terms.items()) {
-    const std::string& field = spec["field"].get_ref<const std::string&>();
+    const std::string& field = spec["field"sv].get_ref<const std::string&>();
     auto v = req.num({"patient", "labs", field});
     if (!v) continue;
-    BandResult r = first_band(spec["bands"], *v, req);
+    BandResult r = first_band(spec["bands"sv], *v, req);
     const json& rule = ctx.rule("ctcae.lab_terms." + term);
     ojson g = ojson::object();
-    g["term"] = term;
-    g["grade"] =
-        r.band ? ojson((*r.band)["grade"].get<int>()) : (r.unknown ? ojson(nullptr) : ojson(0));
-    g["from"] = "/patient/labs/" + field;
-    g["value"] = *v;
-    g["version"] = spec["version"].get<std::string>();
-    if (r.unknown) g["needs"] = "/patient/limits/" + spec["limit_field"].get<std::string>();
-    g["adverse_event"] = spec.contains("adverse_event")
-                             ? ojson(spec["adverse_event"].get<std::string>())
-                             : ojson(nullptr);
-    g["refs"] = Ctx::refs_of(rule);
+    g["term"sv] = term;
+    g["grade"sv] =
+        r.band ? ojson((*r.band)["grade"sv].get<int>()) : (r.unknown ? ojson(nullptr) : ojson(0));
+    g["from"sv] = "/patient/labs/" + field;
+    g["value"sv] = *v;
+    g["version"sv] = spec["version"sv].get<std::string>();
+    if (r.unknown) g["needs"sv] = "/patient/limits/" + spec["limit_field"sv].get<std::string>();
+    g["adverse_event"sv] = spec.contains("adverse_event"sv)
+                               ? ojson(spec["adverse_event"sv].get<std::string>())
+                               : ojson(nullptr);
+    g["refs"sv] = Ctx::refs_of(rule);
     grades.push_back(std::move(g));
   }
-  if (!grades.empty()) out["ctcae"] = std::move(grades);
+  if (!grades.empty()) out["ctcae"sv] = std::move(grades);
   return d;
 }
 

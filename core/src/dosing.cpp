@@ -7,6 +7,8 @@
 #include <numeric>
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 // Doses are handled in hundredths of a milligram so that 2.5 + 5 is exact.
@@ -185,7 +187,7 @@ std::optional<double> increment_of(std::string_view drug, std::string_view form)
 
 Tie tie_rule(std::string_view drug) {
   const json& r = content::at(std::string(drug) + ".rounding.tie");
-  return r.is_string() && r.get<std::string>() == "up" ? Tie::up : Tie::down;
+  return r.is_string() && r.get<std::string>() == "up"sv ? Tie::up : Tie::down;
 }
 
 namespace {
@@ -195,7 +197,7 @@ ojson make_units_json(std::string_view drug, std::string_view form, double dose_
   const json& f = content::at(std::string(drug) + ".forms." + std::string(form));
   if (!f.is_object()) return arr;
   auto strengths = strengths_of(drug, form);
-  if (f.value("unit", "") == "vial") {
+  if (f.value("unit"sv, "") == "vial"sv) {
     // A vial holds a fixed amount; give whole vials and say how much is used.
     double vial = strengths.empty() ? 0 : strengths.front();
     if (vial <= 0) return arr;
@@ -204,7 +206,7 @@ ojson make_units_json(std::string_view drug, std::string_view form, double dose_
     return arr;
   }
   if (auto u = units_for(strengths, dose_mg)) {
-    std::string unit = f.value("unit", "tablet");
+    std::string unit = f.value("unit"sv, "tablet");
     for (const Unit& x : *u)
       arr.push_back({{"strength_mg", x.strength_mg}, {"count", x.count}, {"unit", unit}});
   }
@@ -239,43 +241,44 @@ ojson units_json(std::string_view drug, std::string_view form, double dose_mg) {
 ojson regimen_json(Ctx& ctx, const RegimenSpec& spec) {
   const json& form = ctx.rule(spec.drug + ".forms." + spec.form);
   ojson r = ojson::object();
-  r["drug"] = spec.drug;
-  r["product"] = form.value("product", "");
-  r["form"] = spec.form;
-  r["route"] = form.value("route", "");
-  r["dose_mg"] = round_to(spec.dose_mg, 2);
-  r["dose_mg_per_m2"] =
+  r["drug"sv] = spec.drug;
+  r["product"sv] = form.value("product"sv, "");
+  r["form"sv] = spec.form;
+  r["route"sv] = form.value("route"sv, "");
+  r["dose_mg"sv] = round_to(spec.dose_mg, 2);
+  r["dose_mg_per_m2"sv] =
       spec.dose_mg_per_m2 ? ojson(round_to(*spec.dose_mg_per_m2, 2)) : ojson(nullptr);
-  if (spec.calculated_dose_mg) r["calculated_dose_mg"] = round_to(*spec.calculated_dose_mg, 2);
-  r["frequency"] = spec.frequency;
-  r["units"] = units_json(spec.drug, spec.form, spec.dose_mg);
+  if (spec.calculated_dose_mg) r["calculated_dose_mg"sv] = round_to(*spec.calculated_dose_mg, 2);
+  r["frequency"sv] = spec.frequency;
+  r["units"sv] = units_json(spec.drug, spec.form, spec.dose_mg);
   ojson adj = ojson::array();
   for (const Adjustment& a : spec.adjustments) {
     ojson j = {{"code", a.code},
                {"from_mg", round_to(a.from_mg, 2)},
                {"to_mg", round_to(a.to_mg, 2)},
                {"refs", a.refs}};
-    if (!a.frequency.empty()) j["frequency"] = a.frequency;
-    if (!a.note.empty()) j["note"] = a.note;
+    if (!a.frequency.empty()) j["frequency"sv] = a.frequency;
+    if (!a.note.empty()) j["note"sv] = a.note;
     adj.push_back(std::move(j));
   }
-  r["adjustments"] = std::move(adj);
-  r["trough_target_ng_ml"] =
+  r["adjustments"sv] = std::move(adj);
+  r["trough_target_ng_ml"sv] =
       spec.trough_target_ng_ml
           ? ojson::array({spec.trough_target_ng_ml->first, spec.trough_target_ng_ml->second})
           : ojson(nullptr);
-  r["next_trough_check_days"] =
+  r["next_trough_check_days"sv] =
       spec.next_trough_check_days
           ? ojson::array({spec.next_trough_check_days->first, spec.next_trough_check_days->second})
           : ojson(nullptr);
-  r["premedication"] = spec.premedication;
+  r["premedication"sv] = spec.premedication;
   ojson refs = spec.refs;
   for (const auto& x : Ctx::refs_of(form)) refs.push_back(x);
-  r["refs"] = std::move(refs);
+  r["refs"sv] = std::move(refs);
   ojson notes = ojson::array();
   for (const auto& n : spec.notes) notes.push_back(n);
-  if (form.contains("administration")) notes.push_back(form["administration"].get<std::string>());
-  r["notes"] = std::move(notes);
+  if (form.contains("administration"sv))
+    notes.push_back(form["administration"sv].get<std::string>());
+  r["notes"sv] = std::move(notes);
   return r;
 }
 

@@ -3,13 +3,15 @@
 #include <array>
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 // {code, text, refs} from a content rule, prepared once per key.
 const Fragment& coded_text(std::string_view key, std::string_view code, const json& r) {
   return prepared<Fragment>(key, [&] {
     ojson o = {
-        {"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}};
+        {"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}};
     return make_fragment(std::string(code), o);
   });
 }
@@ -48,10 +50,10 @@ const CriterionTexts& criterion_texts(std::string_view id, std::string_view code
     const json& r = *t.rule->rule;
     auto text = [&](std::optional<bool> met) {
       ojson c = ojson::object();
-      c["code"] = std::string(code);
-      c["met"] = met ? ojson(*met) : ojson(nullptr);
-      c["text"] = r.is_object() ? r.value("text", std::string(code)) : std::string(code);
-      c["refs"] = Ctx::refs_of(r);
+      c["code"sv] = std::string(code);
+      c["met"sv] = met ? ojson(*met) : ojson(nullptr);
+      c["text"sv] = r.is_object() ? r.value("text"sv, std::string(code)) : std::string(code);
+      c["refs"sv] = Ctx::refs_of(r);
       return make_fragment(std::string(code), c);
     };
     for (std::optional<bool> answer : kAnswers) t.texts[answer_index(answer)] = text(answer);
@@ -120,20 +122,20 @@ void Eligibility::finish(Status status) {
   // Inputs a derived value lacks and the dose depends on (Child-Pugh
   // components that could still change the class) are lacking for this
   // question too.
-  if (auto cp = ctx_.derived.find("child_pugh"); cp != ctx_.derived.end()) {
+  if (auto cp = ctx_.derived.find("child_pugh"sv); cp != ctx_.derived.end()) {
     if (auto m = cp->find("missing"); m != cp->end() && m->is_array())
       for (const auto& pointer : *m)
         if (pointer.is_string()) missing(pointer.get<std::string>());
   }
   ojson e = ojson::object();
-  e["status"] = std::string(to_string(status));
-  e["drug"] = drug_.empty() ? ojson(nullptr) : ojson(drug_);
-  e["criteria"] = std::move(criteria_);
-  e["missing"] = std::move(missing_);
-  e["alternatives"] = std::move(alternatives_);
-  e["notes"] = std::move(notes_);
+  e["status"sv] = std::string(to_string(status));
+  e["drug"sv] = drug_.empty() ? ojson(nullptr) : ojson(drug_);
+  e["criteria"sv] = std::move(criteria_);
+  e["missing"sv] = std::move(missing_);
+  e["alternatives"sv] = std::move(alternatives_);
+  e["notes"sv] = std::move(notes_);
   const json& scope = content::at(scope_);
-  e["refs"] = Ctx::refs_of(scope);
+  e["refs"sv] = Ctx::refs_of(scope);
   ctx_.eligibility = std::move(e);
 }
 

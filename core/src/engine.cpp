@@ -14,6 +14,8 @@
 #endif
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 constexpr const char* contract_name = "mtor-calc/1";
@@ -23,9 +25,9 @@ constexpr std::size_t kTypicalResponseBytes = 32768;
 
 ojson envelope() {
   ojson r = ojson::object();
-  r["contract"] = contract_name;
-  r["engine_version"] = MTORCALC_VERSION;
-  r["content_version"] = content::version();
+  r["contract"sv] = contract_name;
+  r["engine_version"sv] = MTORCALC_VERSION;
+  r["content_version"sv] = content::version();
   return r;
 }
 
@@ -37,22 +39,22 @@ std::string dump(const ojson& j) {
 
 std::string invalid(const std::vector<RequestError>& errors) {
   ojson r = envelope();
-  r["status"] = "invalid_request";
+  r["status"sv] = "invalid_request";
   ojson errs = ojson::array();
   for (const auto& e : errors)
     errs.push_back(
         {{"path", e.path}, {"code", std::string(to_string(e.code))}, {"message", e.message}});
-  r["errors"] = std::move(errs);
-  r["derived"] = ojson::object();
-  r["eligibility"] = nullptr;
-  r["regimen"] = nullptr;
-  r["titration"] = nullptr;
-  r["toxicity"] = ojson::array();
-  r["interactions"] = ojson::array();
-  r["interactions_unrecognized"] = ojson::array();
-  r["warnings"] = ojson::array();
-  r["monitoring"] = ojson::array();
-  r["references"] = ojson::array();
+  r["errors"sv] = std::move(errs);
+  r["derived"sv] = ojson::object();
+  r["eligibility"sv] = nullptr;
+  r["regimen"sv] = nullptr;
+  r["titration"sv] = nullptr;
+  r["toxicity"sv] = ojson::array();
+  r["interactions"sv] = ojson::array();
+  r["interactions_unrecognized"sv] = ojson::array();
+  r["warnings"sv] = ojson::array();
+  r["monitoring"sv] = ojson::array();
+  r["references"sv] = ojson::array();
   return dump(r);
 }
 
@@ -114,8 +116,8 @@ std::string evaluate_valid(const json& doc) {
   Request req(doc);
   std::string indication = req.indication();
   const json& ind = content::at("indications." + indication);
-  std::string labelled = ind.is_object() && ind["default_drug"].is_string()
-                             ? ind["default_drug"].get<std::string>()
+  std::string labelled = ind.is_object() && ind["default_drug"sv].is_string()
+                             ? ind["default_drug"sv].get<std::string>()
                              : "";
   std::string drug = req.str({"drug"}).value_or(labelled);
   // Some indications pick the drug from the patient (RCC: everolimus after
@@ -133,25 +135,25 @@ std::string evaluate_valid(const json& doc) {
   Derived d = compute_derived(ctx);
 
   bool covered = false;
-  if (!drug.empty() && ind.is_object() && ind.contains("drugs"))
-    for (const auto& x : ind["drugs"]) covered = covered || is_string_equal(x, drug);
+  if (!drug.empty() && ind.is_object() && ind.contains("drugs"sv))
+    for (const auto& x : ind["drugs"sv]) covered = covered || is_string_equal(x, drug);
   if (!covered)
     evaluate_unlabelled(ctx, drug);
-  else if (drug == "everolimus")
+  else if (drug == "everolimus"sv)
     evaluate_everolimus(ctx, d);
-  else if (drug == "sirolimus")
+  else if (drug == "sirolimus"sv)
     evaluate_sirolimus(ctx, d);
-  else if (drug == "sirolimus_topical")
+  else if (drug == "sirolimus_topical"sv)
     evaluate_sirolimus_topical(ctx, d);
-  else if (drug == "temsirolimus")
+  else if (drug == "temsirolimus"sv)
     evaluate_temsirolimus(ctx, d);
-  else if (drug == "nab_sirolimus")
+  else if (drug == "nab_sirolimus"sv)
     evaluate_nab_sirolimus(ctx, d);
   else
     evaluate_unlabelled(ctx, drug);
 
   if (ctx.eligibility.is_object() && !req.has({"drug"}))
-    ctx.eligibility["drug_chosen_by"] = "engine";
+    ctx.eligibility["drug_chosen_by"sv] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
 
   // The sections are written where they lie, in the contract's order (no

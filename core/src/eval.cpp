@@ -6,6 +6,8 @@
 
 namespace mtorcalc {
 
+using namespace std::string_view_literals;
+
 const json& Ctx::rule(std::string_view id) {
   // One lookup gives both the rule and its entry in "rules".
   return use_rule(rule_entry(id));
@@ -24,14 +26,14 @@ const RuleEntry& rule_entry(std::string_view id) {
     e.id_json = quoted.take();
     const json& rule = content::at(id);
     e.rule = &rule;
-    e.listed = rule.is_object() && rule.contains("refs");
-    auto v = rule.find("verification");
+    e.listed = rule.is_object() && rule.contains("refs"sv);
+    auto v = rule.find("verification"sv);
     const std::string verification =
         v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
-    if (verification != "confirmed") {
+    if (verification != "confirmed"sv) {
       ojson u = {{"rule", std::string(id)}, {"verification", verification}};
-      auto note = rule.find("verification_note");
-      if (note != rule.end() && note->is_string()) u["note"] = note->get<std::string>();
+      auto note = rule.find("verification_note"sv);
+      if (note != rule.end() && note->is_string()) u["note"sv] = note->get<std::string>();
       e.unverified_json = make_fragment("", u).text;
     }
     return e;
@@ -98,22 +100,22 @@ std::string text_of(const json& r, std::string_view key) {
 // The item's response object, in the contract's field order.
 ojson item_json(Section section, std::string_view code, const json& r, const std::string& id) {
   ojson o = ojson::object();
-  o["code"] = std::string(code);
+  o["code"sv] = std::string(code);
   switch (section) {
     case Section::warnings:
-      o["severity"] = text_of(r, "severity");
-      o["text"] = text_of(r, "text");
+      o["severity"sv] = text_of(r, "severity");
+      o["text"sv] = text_of(r, "text");
       break;
     case Section::monitoring:
-      o["what"] = text_of(r, "what");
-      o["when"] = text_of(r, "when");
+      o["what"sv] = text_of(r, "what");
+      o["when"sv] = text_of(r, "when");
       break;
     case Section::expected_response:
-      o["text"] = text_of(r, "text");
+      o["text"sv] = text_of(r, "text");
       break;
   }
-  o["refs"] = Ctx::refs_of(r);
-  o["rule"] = id;
+  o["refs"sv] = Ctx::refs_of(r);
+  o["rule"sv] = id;
   return o;
 }
 
@@ -152,7 +154,7 @@ bool list_has_code(const ojson& list, std::string_view code) {
   for (const auto& e : list) {
     if (const Fragment* f = fragment_of(e)) {
       if (f->code == code) return true;
-    } else if (e.is_object() && e.contains("code") && is_string_equal(e["code"], code)) {
+    } else if (e.is_object() && e.contains("code"sv) && is_string_equal(e["code"sv], code)) {
       return true;
     }
   }
@@ -203,10 +205,10 @@ double round_to(double value, int places) {
 namespace {
 std::optional<double> bound(const json& spec, const Request& req) {
   if (spec.is_number()) return spec.get<double>();
-  if (spec.is_object() && spec.contains("limit")) {
-    auto lim = req.num({"patient", "limits", spec["limit"].get<std::string>()});
+  if (spec.is_object() && spec.contains("limit"sv)) {
+    auto lim = req.num({"patient", "limits", spec["limit"sv].get<std::string>()});
     if (!lim) return std::nullopt;
-    double times = spec.contains("times") ? spec["times"].get<double>() : 1.0;
+    double times = spec.contains("times"sv) ? spec["times"sv].get<double>() : 1.0;
     return *lim * times;
   }
   return std::nullopt;
@@ -221,14 +223,14 @@ std::optional<bool> band_matches(const json& band, double value, const Request& 
   bool ok = true;
   for (const auto& [key, spec] : band.get_ref<const json::object_t&>()) {
     const std::string_view op = key;
-    const bool is_limit = op == "lt" || op == "le" || op == "gt" || op == "ge";
+    const bool is_limit = op == "lt"sv || op == "le"sv || op == "gt"sv || op == "ge"sv;
     if (!is_limit) continue;
     auto b = bound(spec, req);
     if (!b) return std::nullopt;
-    if (op == "lt") ok = ok && value < *b;
-    if (op == "le") ok = ok && value <= *b;
-    if (op == "gt") ok = ok && value > *b;
-    if (op == "ge") ok = ok && value >= *b;
+    if (op == "lt"sv) ok = ok && value < *b;
+    if (op == "le"sv) ok = ok && value <= *b;
+    if (op == "gt"sv) ok = ok && value > *b;
+    if (op == "ge"sv) ok = ok && value >= *b;
   }
   return ok;
 }

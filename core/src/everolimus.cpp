@@ -13,6 +13,8 @@
 #include "mechanisms.hpp"
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 constexpr const char* drug = "everolimus";
@@ -101,8 +103,8 @@ void tsc(Ctx& ctx, Eligibility& e, Decision& d) {
 void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
   const json& r = ctx.rule(id);
   if (!r.is_object() || !ctx.eligibility.is_object()) return;
-  ctx.eligibility["notes"].push_back(
-      {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+  ctx.eligibility["notes"sv].push_back(
+      {{"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}});
 }
 
 // A current dose above the label's maximum for a fixed-dose indication (10 mg
@@ -127,7 +129,7 @@ void check_dose_above_label(Ctx& ctx, const std::string& scope, const Interactio
 void adult_criterion(Ctx& ctx, Eligibility& e, Decision& d, const json& ind) {
   auto age = ctx.req.num({"patient", "age_years"});
   std::optional<bool> adult;
-  if (age) adult = *age >= ind["adult_min_age_years"].get<double>();
+  if (age) adult = *age >= ind["adult_min_age_years"sv].get<double>();
   e.criterion("adult", adult, {"/patient/age_years"});
   if (adult == std::optional<bool>(false)) {
     d.consider = true;
@@ -158,9 +160,9 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
   auto growth = dv.aml_growth_cm_per_year;
   auto aneurysm = ctx.req.num({"condition", "aml", "aneurysm_mm"});
   auto burden = ctx.req.flag({"condition", "aml", "high_tumor_burden"});
-  const double size_gt = ind["growing_aml_gt_cm"].get<double>();
-  const double aneurysm_gt = ind["aneurysm_gt_mm"].get<double>();
-  const double growth_gt = ind["growth_gt_cm_per_year"].get<double>();
+  const double size_gt = ind["growing_aml_gt_cm"sv].get<double>();
+  const double aneurysm_gt = ind["aneurysm_gt_mm"sv].get<double>();
+  const double growth_gt = ind["growth_gt_cm_per_year"sv].get<double>();
 
   std::optional<bool> growing_large;
   if (size && *size <= size_gt)
@@ -209,7 +211,7 @@ std::optional<bool> minimum_age(Ctx& ctx, Eligibility& e, Decision& d, const jso
                                 std::string_view code) {
   auto age = ctx.req.num({"patient", "age_years"});
   std::optional<bool> old_enough;
-  if (age) old_enough = *age >= ind["min_age_years"].get<double>();
+  if (age) old_enough = *age >= ind["min_age_years"sv].get<double>();
   need(e, d, code, old_enough, Weight::blocking, {"/patient/age_years"});
   return old_enough;
 }
@@ -279,8 +281,8 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
   std::optional<bool> other_prior;
   if (ctx.req.has({"condition", "rcc", "prior_therapies"})) {
     auto prior = ctx.req.strings({"condition", "rcc", "prior_therapies"});
-    labelled_prior = contains_any(prior, ind["sunitinib_or_sorafenib"]);
-    other_prior = contains_any(prior, ind["other_vegf_targeted"]);
+    labelled_prior = contains_any(prior, ind["sunitinib_or_sorafenib"sv]);
+    other_prior = contains_any(prior, ind["other_vegf_targeted"sv]);
   }
   e.criterion("prior_sunitinib_or_sorafenib", labelled_prior, {"/condition/rcc/prior_therapies"});
   if (!labelled_prior) d.unknown = true;
@@ -314,9 +316,9 @@ Status rcc(Ctx& ctx, Eligibility& e, bool& combination) {
     e.note("lenvatinib_combination");
   }
 
-  if (auto h = ctx.req.str({"condition", "rcc", "histology"}); h && *h != "clear_cell") {
+  if (auto h = ctx.req.str({"condition", "rcc", "histology"}); h && *h != "clear_cell"sv) {
     e.note("non_clear_cell");
-    if (*h == "chromophobe") e.note("chromophobe");
+    if (*h == "chromophobe"sv) e.note("chromophobe");
     e.alternative("temsirolimus_poor_risk");
   }
   e.note("guideline_position");
@@ -332,7 +334,7 @@ Status breast(Ctx& ctx, Eligibility& e) {
   // cancer is outside the label wording. Sex not given is shown as unknown
   // and asked for, without holding the answer back (as for age).
   std::optional<bool> female;
-  if (auto sex = ctx.req.str({"patient", "sex"})) female = *sex == "female";
+  if (auto sex = ctx.req.str({"patient", "sex"})) female = *sex == "female"sv;
   e.criterion("female", female, {"/patient/sex"});
   if (female == std::optional<bool>(false)) d.consider = true;
   for (const char* c : {"postmenopausal", "hr_positive", "her2_negative", "prior_nonsteroidal_ai"})
@@ -352,7 +354,7 @@ Status net(Ctx& ctx, Eligibility& e) {
   need(e, d, "progressive", ctx.req.flag({"condition", "net", "progressive"}), Weight::blocking,
        {"/condition/net/progressive"});
   // GI and lung NET: labelled only when well differentiated and non-functional.
-  const bool gi_lung = origin && *origin != "pancreatic";
+  const bool gi_lung = origin && *origin != "pancreatic"sv;
   if (gi_lung)
     need(e, d, "well_differentiated", ctx.req.flag({"condition", "net", "well_differentiated"}),
          Weight::blocking, {"/condition/net/well_differentiated"});
@@ -374,15 +376,15 @@ struct Plan {
 };
 
 [[nodiscard]] std::string form_for(Ctx& ctx, const json& ind, bool& overridden) {
-  std::string chosen = ind.contains("default_form") ? ind["default_form"].get<std::string>()
-                                                    : ind["form"].get<std::string>();
+  std::string chosen = ind.contains("default_form"sv) ? ind["default_form"sv].get<std::string>()
+                                                      : ind["form"sv].get<std::string>();
   auto asked = ctx.req.str({"therapy", "form"});
   if (!asked) return chosen;
   bool allowed = false;
-  if (ind.contains("forms")) {
-    for (const auto& f : ind["forms"]) allowed = allowed || is_string_equal(f, *asked);
+  if (ind.contains("forms"sv)) {
+    for (const auto& f : ind["forms"sv]) allowed = allowed || is_string_equal(f, *asked);
   } else {
-    allowed = is_string_equal(ind["form"], *asked);
+    allowed = is_string_equal(ind["form"sv], *asked);
   }
   if (allowed) return *asked;
   overridden = true;
@@ -396,14 +398,14 @@ void hepatic_fixed(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   const std::string id = std::string(drug) + ".hepatic.fixed_dose." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  double to = r["dose_mg"].get<double>();
+  double to = r["dose_mg"sv].get<double>();
   if (to < spec.dose_mg) {
     spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
-                                Ctx::refs_of(r), "", r.value("text", "")});
+                                Ctx::refs_of(r), "", r.value("text"sv, "")});
     spec.dose_mg = to;
   }
   ctx.warn(drug, "hepatic_impairment");
-  if (r.contains("warning")) ctx.warn(drug, r["warning"].get<std::string>());
+  if (r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
 }
 
 Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
@@ -415,18 +417,18 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = form_for(ctx, ind, p.form_overridden);
-  spec.dose_mg = ind["dose_mg"].get<double>();
-  spec.frequency = ind["frequency"].get<std::string>();
+  spec.dose_mg = ind["dose_mg"sv].get<double>();
+  spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
-  if (ind.contains("companion")) spec.notes.push_back(ind["companion"].get<std::string>());
+  if (ind.contains("companion"sv)) spec.notes.push_back(ind["companion"sv].get<std::string>());
 
   // Lenvatinib + everolimus: everolimus 5 mg (lenvima-pi-2).
   if (combination) {
     const json& c = ctx.rule("everolimus.indications.rcc.notes.lenvatinib_combination");
-    double to = ind["lenvatinib_combination_dose_mg"].get<double>();
+    double to = ind["lenvatinib_combination_dose_mg"sv].get<double>();
     if (to < spec.dose_mg) {
       spec.adjustments.push_back(
-          {"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "", c.value("text", "")});
+          {"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "", c.value("text"sv, "")});
       spec.dose_mg = to;
     }
   }
@@ -435,11 +437,11 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   if (ix.has("moderate_cyp3a4_inhibitor")) {
     const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "fixed");
     const json& r = ctx.rule(rid);
-    if (r.contains("dose_mg")) {
-      double to = r["dose_mg"].get<double>();
+    if (r.contains("dose_mg"sv)) {
+      double to = r["dose_mg"sv].get<double>();
       if (to < spec.dose_mg) {
         spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", spec.dose_mg, to, Ctx::refs_of(r),
-                                    "", r.value("text", "")});
+                                    "", r.value("text"sv, "")});
         spec.dose_mg = to;
       }
     }
@@ -461,34 +463,34 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = form_for(ctx, ind, p.form_overridden);
-  spec.frequency = ind["frequency"].get<std::string>();
+  spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
-  double per_m2 = ind["dose_mg_per_m2"].get<double>();
+  double per_m2 = ind["dose_mg_per_m2"sv].get<double>();
 
   // Severe hepatic impairment lowers the starting dose per m² (afinitor-pi-2.10).
   if (d.child_pugh_class) {
     const json& r = ctx.rule("everolimus.hepatic.bsa_dose." + *d.child_pugh_class);
     ctx.warn(drug, "hepatic_impairment");
-    if (r.is_object() && r.contains("dose_mg_per_m2") &&
-        r["dose_mg_per_m2"].get<double>() < per_m2) {
-      double to = r["dose_mg_per_m2"].get<double>();
+    if (r.is_object() && r.contains("dose_mg_per_m2"sv) &&
+        r["dose_mg_per_m2"sv].get<double>() < per_m2) {
+      double to = r["dose_mg_per_m2"sv].get<double>();
       // Adjustments are in mg; without a BSA only the note can say it.
       if (d.bsa_m2)
         spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, per_m2 * *d.bsa_m2,
-                                    to * *d.bsa_m2, Ctx::refs_of(r), "", r.value("text", "")});
+                                    to * *d.bsa_m2, Ctx::refs_of(r), "", r.value("text"sv, "")});
       else
-        spec.notes.push_back(r.value("text", ""));
+        spec.notes.push_back(r.value("text"sv, ""));
       per_m2 = to;
     } else if (r.is_object()) {
-      spec.notes.push_back(r.value("text", ""));
+      spec.notes.push_back(r.value("text"sv, ""));
     }
-    if (r.is_object() && r.contains("warning")) ctx.warn(drug, r["warning"].get<std::string>());
+    if (r.is_object() && r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
   }
   spec.dose_mg_per_m2 = per_m2;
-  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(),
-                              tdm["target_range_ng_ml"][1].get<double>()};
-  spec.next_trough_check_days = {tdm["recheck_days"][0].get<double>(),
-                                 tdm["recheck_days"][1].get<double>()};
+  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"sv][0].get<double>(),
+                              tdm["target_range_ng_ml"sv][1].get<double>()};
+  spec.next_trough_check_days = {tdm["recheck_days"sv][0].get<double>(),
+                                 tdm["recheck_days"sv][1].get<double>()};
   spec.notes.push_back(content::at("everolimus.rounding.text").get<std::string>());
   ctx.rule("everolimus.rounding");
 
@@ -503,12 +505,12 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
     if (ix.has("moderate_cyp3a4_inhibitor")) {
       const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "tdm");
       const json& r = ctx.rule(rid);
-      if (r.contains("dose_factor")) {
+      if (r.contains("dose_factor"sv)) {
         FormDose before = *dose;
-        dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"].get<double>(),
+        dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"sv].get<double>(),
                             tie_rule(drug));
         spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", before.dose_mg, dose->dose_mg,
-                                    Ctx::refs_of(r), dose->frequency, r.value("text", "")});
+                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
       }
     }
   } else if (e) {
@@ -521,9 +523,9 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   }
   ojson reg = regimen_json(ctx, spec);
   if (!dose) {
-    reg["dose_mg"] = nullptr;
-    reg["units"] = ojson::array();
-    reg["missing"] = ojson::array({"/patient/weight_kg", "/patient/height_cm"});
+    reg["dose_mg"sv] = nullptr;
+    reg["units"sv] = ojson::array();
+    reg["missing"sv] = ojson::array({"/patient/weight_kg", "/patient/height_cm"});
   }
   ctx.regimen = std::move(reg);
   p.form = spec.form;
@@ -538,15 +540,16 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
 void round_tdm_interactions(Ctx& ctx, const std::string& form, bool base_every_other_day) {
   auto strengths = strengths_of(drug, form);
   for (auto& it : ctx.interactions) {
-    if (!it.contains("dose_mg") || !it["dose_mg"].is_number()) continue;
-    if (!it.contains("rule") || it["rule"].get<std::string>().find(".tdm") == std::string::npos)
+    if (!it.contains("dose_mg"sv) || !it["dose_mg"sv].is_number()) continue;
+    if (!it.contains("rule"sv) ||
+        it["rule"sv].get<std::string>().find(".tdm"sv) == std::string::npos)
       continue;
     // The mechanism scales the dose per administration; every other day
     // gives half of it per day.
-    double daily = it["dose_mg"].get<double>() * (base_every_other_day ? 0.5 : 1.0);
+    double daily = it["dose_mg"sv].get<double>() * (base_every_other_day ? 0.5 : 1.0);
     FormDose fd = dose_in_form(strengths, daily, tie_rule(drug));
-    it["dose_mg"] = fd.dose_mg;
-    it["frequency"] = fd.frequency;
+    it["dose_mg"sv] = fd.dose_mg;
+    it["frequency"sv] = fd.frequency;
   }
 }
 
@@ -554,7 +557,7 @@ void round_tdm_interactions(Ctx& ctx, const std::string& form, bool base_every_o
 
 void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
   if (!ctx.req.has({"therapy", "trough_ng_ml"})) return;
-  if (indication == "rcc" || indication == "breast_hr_positive" || indication == "net") {
+  if (indication == "rcc"sv || indication == "breast_hr_positive"sv || indication == "net"sv) {
     // TDM is not established in oncology (afinitor-pi-2.8): no titration.
     ctx.warn(drug, "oncology_tdm_not_established");
     return;
@@ -567,54 +570,55 @@ void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
   auto add = [&](std::string_view id, std::string_view code) {
     const json& r = ctx.rule(id);
     notes.push_back(
-        {{"code", std::string(code)}, {"text", r.value("text", "")}, {"refs", Ctx::refs_of(r)}});
+        {{"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}});
   };
-  if (indication == "tsc_renal_aml") add("everolimus.tdm_aml", "aml_fixed_dose_label");
-  if (indication == "tsc_seizures") add("everolimus.tdm_franz", "exist3_exposure");
-  ctx.titration["form"] = form;
-  ctx.titration["notes"] = std::move(notes);
+  if (indication == "tsc_renal_aml"sv) add("everolimus.tdm_aml", "aml_fixed_dose_label");
+  if (indication == "tsc_seizures"sv) add("everolimus.tdm_franz", "exist3_exposure");
+  ctx.titration["form"sv] = form;
+  ctx.titration["notes"sv] = std::move(notes);
   ctx.monitor(drug, "trough");
 }
 
 void response_review(Ctx& ctx, const std::string& indication) {
-  const bool tsc_ind =
-      indication == "tsc_renal_aml" || indication == "tsc_sega" || indication == "tsc_seizures";
+  const bool tsc_ind = indication == "tsc_renal_aml"sv || indication == "tsc_sega"sv ||
+                       indication == "tsc_seizures"sv;
   if (!tsc_ind) return;
   ctx.monitor(drug, "response_review");
   ctx.warn(drug, "response_review_due");
   auto months = ctx.req.num({"therapy", "months_on_therapy"});
   auto response = ctx.req.str({"therapy", "response"});
   const json& r = ctx.rule("everolimus.warnings.non_response_review");
-  if (!months || !response || !r.contains("min_months")) return;
+  if (!months || !response || !r.contains("min_months"sv)) return;
   bool no_response = false;
-  for (const auto& x : r["responses"]) no_response = no_response || is_string_equal(x, *response);
-  if (*months >= r["min_months"].get<double>() && no_response)
+  for (const auto& x : r["responses"sv]) no_response = no_response || is_string_equal(x, *response);
+  if (*months >= r["min_months"sv].get<double>() && no_response)
     ctx.warn(drug, "non_response_review");
 }
 
 void monitoring(Ctx& ctx, const std::string& indication) {
-  if (indication == "tsc_sega" || indication == "tsc_seizures") ctx.monitor(drug, "trough");
+  if (indication == "tsc_sega"sv || indication == "tsc_seizures"sv) ctx.monitor(drug, "trough");
   for (const char* m :
        {"fasting_glucose", "lipids", "cbc", "renal_function", "adverse_events_early"})
     ctx.monitor(drug, m);
-  if (indication == "tsc_renal_aml") ctx.monitor_as(drug, "imaging", "aml_imaging");
-  if (indication == "tsc_sega") ctx.monitor_as(drug, "imaging", "sega_imaging");
+  if (indication == "tsc_renal_aml"sv) ctx.monitor_as(drug, "imaging", "aml_imaging");
+  if (indication == "tsc_sega"sv) ctx.monitor_as(drug, "imaging", "sega_imaging");
 }
 
 void expected(Ctx& ctx, const std::string& indication, bool combination) {
-  if (indication == "tsc_renal_aml") ctx.expect_response(drug, "aml");
-  if (indication == "tsc_sega") ctx.expect_response(drug, "sega");
-  if (indication == "tsc_seizures") ctx.expect_response(drug, "seizures");
-  if (indication == "rcc") ctx.expect_response(drug, combination ? "rcc_lenvatinib" : "rcc");
-  if (indication == "breast_hr_positive") ctx.expect_response(drug, "breast");
-  if (indication == "net") {
+  if (indication == "tsc_renal_aml"sv) ctx.expect_response(drug, "aml");
+  if (indication == "tsc_sega"sv) ctx.expect_response(drug, "sega");
+  if (indication == "tsc_seizures"sv) ctx.expect_response(drug, "seizures");
+  if (indication == "rcc"sv) ctx.expect_response(drug, combination ? "rcc_lenvatinib" : "rcc");
+  if (indication == "breast_hr_positive"sv) ctx.expect_response(drug, "breast");
+  if (indication == "net"sv) {
     auto origin = ctx.req.str({"condition", "net", "origin"});
     if (origin == std::optional<std::string>("pancreatic"))
       ctx.expect_response(drug, "net_pancreatic");
     else if (origin)
       ctx.expect_response(drug, "net_gi_lung");
   }
-  if (indication == "tsc_renal_aml" || indication == "tsc_sega" || indication == "tsc_seizures")
+  if (indication == "tsc_renal_aml"sv || indication == "tsc_sega"sv ||
+      indication == "tsc_seizures"sv)
     ctx.expect_response(drug, "continue_responders");
 }
 
@@ -628,21 +632,21 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
   Eligibility e(ctx, drug, scope);
   bool combination = false;
   Status status = Status::insufficient_data;
-  if (indication == "tsc_renal_aml")
+  if (indication == "tsc_renal_aml"sv)
     status = aml(ctx, d, e);
-  else if (indication == "tsc_sega")
+  else if (indication == "tsc_sega"sv)
     status = sega(ctx, e);
-  else if (indication == "tsc_seizures")
+  else if (indication == "tsc_seizures"sv)
     status = seizures(ctx, e);
-  else if (indication == "rcc")
+  else if (indication == "rcc"sv)
     status = rcc(ctx, e, combination);
-  else if (indication == "breast_hr_positive")
+  else if (indication == "breast_hr_positive"sv)
     status = breast(ctx, e);
-  else if (indication == "net")
+  else if (indication == "net"sv)
     status = net(ctx, e);
 
   const DosingGroup group =
-      content::at(scope + ".dosing_group") == "tdm" ? DosingGroup::tdm : DosingGroup::fixed;
+      content::at(scope + ".dosing_group") == "tdm"sv ? DosingGroup::tdm : DosingGroup::fixed;
 
   // Interactions first: they change the starting dose. The base for scaled
   // (TDM) actions is the current dose when the patient is already treated.
@@ -656,9 +660,9 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
     if (!base && plan.dose_mg) {
       // Scale interaction doses from the planned starting dose.
       for (auto& it : ctx.interactions) {
-        const json& r = content::at(it.value("rule", std::string()));
-        if (r.is_object() && r.contains("dose_factor"))
-          it["dose_mg"] = round_to(*plan.dose_mg * r["dose_factor"].get<double>(), 2);
+        const json& r = content::at(it.value("rule"sv, std::string()));
+        if (r.is_object() && r.contains("dose_factor"sv))
+          it["dose_mg"sv] = round_to(*plan.dose_mg * r["dose_factor"sv].get<double>(), 2);
       }
     }
     std::string ix_form =

@@ -5,6 +5,8 @@
 
 namespace mtorcalc {
 
+using namespace std::string_view_literals;
+
 namespace {
 constexpr double eps_mg = 1e-9;
 }
@@ -27,7 +29,7 @@ FormDose dose_in_form(const std::vector<double>& strengths_mg, double daily_targ
 }
 
 double daily_amount_mg(const FormDose& d) {
-  return d.frequency == "every_other_day" ? d.dose_mg / 2.0 : d.dose_mg;
+  return d.frequency == "every_other_day"sv ? d.dose_mg / 2.0 : d.dose_mg;
 }
 
 }  // namespace mtorcalc

@@ -8,6 +8,8 @@
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 std::string normalise_name(std::string_view s) {
@@ -55,7 +57,7 @@ std::string find_comedication(const std::string& name) {
   if (!drugs.is_object()) return "";
   if (drugs.contains(name)) return name;
   for (const auto& [key, entry] : drugs.items()) {
-    auto it = entry.find("aliases");
+    auto it = entry.find("aliases"sv);
     if (it == entry.end()) continue;
     for (const auto& a : *it)
       if (a.is_string() && normalise_name(a.get<std::string>()) == name) return key;
@@ -66,8 +68,8 @@ std::string find_comedication(const std::string& name) {
 }  // namespace
 
 double daily_factor(std::string_view frequency) {
-  if (frequency == "every_other_day") return 0.5;
-  if (frequency == "twice_daily") return 2.0;
+  if (frequency == "every_other_day"sv) return 0.5;
+  if (frequency == "twice_daily"sv) return 2.0;
   return 1.0;
 }
 
@@ -79,7 +81,7 @@ std::string interaction_rule_id(std::string_view drug, std::string_view klass,
   if (!dosing_group.empty()) {
     std::string specific = base + "." + std::string(dosing_group);
     const json& r = content::at(specific);
-    if (r.is_object() && r.contains("action")) return specific;
+    if (r.is_object() && r.contains("action"sv)) return specific;
   }
   return base;
 }
@@ -103,49 +105,49 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
     // lists erythromycin with the strong inhibitors to avoid): content
     // "classes_for.<drug>" then replaces the usual classes for that drug.
     const json* own = nullptr;
-    if (auto cf = entry.find("classes_for"); cf != entry.end() && cf->is_object())
+    if (auto cf = entry.find("classes_for"sv); cf != entry.end() && cf->is_object())
       if (auto o = cf->find(drug); o != cf->end() && o->is_object() && o->contains("classes"))
         own = &*o;
     const std::string own_id = "interactions.drugs." + key + ".classes_for." + std::string(drug);
     if (own) ctx.record_rule(own_id);
-    const json& classes = own ? (*own)["classes"] : entry["classes"];
-    bool applies = !entry.contains("applies_to");
+    const json& classes = own ? (*own)["classes"sv] : entry["classes"sv];
+    bool applies = !entry.contains("applies_to"sv);
     if (!applies)
-      for (const auto& a : entry["applies_to"]) applies = applies || is_string_equal(a, drug);
+      for (const auto& a : entry["applies_to"sv]) applies = applies || is_string_equal(a, drug);
     bool any = false;
     for (const auto& k : classes) {
       if (!applies) break;
       std::string klass = k.get<std::string>();
       std::string rid = interaction_rule_id(drug, klass, dosing_group);
       const json& r = ctx.rule(rid);
-      if (!r.is_object() || !r.contains("action")) continue;
+      if (!r.is_object() || !r.contains("action"sv)) continue;
       any = true;
       ojson item = ojson::object();
-      item["drug"] = key;
-      if (key != name) item["given_as"] = raw;
-      item["class"] = klass;
-      item["action"] = str_or(r, "action");
+      item["drug"sv] = key;
+      if (key != name) item["given_as"sv] = raw;
+      item["class"sv] = klass;
+      item["action"sv] = str_or(r, "action");
       std::optional<double> dose = num_of(r, "dose_mg");
       if (!dose && base_dose_mg) {
         if (auto f = num_of(r, "dose_factor")) dose = round_to(*base_dose_mg * *f, 2);
       }
-      item["dose_mg"] = dose ? ojson(*dose) : ojson(nullptr);
-      if (auto m2 = num_of(r, "dose_mg_per_m2")) item["dose_mg_per_m2"] = *m2;
-      if (r.contains("frequency")) item["frequency"] = str_or(r, "frequency");
-      item["text"] = str_or(r, "text");
-      if (r.contains("washout_days")) item["washout_days"] = r["washout_days"];
+      item["dose_mg"sv] = dose ? ojson(*dose) : ojson(nullptr);
+      if (auto m2 = num_of(r, "dose_mg_per_m2")) item["dose_mg_per_m2"sv] = *m2;
+      if (r.contains("frequency"sv)) item["frequency"sv] = str_or(r, "frequency");
+      item["text"sv] = str_or(r, "text");
+      if (r.contains("washout_days"sv)) item["washout_days"sv] = r["washout_days"sv];
       if (own) {
-        item["label_class_note"] = str_or(*own, "text");
-        item["class_in_other_labels"] = entry["classes"];
+        item["label_class_note"sv] = str_or(*own, "text");
+        item["class_in_other_labels"sv] = entry["classes"sv];
       }
-      item["refs"] = merged_refs(own ? *own : entry, r);
-      item["rule"] = rid;
-      if (own) item["class_rule"] = own_id;
+      item["refs"sv] = merged_refs(own ? *own : entry, r);
+      item["rule"sv] = rid;
+      if (own) item["class_rule"sv] = own_id;
       ctx.interactions.push_back(std::move(item));
       if (std::find(summary.classes.begin(), summary.classes.end(), klass) == summary.classes.end())
         summary.classes.push_back(klass);
-      if (r.contains("warning")) ctx.warn(drug, str_or(r, "warning"));
-      if (r.contains("monitoring")) ctx.monitor(drug, str_or(r, "monitoring"));
+      if (r.contains("warning"sv)) ctx.warn(drug, str_or(r, "warning"));
+      if (r.contains("monitoring"sv)) ctx.monitor(drug, str_or(r, "monitoring"));
     }
     if (!any) {
       // Known drug, but no class of it matters for this mTOR inhibitor (or
@@ -178,7 +180,7 @@ std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_m
   const json& reading = content::at(std::string(drug) + ".current_level");
   std::vector<double> lv;
   if (reduction.is_object())
-    if (auto it = reduction.find("levels_mg_per_m2"); it != reduction.end() && it->is_array())
+    if (auto it = reduction.find("levels_mg_per_m2"sv); it != reduction.end() && it->is_array())
       for (const auto& l : *it)
         if (l.is_number()) lv.push_back(l.get<double>());
   if (lv.empty() || bsa_m2 <= 0) return std::nullopt;
@@ -231,11 +233,11 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
   // What the label does once no lower dose remains is content's to say.
   const std::string no_lower = str_or(r, "no_lower_dose_text");
 
-  if (method == "fraction") {
+  if (method == "fraction"sv) {
     double fraction = num_of(r, "fraction").value_or(0.5);
     auto strengths = strengths_of(drug, form);
     // Already every other day at the lowest strength: no lower labelled dose.
-    if (frequency == "every_other_day") {
+    if (frequency == "every_other_day"sv) {
       double lowest = strengths.empty() ? current_dose_mg
                                         : *std::min_element(strengths.begin(), strengths.end());
       if (current_dose_mg <= lowest + 1e-9) {
@@ -260,7 +262,7 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
     out.frequency = frequency;
     return out;
   }
-  if (method == "step") {
+  if (method == "step"sv) {
     double step = num_of(r, "step_mg").value_or(0);
     double floor = num_of(r, "floor_mg").value_or(0);
     if (current_dose_mg <= floor + 1e-9) {
@@ -271,7 +273,7 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
     out.frequency = frequency;
     return out;
   }
-  if (method == "levels") {
+  if (method == "levels"sv) {
     // The levels are in mg/m² (fyarro-pi-2.2 Table 1): the current dose is
     // read as a level at the current BSA and the resume dose is the next
     // level down, so without a BSA neither can be worked out and its inputs
@@ -325,11 +327,12 @@ std::vector<Event> collect_events(const Ctx& ctx) {
   const json& reported = ctx.req.node({"adverse_events"});
   if (reported.is_array()) {
     for (const auto& e : reported) {
-      if (!e.is_object() || !e.contains("term") || !e.contains("grade")) continue;
-      bool rec =
-          e.contains("recurrent") && e["recurrent"].is_boolean() && e["recurrent"].get<bool>();
-      events.push_back({e["term"].get<std::string>(), static_cast<int>(e["grade"].get<double>()),
-                        rec, "reported", std::nullopt});
+      if (!e.is_object() || !e.contains("term"sv) || !e.contains("grade"sv)) continue;
+      bool rec = e.contains("recurrent"sv) && e["recurrent"sv].is_boolean() &&
+                 e["recurrent"sv].get<bool>();
+      events.push_back({e["term"sv].get<std::string>(),
+                        static_cast<int>(e["grade"sv].get<double>()), rec, "reported",
+                        std::nullopt});
     }
   }
   // Grades derived from labs count for terms the clinician did not report;
@@ -338,20 +341,20 @@ std::vector<Event> collect_events(const Ctx& ctx) {
   // worse grade (platelets 40,000/µL reported as grade 2) must not be hidden
   // by the report, since the labels' holds follow the value (Torisel PI §2.3:
   // "ANC <1,000/mm³ — hold"). The reported grade is kept beside it.
-  if (ctx.derived.contains("ctcae")) {
-    for (const auto& g : ctx.derived["ctcae"]) {
-      if (!g["adverse_event"].is_string() || !g["grade"].is_number()) continue;
-      int grade = g["grade"].get<int>();
+  if (ctx.derived.contains("ctcae"sv)) {
+    for (const auto& g : ctx.derived["ctcae"sv]) {
+      if (!g["adverse_event"sv].is_string() || !g["grade"sv].is_number()) continue;
+      int grade = g["grade"sv].get<int>();
       if (grade < 1) continue;
-      std::string term = g["adverse_event"].get<std::string>();
+      std::string term = g["adverse_event"sv].get<std::string>();
       auto it = std::find_if(events.begin(), events.end(),
                              [&](const Event& e) { return e.term == term; });
       if (it == events.end()) {
-        events.push_back({term, grade, false, g["from"].get<std::string>(), std::nullopt});
+        events.push_back({term, grade, false, g["from"sv].get<std::string>(), std::nullopt});
       } else if (grade > it->grade) {
-        if (it->source == "reported") it->reported_grade = it->grade;
+        if (it->source == "reported"sv) it->reported_grade = it->grade;
         it->grade = grade;
-        it->source = g["from"].get<std::string>();
+        it->source = g["from"sv].get<std::string>();
       }
     }
   }
@@ -360,9 +363,9 @@ std::vector<Event> collect_events(const Ctx& ctx) {
 
 bool row_matches(const json& row, const Event& e) {
   bool grade_ok = false;
-  for (const auto& g : row["grades"]) grade_ok = grade_ok || g.get<int>() == e.grade;
+  for (const auto& g : row["grades"sv]) grade_ok = grade_ok || g.get<int>() == e.grade;
   if (!grade_ok) return false;
-  auto it = row.find("recurrent");
+  auto it = row.find("recurrent"sv);
   return it == row.end() || !it->is_boolean() || it->get<bool>() == e.recurrent;
 }
 
@@ -375,18 +378,18 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
     std::string row_key;
     if (table.is_object())
       for (const auto& [key, row] : table.items())
-        if (row.is_object() && row.contains("grades") && row_matches(row, e)) {
+        if (row.is_object() && row.contains("grades"sv) && row_matches(row, e)) {
           row_key = key;
           break;
         }
     ojson t = ojson::object();
-    t["term"] = e.term;
-    t["grade"] = e.grade;
-    t["recurrent"] = e.recurrent;
-    t["source"] = e.source;
+    t["term"sv] = e.term;
+    t["grade"sv] = e.grade;
+    t["recurrent"sv] = e.recurrent;
+    t["source"sv] = e.source;
     if (e.reported_grade) {
-      t["reported_grade"] = *e.reported_grade;
-      t["grade_note"] =
+      t["reported_grade"sv] = *e.reported_grade;
+      t["grade_note"sv] =
           "The lab value is a higher grade than the one reported; the higher grade is used.";
     }
     // No label action: the reaction is still answered, never dropped, and
@@ -395,8 +398,8 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
       for (const char* k :
            {"action", "resume", "resume_dose_mg", "resume_frequency", "until", "supportive"})
         t[k] = nullptr;
-      t["text"] = why;
-      t["refs"] = ojson::array();
+      t["text"sv] = why;
+      t["refs"sv] = ojson::array();
       ctx.toxicity.push_back(std::move(t));
     };
     if (!table.is_object()) {
@@ -412,52 +415,52 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
     std::string rid = table_id + "." + row_key;
     const json& row = ctx.rule(rid);
     std::string resume = str_or(row, "resume");
-    t["action"] = str_or(row, "action");
-    t["resume"] = resume.empty() ? ojson(nullptr) : ojson(resume);
-    t["resume_dose_mg"] = nullptr;
-    t["resume_frequency"] = nullptr;
+    t["action"sv] = str_or(row, "action");
+    t["resume"sv] = resume.empty() ? ojson(nullptr) : ojson(resume);
+    t["resume_dose_mg"sv] = nullptr;
+    t["resume_frequency"sv] = nullptr;
     std::optional<ReducedDose> rd;
-    if (in.current_dose_mg && resume == "same_dose") {
-      t["resume_dose_mg"] = round_to(*in.current_dose_mg, 2);
-      t["resume_frequency"] = in.frequency;
-    } else if (in.current_dose_mg && resume == "reduced_dose") {
+    if (in.current_dose_mg && resume == "same_dose"sv) {
+      t["resume_dose_mg"sv] = round_to(*in.current_dose_mg, 2);
+      t["resume_frequency"sv] = in.frequency;
+    } else if (in.current_dose_mg && resume == "reduced_dose"sv) {
       rd = reduced_dose(ctx, in.drug, in.form, *in.current_dose_mg, in.frequency, in.bsa_m2);
       if (rd->dose_mg) {
-        t["resume_dose_mg"] = round_to(*rd->dose_mg, 2);
-        t["resume_frequency"] = rd->frequency;
+        t["resume_dose_mg"sv] = round_to(*rd->dose_mg, 2);
+        t["resume_frequency"sv] = rd->frequency;
       } else if (!rd->per_m2) {
-        t["resume_note"] = rd->resume_note;
+        t["resume_note"sv] = rd->resume_note;
       }
     }
     // Without therapy.current_dose_mg the resume dose is worked from this
     // answer's own regimen; a patient on another dose needs it entered, so
     // the answer says which dose it assumed and what is missing.
-    if (!t["resume_dose_mg"].is_null() && !ctx.req.num({"therapy", "current_dose_mg"})) {
-      t["dose_basis"] = "regimen_assumed";
-      t["assumed_current_dose_mg"] = round_to(*in.current_dose_mg, 2);
-      t["missing"] = ojson::array({"/therapy/current_dose_mg"});
-    } else if (!t["resume_dose_mg"].is_null()) {
-      t["dose_basis"] = "therapy";
+    if (!t["resume_dose_mg"sv].is_null() && !ctx.req.num({"therapy", "current_dose_mg"})) {
+      t["dose_basis"sv] = "regimen_assumed";
+      t["assumed_current_dose_mg"sv] = round_to(*in.current_dose_mg, 2);
+      t["missing"sv] = ojson::array({"/therapy/current_dose_mg"});
+    } else if (!t["resume_dose_mg"sv].is_null()) {
+      t["dose_basis"sv] = "therapy";
     } else if (rd && rd->above_label) {
-      t["dose_basis"] = "therapy_above_label";
+      t["dose_basis"sv] = "therapy_above_label";
     }
-    t["until"] = row.contains("until") ? ojson(str_or(row, "until")) : ojson(nullptr);
-    t["supportive"] =
-        row.contains("supportive") ? ojson(str_or(row, "supportive")) : ojson(nullptr);
-    t["text"] = str_or(row, "text");
-    t["refs"] = Ctx::refs_of(row);
-    t["rule"] = rid;
+    t["until"sv] = row.contains("until"sv) ? ojson(str_or(row, "until")) : ojson(nullptr);
+    t["supportive"sv] =
+        row.contains("supportive"sv) ? ojson(str_or(row, "supportive")) : ojson(nullptr);
+    t["text"sv] = str_or(row, "text");
+    t["refs"sv] = Ctx::refs_of(row);
+    t["rule"sv] = rid;
     // A dose read in mg/m² carries its reading after the rule, where these
     // answers have always had it (the field order is kept): how the current
     // dose was read, then the level resumed at, or why there is none and
     // what is missing.
     if (rd && rd->per_m2) {
-      if (!rd->level_note.empty()) t["level_note"] = rd->level_note;
-      if (rd->dose_mg_per_m2) t["resume_dose_mg_per_m2"] = *rd->dose_mg_per_m2;
-      if (!rd->dose_mg && !rd->above_label) t["resume_note"] = rd->resume_note;
-      if (!rd->missing.empty()) t["missing"] = ojson(rd->missing);
+      if (!rd->level_note.empty()) t["level_note"sv] = rd->level_note;
+      if (rd->dose_mg_per_m2) t["resume_dose_mg_per_m2"sv] = *rd->dose_mg_per_m2;
+      if (!rd->dose_mg && !rd->above_label) t["resume_note"sv] = rd->resume_note;
+      if (!rd->missing.empty()) t["missing"sv] = ojson(rd->missing);
     }
-    if (row.contains("warning")) ctx.warn(in.drug, str_or(row, "warning"));
+    if (row.contains("warning"sv)) ctx.warn(in.drug, str_or(row, "warning"));
     ctx.toxicity.push_back(std::move(t));
   }
 }
@@ -469,37 +472,38 @@ namespace {
 // resume dose. An inducer's higher dose is an interaction entry, not the
 // regimen, so the regimen alone is no ceiling there.
 bool regimen_lowered(const ojson& regimen) {
-  const ojson& adjustments = regimen["adjustments"];
+  const ojson& adjustments = regimen["adjustments"sv];
   if (!adjustments.is_array()) return false;
   for (const auto& a : adjustments)
-    if (a.is_object() && a["from_mg"].is_number() && a["to_mg"].is_number() &&
-        a["to_mg"].get<double>() < a["from_mg"].get<double>())
+    if (a.is_object() && a["from_mg"sv].is_number() && a["to_mg"sv].is_number() &&
+        a["to_mg"sv].get<double>() < a["from_mg"sv].get<double>())
       return true;
   return false;
 }
 
 void cap_resume_at_regimen(Ctx& ctx) {
   if (!ctx.regimen.is_object() || !regimen_lowered(ctx.regimen)) return;
-  const ojson& dose = ctx.regimen["dose_mg"];
-  const ojson& freq = ctx.regimen["frequency"];
+  const ojson& dose = ctx.regimen["dose_mg"sv];
+  const ojson& freq = ctx.regimen["frequency"sv];
   if (!dose.is_number() || !freq.is_string()) return;
   const double regimen_daily =
       dose.get<double>() * daily_factor(freq.get_ref<const std::string&>());
   for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || !t["resume_dose_mg"].is_number()) continue;
+    if (!t.is_object() || !t["resume_dose_mg"sv].is_number()) continue;
     const std::string resume_frequency =
-        t["resume_frequency"].is_string() ? t["resume_frequency"].get<std::string>() : "";
-    const double resume_daily = t["resume_dose_mg"].get<double>() * daily_factor(resume_frequency);
+        t["resume_frequency"sv].is_string() ? t["resume_frequency"sv].get<std::string>() : "";
+    const double resume_daily =
+        t["resume_dose_mg"sv].get<double>() * daily_factor(resume_frequency);
     if (resume_daily <= regimen_daily + 1e-9) continue;
-    t["resume_dose_worked_out_mg"] = t["resume_dose_mg"];
-    t["resume_dose_mg"] = dose;
-    t["resume_frequency"] = freq;
-    if (ctx.regimen["dose_mg_per_m2"].is_number())
-      t["resume_dose_mg_per_m2"] = ctx.regimen["dose_mg_per_m2"];
+    t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
+    t["resume_dose_mg"sv] = dose;
+    t["resume_frequency"sv] = freq;
+    if (ctx.regimen["dose_mg_per_m2"sv].is_number())
+      t["resume_dose_mg_per_m2"sv] = ctx.regimen["dose_mg_per_m2"sv];
     else
       t.erase("resume_dose_mg_per_m2");
-    t["resume_capped_by_regimen"] = true;
-    t["resume_cap_note"] =
+    t["resume_capped_by_regimen"sv] = true;
+    t["resume_cap_note"sv] =
         "Capped at this answer's regimen dose: the liver values or an interacting drug limit the "
         "dose below the one worked out from the current dose.";
   }
@@ -516,16 +520,16 @@ void flag_dose_above_label(Ctx& ctx, std::string_view drug, const ojson& figures
              {"text", str_or(r, "text")},
              {"path", "/therapy/current_dose_mg"}};
   for (auto it = figures.begin(); it != figures.end(); ++it) w[it.key()] = *it;
-  w["refs"] = Ctx::refs_of(r);
-  w["rule"] = id;
+  w["refs"sv] = Ctx::refs_of(r);
+  w["rule"sv] = id;
   ctx.warnings.push_back(std::move(w));
   for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || !t.contains("resume") || t["resume"].is_null()) continue;
+    if (!t.is_object() || !t.contains("resume"sv) || t["resume"sv].is_null()) continue;
     t.erase("resume_dose_mg_per_m2");
-    t["resume_dose_mg"] = nullptr;
-    t["resume_frequency"] = nullptr;
-    t["resume_note"] = str_or(r, "resume_note");
-    t["dose_basis"] = "therapy_above_label";
+    t["resume_dose_mg"sv] = nullptr;
+    t["resume_frequency"sv] = nullptr;
+    t["resume_note"sv] = str_or(r, "resume_note");
+    t["dose_basis"sv] = "therapy_above_label";
   }
 }
 
@@ -537,10 +541,10 @@ void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap) {
   const std::string no_lower = str_or(red, "no_lower_dose_text");
   if (!stop.empty() && !no_lower.empty())
     for (auto& t : ctx.toxicity)
-      if (t.is_object() && t["resume_dose_mg"].is_null() && t.contains("resume_note") &&
-          is_string_equal(t["resume_note"], no_lower)) {
-        t["action"] = stop;
-        t["resume"] = nullptr;
+      if (t.is_object() && t["resume_dose_mg"sv].is_null() && t.contains("resume_note"sv) &&
+          is_string_equal(t["resume_note"sv], no_lower)) {
+        t["action"sv] = stop;
+        t["resume"sv] = nullptr;
       }
   if (cap == ResumeCap::at_lowered_regimen) cap_resume_at_regimen(ctx);
 }
@@ -552,9 +556,9 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
   if (!trough) return;
   std::string tdm_id = std::string(drug) + ".tdm";
   const json& tdm = ctx.rule(tdm_id);
-  if (!tdm.is_object() || !tdm.contains("target_range_ng_ml")) return;
-  double low = tdm["target_range_ng_ml"][0].get<double>();
-  double high = tdm["target_range_ng_ml"][1].get<double>();
+  if (!tdm.is_object() || !tdm.contains("target_range_ng_ml"sv)) return;
+  double low = tdm["target_range_ng_ml"sv][0].get<double>();
+  double high = tdm["target_range_ng_ml"sv][1].get<double>();
 
   ojson t = ojson::object();
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
@@ -562,27 +566,27 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
   auto given_target = ctx.req.num({"therapy", "target_trough_ng_ml"});
   double target = given_target ? *given_target : (low + high) / 2.0;
 
-  t["current_dose_mg"] = current ? ojson(*current) : ojson(nullptr);
-  t["current_frequency"] = frequency;
-  t["trough_ng_ml"] = *trough;
-  t["target_trough_ng_ml"] = target;
-  t["target_source"] = given_target ? "clinician" : "middle_of_range";
-  t["target_range_ng_ml"] = ojson::array({low, high});
-  t["in_range"] = *trough >= low && *trough <= high;
+  t["current_dose_mg"sv] = current ? ojson(*current) : ojson(nullptr);
+  t["current_frequency"sv] = frequency;
+  t["trough_ng_ml"sv] = *trough;
+  t["target_trough_ng_ml"sv] = target;
+  t["target_source"sv] = given_target ? "clinician" : "middle_of_range";
+  t["target_range_ng_ml"sv] = ojson::array({low, high});
+  t["in_range"sv] = *trough >= low && *trough <= high;
 
   auto days = ctx.req.num({"therapy", "days_on_current_dose"});
   auto steady = num_of(tdm, "steady_state_min_days");
   std::optional<bool> at_steady;
   if (days && steady) at_steady = *days >= *steady;
-  t["at_steady_state"] = at_steady ? ojson(*at_steady) : ojson(nullptr);
+  t["at_steady_state"sv] = at_steady ? ojson(*at_steady) : ojson(nullptr);
   if (at_steady == std::optional<bool>(false)) ctx.warn(drug, "not_at_steady_state");
 
   if (!current) {
-    t["raw_new_dose_mg"] = nullptr;
-    t["new_dose_mg"] = nullptr;
-    t["new_frequency"] = nullptr;
-    t["capped"] = false;
-    t["missing"] = ojson::array({"/therapy/current_dose_mg"});
+    t["raw_new_dose_mg"sv] = nullptr;
+    t["new_dose_mg"sv] = nullptr;
+    t["new_frequency"sv] = nullptr;
+    t["capped"sv] = false;
+    t["missing"sv] = ojson::array({"/therapy/current_dose_mg"});
   } else {
     double daily = *current * daily_factor(frequency);
     double raw = daily * target / *trough;
@@ -599,8 +603,8 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
     // Per administration: once daily unless below the lowest strength.
     auto strengths = strengths_of(drug, form);
     double new_dose = capped_daily;
-    std::string new_frequency = frequency == "twice_daily" ? "twice_daily" : "once_daily";
-    if (new_frequency == "twice_daily") new_dose = capped_daily / 2.0;
+    std::string new_frequency = frequency == "twice_daily"sv ? "twice_daily" : "once_daily";
+    if (new_frequency == "twice_daily"sv) new_dose = capped_daily / 2.0;
     if (!strengths.empty()) {
       double lowest = *std::min_element(strengths.begin(), strengths.end());
       if (new_dose < lowest - 1e-9) {
@@ -612,21 +616,22 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
     } else if (auto inc = increment_of(drug, form)) {
       new_dose = nearest_increment(new_dose, *inc, tie_rule(drug));
     }
-    t["raw_new_dose_mg"] = round_to(raw, 2);
-    t["new_dose_mg"] = round_to(new_dose, 2);
-    t["new_frequency"] = new_frequency;
-    t["capped"] = capped;
+    t["raw_new_dose_mg"sv] = round_to(raw, 2);
+    t["new_dose_mg"sv] = round_to(new_dose, 2);
+    t["new_frequency"sv] = new_frequency;
+    t["capped"sv] = capped;
     char buf[200];
     std::snprintf(buf, sizeof buf,
                   "new dose = current × target ÷ measured = %g mg × %g ÷ %g ng/mL = %g mg",
                   round_to(daily, 2), round_to(target, 2), round_to(*trough, 2), round_to(raw, 2));
-    t["formula"] = buf;
-    if (capped) t["cap_text"] = str_or(tdm, "cap_text");
+    t["formula"sv] = buf;
+    if (capped) t["cap_text"sv] = str_or(tdm, "cap_text");
   }
-  t["recheck_days"] = tdm.contains("recheck_days") ? ojson(tdm["recheck_days"]) : ojson(nullptr);
-  t["text"] = str_or(tdm, "text");
-  t["refs"] = Ctx::refs_of(tdm);
-  t["rule"] = tdm_id;
+  t["recheck_days"sv] =
+      tdm.contains("recheck_days"sv) ? ojson(tdm["recheck_days"sv]) : ojson(nullptr);
+  t["text"sv] = str_or(tdm, "text");
+  t["refs"sv] = Ctx::refs_of(tdm);
+  t["rule"sv] = tdm_id;
   ctx.titration = std::move(t);
 }
 
@@ -660,24 +665,24 @@ std::optional<double> number_at(const json& when, const char* key) {
 
 Condition read_condition(const json& when) {
   Condition c;
-  if (auto it = when.find("always"); it != when.end()) {
+  if (auto it = when.find("always"sv); it != when.end()) {
     c.always = it->is_boolean() && it->get<bool>();
     return c;
   }
-  if (auto it = when.find("indications"); it != when.end()) {
+  if (auto it = when.find("indications"sv); it != when.end()) {
     c.indications.emplace();
     for (const auto& i : *it)
       if (i.is_string()) c.indications->push_back(i.get<std::string>());
   }
-  if (auto it = when.find("path"); it != when.end() && it->is_string()) {
+  if (auto it = when.find("path"sv); it != when.end() && it->is_string()) {
     c.path = it->get<std::string>();
     c.lt = number_at(when, "lt");
     c.le = number_at(when, "le");
     c.gt = number_at(when, "gt");
     c.ge = number_at(when, "ge");
-    if (auto e = when.find("equals"); e != when.end()) c.equals = &*e;
+    if (auto e = when.find("equals"sv); e != when.end()) c.equals = &*e;
   }
-  if (auto it = when.find("any_true"); it != when.end()) {
+  if (auto it = when.find("any_true"sv); it != when.end()) {
     c.any_true.emplace();
     for (const auto& p : *it)
       if (p.is_string()) c.any_true->push_back(p.get<std::string>());
@@ -727,9 +732,9 @@ std::vector<ConditionalItem> read_conditional_items(std::string_view drug) {
       // object (a monitoring item's "when" is its display text).
       if (!w.is_object()) continue;
       const json* cond = nullptr;
-      if (auto it = w.find("if"); it != w.end())
+      if (auto it = w.find("if"sv); it != w.end())
         cond = &*it;
-      else if (auto wh = w.find("when"); wh != w.end() && wh->is_object())
+      else if (auto wh = w.find("when"sv); wh != w.end() && wh->is_object())
         cond = &*wh;
       if (!cond || !cond->is_object()) continue;
       items.push_back({section, code, read_condition(*cond)});

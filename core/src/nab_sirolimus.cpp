@@ -9,6 +9,8 @@
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 constexpr const char* drug = "nab_sirolimus";
@@ -18,12 +20,12 @@ constexpr const char* drug = "nab_sirolimus";
 // "nab_sirolimus.adverse_reactions.anemia" (Fyarro Table 2), unless the
 // shared mechanism already answered it.
 void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) {
-  if (!ctx.derived.contains("ctcae")) return;
+  if (!ctx.derived.contains("ctcae"sv)) return;
   for (const auto& t : ctx.toxicity)
-    if (t.is_object() && t.value("term", std::string()) == "anemia") return;
-  for (const auto& g : ctx.derived["ctcae"]) {
-    if (!g.is_object() || g.value("term", std::string()) != "anemia") continue;
-    auto gi = g.find("grade");
+    if (t.is_object() && t.value("term"sv, std::string()) == "anemia"sv) return;
+  for (const auto& g : ctx.derived["ctcae"sv]) {
+    if (!g.is_object() || g.value("term"sv, std::string()) != "anemia"sv) continue;
+    auto gi = g.find("grade"sv);
     if (gi == g.end() || !gi->is_number()) continue;
     int grade = gi->get<int>();
     if (grade < 1) continue;
@@ -32,49 +34,49 @@ void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) 
     std::string row_key;
     if (table.is_object())
       for (const auto& [key, row] : table.items()) {
-        if (!row.is_object() || !row.contains("grades")) continue;
-        for (const auto& gr : row["grades"])
+        if (!row.is_object() || !row.contains("grades"sv)) continue;
+        for (const auto& gr : row["grades"sv])
           if (gr.is_number() && gr.get<int>() == grade) row_key = key;
         if (!row_key.empty()) break;
       }
     ojson t = ojson::object();
-    t["term"] = "anemia";
-    t["grade"] = grade;
-    t["recurrent"] = false;
-    t["source"] = g.value("from", std::string("/patient/labs/hemoglobin_g_dl"));
-    t["action"] = nullptr;
-    t["resume"] = nullptr;
-    t["resume_dose_mg"] = nullptr;
-    t["resume_frequency"] = nullptr;
+    t["term"sv] = "anemia";
+    t["grade"sv] = grade;
+    t["recurrent"sv] = false;
+    t["source"sv] = g.value("from"sv, std::string("/patient/labs/hemoglobin_g_dl"));
+    t["action"sv] = nullptr;
+    t["resume"sv] = nullptr;
+    t["resume_dose_mg"sv] = nullptr;
+    t["resume_frequency"sv] = nullptr;
     if (row_key.empty()) {
-      t["until"] = nullptr;
-      t["supportive"] = nullptr;
-      t["text"] = "The label table has no row for this grade.";
-      t["refs"] = ojson::array();
+      t["until"sv] = nullptr;
+      t["supportive"sv] = nullptr;
+      t["text"sv] = "The label table has no row for this grade.";
+      t["refs"sv] = ojson::array();
       ctx.toxicity.push_back(std::move(t));
       return;
     }
     const std::string rid = table_id + "." + row_key;
     const json& row = ctx.rule(rid);
-    t["action"] = row.value("action", "");
-    std::string resume = row.value("resume", "");
-    t["resume"] = resume.empty() ? ojson(nullptr) : ojson(resume);
-    if (dose && resume == "same_dose") {
-      t["resume_dose_mg"] = round_to(*dose, 2);
-      t["resume_frequency"] = frequency;
+    t["action"sv] = row.value("action"sv, "");
+    std::string resume = row.value("resume"sv, "");
+    t["resume"sv] = resume.empty() ? ojson(nullptr) : ojson(resume);
+    if (dose && resume == "same_dose"sv) {
+      t["resume_dose_mg"sv] = round_to(*dose, 2);
+      t["resume_frequency"sv] = frequency;
       if (!ctx.req.num({"therapy", "current_dose_mg"})) {
-        t["dose_basis"] = "regimen_assumed";
-        t["assumed_current_dose_mg"] = round_to(*dose, 2);
-        t["missing"] = ojson::array({"/therapy/current_dose_mg"});
+        t["dose_basis"sv] = "regimen_assumed";
+        t["assumed_current_dose_mg"sv] = round_to(*dose, 2);
+        t["missing"sv] = ojson::array({"/therapy/current_dose_mg"});
       } else {
-        t["dose_basis"] = "therapy";
+        t["dose_basis"sv] = "therapy";
       }
     }
-    t["until"] = row.contains("until") ? ojson(row.value("until", "")) : ojson(nullptr);
-    t["supportive"] = nullptr;
-    t["text"] = row.value("text", "");
-    t["refs"] = Ctx::refs_of(row);
-    t["rule"] = rid;
+    t["until"sv] = row.contains("until"sv) ? ojson(row.value("until"sv, "")) : ojson(nullptr);
+    t["supportive"sv] = nullptr;
+    t["text"sv] = row.value("text"sv, "");
+    t["refs"sv] = Ctx::refs_of(row);
+    t["rule"sv] = rid;
     ctx.toxicity.push_back(std::move(t));
     return;
   }
@@ -85,14 +87,14 @@ void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) 
 // that text and its refs replace the generic one (the action stays null).
 void unlisted(Ctx& ctx) {
   for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || t.contains("rule") || !t["action"].is_null()) continue;
-    const std::string term = t.value("term", std::string());
+    if (!t.is_object() || t.contains("rule"sv) || !t["action"sv].is_null()) continue;
+    const std::string term = t.value("term"sv, std::string());
     const std::string id = std::string(drug) + ".unlisted_adverse_reactions." + term;
     if (!content::at(id).is_object()) continue;
     const json& r = ctx.rule(id);
-    t["text"] = r.value("text", "");
-    t["refs"] = Ctx::refs_of(r);
-    t["rule"] = id;
+    t["text"sv] = r.value("text"sv, "");
+    t["refs"sv] = Ctx::refs_of(r);
+    t["rule"sv] = id;
   }
 }
 
@@ -124,12 +126,12 @@ void pecoma(Ctx& ctx, const Derived& d) {
   e.criterion("malignant", malignant, {"/condition/pecoma/malignant"});
   e.criterion("advanced", advanced, {"/condition/pecoma/advanced"});
   std::optional<bool> adult;
-  if (age) adult = *age >= ind["adult_age_years"].get<double>();
+  if (age) adult = *age >= ind["adult_age_years"sv].get<double>();
   e.criterion("adult", adult, {"/patient/age_years"});
 
   // Severe hepatic impairment (bilirubin > 3 × ULN): avoid (fyarro-pi-2.4).
   const json& hep = content::at(std::string(drug) + ".hepatic");
-  NciHepaticResult h = nci_hepatic(ctx.req, hep["bilirubin_uln_times"]);
+  NciHepaticResult h = nci_hepatic(ctx.req, hep["bilirubin_uln_times"sv]);
   bool severe = h.category == NciHepatic::severe;
   bool hep_known = h.category != NciHepatic::unknown;
   e.criterion("not_severe_hepatic_impairment",
@@ -161,28 +163,29 @@ void pecoma(Ctx& ctx, const Derived& d) {
   InteractionSummary inter = evaluate_interactions(ctx, drug, "", std::nullopt);
   // Interaction doses are labelled per m²: give them in mg for this patient.
   for (auto& item : ctx.interactions)
-    if (item.contains("dose_mg_per_m2") && d.bsa_m2)
-      item["dose_mg"] = round_to(item["dose_mg_per_m2"].get<double>() * *d.bsa_m2, 2);
+    if (item.contains("dose_mg_per_m2"sv) && d.bsa_m2)
+      item["dose_mg"sv] = round_to(item["dose_mg_per_m2"sv].get<double>() * *d.bsa_m2, 2);
   if (status == Status::not_indicated) return;
 
-  Level level{ind["dose_mg_per_m2"].get<double>(), {}};
+  Level level{ind["dose_mg_per_m2"sv].get<double>(), {}};
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
     std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";
     const json& r = ctx.rule(std::string(drug) + ".hepatic." + key);
-    lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"].get<double>(), Ctx::refs_of(r),
-             r.value("text", ""));
+    lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
+             r.value("text"sv, ""));
     ctx.warn(drug, "hepatic_impairment");
   }
   for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
     if (!inter.has(klass)) continue;
     const json& r = ctx.rule(interaction_rule_id(drug, klass, ""));
-    lower_to(level, klass, r["dose_mg_per_m2"].get<double>(), Ctx::refs_of(r), r.value("text", ""));
+    lower_to(level, klass, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
+             r.value("text"sv, ""));
   }
 
   RegimenSpec spec;
   spec.drug = drug;
-  spec.form = ind["form"].get<std::string>();
-  spec.frequency = ind["frequency"].get<std::string>();
+  spec.form = ind["form"sv].get<std::string>();
+  spec.frequency = ind["frequency"sv].get<std::string>();
   spec.dose_mg_per_m2 = level.mg_per_m2;
   spec.refs = Ctx::refs_of(ind);
   double bsa = d.bsa_m2.value_or(0);
@@ -203,11 +206,11 @@ void pecoma(Ctx& ctx, const Derived& d) {
   const std::optional<HepaticPending> hold = hepatic_pending(ctx.req, h);
   const json* pending = hold ? &announce_hepatic_pending(ctx, drug, *hold, spec.notes) : nullptr;
   ctx.regimen = regimen_json(ctx, spec);
-  ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
+  ctx.regimen["infusion_minutes"sv] = ind["infusion_minutes"sv];
   if (!d.bsa_m2) {
     // Without a BSA the mg dose cannot be given; never guessed.
-    ctx.regimen["dose_mg"] = nullptr;
-    ctx.regimen["units"] = ojson::array();
+    ctx.regimen["dose_mg"sv] = nullptr;
+    ctx.regimen["units"sv] = ojson::array();
   }
   if (pending) set_dose_pending(ctx.regimen, drug, *hold, *pending);
 
@@ -236,7 +239,7 @@ void pecoma(Ctx& ctx, const Derived& d) {
 }  // namespace
 
 void evaluate_nab_sirolimus(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "pecoma") return pecoma(ctx, d);
+  if (ctx.req.indication() == "pecoma"sv) return pecoma(ctx, d);
   evaluate_unlabelled(ctx, drug);
 }
 

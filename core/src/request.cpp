@@ -11,6 +11,8 @@
 
 namespace mtorcalc {
 
+using namespace std::string_view_literals;
+
 std::string_view to_string(ErrorCode code) {
   switch (code) {
     case ErrorCode::malformed_json:
@@ -303,12 +305,12 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
     }
     std::string what = ex.what();
     // nlohmann's message quotes the offending input; keep only its reason.
-    auto colon = what.find("syntax error");
+    auto colon = what.find("syntax error"sv);
     std::string reason = colon == std::string::npos ? "invalid JSON" : "syntax error";
-    auto detail = what.find(": ", colon == std::string::npos ? 0 : colon);
+    auto detail = what.find(": "sv, colon == std::string::npos ? 0 : colon);
     if (detail != std::string::npos) {
       std::string tail = what.substr(detail + 2);
-      auto last_read = tail.find("; last read");
+      auto last_read = tail.find("; last read"sv);
       reason = tail.substr(0, last_read);
     }
     parse_failed_ = true;

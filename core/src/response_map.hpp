@@ -16,6 +16,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -81,15 +83,17 @@ struct response_map : std::vector<std::pair<Key, T>,
                  nlohmann::detail::is_usable_as_key_type<key_compare, key_type, KeyType>::value, int> = 0>
     std::pair<iterator, bool> emplace(KeyType && key, T && t)
     {
+        const std::string_view k(key);
         for (auto it = this->begin(); it != this->end(); ++it)
         {
-            if (m_compare(it->first, key))
+            if (it->first == k)
             {
                 return {it, false};
             }
         }
         reserve_first();
-        Container::emplace_back(std::forward<KeyType>(key), std::forward<T>(t));
+        Container::emplace_back(std::piecewise_construct, std::forward_as_tuple(k.data(), k.size()),
+                                 std::forward_as_tuple(std::forward<T>(t)));
         return {std::prev(this->end()), true};
     }
 
@@ -134,9 +138,10 @@ struct response_map : std::vector<std::pair<Key, T>,
                  nlohmann::detail::is_usable_as_key_type<key_compare, key_type, KeyType>::value, int> = 0>
     T & at(KeyType && key)
     {
+        const std::string_view k(key);
         for (auto it = this->begin(); it != this->end(); ++it)
         {
-            if (m_compare(it->first, key))
+            if (it->first == k)
             {
                 return it->second;
             }
@@ -162,9 +167,10 @@ struct response_map : std::vector<std::pair<Key, T>,
                  nlohmann::detail::is_usable_as_key_type<key_compare, key_type, KeyType>::value, int> = 0>
     const T & at(KeyType && key) const
     {
+        const std::string_view k(key);
         for (auto it = this->begin(); it != this->end(); ++it)
         {
-            if (m_compare(it->first, key))
+            if (it->first == k)
             {
                 return it->second;
             }
@@ -196,9 +202,10 @@ struct response_map : std::vector<std::pair<Key, T>,
                  nlohmann::detail::is_usable_as_key_type<key_compare, key_type, KeyType>::value, int> = 0>
     size_type erase(KeyType && key)
     {
+        const std::string_view k(key);
         for (auto it = this->begin(); it != this->end(); ++it)
         {
-            if (m_compare(it->first, key))
+            if (it->first == k)
             {
                 // Since we cannot move const Keys, re-construct them in place
                 for (auto next = it; ++next != this->end(); ++it)
@@ -287,9 +294,10 @@ struct response_map : std::vector<std::pair<Key, T>,
                  nlohmann::detail::is_usable_as_key_type<key_compare, key_type, KeyType>::value, int> = 0>
     size_type count(KeyType && key) const
     {
+        const std::string_view k(key);
         for (auto it = this->begin(); it != this->end(); ++it)
         {
-            if (m_compare(it->first, key))
+            if (it->first == k)
             {
                 return 1;
             }
@@ -313,9 +321,10 @@ struct response_map : std::vector<std::pair<Key, T>,
                  nlohmann::detail::is_usable_as_key_type<key_compare, key_type, KeyType>::value, int> = 0>
     iterator find(KeyType && key)
     {
+        const std::string_view k(key);
         for (auto it = this->begin(); it != this->end(); ++it)
         {
-            if (m_compare(it->first, key))
+            if (it->first == k)
             {
                 return it;
             }

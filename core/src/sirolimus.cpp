@@ -12,6 +12,8 @@
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 constexpr const char* drug = "sirolimus";
@@ -26,7 +28,7 @@ std::optional<bool> both_or_either(std::optional<bool> a, std::optional<bool> b)
 std::string form_for(const Ctx& ctx, const json& ind) {
   auto asked = ctx.req.str({"therapy", "form"});
   if (asked && content::at(std::string(drug) + ".forms." + *asked).is_object()) return *asked;
-  return ind["form"].get<std::string>();
+  return ind["form"sv].get<std::string>();
 }
 
 // A dose the form can give: nearest tablet dose, or the liquid's increment.
@@ -58,12 +60,12 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   std::string id = std::string(drug) + ".hepatic.maintenance_factor." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  double raw = spec.dose_mg * r["factor"].get<double>();
+  double raw = spec.dose_mg * r["factor"sv].get<double>();
   double to = achievable(spec.form, raw);
   if (std::fabs(to - raw) > 1e-9)
     ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
   spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
-                              Ctx::refs_of(r), "", r.value("text", "")});
+                              Ctx::refs_of(r), "", r.value("text"sv, "")});
   spec.dose_mg = to;
   ctx.warn(drug, "hepatic_impairment");
 }
@@ -82,84 +84,84 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
 // label gives no rounding rule for a loading dose.
 void loading_dose(Ctx& ctx, std::string_view form) {
   if (!ctx.titration.is_object()) return;
-  const ojson& cur = ctx.titration["current_dose_mg"];
-  const ojson& nxt = ctx.titration["new_dose_mg"];
+  const ojson& cur = ctx.titration["current_dose_mg"sv];
+  const ojson& nxt = ctx.titration["new_dose_mg"sv];
   if (!cur.is_number() || !nxt.is_number()) return;
   double current = cur.get<double>(), next = nxt.get<double>();
-  if (!is_string_equal(ctx.titration["new_frequency"], "once_daily") ||
-      !is_string_equal(ctx.titration["current_frequency"], "once_daily"))
+  if (!is_string_equal(ctx.titration["new_frequency"sv], "once_daily") ||
+      !is_string_equal(ctx.titration["current_frequency"sv], "once_daily"))
     return;
   if (next <= current) return;
   // A new dose set by the tablet floor is not a rise the trough asked for: the
   // calculated dose was below the lowest tablet, so a loading dose (meant to
   // reach a higher trough sooner) would push the wrong way (rapamune-pi-2.1).
-  if (ctx.titration.contains("below_lowest_strength")) return;
+  if (ctx.titration.contains("below_lowest_strength"sv)) return;
   std::string id = std::string(drug) + ".loading_dose";
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  double factor = r.value("factor", 0.0);
-  double cap = r.value("max_mg_per_day", 0.0);
-  int label_days = r.value("split_over_days", 1);
+  double factor = r.value("factor"sv, 0.0);
+  double cap = r.value("max_mg_per_day"sv, 0.0);
+  int label_days = r.value("split_over_days"sv, 1);
   if (factor <= 0 || cap <= 0 || label_days < 1) return;
   double loading = round_to(factor * (next - current), 2);
   double room = round_to(cap - next, 2);  // what a day leaves for the loading dose
   ojson l = ojson::object();
-  l["loading_dose_mg"] = loading;
-  l["formula"] = "loading = " + num_text(factor) + " × (" + num_text(next) + " − " +
-                 num_text(current) + ") mg = " + num_text(loading) + " mg";
+  l["loading_dose_mg"sv] = loading;
+  l["formula"sv] = "loading = " + num_text(factor) + " × (" + num_text(next) + " − " +
+                   num_text(current) + ") mg = " + num_text(loading) + " mg";
   // Split over the label's days when one day is not enough.
   const int days = loading > room + 1e-9 ? label_days : 1;
   const double per_day = round_to(loading / days, 2);
   if (room <= 1e-9 || per_day + next > cap + 1e-9) {
     const std::string nid = id + (room <= 1e-9 ? ".no_room" : ".exceeds_label_split");
     const json& n = ctx.rule(nid);
-    l["possible"] = false;
-    l["days"] = nullptr;
-    l["loading_mg_per_day"] = nullptr;
-    l["total_mg_per_day"] = round_to(next, 2);
-    l["max_mg_per_day"] = cap;
-    l["split"] = false;
-    l["label_split_days"] = label_days;
-    l["text"] = n.value("text", "");
-    l["refs"] = Ctx::refs_of(n);
-    l["rule"] = nid;
-    ctx.titration["loading_dose_option"] = std::move(l);
+    l["possible"sv] = false;
+    l["days"sv] = nullptr;
+    l["loading_mg_per_day"sv] = nullptr;
+    l["total_mg_per_day"sv] = round_to(next, 2);
+    l["max_mg_per_day"sv] = cap;
+    l["split"sv] = false;
+    l["label_split_days"sv] = label_days;
+    l["text"sv] = n.value("text"sv, "");
+    l["refs"sv] = Ctx::refs_of(n);
+    l["rule"sv] = nid;
+    ctx.titration["loading_dose_option"sv] = std::move(l);
     return;
   }
-  l["possible"] = true;
-  l["days"] = days;
-  l["loading_mg_per_day"] = per_day;
-  l["total_mg_per_day"] = round_to(per_day + next, 2);
+  l["possible"sv] = true;
+  l["days"sv] = days;
+  l["loading_mg_per_day"sv] = per_day;
+  l["total_mg_per_day"sv] = round_to(per_day + next, 2);
   const double exact_per_day = loading / days;
   const double given = round_to(achievable_at_most(form, exact_per_day), 2);
   const bool rounded = given < exact_per_day - 1e-6;
-  l["form"] = std::string(form);
-  l["achievable_loading_mg_per_day"] = given;
-  l["achievable_loading_dose_mg"] = round_to(given * days, 2);
-  l["achievable_total_mg_per_day"] = round_to(given + next, 2);
-  l["achievable_units_per_day"] = units_json(drug, form, given);
-  l["rounded_down"] = rounded;
+  l["form"sv] = std::string(form);
+  l["achievable_loading_mg_per_day"sv] = given;
+  l["achievable_loading_dose_mg"sv] = round_to(given * days, 2);
+  l["achievable_total_mg_per_day"sv] = round_to(given + next, 2);
+  l["achievable_units_per_day"sv] = units_json(drug, form, given);
+  l["rounded_down"sv] = rounded;
   if (rounded) {
     const std::string aid = id + ".achievable." + std::string(form);
     const json& a = ctx.rule(aid);
     if (a.is_object()) {
-      l["rounding_note"] = a.value("text", "");
-      l["rounding_refs"] = Ctx::refs_of(a);
-      l["rounding_rule"] = aid;
+      l["rounding_note"sv] = a.value("text"sv, "");
+      l["rounding_refs"sv] = Ctx::refs_of(a);
+      l["rounding_rule"sv] = aid;
     }
   }
-  l["max_mg_per_day"] = cap;
-  l["split"] = days > 1;
-  l["label_split_days"] = label_days;
-  l["trough_check_after_days"] = r["trough_check_after_days"];
+  l["max_mg_per_day"sv] = cap;
+  l["split"sv] = days > 1;
+  l["label_split_days"sv] = label_days;
+  l["trough_check_after_days"sv] = r["trough_check_after_days"sv];
   // The label reduces the maintenance dose in hepatic impairment, never the
   // loading dose (rapamune-pi-2.5; fact sheet A4).
-  l["hepatic_note"] = r.value("hepatic_note", "");
-  l["hepatic_note_refs"] = Ctx::refs_of(r, "hepatic_note_refs");
-  l["text"] = r.value("text", "");
-  l["refs"] = Ctx::refs_of(r);
-  l["rule"] = id;
-  ctx.titration["loading_dose_option"] = std::move(l);
+  l["hepatic_note"sv] = r.value("hepatic_note"sv, "");
+  l["hepatic_note_refs"sv] = Ctx::refs_of(r, "hepatic_note_refs");
+  l["text"sv] = r.value("text"sv, "");
+  l["refs"sv] = Ctx::refs_of(r);
+  l["rule"sv] = id;
+  ctx.titration["loading_dose_option"sv] = std::move(l);
 }
 
 // Where the patient stands when the calculated dose is below the lowest
@@ -177,15 +179,16 @@ enum class FloorCase {
 // tablet would raise a dose the trough does not ask to raise, so no tablet
 // dose is given (rapamune-pi-2.1, rapamune-pi-2.4, rapamune-pi-3).
 FloorCase floor_case(Ctx& ctx, double lowest_mg) {
-  const ojson& cur = ctx.titration["current_dose_mg"];
-  const ojson& raw = ctx.titration["raw_new_dose_mg"];
+  const ojson& cur = ctx.titration["current_dose_mg"sv];
+  const ojson& raw = ctx.titration["raw_new_dose_mg"sv];
   if (!cur.is_number() || !raw.is_number()) return FloorCase::general;
-  if (!is_string_equal(ctx.titration["current_frequency"], "once_daily")) return FloorCase::general;
+  if (!is_string_equal(ctx.titration["current_frequency"sv], "once_daily"))
+    return FloorCase::general;
   const double current = cur.get<double>();
   if (current < lowest_mg - 1e-9 && raw.get<double>() <= current + 1e-9)
     return FloorCase::below_lowest;
-  const ojson& trough = ctx.titration["trough_ng_ml"];
-  const ojson& range = ctx.titration["target_range_ng_ml"];
+  const ojson& trough = ctx.titration["trough_ng_ml"sv];
+  const ojson& range = ctx.titration["target_range_ng_ml"sv];
   if (std::fabs(current - lowest_mg) > 1e-9 || !trough.is_number() || !range.is_array() ||
       range.size() != 2 || !range[1].is_number())
     return FloorCase::general;
@@ -201,14 +204,14 @@ FloorCase floor_case(Ctx& ctx, double lowest_mg) {
 // ("<drug>.titration_floor.decrease_below_lowest").
 void once_daily_titration(Ctx& ctx, std::string_view form) {
   if (!ctx.titration.is_object()) return;
-  const ojson& nd = ctx.titration["new_dose_mg"];
-  const ojson& raw = ctx.titration["raw_new_dose_mg"];
+  const ojson& nd = ctx.titration["new_dose_mg"sv];
+  const ojson& raw = ctx.titration["raw_new_dose_mg"sv];
   if (!nd.is_number() || !raw.is_number()) return;
   auto strengths = strengths_of(drug, form);
   if (strengths.empty()) return;
   double lowest = *std::min_element(strengths.begin(), strengths.end());
   bool below = raw.get<double>() < lowest - 1e-9;
-  bool every_other_day = is_string_equal(ctx.titration["new_frequency"], "every_other_day");
+  bool every_other_day = is_string_equal(ctx.titration["new_frequency"sv], "every_other_day");
   if (!below && !every_other_day) return;
   // The general floor rule always applies; a situation's own rule gives the note.
   const std::string floor_id = std::string(drug) + ".titration_floor";
@@ -220,18 +223,18 @@ void once_daily_titration(Ctx& ctx, std::string_view form) {
                                              : floor_id;
   const json& note = ctx.rule(id);
   if (situation == FloorCase::below_lowest) {
-    ctx.titration["new_dose_mg"] = nullptr;
-    ctx.titration["new_frequency"] = nullptr;
-    ctx.titration["dose_not_raised"] = true;
+    ctx.titration["new_dose_mg"sv] = nullptr;
+    ctx.titration["new_frequency"sv] = nullptr;
+    ctx.titration["dose_not_raised"sv] = true;
   } else {
-    ctx.titration["new_dose_mg"] = round_to(lowest, 2);
-    ctx.titration["new_frequency"] = "once_daily";
+    ctx.titration["new_dose_mg"sv] = round_to(lowest, 2);
+    ctx.titration["new_frequency"sv] = "once_daily";
   }
-  ctx.titration["below_lowest_strength"] = true;
-  ctx.titration["lowest_strength_mg"] = round_to(lowest, 2);
-  ctx.titration["floor_note"] = note.value("text", "");
-  ctx.titration["floor_refs"] = Ctx::refs_of(note);
-  ctx.titration["floor_rule"] = id;
+  ctx.titration["below_lowest_strength"sv] = true;
+  ctx.titration["lowest_strength_mg"sv] = round_to(lowest, 2);
+  ctx.titration["floor_note"sv] = note.value("text"sv, "");
+  ctx.titration["floor_refs"sv] = Ctx::refs_of(note);
+  ctx.titration["floor_rule"sv] = id;
 }
 
 void interactions(Ctx& ctx, std::optional<double> base_dose_mg) {
@@ -252,11 +255,11 @@ void toxicity(Ctx& ctx, const std::string& form, std::optional<double> dose_mg) 
   // Rows that only suggest considering a change say so in a field of their own.
   for (auto& t : ctx.toxicity) {
     if (!t.is_object()) continue;
-    auto rid = t.find("rule");
+    auto rid = t.find("rule"sv);
     if (rid == t.end() || !rid->is_string()) continue;
     const json& row = content::at(rid->get<std::string>());
-    if (row.is_object() && row.contains("consider") && row["consider"].is_string())
-      t["consider"] = row["consider"].get<std::string>();
+    if (row.is_object() && row.contains("consider"sv) && row["consider"sv].is_string())
+      t["consider"sv] = row["consider"sv].get<std::string>();
   }
 }
 
@@ -278,8 +281,8 @@ void lam(Ctx& ctx, const Derived& d) {
   auto fev1 = ctx.req.num({"condition", "lam", "fev1_percent_predicted"});
   auto decline = ctx.req.num({"condition", "lam", "fev1_decline_ml_per_year"});
   std::optional<bool> low, declining;
-  if (fev1) low = *fev1 < ind["fev1_percent_predicted_lt"].get<double>();
-  if (decline) declining = *decline >= ind["fev1_decline_ml_per_year_ge"].get<double>();
+  if (fev1) low = *fev1 < ind["fev1_percent_predicted_lt"sv].get<double>();
+  if (decline) declining = *decline >= ind["fev1_decline_ml_per_year_ge"sv].get<double>();
   std::optional<bool> lung = both_or_either(low, declining);
   const std::string p_fev1 = "/condition/lam/fev1_percent_predicted";
   const std::string p_decline = "/condition/lam/fev1_decline_ml_per_year";
@@ -319,13 +322,13 @@ void lam(Ctx& ctx, const Derived& d) {
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = form_for(ctx, ind);
-  spec.dose_mg = ind["dose_mg"].get<double>();
-  spec.frequency = ind["frequency"].get<std::string>();
+  spec.dose_mg = ind["dose_mg"sv].get<double>();
+  spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
-  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"][0].get<double>(),
-                              tdm["target_range_ng_ml"][1].get<double>()};
-  spec.next_trough_check_days = {ind["first_trough_days"][0].get<double>(),
-                                 ind["first_trough_days"][1].get<double>()};
+  spec.trough_target_ng_ml = {tdm["target_range_ng_ml"sv][0].get<double>(),
+                              tdm["target_range_ng_ml"sv][1].get<double>()};
+  spec.next_trough_check_days = {ind["first_trough_days"sv][0].get<double>(),
+                                 ind["first_trough_days"sv][1].get<double>()};
   hepatic(ctx, d, spec);
   ctx.regimen = regimen_json(ctx, spec);
 
@@ -335,13 +338,13 @@ void lam(Ctx& ctx, const Derived& d) {
   const std::string other_id = std::string(drug) + ".other_trough_targets.brief_3_10";
   const json& o = ctx.rule(other_id);
   others.push_back({{"code", "brief_3_10"},
-                    {"context", o.value("context", "")},
-                    {"range_ng_ml", o["range_ng_ml"]},
+                    {"context", o.value("context"sv, "")},
+                    {"range_ng_ml", o["range_ng_ml"sv]},
                     {"used", false},
-                    {"text", o.value("text", "")},
+                    {"text", o.value("text"sv, "")},
                     {"refs", Ctx::refs_of(o)},
                     {"rule", other_id}});
-  ctx.regimen["other_trough_targets"] = std::move(others);
+  ctx.regimen["other_trough_targets"sv] = std::move(others);
 
   evaluate_titration(ctx, drug, spec.form);
   once_daily_titration(ctx, spec.form);
@@ -354,7 +357,7 @@ void lam(Ctx& ctx, const Derived& d) {
 }  // namespace
 
 void evaluate_sirolimus(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "lam") return lam(ctx, d);
+  if (ctx.req.indication() == "lam"sv) return lam(ctx, d);
   evaluate_unlabelled(ctx, drug);
 }
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 std::optional<double> first_num(const Request& req, std::initializer_list<std::string_view> a,
@@ -91,21 +93,21 @@ std::optional<HepaticPending> hepatic_pending(const Request& req, const NciHepat
 const json& announce_hepatic_pending(Ctx& ctx, std::string_view drug, const HepaticPending& hold,
                                      std::vector<std::string>& notes) {
   const json& rule = ctx.rule(std::string(drug) + ".hepatic." + hold.rule_code);
-  notes.push_back(rule.value("text", ""));
+  notes.push_back(rule.value("text"sv, ""));
   ctx.warn(drug, "hepatic_impairment");
   return rule;
 }
 
 void set_dose_pending(ojson& regimen, std::string_view drug, const HepaticPending& hold,
                       const json& rule) {
-  regimen["dose_mg"] = nullptr;
-  regimen["units"] = ojson::array();
-  regimen["dose_mg_per_m2"] = nullptr;
-  regimen["dose_pending"] = {{"reason", hold.reason},
-                             {"missing", ojson(hold.missing)},
-                             {"text", rule.value("text", "")},
-                             {"refs", Ctx::refs_of(rule)},
-                             {"rule", std::string(drug) + ".hepatic." + hold.rule_code}};
+  regimen["dose_mg"sv] = nullptr;
+  regimen["units"sv] = ojson::array();
+  regimen["dose_mg_per_m2"sv] = nullptr;
+  regimen["dose_pending"sv] = {{"reason", hold.reason},
+                               {"missing", ojson(hold.missing)},
+                               {"text", rule.value("text"sv, "")},
+                               {"refs", Ctx::refs_of(rule)},
+                               {"rule", std::string(drug) + ".hepatic." + hold.rule_code}};
 }
 
 namespace {
@@ -116,25 +118,26 @@ bool rule_holds(const json& when, const Request& req) {
   if (!when.is_object()) return false;
   std::string ind = req.indication();
   bool ok = true;
-  if (auto it = when.find("prior_therapies_any"); it != when.end()) {
+  if (auto it = when.find("prior_therapies_any"sv); it != when.end()) {
     bool any = false;
     for (const auto& have : req.strings({"condition", ind, "prior_therapies"}))
       for (const auto& want : *it) any = any || is_string_equal(want, have);
     ok = ok && any;
   }
-  if (auto it = when.find("treatment_naive"); it != when.end()) {
+  if (auto it = when.find("treatment_naive"sv); it != when.end()) {
     // No prior therapy listed (absent or empty): the label's "advanced RCC"
     // has no line restriction, so an unknown history does not block the rule.
     bool naive = req.strings({"condition", ind, "prior_therapies"}).empty();
     ok = ok && naive == it->get<bool>();
   }
-  if (auto it = when.find("arcc_poor_risk"); it != when.end() && ok) {
+  if (auto it = when.find("arcc_poor_risk"sv); it != when.end() && ok) {
     // The ARCC count needs the derived values; computed on a scratch context.
     Ctx scratch(req);
     (void)compute_derived(scratch);
     bool poor_known =
-        scratch.derived.contains("arcc") && scratch.derived["arcc"]["poor_risk"].is_boolean();
-    ok = ok && poor_known && scratch.derived["arcc"]["poor_risk"].get<bool>() == it->get<bool>();
+        scratch.derived.contains("arcc"sv) && scratch.derived["arcc"sv]["poor_risk"sv].is_boolean();
+    ok =
+        ok && poor_known && scratch.derived["arcc"sv]["poor_risk"sv].get<bool>() == it->get<bool>();
   }
   return ok;
 }
@@ -151,10 +154,10 @@ std::optional<DrugChoice> choose_default_drug(const Request& req) {
   // checks would then reject the therapy.
   const auto form = req.str({"therapy", "form"});
   for (const auto& [code, r] : rules.items()) {
-    if (!r.is_object() || !r.contains("drug") || !r["drug"].is_string()) continue;
-    const std::string& drug = r["drug"].get_ref<const std::string&>();
+    if (!r.is_object() || !r.contains("drug"sv) || !r["drug"sv].is_string()) continue;
+    const std::string& drug = r["drug"sv].get_ref<const std::string&>();
     if (form && !content::at(drug + ".forms." + *form).is_object()) continue;
-    if (rule_holds(r.value("when", json::object()), req))
+    if (rule_holds(r.value("when"sv, json::object()), req))
       return DrugChoice{drug, base + "." + code};
   }
   return std::nullopt;
@@ -163,10 +166,10 @@ std::optional<DrugChoice> choose_default_drug(const Request& req) {
 void record_drug_choice(Ctx& ctx, const DrugChoice& choice) {
   const json& r = ctx.rule(choice.rule_id);
   if (!ctx.eligibility.is_object()) return;
-  ctx.eligibility["drug_choice"] = {{"rule", choice.rule_id},
-                                    {"drug", choice.drug},
-                                    {"text", r.value("text", "")},
-                                    {"refs", Ctx::refs_of(r)}};
+  ctx.eligibility["drug_choice"sv] = {{"rule", choice.rule_id},
+                                      {"drug", choice.drug},
+                                      {"text", r.value("text"sv, "")},
+                                      {"refs", Ctx::refs_of(r)}};
 }
 
 }  // namespace mtorcalc

@@ -7,15 +7,17 @@
 #include "mechanisms.hpp"
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 constexpr const char* drug = "sirolimus_topical";
 
 // The age band of the daily maximum (hyftor-pi §2); its content id, or empty.
 std::string band_for(const json& ind, double age) {
-  for (const auto& [code, b] : ind["max_daily_gel"].items()) {
-    bool lo = age >= b["min_age_years"].get<double>();
-    bool hi = !b.contains("below_age_years") || age < b["below_age_years"].get<double>();
+  for (const auto& [code, b] : ind["max_daily_gel"sv].items()) {
+    bool lo = age >= b["min_age_years"sv].get<double>();
+    bool hi = !b.contains("below_age_years"sv) || age < b["below_age_years"sv].get<double>();
     if (lo && hi) return code;
   }
   return "";
@@ -27,9 +29,9 @@ void response_check(Ctx& ctx) {
   ctx.monitor(drug, "response_12_weeks");
   auto months = ctx.req.num({"therapy", "months_on_therapy"});
   auto response = ctx.req.str({"therapy", "response"});
-  if (!months || !response || *response == "responding") return;
-  double weeks = *months * r["weeks_per_month"].get<double>();
-  if (weeks >= r["weeks"].get<double>()) ctx.warn(drug, "non_response_review");
+  if (!months || !response || *response == "responding"sv) return;
+  double weeks = *months * r["weeks_per_month"sv].get<double>();
+  if (weeks >= r["weeks"sv].get<double>()) ctx.warn(drug, "non_response_review");
 }
 
 void facial(Ctx& ctx, const Derived&) {
@@ -42,7 +44,7 @@ void facial(Ctx& ctx, const Derived&) {
               hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
   auto age = ctx.req.num({"patient", "age_years"});
   std::optional<bool> old_enough;
-  if (age) old_enough = *age >= ind["min_age_years"].get<double>();
+  if (age) old_enough = *age >= ind["min_age_years"sv].get<double>();
   e.criterion("age_at_least_6", old_enough, {"/patient/age_years"});
   // The indication itself says TSC-associated; only an explicit "no" counts.
   auto tsc = ctx.req.flag({"patient", "tsc_definite"});
@@ -69,34 +71,34 @@ void facial(Ctx& ctx, const Derived&) {
   if (band.empty()) return;
   const std::string band_id = scope + ".max_daily_gel." + band;
   const json& b = ctx.rule(band_id);
-  const std::string form = ind["form"].get<std::string>();
+  const std::string form = ind["form"sv].get<std::string>();
   double percent =
       content::at(std::string(drug) + ".forms." + form + ".concentration_percent").get<double>();
-  double per_day = ind["applications_per_day"].get<double>();
-  double max_gel_mg = b["max_daily_gel_mg"].get<double>();
+  double per_day = ind["applications_per_day"sv].get<double>();
+  double max_gel_mg = b["max_daily_gel_mg"sv].get<double>();
 
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = form;
   spec.dose_mg = max_gel_mg / per_day * percent / 100.0;  // sirolimus in half the daily gel maximum
-  spec.frequency = ind["frequency"].get<std::string>();
+  spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
   for (const auto& x : Ctx::refs_of(b)) spec.refs.push_back(x);
   ctx.regimen = regimen_json(ctx, spec);
-  ctx.regimen["max_daily_gel_mg"] = max_gel_mg;
-  ctx.regimen["max_daily_gel_cm"] = b["gel_length_cm"];
-  ctx.regimen["max_gel_mg_per_application"] = round_to(max_gel_mg / per_day, 2);
-  ctx.regimen["max_daily_sirolimus_mg"] = round_to(max_gel_mg * percent / 100.0, 2);
-  ctx.regimen["concentration_percent"] = percent;
-  ctx.regimen["age_band"] = band;
-  ctx.regimen["age_band_rule"] = band_id;
+  ctx.regimen["max_daily_gel_mg"sv] = max_gel_mg;
+  ctx.regimen["max_daily_gel_cm"sv] = b["gel_length_cm"sv];
+  ctx.regimen["max_gel_mg_per_application"sv] = round_to(max_gel_mg / per_day, 2);
+  ctx.regimen["max_daily_sirolimus_mg"sv] = round_to(max_gel_mg * percent / 100.0, 2);
+  ctx.regimen["concentration_percent"sv] = percent;
+  ctx.regimen["age_band"sv] = band;
+  ctx.regimen["age_band_rule"sv] = band_id;
   response_check(ctx);
 }
 
 }  // namespace
 
 void evaluate_sirolimus_topical(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "tsc_facial_angiofibroma") return facial(ctx, d);
+  if (ctx.req.indication() == "tsc_facial_angiofibroma"sv) return facial(ctx, d);
   evaluate_unlabelled(ctx, drug);
 }
 

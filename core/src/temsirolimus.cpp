@@ -9,6 +9,8 @@
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 constexpr const char* drug = "temsirolimus";
@@ -33,7 +35,7 @@ void rcc(Ctx& ctx, const Derived& d) {
 
   // Bilirubin > 1.5 × ULN is the US contraindication (torisel-pi-4).
   const json& hep = content::at(std::string(drug) + ".hepatic");
-  NciHepaticResult h = nci_hepatic(ctx.req, hep["bilirubin_uln_times"]);
+  NciHepaticResult h = nci_hepatic(ctx.req, hep["bilirubin_uln_times"sv]);
   bool bili_known = h.category != NciHepatic::unknown;
   bool too_high = h.category == NciHepatic::moderate || h.category == NciHepatic::severe;
   e.criterion("bilirubin_not_above_1_5_uln",
@@ -43,10 +45,10 @@ void rcc(Ctx& ctx, const Derived& d) {
   // ARCC poor risk (≥ 3 of 6): informative in the US, the EU first-line condition.
   std::vector<std::string> arcc_missing;
   std::optional<bool> poor;
-  if (ctx.derived.contains("arcc")) {
-    poor = as_opt_bool(ctx.derived["arcc"]["poor_risk"]);
+  if (ctx.derived.contains("arcc"sv)) {
+    poor = as_opt_bool(ctx.derived["arcc"sv]["poor_risk"sv]);
     if (!poor)
-      for (const auto& m : ctx.derived["arcc"]["missing"])
+      for (const auto& m : ctx.derived["arcc"sv]["missing"sv])
         arcc_missing.push_back(m.get<std::string>());
   }
   e.criterion("arcc_poor_risk", poor, arcc_missing);
@@ -64,7 +66,7 @@ void rcc(Ctx& ctx, const Derived& d) {
   auto prior = ctx.req.strings({"condition", "rcc", "prior_therapies"});
   if (prior.empty()) e.alternative("io_doublet");
   auto histology = ctx.req.str({"condition", "rcc", "histology"});
-  if (histology && *histology != "clear_cell") e.note("non_clear_cell");
+  if (histology && *histology != "clear_cell"sv) e.note("non_clear_cell");
   if (histology == std::optional<std::string>("chromophobe")) e.note("chromophobe");
   if (ctx.req.flag({"condition", "rcc", "tsc_associated"}) == std::optional<bool>(true))
     e.note("tsc_associated");
@@ -88,15 +90,15 @@ void rcc(Ctx& ctx, const Derived& d) {
 
   RegimenSpec spec;
   spec.drug = drug;
-  spec.form = ind["form"].get<std::string>();
-  spec.dose_mg = ind["dose_mg"].get<double>();
-  spec.frequency = ind["frequency"].get<std::string>();
+  spec.form = ind["form"sv].get<std::string>();
+  spec.dose_mg = ind["dose_mg"sv].get<double>();
+  spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
   if (h.category == NciHepatic::mild) {
     const json& mild = ctx.rule(std::string(drug) + ".hepatic.mild");
-    double to = mild["dose_mg"].get<double>();
+    double to = mild["dose_mg"sv].get<double>();
     spec.adjustments.push_back(
-        {"hepatic_mild", spec.dose_mg, to, Ctx::refs_of(mild), "", mild.value("text", "")});
+        {"hepatic_mild", spec.dose_mg, to, Ctx::refs_of(mild), "", mild.value("text"sv, "")});
     spec.dose_mg = to;
     ctx.warn(drug, "hepatic_impairment");
   }
@@ -107,7 +109,7 @@ void rcc(Ctx& ctx, const Derived& d) {
   const json& pre = ctx.rule(std::string(drug) + ".premedication");
   spec.premedication = ojson(pre);
   ctx.regimen = regimen_json(ctx, spec);
-  ctx.regimen["infusion_minutes"] = ind["infusion_minutes"];
+  ctx.regimen["infusion_minutes"sv] = ind["infusion_minutes"sv];
   if (pending) set_dose_pending(ctx.regimen, drug, *hold, *pending);
   ctx.warn(drug, "infusion_premedication");
 
@@ -118,7 +120,7 @@ void rcc(Ctx& ctx, const Derived& d) {
   if (!dose && !pending) dose = spec.dose_mg;
   // The highest labelled weekly dose: 25 mg, or up to 50 mg when a strong
   // CYP3A4 inducer cannot be avoided (torisel-pi-2.1, -2.4).
-  const double max = labelled_max_dose_mg(drug, "", ind["dose_mg"].get<double>(), inter);
+  const double max = labelled_max_dose_mg(drug, "", ind["dose_mg"sv].get<double>(), inter);
   const bool above_label = current && *current > max * (1.0 + 1e-9);
   evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
   // The label's 5 mg/week restart steps start from a labelled dose.
@@ -132,7 +134,7 @@ void rcc(Ctx& ctx, const Derived& d) {
 }  // namespace
 
 void evaluate_temsirolimus(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "rcc") return rcc(ctx, d);
+  if (ctx.req.indication() == "rcc"sv) return rcc(ctx, d);
   evaluate_unlabelled(ctx, drug);
 }
 

@@ -6,6 +6,8 @@
 
 namespace mtorcalc {
 
+using namespace std::string_view_literals;
+
 void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
   std::string ind = ctx.req.indication();
   std::string scope = "indications." + ind;
@@ -15,8 +17,8 @@ void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
   e.finish(Status::not_indicated);
   // Name the labelled drugs for this indication as alternatives.
   ojson alts = ojson::array();
-  if (i.is_object() && i.contains("drugs"))
-    for (const auto& x : i["drugs"]) {
+  if (i.is_object() && i.contains("drugs"sv))
+    for (const auto& x : i["drugs"sv]) {
       std::string other = x.get<std::string>();
       if (other == drug) continue;
       alts.push_back({{"code", "labelled_" + other},
@@ -25,12 +27,12 @@ void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
                                    : other},
                       {"refs", Ctx::refs_of(i)}});
     }
-  if (i.is_object() && i.contains("notes"))
-    for (const auto& [code, n] : i["notes"].items()) {
+  if (i.is_object() && i.contains("notes"sv))
+    for (const auto& [code, n] : i["notes"sv].items()) {
       ctx.rule(scope + ".notes." + code);
-      alts.push_back({{"code", code}, {"text", n.value("text", "")}, {"refs", Ctx::refs_of(n)}});
+      alts.push_back({{"code", code}, {"text", n.value("text"sv, "")}, {"refs", Ctx::refs_of(n)}});
     }
-  ctx.eligibility["alternatives"] = std::move(alts);
+  ctx.eligibility["alternatives"sv] = std::move(alts);
   // Comedications are never silently dropped: known ones are listed (no
   // labelled action applies without a labelled use), unknown ones come back
   // in interactions_unrecognized.

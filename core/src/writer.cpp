@@ -11,6 +11,8 @@
 #include "text_scan.hpp"
 
 namespace mtorcalc {
+
+using namespace std::string_view_literals;
 namespace {
 
 using text::attention_mask;
@@ -49,7 +51,7 @@ const std::string& reference_text(std::string_view id) {
 
 // True when `key` names a list of reference ids ("refs", "bsa_refs", ...).
 bool is_refs_key(std::string_view key) {
-  return key == "refs" || (key.size() > 5 && key.substr(key.size() - 5) == "_refs");
+  return key == "refs"sv || (key.size() > 5 && key.substr(key.size() - 5) == "_refs"sv);
 }
 
 // Fragment nodes: a binary node of this subtype holding the fragment's address.
