@@ -5,19 +5,6 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
-namespace {
-
-// {code, text, refs} from a content rule, prepared once per key.
-const Fragment& coded_text(std::string_view key, std::string_view code, const json& r) {
-  return prepared<Fragment>(key, [&] {
-    ojson o = {
-        {"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}};
-    return make_fragment(std::string(code), o);
-  });
-}
-
-}  // namespace
-
 std::string_view to_string(Status s) {
   switch (s) {
     case Status::indicated:

@@ -150,6 +150,14 @@ const PreparedItem* prepared_item(Section section, std::string_view drug, std::s
 
 }  // namespace
 
+const Fragment& coded_text(std::string_view key, std::string_view code, const json& r) {
+  return prepared<Fragment>(key, [&] {
+    ojson o = {
+        {"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}};
+    return make_fragment(std::string(code), o);
+  });
+}
+
 bool list_has_code(const ojson& list, std::string_view code) {
   for (const auto& e : list) {
     if (const Fragment* f = fragment_of(e)) {

@@ -103,8 +103,9 @@ void tsc(Ctx& ctx, Eligibility& e, Decision& d) {
 void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
   const json& r = ctx.rule(id);
   if (!r.is_object() || !ctx.eligibility.is_object()) return;
+  thread_local std::string key;
   ctx.eligibility["notes"sv].push_back(
-      {{"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}});
+      fragment_node(coded_text(join_key_into(key, {"note", id, code}), code, r)));
 }
 
 // A current dose above the label's maximum for a fixed-dose indication (10 mg
@@ -569,8 +570,8 @@ void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
   ojson notes = ojson::array();
   auto add = [&](std::string_view id, std::string_view code) {
     const json& r = ctx.rule(id);
-    notes.push_back(
-        {{"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}});
+    thread_local std::string key;
+    notes.push_back(fragment_node(coded_text(join_key_into(key, {"note", id, code}), code, r)));
   };
   if (indication == "tsc_renal_aml"sv) add("everolimus.tdm_aml", "aml_fixed_dose_label");
   if (indication == "tsc_seizures"sv) add("everolimus.tdm_franz", "exist3_exposure");
