@@ -9,6 +9,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 namespace {
 
 // Doses are handled in hundredths of a milligram so that 2.5 + 5 is exact.

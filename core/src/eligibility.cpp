@@ -5,6 +5,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 std::string_view to_string(Status s) {
   switch (s) {
     case Status::indicated:

@@ -16,6 +16,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 namespace {
 
 constexpr const char* contract_name = "mtor-calc/1";

@@ -15,6 +15,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 namespace {
 
 constexpr const char* drug = "everolimus";

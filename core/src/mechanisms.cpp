@@ -10,6 +10,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 namespace {
 
 std::string normalise_name(std::string_view s) {

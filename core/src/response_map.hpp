@@ -1,6 +1,9 @@
 // The object type of response trees: nlohmann's ordered_map (3.11.2, MIT,
-// Copyright 2013-2022 Niels Lohmann), with one change: its elements are
-// std::pair<Key, T>, not std::pair<const Key, T>.
+// Copyright 2013-2022 Niels Lohmann), with these changes: its elements are
+// std::pair<Key, T>, not std::pair<const Key, T>; room for members is
+// reserved four at a time (reserve_first); and the lookups by another key
+// type (a literal, a string_view) compare a view of it made once, so that a
+// literal key costs no strlen and compare(const char*) per member.
 //
 // Why: with a const key the pair's move constructor may throw (it copies the
 // key), so std::vector copies every element when it grows, and for a JSON

@@ -14,6 +14,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 namespace {
 
 constexpr const char* drug = "sirolimus";

@@ -5,6 +5,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 namespace {
 
 std::optional<double> first_num(const Request& req, std::initializer_list<std::string_view> a,

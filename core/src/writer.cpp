@@ -13,6 +13,7 @@
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
+
 namespace {
 
 using text::attention_mask;
