@@ -23,31 +23,20 @@ function toText(request) {
   }
 }
 
-// The answer's UTF-8 bytes are decoded where they lie in the wasm memory; the
-// view is read before any other call into the engine can move or reuse them.
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-
-// A well-formed request of at most 65 536 UTF-16 units is encoded straight
-// into the engine's memory (at most 3 bytes a unit); any other text goes
-// through embind, which keeps a lone surrogate's bytes for the engine to
-// refuse as invalid UTF-8 (TextEncoder would replace it with U+FFFD).
-function evaluateText(core, text) {
-  if (text.length <= 65536 && typeof text.isWellFormed === 'function' && text.isWellFormed()) {
-    const { written } = encoder.encodeInto(text, core.request_view(text.length * 3));
-    return decoder.decode(core.evaluate_written(written));
-  }
-  return decoder.decode(core.evaluate_view(text));
-}
-
 module.exports = function load() {
   if (!ready) {
     const wasmBinary = fs.readFileSync(path.join(__dirname, 'mtorcalc-core.wasm'));
-    ready = createCore({ wasmBinary }).then((core) => Object.freeze({
-      evaluate: (request) => evaluateText(core, toText(request)),
-      version: () => core.version(),
-      content: () => core.content(),
-    }));
+    // The request and answer passing is shared with the page
+    // (web/engine-call.js, copied here by scripts/build).
+    ready = Promise.all([createCore({ wasmBinary }), import('./engine-call.mjs')]).then(
+      ([core, { textEvaluator }]) => {
+        const evaluate = textEvaluator(core);
+        return Object.freeze({
+          evaluate: (request) => evaluate(toText(request)),
+          version: () => core.version(),
+          content: () => core.content(),
+        });
+      });
   }
   return ready;
 };

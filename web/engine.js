@@ -11,6 +11,7 @@
 // The fetch matches the page's <link rel="preload" as="fetch" crossorigin>
 // (same URL, cors mode, credentials "same-origin"), so the file downloads once.
 import createMtorCalc from './mtorcalc-web.mjs';
+import { textEvaluator } from './engine-call.js';
 
 const wasmUrl = new URL('mtorcalc-web.wasm', import.meta.url);
 
@@ -32,25 +33,8 @@ async function load() {
       },
     } : {}).then(resolve, reject);
   });
-  // The answer's UTF-8 bytes are decoded where they lie in the wasm memory
-  // (one TextDecoder call; embind's own std::string return copies it byte
-  // by byte in JavaScript). The view is read before any other engine call.
-  const decoder = new TextDecoder();
-  // A well-formed request of at most 65 536 UTF-16 units is encoded straight
-  // into the engine's memory (at most 3 bytes a unit) with one encodeInto
-  // call. Any other text, and any browser without isWellFormed, goes through
-  // embind, which keeps a lone surrogate's bytes for the engine to refuse as
-  // invalid UTF-8 (TextEncoder would replace it with U+FFFD).
-  const encoder = new TextEncoder();
-  const evaluateText = (text) => {
-    if (text.length <= 65536 && typeof text.isWellFormed === 'function' && text.isWellFormed()) {
-      const { written } = encoder.encodeInto(text, core.request_view(text.length * 3));
-      return decoder.decode(core.evaluate_written(written));
-    }
-    return decoder.decode(core.evaluate_view(text));
-  };
   const engineApi = Object.freeze({
-    evaluate: evaluateText,
+    evaluate: textEvaluator(core),
     version: () => core.version(),
     content: () => core.content(),
   });

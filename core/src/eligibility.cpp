@@ -89,21 +89,20 @@ void Eligibility::missing(std::string pointer) {
 }
 
 void Eligibility::alternative(std::string_view code) {
-  const std::string id = scoped_id(scope_, "alternatives", code);
-  const json* r = &ctx_.rule(id);
-  if (!r->is_object()) r = &ctx_.rule(drug_ + ".alternatives." + std::string(code));
-  if (!r->is_object()) return;
+  // The indication's own text first, then the drug's.
+  std::string id = scoped_id(scope_, "alternatives", code);
+  if (!ctx_.rule(id).is_object()) {
+    id = drug_ + ".alternatives." + std::string(code);
+    if (!ctx_.rule(id).is_object()) return;
+  }
   if (list_has_code(alternatives_, code)) return;
-  alternatives_.push_back(
-      fragment_node(coded_text(join_key({"alternative", id, drug_}), code, *r)));
+  alternatives_.push_back(fragment_node(coded_text(id, code)));
 }
 
 void Eligibility::note(std::string_view code) {
   const std::string& id = scoped_id(scope_, "notes", code);
-  const json& r = ctx_.rule(id);
-  if (!r.is_object()) return;
-  thread_local std::string key;
-  notes_.push_back(fragment_node(coded_text(join_key_into(key, {"note", id}), code, r)));
+  if (!ctx_.rule(id).is_object()) return;
+  notes_.push_back(fragment_node(coded_text(id, code)));
 }
 
 void Eligibility::finish(Status status) {

@@ -6,6 +6,7 @@
 #include "eval.hpp"
 #include "prepared.hpp"
 #include "request.hpp"
+#include "request_schema.hpp"
 #include "sirolimus_family.hpp"
 #include "writer.hpp"
 
@@ -19,44 +20,40 @@ using namespace std::string_view_literals;
 
 namespace {
 
-constexpr const char* contract_name = "mtor-calc/1";
+// An answer names the contract whose requests the schema accepts.
+constexpr std::string_view contract_name = request_schema::kContract[0];
 // Room reserved for an answer's text: answers run to ~24 KB, and growing the
 // text part-way copies everything written so far.
 constexpr std::size_t kTypicalResponseBytes = 32768;
 
-ojson envelope() {
-  ojson r = ojson::object();
-  r["contract"sv] = contract_name;
-  r["engine_version"sv] = MTORCALC_VERSION;
-  r["content_version"sv] = content::version();
-  return r;
-}
-
-std::string dump(const ojson& j) {
-  ResponseWriter w;
-  w.write(j);
-  return w.take();
+// The members every answer opens with, up to and including "status"; the
+// object is left open.
+void write_head(ResponseWriter& w, std::string_view status) {
+  w.raw("{\"contract\":");
+  w.write_string(contract_name);
+  w.raw(",\"engine_version\":");
+  w.write_string(MTORCALC_VERSION);
+  w.raw(",\"content_version\":");
+  w.write_string(content::version());
+  w.raw(",\"status\":");
+  w.write_string(status);
 }
 
 std::string invalid(const std::vector<RequestError>& errors) {
-  ojson r = envelope();
-  r["status"sv] = "invalid_request";
   ojson errs = ojson::array();
   for (const auto& e : errors)
     errs.push_back(
         {{"path", e.path}, {"code", std::string(to_string(e.code))}, {"message", e.message}});
-  r["errors"sv] = std::move(errs);
-  r["derived"sv] = ojson::object();
-  r["eligibility"sv] = nullptr;
-  r["regimen"sv] = nullptr;
-  r["titration"sv] = nullptr;
-  r["toxicity"sv] = ojson::array();
-  r["interactions"sv] = ojson::array();
-  r["interactions_unrecognized"sv] = ojson::array();
-  r["warnings"sv] = ojson::array();
-  r["monitoring"sv] = ojson::array();
-  r["references"sv] = ojson::array();
-  return dump(r);
+  ResponseWriter w;
+  write_head(w, "invalid_request");
+  w.raw(",\"errors\":");
+  w.write(errs);
+  // Every section present and empty (the contract's invalid_request shape).
+  w.raw(
+      ",\"derived\":{},\"eligibility\":null,\"regimen\":null,\"titration\":null,"
+      "\"toxicity\":[],\"interactions\":[],\"interactions_unrecognized\":[],"
+      "\"warnings\":[],\"monitoring\":[],\"references\":[]}");
+  return w.take();
 }
 
 // Checks that need the content: form and frequency against the drug, and a
@@ -162,13 +159,8 @@ std::string evaluate_valid(const json& doc) {
   // "references" come last, written from text prepared once per rule: the
   // writer has met every reference id by then.
   ResponseWriter w(kTypicalResponseBytes);
-  w.raw("{\"contract\":");
-  w.write_string(contract_name);
-  w.raw(",\"engine_version\":");
-  w.write_string(MTORCALC_VERSION);
-  w.raw(",\"content_version\":");
-  w.write_string(content::version());
-  w.raw(",\"status\":\"ok\",\"errors\":[]");
+  write_head(w, "ok");
+  w.raw(",\"errors\":[]");
   const std::pair<const char*, ojson*> sections[] = {
       {"derived", &ctx.derived},
       {"eligibility", &ctx.eligibility},

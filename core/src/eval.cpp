@@ -150,8 +150,10 @@ const PreparedItem* prepared_item(Section section, std::string_view drug, std::s
 
 }  // namespace
 
-const Fragment& coded_text(std::string_view key, std::string_view code, const json& r) {
-  return prepared<Fragment>(key, [&] {
+const Fragment& coded_text(std::string_view rule_id, std::string_view code) {
+  thread_local std::string key;
+  return prepared<Fragment>(join_key_into(key, {"coded", rule_id, code}), [&] {
+    const json& r = content::at(rule_id);
     ojson o = {
         {"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}};
     return make_fragment(std::string(code), o);

@@ -116,11 +116,10 @@ inline constexpr std::optional<bool> kAnswers[3] = {true, false, std::nullopt};
 /// Whether a response list already holds an item (or fragment) with this code.
 [[nodiscard]] bool list_has_code(const ojson& list, std::string_view code);
 
-/// The item {code, text, refs} of the content rule `r`, prepared once per
-/// `key`: a note or an alternative, whose text and refs come from content
-/// only, is written from text instead of being built per answer.
-[[nodiscard]] const Fragment& coded_text(std::string_view key, std::string_view code,
-                                         const json& r);
+/// The item {code, text, refs} of the content rule `rule_id`, prepared once
+/// per rule and code: a note or an alternative, whose text and refs come
+/// from content only, is written from text instead of being built per answer.
+[[nodiscard]] const Fragment& coded_text(std::string_view rule_id, std::string_view code);
 
 /// Rounds to `places` decimals, halves away from zero (doses, BSA).
 [[nodiscard]] double round_to(double value, int places);

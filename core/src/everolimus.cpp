@@ -102,11 +102,8 @@ void tsc(Ctx& ctx, Eligibility& e, Decision& d) {
 }
 
 void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
-  const json& r = ctx.rule(id);
-  if (!r.is_object() || !ctx.eligibility.is_object()) return;
-  thread_local std::string key;
-  ctx.eligibility["notes"sv].push_back(
-      fragment_node(coded_text(join_key_into(key, {"note", id, code}), code, r)));
+  if (!ctx.rule(id).is_object() || !ctx.eligibility.is_object()) return;
+  ctx.eligibility["notes"sv].push_back(fragment_node(coded_text(id, code)));
 }
 
 // A current dose above the label's maximum for a fixed-dose indication (10 mg
@@ -570,9 +567,8 @@ void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
   if (!ctx.titration.is_object()) return;
   ojson notes = ojson::array();
   auto add = [&](std::string_view id, std::string_view code) {
-    const json& r = ctx.rule(id);
-    thread_local std::string key;
-    notes.push_back(fragment_node(coded_text(join_key_into(key, {"note", id, code}), code, r)));
+    ctx.rule(id);  // lists the rule
+    notes.push_back(fragment_node(coded_text(id, code)));
   };
   if (indication == "tsc_renal_aml"sv) add("everolimus.tdm_aml", "aml_fixed_dose_label");
   if (indication == "tsc_seizures"sv) add("everolimus.tdm_franz", "exist3_exposure");
@@ -647,8 +643,9 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
   else if (indication == "net"sv)
     status = net(ctx, e);
 
-  const DosingGroup group =
-      content::at(scope + ".dosing_group") == "tdm"sv ? DosingGroup::tdm : DosingGroup::fixed;
+  const DosingGroup group = is_string_equal(content::at(scope + ".dosing_group"), "tdm")
+                                ? DosingGroup::tdm
+                                : DosingGroup::fixed;
 
   // Interactions first: they change the starting dose. The base for scaled
   // (TDM) actions is the current dose when the patient is already treated.
