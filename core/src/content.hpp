@@ -14,8 +14,7 @@
 
 namespace mtorcalc::content {
 
-/// All content files merged into one object keyed by file stem (a copy built
-/// once, for tests and tools; the engine reads through at()).
+/// All content files merged into one object keyed by file stem, parsed once.
 [[nodiscard]] const json& all();
 
 /// The content version: the manifest's version plus a hash of every file.

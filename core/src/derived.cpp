@@ -80,35 +80,9 @@ struct ScoreResult {
   int present_max = 0;
 };
 
-// A score's rule entry and the texts of its factors, each for the three
-// answers (present, absent, unknown), prepared once per score: a score's
-// factors always come in the one order its caller lists them.
-struct ScoreTexts {
-  const RuleEntry* rule = nullptr;
-  std::vector<std::array<Fragment, 3>> factors;
-};
-
 template <std::size_t N>
 ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&factors)[N]) {
-  thread_local std::string id;
-  const ScoreTexts& texts = prepared<ScoreTexts>(join_key_into(id, {"scores", score_id}, '.'), [&] {
-    ScoreTexts t;
-    t.rule = &rule_entry(id);
-    t.factors.resize(N);
-    const json& s = *t.rule->rule;
-    for (std::size_t i = 0; i < N; ++i) {
-      const std::string code(factors[i].code);
-      for (std::optional<bool> answer : kAnswers) {
-        ojson d = ojson::object();
-        d["code"sv] = code;
-        d["present"sv] = answer ? ojson(*answer) : ojson(nullptr);
-        d["text"sv] = s["factors"sv][code]["text"sv].template get<std::string>();
-        t.factors[i][answer_index(answer)] = make_fragment(code, d);
-      }
-    }
-    return t;
-  });
-  const json& s = ctx.use_rule(*texts.rule);
+  const json& s = ctx.rule("scores." + std::string(score_id));
   int present = 0, unknown = 0;
   ojson detail = ojson::array();
   detail.get_ref<ojson::array_t&>().reserve(N);
@@ -117,7 +91,11 @@ ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&facto
     const Factor& f = factors[i];
     if (f.present == std::optional<bool>(true)) ++present;
     if (!f.present) ++unknown;
-    detail.push_back(fragment_node(texts.factors[i][answer_index(f.present)]));
+    ojson d = ojson::object();
+    d["code"sv] = f.code;
+    d["present"sv] = f.present ? ojson(*f.present) : ojson(nullptr);
+    d["text"sv] = s["factors"sv][std::string(f.code)]["text"sv].template get<std::string>();
+    detail.push_back(std::move(d));
     for (std::size_t i = 0; i < f.missing_count; ++i) {
       const std::string_view m = f.missing[i];
       bool dup = false;
@@ -151,7 +129,7 @@ struct RccScoreContent {
 };
 
 const RccScoreContent& rcc_score_content() {
-  return prepared<RccScoreContent>("rcc_scores|content", [] {
+  static const RccScoreContent content = [] {
     const json& sc = content::at("scores");
     const json &imdc = sc["imdc"sv], &msk = sc["mskcc"sv], &arcc = sc["arcc"sv];
     RccScoreContent c;
@@ -171,7 +149,8 @@ const RccScoreContent& rcc_score_content() {
     c.arcc_sites_gt = arcc["factors"sv]["metastatic_sites"sv]["gt"sv].get<double>();
     c.arcc_poor_risk_min_factors = arcc["poor_risk_min_factors"sv].get<int>();
     return c;
-  });
+  }();
+  return content;
 }
 
 std::string group_for(const json& groups, int count) {
@@ -211,7 +190,7 @@ struct ChildPughTables {
 };
 
 const ChildPughTables& child_pugh_tables() {
-  return prepared<ChildPughTables>("child_pugh|tables", [] {
+  static const ChildPughTables tables = [] {
     const json& cp = content::at("calculators.child_pugh");
     auto component = [&](const char* key, std::string_view pointer) {
       const json& table = cp[key];
@@ -222,7 +201,8 @@ const ChildPughTables& child_pugh_tables() {
                            component("inr", "/patient/hepatic/inr"),
                            component("ascites", "/patient/hepatic/ascites"),
                            component("encephalopathy", "/patient/hepatic/encephalopathy")};
-  });
+  }();
+  return tables;
 }
 
 // The five components' points: each given one counts its points, each

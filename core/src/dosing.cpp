@@ -1,7 +1,6 @@
 #include "dosing.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -191,9 +190,7 @@ Tie tie_rule(std::string_view drug) {
   return r.is_string() && r.get<std::string>() == "up"sv ? Tie::up : Tie::down;
 }
 
-namespace {
-
-ojson make_units_json(std::string_view drug, std::string_view form, double dose_mg) {
+ojson units_json(std::string_view drug, std::string_view form, double dose_mg) {
   ojson arr = ojson::array();
   const json& f = content::at(std::string(drug) + ".forms." + std::string(form));
   if (!f.is_object()) return arr;
@@ -212,31 +209,6 @@ ojson make_units_json(std::string_view drug, std::string_view form, double dose_
       arr.push_back({{"strength_mg", x.strength_mg}, {"count", x.count}, {"unit", unit}});
   }
   return arr;
-}
-
-}  // namespace
-
-ojson units_json(std::string_view drug, std::string_view form, double dose_mg) {
-  // The units depend only on the content and the dose, so they are prepared
-  // once per drug, form and dose in hundredths of a milligram (the
-  // resolution of units_for) instead of searched for per request. Doses come
-  // from requests, so the number kept is capped; past the cap, and for a
-  // dose off the hundredths by more than 1e-9 mg (the vials' tolerance),
-  // they are worked out afresh.
-  constexpr std::size_t kMaxPreparedDoses = 4096;
-  thread_local std::size_t prepared_doses = 0;
-  const bool on_hundredths = std::fabs(dose_mg * 100 - std::round(dose_mg * 100)) < 1e-7;
-  if (!on_hundredths || prepared_doses >= kMaxPreparedDoses)
-    return make_units_json(drug, form, dose_mg);
-  thread_local std::string scratch;
-  char centi_text[24];
-  const auto end = std::to_chars(centi_text, centi_text + sizeof centi_text, centi(dose_mg));
-  const std::string_view dose_key(centi_text, static_cast<std::size_t>(end.ptr - centi_text));
-  return fragment_node(
-      prepared<Fragment>(join_key_into(scratch, {"units", drug, form, dose_key}), [&] {
-        ++prepared_doses;
-        return make_fragment("", make_units_json(drug, form, dose_mg));
-      }));
 }
 
 ojson regimen_json(Ctx& ctx, const RegimenSpec& spec) {

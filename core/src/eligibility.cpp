@@ -1,7 +1,5 @@
 #include "eligibility.hpp"
 
-#include <array>
-
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
@@ -24,47 +22,24 @@ std::string_view to_string(Status s) {
 
 namespace {
 
-// A criterion's rule entry and its three texts (met, unmet, unknown),
-// prepared once per criterion id: one lookup per criterion and request.
-struct CriterionTexts {
-  const RuleEntry* rule = nullptr;
-  std::array<Fragment, 3> texts;  // by answer_index
-};
-
-const CriterionTexts& criterion_texts(std::string_view id, std::string_view code) {
-  return prepared<CriterionTexts>(id, [&] {
-    CriterionTexts t;
-    t.rule = &rule_entry(id);
-    const json& r = *t.rule->rule;
-    auto text = [&](std::optional<bool> met) {
-      ojson c = ojson::object();
-      c["code"sv] = std::string(code);
-      c["met"sv] = met ? ojson(*met) : ojson(nullptr);
-      c["text"sv] = r.is_object() ? r.value("text"sv, std::string(code)) : std::string(code);
-      c["refs"sv] = Ctx::refs_of(r);
-      return make_fragment(std::string(code), c);
-    };
-    for (std::optional<bool> answer : kAnswers) t.texts[answer_index(answer)] = text(answer);
-    return t;
-  });
-}
-
-// "<scope>.<kind>.<code>" in a per-thread scratch string.
-const std::string& scoped_id(std::string_view scope, std::string_view kind, std::string_view code) {
-  thread_local std::string id;
-  return join_key_into(id, {scope, kind, code}, '.');
+std::string scoped_id(std::string_view scope, std::string_view kind, std::string_view code) {
+  return std::string(scope) + "." + std::string(kind) + "." + std::string(code);
 }
 
 }  // namespace
 
 std::optional<bool> Eligibility::record(std::string_view code, std::optional<bool> met) {
-  const CriterionTexts& t = criterion_texts(scoped_id(scope_, "criteria", code), code);
-  ctx_.use_rule(*t.rule);
+  const json& r = ctx_.rule(scoped_id(scope_, "criteria", code));
   if (!met)
     ++unknown_;
   else if (!*met)
     ++unmet_;
-  criteria_.push_back(fragment_node(t.texts[answer_index(met)]));
+  ojson c = ojson::object();
+  c["code"sv] = code;
+  c["met"sv] = met ? ojson(*met) : ojson(nullptr);
+  c["text"sv] = r.is_object() ? r.value("text"sv, std::string(code)) : std::string(code);
+  c["refs"sv] = Ctx::refs_of(r);
+  criteria_.push_back(std::move(c));
   return met;
 }
 
@@ -96,13 +71,13 @@ void Eligibility::alternative(std::string_view code) {
     if (!ctx_.rule(id).is_object()) return;
   }
   if (list_has_code(alternatives_, code)) return;
-  alternatives_.push_back(fragment_node(coded_text(id, code)));
+  alternatives_.push_back(coded_text(id, code));
 }
 
 void Eligibility::note(std::string_view code) {
-  const std::string& id = scoped_id(scope_, "notes", code);
+  const std::string id = scoped_id(scope_, "notes", code);
   if (!ctx_.rule(id).is_object()) return;
-  notes_.push_back(fragment_node(coded_text(id, code)));
+  notes_.push_back(coded_text(id, code));
 }
 
 void Eligibility::finish(Status status) {

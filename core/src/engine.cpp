@@ -4,7 +4,6 @@
 #include "derived.hpp"
 #include "drugs.hpp"
 #include "eval.hpp"
-#include "prepared.hpp"
 #include "request.hpp"
 #include "request_schema.hpp"
 #include "sirolimus_family.hpp"
@@ -22,38 +21,31 @@ namespace {
 
 // An answer names the contract whose requests the schema accepts.
 constexpr std::string_view contract_name = request_schema::kContract[0];
-// Room reserved for an answer's text: answers run to ~24 KB, and growing the
-// text part-way copies everything written so far.
-constexpr std::size_t kTypicalResponseBytes = 32768;
 
-// The members every answer opens with, up to and including "status"; the
-// object is left open.
-void write_head(ResponseWriter& w, std::string_view status) {
-  w.raw("{\"contract\":");
-  w.write_string(contract_name);
-  w.raw(",\"engine_version\":");
-  w.write_string(MTORCALC_VERSION);
-  w.raw(",\"content_version\":");
-  w.write_string(content::version());
-  w.raw(",\"status\":");
-  w.write_string(status);
+// The members every answer opens with, up to and including "status".
+ojson head(std::string_view status) {
+  ojson a = ojson::object();
+  a["contract"] = contract_name;
+  a["engine_version"] = MTORCALC_VERSION;
+  a["content_version"] = content::version();
+  a["status"] = status;
+  return a;
 }
 
 std::string invalid(const std::vector<RequestError>& errors) {
-  ojson errs = ojson::array();
+  ojson a = head("invalid_request");
+  ojson& errs = a["errors"] = ojson::array();
   for (const auto& e : errors)
-    errs.push_back(
-        {{"path", e.path}, {"code", std::string(to_string(e.code))}, {"message", e.message}});
-  ResponseWriter w;
-  write_head(w, "invalid_request");
-  w.raw(",\"errors\":");
-  w.write(errs);
+    errs.push_back({{"path", e.path}, {"code", to_string(e.code)}, {"message", e.message}});
   // Every section present and empty (the contract's invalid_request shape).
-  w.raw(
-      ",\"derived\":{},\"eligibility\":null,\"regimen\":null,\"titration\":null,"
-      "\"toxicity\":[],\"interactions\":[],\"interactions_unrecognized\":[],"
-      "\"warnings\":[],\"monitoring\":[],\"references\":[]}");
-  return w.take();
+  a["derived"] = ojson::object();
+  a["eligibility"] = nullptr;
+  a["regimen"] = nullptr;
+  a["titration"] = nullptr;
+  for (const char* list : {"toxicity", "interactions", "interactions_unrecognized", "warnings",
+                           "monitoring", "references"})
+    a[list] = ojson::array();
+  return dump_answer(a);
 }
 
 // Checks that need the content: form and frequency against the drug, and a
@@ -154,13 +146,9 @@ std::string evaluate_valid(const json& doc) {
     ctx.eligibility["drug_chosen_by"sv] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
 
-  // The sections are written where they lie, in the contract's order (no
-  // response object is assembled); "rules", "unverified_rules" and
-  // "references" come last, written from text prepared once per rule: the
-  // writer has met every reference id by then.
-  ResponseWriter w(kTypicalResponseBytes);
-  write_head(w, "ok");
-  w.raw(",\"errors\":[]");
+  ojson a = head("ok");
+  a["errors"] = ojson::array();
+  std::vector<std::string> reference_ids;
   const std::pair<const char*, ojson*> sections[] = {
       {"derived", &ctx.derived},
       {"eligibility", &ctx.eligibility},
@@ -173,28 +161,22 @@ std::string evaluate_valid(const json& doc) {
       {"monitoring", &ctx.monitoring},
       {"expected_response", &ctx.expected_response}};
   for (const auto& [name, section] : sections) {
-    w.raw(",");
-    w.write_string(name, ':');
-    w.write(*section);
+    normalise(*section, reference_ids);
+    a[name] = std::move(*section);
   }
-  w.raw(",\"rules\":[");
-  for (std::size_t i = 0; i < ctx.rules.size(); ++i) {
-    if (i) w.raw(",");
-    w.raw(ctx.rules[i]->id_json);
+  a["rules"] = ctx.rules;
+  ojson& unverified = a["unverified_rules"] = ojson::array();
+  for (const std::string& id : ctx.rules) {
+    const json& rule = content::at(id);
+    auto v = rule.find("verification"sv);
+    if (v == rule.end() || !v->is_string() || *v == "confirmed") continue;
+    ojson u = {{"rule", id}, {"verification", *v}};
+    auto note = rule.find("verification_note"sv);
+    if (note != rule.end() && note->is_string()) u["note"] = *note;
+    unverified.push_back(std::move(u));
   }
-  w.raw("],\"unverified_rules\":[");
-  bool first = true;
-  for (const RuleEntry* rule : ctx.rules) {
-    if (rule->unverified_json.empty()) continue;
-    if (!first) w.raw(",");
-    first = false;
-    w.raw(rule->unverified_json);
-  }
-  w.raw("],\"references\":");
-  w.write_references();
-  w.raw("}");
-  for (const auto& [name, section] : sections) release_tree(*section);
-  return w.take();
+  a["references"] = references_of(reference_ids);
+  return dump_answer(a);
 }
 
 }  // namespace
@@ -222,22 +204,16 @@ std::string version() noexcept {
 
 std::string content_json() noexcept {
   try {
-    // The embedded files are already compact JSON: spliced, not re-parsed
-    // and re-written (the page asks for this at start-up, issue 7).
-    ResponseWriter w;
-    w.raw("{\"content_version\":");
-    w.write_string(content::version());
-    w.raw(",\"content\":{");
+    // The embedded files are compact JSON already: placed as they are.
+    std::string out = "{\"content_version\":" + ojson(content::version()).dump() + ",\"content\":{";
     bool first = true;
     for (const content::File& f : content::files()) {
-      if (!first) w.raw(",");
+      if (!first) out += ",";
       first = false;
-      w.write_string(f.stem);
-      w.raw(":");
-      w.raw(f.text);
+      out += ojson(f.stem).dump() + ":";
+      out += f.text;
     }
-    w.raw("}}");
-    return w.take();
+    return out + "}}";
   } catch (...) {
     return "{}";
   }

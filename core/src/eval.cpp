@@ -2,54 +2,22 @@
 
 #include <cmath>
 
-#include "writer.hpp"
 
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
 
 const json& Ctx::rule(std::string_view id) {
-  // One lookup gives both the rule and its entry in "rules".
-  return use_rule(rule_entry(id));
-}
-
-const json& Ctx::use_rule(const RuleEntry& entry) {
-  if (entry.listed) record_rule(entry);
-  return *entry.rule;
-}
-
-const RuleEntry& rule_entry(std::string_view id) {
-  return prepared<RuleEntry>(id, [&] {
-    RuleEntry e;
-    ResponseWriter quoted;
-    quoted.write_string(id);
-    e.id_json = quoted.take();
-    const json& rule = content::at(id);
-    e.rule = &rule;
-    e.listed = rule.is_object() && rule.contains("refs"sv);
-    auto v = rule.find("verification"sv);
-    const std::string verification =
-        v != rule.end() && v->is_string() ? v->get<std::string>() : std::string("confirmed");
-    if (verification != "confirmed"sv) {
-      ojson u = {{"rule", std::string(id)}, {"verification", verification}};
-      auto note = rule.find("verification_note"sv);
-      if (note != rule.end() && note->is_string()) u["note"sv] = note->get<std::string>();
-      e.unverified_json = make_fragment("", u).text;
-    }
-    return e;
-  });
+  // A rule that cites sources is listed in the answer's "rules".
+  const json& r = content::at(id);
+  if (r.is_object() && r.contains("refs"sv)) record_rule(id);
+  return r;
 }
 
 void Ctx::record_rule(std::string_view id) {
-  record_rule(rule_entry(id));
-}
-
-void Ctx::record_rule(const RuleEntry& entry) {
-  // Entries are compared by address: no string is copied or compared per
-  // request.
-  for (const RuleEntry* x : rules)
-    if (x == &entry) return;
-  rules.push_back(&entry);
+  for (const std::string& x : rules)
+    if (x == id) return;
+  rules.emplace_back(id);
 }
 
 std::optional<double> Ctx::rule_num(std::string_view id, std::string_view key) {
@@ -85,13 +53,6 @@ std::string_view to_string(Section section) {
 
 namespace {
 
-// An item of a response list, prepared from its content rule once (see
-// prepared.hpp).
-struct PreparedItem {
-  Fragment fragment;
-  const RuleEntry* rule = nullptr;
-};
-
 std::string text_of(const json& r, std::string_view key) {
   auto it = r.find(key);
   return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -119,55 +80,16 @@ ojson item_json(Section section, std::string_view code, const json& r, const std
   return o;
 }
 
-// The item for (section, drug, code, rule code, scope); nullptr when the
-// content has no such rule.
-const PreparedItem* prepared_item(Section section, std::string_view drug, std::string_view code,
-                                  std::string_view rule_code, Scope scope) {
-  thread_local std::string scratch;
-  const std::string& key = join_key_into(
-      scratch,
-      {to_string(section), scope == Scope::drug_only ? "drug" : "common", drug, code, rule_code});
-  const auto& item = prepared<std::optional<PreparedItem>>(key, [&] {
-    std::optional<PreparedItem> p;
-    for (std::string_view where : {drug, std::string_view("common")}) {
-      if (where.empty()) continue;
-      std::string id =
-          std::string(where) + "." + std::string(to_string(section)) + "." + std::string(rule_code);
-      const RuleEntry& entry = rule_entry(id);
-      const json& r = *entry.rule;
-      if (r.is_object()) {
-        p.emplace();
-        p->fragment = make_fragment(std::string(code), item_json(section, code, r, id));
-        p->rule = &entry;
-        break;
-      }
-      if (scope == Scope::drug_only) break;
-    }
-    return p;
-  });
-  return item ? &*item : nullptr;
-}
-
 }  // namespace
 
-const Fragment& coded_text(std::string_view rule_id, std::string_view code) {
-  thread_local std::string key;
-  return prepared<Fragment>(join_key_into(key, {"coded", rule_id, code}), [&] {
-    const json& r = content::at(rule_id);
-    ojson o = {
-        {"code", std::string(code)}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}};
-    return make_fragment(std::string(code), o);
-  });
+ojson coded_text(std::string_view rule_id, std::string_view code) {
+  const json& r = content::at(rule_id);
+  return {{"code", code}, {"text", r.value("text"sv, "")}, {"refs", Ctx::refs_of(r)}};
 }
 
 bool list_has_code(const ojson& list, std::string_view code) {
-  for (const auto& e : list) {
-    if (const Fragment* f = fragment_of(e)) {
-      if (f->code == code) return true;
-    } else if (e.is_object() && e.contains("code"sv) && is_string_equal(e["code"sv], code)) {
-      return true;
-    }
-  }
+  for (const auto& e : list)
+    if (e.is_object() && e.contains("code"sv) && is_string_equal(e["code"sv], code)) return true;
   return false;
 }
 
@@ -177,10 +99,17 @@ void Ctx::add_item(Section section, std::string_view drug, std::string_view code
                 : section == Section::monitoring ? monitoring
                                                  : expected_response;
   if (list_has_code(list, code)) return;
-  const PreparedItem* p = prepared_item(section, drug, code, rule_code, scope);
-  if (!p) return;
-  use_rule(*p->rule);
-  list.push_back(fragment_node(p->fragment));
+  for (std::string_view where : {drug, "common"sv}) {
+    if (where.empty()) continue;
+    std::string id =
+        std::string(where) + "." + std::string(to_string(section)) + "." + std::string(rule_code);
+    const json& r = rule(id);
+    if (r.is_object()) {
+      list.push_back(item_json(section, code, r, id));
+      return;
+    }
+    if (scope == Scope::drug_only) return;
+  }
 }
 
 void Ctx::warn(std::string_view drug, std::string_view code) {

@@ -11,9 +11,7 @@
 
 #include "content.hpp"
 #include "json.hpp"
-#include "prepared.hpp"
 #include "request.hpp"
-#include "writer.hpp"
 
 namespace mtorcalc {
 
@@ -29,24 +27,9 @@ enum class Section { warnings, monitoring, expected_response };
 /// and then under "common".
 enum class Scope { drug_only, drug_then_common };
 
-/// A content rule as an answer lists it, prepared once per rule id: its id
-/// as a JSON string for "rules", and its "unverified_rules" entry (empty for
-/// a confirmed rule).
-struct RuleEntry {
-  std::string id_json;
-  std::string unverified_json;
-  const json* rule = nullptr;  // content::at(id): null json when there is none
-  bool listed = false;         // whether reading it lists it: it has "refs"
-};
-
-/// The entry of the rule `id` (prepared.hpp); its address names the rule.
-[[nodiscard]] const RuleEntry& rule_entry(std::string_view id);
-
 class Ctx {
  public:
-  explicit Ctx(const Request& r) : req(r) {
-    rules.reserve(64);  // an answer applies a few dozen rules
-  }
+  explicit Ctx(const Request& r) : req(r) {}
 
   const Request& req;
 
@@ -61,7 +44,7 @@ class Ctx {
   ojson warnings = ojson::array();
   ojson monitoring = ojson::array();
   ojson expected_response = ojson::array();
-  std::vector<const RuleEntry*> rules;  // the content rules applied, in order
+  std::vector<std::string> rules;  // ids of the content rules applied, in first-use order
 
   /// Reads a rule from content by its dotted id and records that it was used.
   /// Returns null json when the id does not exist.
@@ -91,35 +74,20 @@ class Ctx {
   /// Whether a warning with this code was already added.
   [[nodiscard]] bool has_warning(std::string_view code) const;
 
-  /// The rule of `entry`, recorded as used when it carries refs: what rule()
-  /// does once the id has been looked up.
-  const json& use_rule(const RuleEntry& entry);
-
   /// Records that the rule `id` was applied (once, in first-use order).
   void record_rule(std::string_view id);
-  void record_rule(const RuleEntry& entry);
 
  private:
   void add_item(Section section, std::string_view drug, std::string_view code,
                 std::string_view rule_code, Scope scope);
 };
 
-/// The place of a yes/no/unknown answer (0, 1, 2) in the three texts a
-/// criterion or a score factor has prepared, one per answer.
-[[nodiscard]] constexpr std::size_t answer_index(std::optional<bool> answer) {
-  return !answer ? 2 : *answer ? 0 : 1;
-}
-
-/// The three answers in answer_index order.
-inline constexpr std::optional<bool> kAnswers[3] = {true, false, std::nullopt};
-
-/// Whether a response list already holds an item (or fragment) with this code.
+/// Whether a response list already holds an item with this code.
 [[nodiscard]] bool list_has_code(const ojson& list, std::string_view code);
 
-/// The item {code, text, refs} of the content rule `rule_id`, prepared once
-/// per rule and code: a note or an alternative, whose text and refs come
-/// from content only, is written from text instead of being built per answer.
-[[nodiscard]] const Fragment& coded_text(std::string_view rule_id, std::string_view code);
+/// The item {code, text, refs} of the content rule `rule_id` (a note, an
+/// alternative).
+[[nodiscard]] ojson coded_text(std::string_view rule_id, std::string_view code);
 
 /// Rounds to `places` decimals, halves away from zero (doses, BSA).
 [[nodiscard]] double round_to(double value, int places);

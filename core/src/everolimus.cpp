@@ -103,7 +103,7 @@ void tsc(Ctx& ctx, Eligibility& e, Decision& d) {
 
 void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
   if (!ctx.rule(id).is_object() || !ctx.eligibility.is_object()) return;
-  ctx.eligibility["notes"sv].push_back(fragment_node(coded_text(id, code)));
+  ctx.eligibility["notes"sv].push_back(coded_text(id, code));
 }
 
 // A current dose above the label's maximum for a fixed-dose indication (10 mg
@@ -568,7 +568,7 @@ void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
   ojson notes = ojson::array();
   auto add = [&](std::string_view id, std::string_view code) {
     ctx.rule(id);  // lists the rule
-    notes.push_back(fragment_node(coded_text(id, code)));
+    notes.push_back(coded_text(id, code));
   };
   if (indication == "tsc_renal_aml"sv) add("everolimus.tdm_aml", "aml_fixed_dose_label");
   if (indication == "tsc_seizures"sv) add("everolimus.tdm_franz", "exist3_exposure");

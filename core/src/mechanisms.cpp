@@ -721,8 +721,7 @@ bool holds(const Condition& c, const Ctx& ctx) {
   return true;
 }
 
-// The drug's conditional warnings and monitoring items, in content order,
-// read once (prepared.hpp).
+// The drug's conditional warnings and monitoring items, in content order.
 std::vector<ConditionalItem> read_conditional_items(std::string_view drug) {
   std::vector<ConditionalItem> items;
   for (Section section : {Section::warnings, Section::monitoring}) {
@@ -747,9 +746,7 @@ std::vector<ConditionalItem> read_conditional_items(std::string_view drug) {
 }  // namespace
 
 void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
-  const auto& items = prepared<std::vector<ConditionalItem>>(
-      std::string(drug), [&] { return read_conditional_items(drug); });
-  for (const ConditionalItem& item : items) {
+  for (const ConditionalItem& item : read_conditional_items(drug)) {
     if (!holds(item.condition, ctx)) continue;
     if (item.section == Section::warnings)
       ctx.warn(drug, item.code);

@@ -5,7 +5,6 @@
 #include <set>
 #include <utility>
 
-#include "json_reader.hpp"
 #include "limits.hpp"
 #include "request_schema.hpp"
 
@@ -98,9 +97,7 @@ const Spec& schema() {
 // ---- the validator --------------------------------------------------------
 
 // Where a value lies in the request: a chain of links on the validator's
-// stack. Its JSON Pointer text is made only when an error names it; a valid
-// request, the usual case, never needs one (issue 7: building a path string
-// per field was a tenth of validating).
+// stack, made into JSON Pointer text only when an error names it.
 struct Path {
   const Path* parent = nullptr;  // nullptr: the whole request
   std::string_view key;          // an object member's key
@@ -371,10 +368,8 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
 };
 
 // nlohmann's parser with the handler above: the DOM, or false with the
-// errors located. Kept out of line: only malformed requests need it, and
-// under WebAssembly a function is compiled on its first call (the page's
-// first answer should not wait for this one).
-[[gnu::noinline]] bool read_with_located_errors(std::string_view text, json& doc,
+// errors located.
+bool read_with_located_errors(std::string_view text, json& doc,
                                                 std::vector<RequestError>& errors) {
   Sax sax(doc, errors);
   const bool ok =
@@ -399,11 +394,8 @@ Parsed parse_and_validate(std::string_view text) {
                           "malformed JSON at byte " + std::to_string(nul + 1) + ": NUL byte"});
     return out;
   }
-  // Most requests are well-formed: the fast reader takes them. Anything it
-  // does not accept (a syntax error, a duplicate key, too deep, a number out
-  // of range) is read again by nlohmann's parser, which says where and why.
-  json doc = read_json(text, {limits::max_depth, DuplicateKeys::reject});
-  if (doc.is_discarded() && !read_with_located_errors(text, doc, out.errors)) {
+  json doc;
+  if (!read_with_located_errors(text, doc, out.errors)) {
     if (out.errors.empty()) out.errors.push_back({"", ErrorCode::malformed_json, "malformed JSON"});
     // Only the parse error matters when the text is not JSON at all.
     std::vector<RequestError> kept;
@@ -425,75 +417,20 @@ Parsed parse_and_validate(std::string_view text) {
 
 // ---- typed access ---------------------------------------------------------
 
-namespace {
-
-// A path's hash, one step per key: the key's length and its first, middle
-// and last bytes. It only narrows the search (path_matches() decides), so it
-// is cheap rather than strong: the request's keys are short and mostly
-// differ in these bytes.
-std::uint64_t hash_key(std::uint64_t h, std::string_view key) {
-  std::uint64_t step = key.size();
-  if (!key.empty())
-    step |= std::uint64_t{static_cast<unsigned char>(key.front())} << 16 |
-            std::uint64_t{static_cast<unsigned char>(key[key.size() / 2])} << 24 |
-            std::uint64_t{static_cast<unsigned char>(key.back())} << 32;
-  h = (h ^ step) * 0x9e3779b97f4a7c15ull;
-  return h ^ (h >> 29);
-}
-
-constexpr std::uint64_t kPathSeed = 0x243f6a8885a308d3ull;
-
-}  // namespace
-
 Request::Request(const json& doc) : doc_(doc) {
-  if (!doc.is_object()) return;
-  members_.reserve(64);  // a typical request has 20-60 members
-  index_members(doc, kRoot, kPathSeed);
-  // A table at most half full: probes stay short.
-  std::size_t size = 16;
-  while (size < 2 * members_.size()) size *= 2;
-  slots_.assign(size, 0);
-  const std::size_t mask = size - 1;
-  for (std::uint32_t m = 0; m < members_.size(); ++m) {
-    std::size_t i = members_[m].hash & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = m + 1;
-  }
   indication_ = str({"indication"}).value_or("");
-}
-
-void Request::index_members(const json& object, std::uint32_t parent, std::uint64_t hash) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    const auto self = static_cast<std::uint32_t>(members_.size());
-    const std::string& key = it.key();
-    const std::uint64_t h = hash_key(hash, key);
-    members_.push_back({h, parent, key, &*it});
-    if (it->is_object()) index_members(*it, self, h);
-  }
-}
-
-bool Request::path_matches(std::uint32_t member,
-                           std::initializer_list<std::string_view> path) const {
-  for (auto key = path.end(); key != path.begin();) {
-    --key;
-    if (member == kRoot || members_[member].key != *key) return false;
-    member = members_[member].parent;
-  }
-  return member == kRoot;
 }
 
 const json& Request::node(std::initializer_list<std::string_view> path) const {
   static const json null_value;
-  if (path.size() == 0) return doc_;
-  if (slots_.empty()) return null_value;
-  std::uint64_t h = kPathSeed;
-  for (std::string_view key : path) h = hash_key(h, key);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h & mask; slots_[i] != 0; i = (i + 1) & mask) {
-    const std::uint32_t m = slots_[i] - 1;
-    if (members_[m].hash == h && path_matches(m, path)) return *members_[m].node;
+  const json* cur = &doc_;
+  for (std::string_view key : path) {
+    if (!cur->is_object()) return null_value;
+    auto it = cur->find(key);
+    if (it == cur->end()) return null_value;
+    cur = &*it;
   }
-  return null_value;
+  return *cur;
 }
 
 std::optional<double> Request::num(std::initializer_list<std::string_view> path) const {

@@ -2,7 +2,6 @@
 // Clinical rules only ever see a request that passed validate().
 #pragma once
 
-#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -59,27 +58,8 @@ class Request {
   [[nodiscard]] const json& raw() const { return doc_; }
 
  private:
-  // Every member of every object reached from the root through objects only
-  // (the only nodes node() can return), in an open-addressing table keyed by
-  // a hash of the member's path, so that a lookup is a hash of a few bytes
-  // and a probe instead of a std::map walk per key (the rules ask ~80 paths
-  // per evaluation, issue 7). A hit is confirmed key by key through the
-  // parents, so a hash collision can never return the wrong node.
-  struct Member {
-    std::uint64_t hash;
-    std::uint32_t parent;  // index in members_, kRoot for the root's members
-    std::string_view key;
-    const json* node;
-  };
-  static constexpr std::uint32_t kRoot = 0xffffffffu;
-  void index_members(const json& object, std::uint32_t parent, std::uint64_t hash);
-  [[nodiscard]] bool path_matches(std::uint32_t member,
-                                  std::initializer_list<std::string_view> path) const;
-
   const json& doc_;
   std::string indication_;
-  std::vector<Member> members_;
-  std::vector<std::uint32_t> slots_;  // member index + 1; 0 is an empty slot
 };
 
 /// Builds the JSON Pointer for a path of keys (escaping '~' and '/').

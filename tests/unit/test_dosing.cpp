@@ -171,24 +171,19 @@ TEST_CASE("nearest measuring step of a liquid (sirolimus oral solution, 0.1 mg)"
   }
 }
 
-TEST_CASE("a dose's units are the same prepared, past the cap of prepared doses, and afresh") {
-  // units_json keeps at most 4 096 doses per thread; 5 000 doses in
-  // hundredths of a mg, asked twice, must give the same text both times
-  // (the first 4 096 from the cache the second time, the rest afresh), and
-  // the text the tablets make: 17.5 mg of everolimus is 10 + 7.5.
+TEST_CASE("a dose's units are the tablets that make it") {
+  // 17.5 mg of everolimus is 10 + 7.5; 17.49 mg is made by no tablets.
   auto text = [](double dose_mg) {
-    mtorcalc::ResponseWriter w;
-    w.write(mtorcalc::units_json("everolimus", "tablet", dose_mg));
-    return w.take();
+    mtorcalc::ojson units = mtorcalc::units_json("everolimus", "tablet", dose_mg);
+    std::vector<std::string> ids;
+    mtorcalc::normalise(units, ids);
+    return mtorcalc::dump_answer(units);
   };
-  std::vector<std::string> first;
-  for (int centi = 1; centi <= 5000; ++centi) first.push_back(text(centi / 100.0));
-  for (int centi = 1; centi <= 5000; ++centi)
-    CHECK_MESSAGE(text(centi / 100.0) == first[static_cast<std::size_t>(centi - 1)], centi);
-  CHECK(first[1749] ==
-        "[{\"strength_mg\":10,\"count\":1,\"unit\":\"tablet\"},"
-        "{\"strength_mg\":7.5,\"count\":1,\"unit\":\"tablet\"}]");
-  CHECK(first[1748] == "[]");                // 17.49 mg: no tablets make it
-  CHECK(text(17.5 + 1e-12) == first[1749]);  // within 1e-9 mg: the prepared text
-  CHECK(text(17.5 + 1e-6) == first[1749]);   // off the hundredths: afresh, alike
+  const std::string tablets =
+      "[{\"strength_mg\":10,\"count\":1,\"unit\":\"tablet\"},"
+      "{\"strength_mg\":7.5,\"count\":1,\"unit\":\"tablet\"}]";
+  CHECK(text(17.5) == tablets);
+  CHECK(text(17.49) == "[]");
+  CHECK(text(17.5 + 1e-12) == tablets);
+  CHECK(text(17.5 + 1e-6) == tablets);
 }

@@ -462,10 +462,10 @@ TEST_CASE("clinical properties over generated requests") {
   CHECK(with_regimen > 0);
 }
 
-TEST_CASE("other threads give the same bytes, each with its own prepared values") {
-  // Prepared values (prepared.hpp) are kept per thread: two threads that
-  // start with empty caches, evaluating at the same time, must answer every
-  // request exactly as this thread does.
+TEST_CASE("other threads give the same bytes") {
+  // The engine keeps nothing between requests but the content, parsed once:
+  // two threads evaluating at the same time answer every request exactly as
+  // this thread does.
   Rng rng(20261127);
   std::vector<std::string> requests, answers;
   for (const auto& ind : indications())
