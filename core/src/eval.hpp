@@ -17,7 +17,7 @@ namespace mtorcalc {
 
 enum class Severity { info, caution, serious };
 
-/// The response lists whose items are prepared from content once.
+/// The response lists whose items come from content rules.
 enum class Section { warnings, monitoring, expected_response };
 
 /// The section's name in the response and in content ("expected_response").

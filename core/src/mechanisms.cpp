@@ -640,7 +640,7 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
 
 namespace {
 
-// A content "when"/"if" condition, read once per drug: every key present must
+// A content "when"/"if" condition: every key present must
 // hold. Keys: path + lt/le/gt/ge (a number in the request) or equals (a
 // string), any_true (request booleans), indications, always.
 struct Condition {

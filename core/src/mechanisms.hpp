@@ -1,4 +1,4 @@
-// Mechanisms shared by every drug family (issue 4: share, don't copy):
+// Mechanisms shared by every drug family:
 // comedication interactions, the adverse-reaction tables, trough titration
 // and the everyday warnings. Each reads the drug's own rules from content/:
 //

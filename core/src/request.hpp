@@ -53,7 +53,7 @@ class Request {
   [[nodiscard]] std::vector<std::string> strings(
       std::initializer_list<std::string_view> path) const;
 
-  /// The indication, "" when not given (read once: every rule family asks).
+  /// The indication, "" when not given.
   [[nodiscard]] const std::string& indication() const { return indication_; }
   [[nodiscard]] const json& raw() const { return doc_; }
 

@@ -1,8 +1,6 @@
 // The request schema the validator checks (request.cpp): every field the
-// contract allows, its type, and the plausible range of each number. It is
-// constant data, laid out at compile time: no code builds it, so a first
-// answer neither runs nor (under WebAssembly, where each function is
-// compiled on its first call) compiles a constructor for it (issue 7).
+// contract allows, its type, and the plausible range of each number, as
+// constant data.
 //
 // The ranges are plausibility bounds on what a clinician can type (a
 // weight of 0.5 to 400 kg), not clinical thresholds; those live in content/.

@@ -1,4 +1,4 @@
-// Clinical properties over many generated valid requests (issue 7).
+// Clinical properties over many generated valid requests.
 //
 // A deterministic, seeded generator builds requests for every indication the
 // contract lists, with the drug absent (the engine picks) and with every
