@@ -127,20 +127,15 @@ std::string evaluate_valid(const json& doc) {
   bool covered = false;
   if (!drug.empty() && ind.is_object() && ind.contains("drugs"sv))
     for (const auto& x : ind["drugs"sv]) covered = covered || is_string_equal(x, drug);
-  if (!covered)
+  const LabelledUse* use = nullptr;
+  if (covered)
+    for (const LabelledUse& u : kLabelledUses)
+      if (u.drug == drug && (u.indication.empty() || u.indication == indication)) use = &u;
+  if (!use)
     evaluate_unlabelled(ctx, drug);
-  else if (drug == "everolimus"sv)
-    evaluate_everolimus(ctx, d);
-  else if (drug == "sirolimus"sv)
-    evaluate_sirolimus(ctx, d);
-  else if (drug == "sirolimus_topical"sv)
-    evaluate_sirolimus_topical(ctx, d);
-  else if (drug == "temsirolimus"sv)
-    evaluate_temsirolimus(ctx, d);
-  else if (drug == "nab_sirolimus"sv)
-    evaluate_nab_sirolimus(ctx, d);
-  else
-    evaluate_unlabelled(ctx, drug);
+  else if (use->evaluate(ctx, d) == Reached::regimen)
+    for (std::string_view code : use->monitoring)
+      if (!code.empty()) ctx.monitor(use->drug, code);
 
   if (ctx.eligibility.is_object() && !req.has({"drug"}))
     ctx.eligibility["drug_chosen_by"sv] = "engine";

@@ -622,10 +622,13 @@ void expected(Ctx& ctx, const std::string& indication, bool combination) {
 
 }  // namespace
 
-void evaluate_everolimus(Ctx& ctx, const Derived& d) {
+Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
   const std::string indication = ctx.req.indication();
   const std::string scope = "everolimus.indications." + indication;
-  if (!content::at(scope).is_object()) return evaluate_unlabelled(ctx, drug);
+  if (!content::at(scope).is_object()) {
+    evaluate_unlabelled(ctx, drug);
+    return Reached::stopped_early;
+  }
 
   Eligibility e(ctx, drug, scope);
   bool combination = false;
@@ -705,6 +708,7 @@ void evaluate_everolimus(Ctx& ctx, const Derived& d) {
   response_review(ctx, indication);
   monitoring(ctx, indication);
   expected(ctx, indication, combination);
+  return Reached::regimen;
 }
 
 }  // namespace mtorcalc

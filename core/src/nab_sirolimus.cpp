@@ -99,10 +99,6 @@ void unlisted(Ctx& ctx) {
   }
 }
 
-void monitoring(Ctx& ctx) {
-  for (const char* m : {"potassium", "cbc", "glucose", "liver"}) ctx.monitor(drug, m);
-}
-
 // The mg/m² level after hepatic and interaction rules: the lowest applies.
 struct Level {
   double mg_per_m2;
@@ -116,7 +112,9 @@ void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::str
   level.mg_per_m2 = to_m2;
 }
 
-void pecoma(Ctx& ctx, const Derived& d) {
+}  // namespace
+
+Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   const std::string scope = std::string(drug) + ".indications.pecoma";
   const json& ind = ctx.rule(scope);
   Eligibility e(ctx, drug, scope);
@@ -166,7 +164,7 @@ void pecoma(Ctx& ctx, const Derived& d) {
   for (auto& item : ctx.interactions)
     if (item.contains("dose_mg_per_m2"sv) && d.bsa_m2)
       item["dose_mg"sv] = round_to(item["dose_mg_per_m2"sv].get<double>() * *d.bsa_m2, 2);
-  if (status == Status::not_indicated) return;
+  if (status == Status::not_indicated) return Reached::stopped_early;
 
   Level level{ind["dose_mg_per_m2"sv].get<double>(), {}};
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
@@ -234,14 +232,7 @@ void pecoma(Ctx& ctx, const Derived& d) {
                              {"labelled_max_dose_mg_per_m2", level->top_mg_per_m2}});
   }
   finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
-  monitoring(ctx);
-}
-
-}  // namespace
-
-void evaluate_nab_sirolimus(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "pecoma"sv) return pecoma(ctx, d);
-  evaluate_unlabelled(ctx, drug);
+  return Reached::regimen;
 }
 
 }  // namespace mtorcalc

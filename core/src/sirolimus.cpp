@@ -264,11 +264,9 @@ void toxicity(Ctx& ctx, const std::string& form, std::optional<double> dose_mg) 
   }
 }
 
-void monitoring(Ctx& ctx) {
-  for (const char* m : {"trough", "lipids", "urine_protein", "lung_function"}) ctx.monitor(drug, m);
-}
+}  // namespace
 
-void lam(Ctx& ctx, const Derived& d) {
+Reached evaluate_sirolimus_lam(Ctx& ctx, const Derived& d) {
   const std::string scope = std::string(drug) + ".indications.lam";
   const json& ind = ctx.rule(scope);
   Eligibility e(ctx, drug, scope);
@@ -316,7 +314,7 @@ void lam(Ctx& ctx, const Derived& d) {
   if (status == Status::contraindicated || status == Status::not_indicated) {
     interactions(ctx, std::nullopt);
     toxicity(ctx, form_for(ctx, ind), std::nullopt);
-    return;
+    return Reached::stopped_early;
   }
 
   const json& tdm = ctx.rule(std::string(drug) + ".tdm");
@@ -352,14 +350,7 @@ void lam(Ctx& ctx, const Derived& d) {
   loading_dose(ctx, spec.form);
   interactions(ctx, spec.dose_mg);
   toxicity(ctx, spec.form, spec.dose_mg);
-  monitoring(ctx);
-}
-
-}  // namespace
-
-void evaluate_sirolimus(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "lam"sv) return lam(ctx, d);
-  evaluate_unlabelled(ctx, drug);
+  return Reached::regimen;
 }
 
 }  // namespace mtorcalc

@@ -35,7 +35,9 @@ void response_check(Ctx& ctx) {
   if (weeks >= r["weeks"sv].get<double>()) ctx.warn(drug, "non_response_review");
 }
 
-void facial(Ctx& ctx, const Derived&) {
+}  // namespace
+
+Reached evaluate_sirolimus_topical_facial(Ctx& ctx, const Derived&) {
   const std::string scope = std::string(drug) + ".indications.tsc_facial_angiofibroma";
   const json& ind = ctx.rule(scope);
   Eligibility e(ctx, drug, scope);
@@ -66,10 +68,10 @@ void facial(Ctx& ctx, const Derived&) {
 
   evaluate_patient_warnings(ctx, drug);
   (void)evaluate_interactions(ctx, drug, "", std::nullopt);
-  if (status != Status::indicated) return;
+  if (status != Status::indicated) return Reached::stopped_early;
 
   std::string band = band_for(ind, *age);
-  if (band.empty()) return;
+  if (band.empty()) return Reached::stopped_early;
   const std::string band_id = scope + ".max_daily_gel." + band;
   const json& b = ctx.rule(band_id);
   const std::string form = ind["form"sv].get<std::string>();
@@ -94,13 +96,7 @@ void facial(Ctx& ctx, const Derived&) {
   ctx.regimen["age_band"sv] = band;
   ctx.regimen["age_band_rule"sv] = band_id;
   response_check(ctx);
-}
-
-}  // namespace
-
-void evaluate_sirolimus_topical(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "tsc_facial_angiofibroma"sv) return facial(ctx, d);
-  evaluate_unlabelled(ctx, drug);
+  return Reached::regimen;
 }
 
 }  // namespace mtorcalc

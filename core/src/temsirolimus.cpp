@@ -21,12 +21,9 @@ std::optional<bool> as_opt_bool(const json& j) {
   return std::nullopt;
 }
 
-void monitoring(Ctx& ctx) {
-  for (const char* m : {"cbc", "glucose", "lipids", "liver", "renal", "chest_imaging"})
-    ctx.monitor(drug, m);
-}
+}  // namespace
 
-void rcc(Ctx& ctx, const Derived& d) {
+Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   const std::string scope = std::string(drug) + ".indications.rcc";
   const json& ind = ctx.rule(scope);
   Eligibility e(ctx, drug, scope);
@@ -81,7 +78,7 @@ void rcc(Ctx& ctx, const Derived& d) {
   }
   if (status == Status::contraindicated || status == Status::not_indicated) {
     (void)evaluate_interactions(ctx, drug, "", std::nullopt);
-    return;
+    return Reached::stopped_early;
   }
 
   // AST above the ULN without a bilirubin, or a liver value without its ULN:
@@ -129,14 +126,7 @@ void rcc(Ctx& ctx, const Derived& d) {
     flag_dose_above_label(ctx, drug,
                           {{"current_dose_mg", *current}, {"labelled_max_dose_mg", max}});
   finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
-  monitoring(ctx);
-}
-
-}  // namespace
-
-void evaluate_temsirolimus(Ctx& ctx, const Derived& d) {
-  if (ctx.req.indication() == "rcc"sv) return rcc(ctx, d);
-  evaluate_unlabelled(ctx, drug);
+  return Reached::regimen;
 }
 
 }  // namespace mtorcalc

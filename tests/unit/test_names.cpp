@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "content.hpp"
+#include "drugs.hpp"
 #include "helpers.hpp"
 #include "request_schema.hpp"
 
@@ -213,4 +214,18 @@ TEST_CASE("a misspelt name is caught, of every kind") {
     CHECK_MESSAGE(names.unknown.empty(), std::string(text));
     CHECK_MESSAGE(names.checked >= 1, std::string(text));
   }
+}
+
+TEST_CASE("the monitoring items each labelled use closes with exist in content") {
+  std::size_t codes = 0;
+  for (const mtorcalc::LabelledUse& use : mtorcalc::kLabelledUses)
+    for (std::string_view code : use.monitoring) {
+      if (code.empty()) continue;
+      ++codes;
+      const std::string own = std::string(use.drug) + ".monitoring." + std::string(code);
+      const std::string common = "common.monitoring." + std::string(code);
+      const bool found = in_content(own) || in_content(common);
+      CHECK_MESSAGE(found, own);
+    }
+  CHECK(codes > 10);
 }
