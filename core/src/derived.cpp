@@ -72,29 +72,63 @@ struct Factor {
   void lacks(std::string_view pointer) { missing[missing_count++] = pointer; }
 };
 
-// A score's response object (without its group, which each score reads its
-// own way) and the factor counts the group is read from.
+// How a score judges one of its factors, each against the score's own
+// threshold in content "scores.<id>.factors.<code>" or the laboratory's limit.
+enum class Judge {
+  karnofsky_below,         // karnofsky < lt
+  karnofsky_within,        // min <= karnofsky <= max
+  diagnosis_within,        // months since diagnosis < lt_months
+  hemoglobin_below_lln,    // hemoglobin < the laboratory's LLN
+  calcium_above_uln,       // corrected calcium > the laboratory's ULN
+  calcium_above,           // corrected calcium > gt_mg_dl
+  neutrophils_above_uln,   // ANC > the laboratory's ULN
+  platelets_above_uln,     // platelets > the laboratory's ULN
+  ldh_above_uln_times,     // LDH > gt_uln_times x the laboratory's ULN
+  sites_above,             // metastatic organ sites > gt
+};
+
+// The RCC prognostic scores, each its factors in the order it lists them.
+// A score with "groups" in content gets a risk group; one with
+// "poor_risk_min_factors" a poor-risk answer.
+struct RccScore {
+  std::string_view id;
+  std::vector<Judge> factors;
+};
+
+const RccScore kRccScores[] = {
+    // IMDC (Heng 2009): six factors against the local laboratory's limits.
+    {"imdc",
+     {Judge::karnofsky_below, Judge::diagnosis_within, Judge::hemoglobin_below_lln,
+      Judge::calcium_above_uln, Judge::neutrophils_above_uln, Judge::platelets_above_uln}},
+    // MSKCC (Motzer 2002): five factors; LDH against 1.5 x ULN, calcium fixed.
+    {"mskcc",
+     {Judge::karnofsky_below, Judge::diagnosis_within, Judge::ldh_above_uln_times,
+      Judge::calcium_above, Judge::hemoglobin_below_lln}},
+    // ARCC poor risk (Hudes 2007, Torisel PI section 14): at least 3 of 6.
+    {"arcc",
+     {Judge::ldh_above_uln_times, Judge::hemoglobin_below_lln, Judge::calcium_above,
+      Judge::diagnosis_within, Judge::karnofsky_within, Judge::sites_above}},
+};
+
+// A score's response object and the factor counts its group is read from.
 struct ScoreResult {
   ojson json;
   int present_min = 0;
   int present_max = 0;
 };
 
-template <std::size_t N>
-ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&factors)[N]) {
+ScoreResult score_json(Ctx& ctx, std::string_view score_id, const std::vector<Factor>& factors) {
   const json& s = ctx.rule("scores." + std::string(score_id));
   int present = 0, unknown = 0;
   ojson detail = ojson::array();
-  detail.get_ref<ojson::array_t&>().reserve(N);
   ojson missing = ojson::array();
-  for (std::size_t i = 0; i < N; ++i) {
-    const Factor& f = factors[i];
+  for (const Factor& f : factors) {
     if (f.present == std::optional<bool>(true)) ++present;
     if (!f.present) ++unknown;
     ojson d = ojson::object();
     d["code"sv] = f.code;
     d["present"sv] = f.present ? ojson(*f.present) : ojson(nullptr);
-    d["text"sv] = s["factors"sv][std::string(f.code)]["text"sv].template get<std::string>();
+    d["text"sv] = s["factors"sv][std::string(f.code)]["text"sv].get<std::string>();
     detail.push_back(std::move(d));
     for (std::size_t i = 0; i < f.missing_count; ++i) {
       const std::string_view m = f.missing[i];
@@ -113,44 +147,6 @@ ScoreResult score_json(Ctx& ctx, std::string_view score_id, const Factor (&facto
   r.present_min = present;
   r.present_max = present + unknown;
   return r;
-}
-
-// The limits and groups of the three RCC scores (content "scores"), read
-// once: every RCC answer scores all three.
-struct RccScoreContent {
-  double imdc_karnofsky_lt = 0, imdc_months_lt = 0;
-  double mskcc_karnofsky_lt = 0, mskcc_months_lt = 0, mskcc_ldh_uln_times = 0,
-         mskcc_calcium_gt_mg_dl = 0;
-  double arcc_ldh_uln_times = 0, arcc_calcium_gt_mg_dl = 0, arcc_months_lt = 0,
-         arcc_karnofsky_min = 0, arcc_karnofsky_max = 0, arcc_sites_gt = 0;
-  int arcc_poor_risk_min_factors = 0;
-  const json* imdc_groups = nullptr;
-  const json* mskcc_groups = nullptr;
-};
-
-const RccScoreContent& rcc_score_content() {
-  static const RccScoreContent content = [] {
-    const json& sc = content::at("scores");
-    const json &imdc = sc["imdc"sv], &msk = sc["mskcc"sv], &arcc = sc["arcc"sv];
-    RccScoreContent c;
-    c.imdc_karnofsky_lt = imdc["factors"sv]["karnofsky"sv]["lt"sv].get<double>();
-    c.imdc_months_lt = imdc["factors"sv]["diagnosis_to_treatment"sv]["lt_months"sv].get<double>();
-    c.imdc_groups = &imdc["groups"sv];
-    c.mskcc_karnofsky_lt = msk["factors"sv]["karnofsky"sv]["lt"sv].get<double>();
-    c.mskcc_months_lt = msk["factors"sv]["diagnosis_to_treatment"sv]["lt_months"sv].get<double>();
-    c.mskcc_ldh_uln_times = msk["factors"sv]["ldh"sv]["gt_uln_times"sv].get<double>();
-    c.mskcc_calcium_gt_mg_dl = msk["factors"sv]["corrected_calcium"sv]["gt_mg_dl"sv].get<double>();
-    c.mskcc_groups = &msk["groups"sv];
-    c.arcc_ldh_uln_times = arcc["factors"sv]["ldh"sv]["gt_uln_times"sv].get<double>();
-    c.arcc_calcium_gt_mg_dl = arcc["factors"sv]["corrected_calcium"sv]["gt_mg_dl"sv].get<double>();
-    c.arcc_months_lt = arcc["factors"sv]["diagnosis_to_treatment"sv]["lt_months"sv].get<double>();
-    c.arcc_karnofsky_min = arcc["factors"sv]["karnofsky"sv]["min"sv].get<double>();
-    c.arcc_karnofsky_max = arcc["factors"sv]["karnofsky"sv]["max"sv].get<double>();
-    c.arcc_sites_gt = arcc["factors"sv]["metastatic_sites"sv]["gt"sv].get<double>();
-    c.arcc_poor_risk_min_factors = arcc["poor_risk_min_factors"sv].get<int>();
-    return c;
-  }();
-  return content;
 }
 
 std::string group_for(const json& groups, int count) {
@@ -385,7 +381,6 @@ Derived compute_derived(Ctx& ctx) {
 
   bool any_score_input = kps || months_dx || hb || ca || anc || plt || ldh || sites;
   if (any_score_input || req.indication() == "rcc"sv) {
-    const RccScoreContent& sc = rcc_score_content();
     auto cmp = [](std::string_view code, std::optional<double> v, std::optional<double> lim,
                   auto pred, std::string_view value_path,
                   std::string_view limit_path = {}) -> Factor {
@@ -433,56 +428,61 @@ Derived compute_derived(Ctx& ctx) {
       return lo == hi ? ojson(lo) : ojson(nullptr);
     };
 
-    // IMDC (Heng 2009): six factors against the local laboratory's limits.
-    const Factor fi[] = {
-        cmp("karnofsky", kps, sc.imdc_karnofsky_lt, lt, p_kps),
-        cmp("diagnosis_to_treatment", months_dx, sc.imdc_months_lt, lt, p_months),
-        cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln),
-        cca_factor(ca_uln, true),
-        cmp("neutrophils", anc, anc_uln, gt, p_anc, p_anc_uln),
-        cmp("platelets", plt, plt_uln, gt, p_plt, p_plt_uln),
-    };
-    ScoreResult ij = score_json(ctx, "imdc", fi);
-    ij.json["risk_group"sv] = group(*sc.imdc_groups, ij);
-    out["imdc"sv] = std::move(ij.json);
-
-    // MSKCC (Motzer 2002): five factors; LDH against 1.5 × ULN, calcium fixed.
-    std::optional<double> ldh_limit =
-        ldh_uln ? std::optional<double>(*ldh_uln * sc.mskcc_ldh_uln_times) : std::nullopt;
-    const Factor fm[] = {
-        cmp("karnofsky", kps, sc.mskcc_karnofsky_lt, lt, p_kps),
-        cmp("diagnosis_to_treatment", months_dx, sc.mskcc_months_lt, lt, p_months),
-        cmp("ldh", ldh, ldh_limit, gt, p_ldh, p_ldh_uln),
-        cca_factor(sc.mskcc_calcium_gt_mg_dl, false),
-        cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln),
-    };
-    ScoreResult mj = score_json(ctx, "mskcc", fm);
-    mj.json["risk_group"sv] = group(*sc.mskcc_groups, mj);
-    out["mskcc"sv] = std::move(mj.json);
-
-    // ARCC poor risk (Hudes 2007, Torisel PI §14): at least 3 of 6.
-    std::optional<double> arcc_ldh =
-        ldh_uln ? std::optional<double>(*ldh_uln * sc.arcc_ldh_uln_times) : std::nullopt;
-    Factor kps_band;
-    kps_band.code = "karnofsky";
-    if (kps)
-      kps_band.present = *kps >= sc.arcc_karnofsky_min && *kps <= sc.arcc_karnofsky_max;
-    else
-      kps_band.lacks(p_kps);
-    const Factor fa[] = {
-        cmp("ldh", ldh, arcc_ldh, gt, p_ldh, p_ldh_uln),
-        cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln),
-        cca_factor(sc.arcc_calcium_gt_mg_dl, false),
-        cmp("diagnosis_to_treatment", months_dx, sc.arcc_months_lt, lt, p_months),
-        kps_band,
-        cmp("metastatic_sites", sites, sc.arcc_sites_gt, gt, p_sites),
-    };
-    ScoreResult aj = score_json(ctx, "arcc", fa);
-    const int need = sc.arcc_poor_risk_min_factors;
-    aj.json["poor_risk"sv] = aj.present_min >= need  ? ojson(true)
-                             : aj.present_max < need ? ojson(false)
-                                                     : ojson(nullptr);
-    out["arcc"sv] = std::move(aj.json);
+    const json& scores = content::at("scores");
+    for (const RccScore& score : kRccScores) {
+      const json& spec = scores[std::string(score.id)];
+      auto limit = [&](const char* factor, const char* key) {
+        return spec["factors"sv][factor][key].get<double>();
+      };
+      auto judge = [&](Judge j) -> Factor {
+        switch (j) {
+          case Judge::karnofsky_below:
+            return cmp("karnofsky", kps, limit("karnofsky", "lt"), lt, p_kps);
+          case Judge::karnofsky_within: {
+            Factor f;
+            f.code = "karnofsky";
+            if (kps)
+              f.present = *kps >= limit("karnofsky", "min") && *kps <= limit("karnofsky", "max");
+            else
+              f.lacks(p_kps);
+            return f;
+          }
+          case Judge::diagnosis_within:
+            return cmp("diagnosis_to_treatment", months_dx,
+                       limit("diagnosis_to_treatment", "lt_months"), lt, p_months);
+          case Judge::hemoglobin_below_lln:
+            return cmp("hemoglobin", hb, hb_lln, lt, p_hb, p_hb_lln);
+          case Judge::calcium_above_uln:
+            return cca_factor(ca_uln, true);
+          case Judge::calcium_above:
+            return cca_factor(limit("corrected_calcium", "gt_mg_dl"), false);
+          case Judge::neutrophils_above_uln:
+            return cmp("neutrophils", anc, anc_uln, gt, p_anc, p_anc_uln);
+          case Judge::platelets_above_uln:
+            return cmp("platelets", plt, plt_uln, gt, p_plt, p_plt_uln);
+          case Judge::ldh_above_uln_times: {
+            std::optional<double> times_uln;
+            if (ldh_uln) times_uln = *ldh_uln * limit("ldh", "gt_uln_times");
+            return cmp("ldh", ldh, times_uln, gt, p_ldh, p_ldh_uln);
+          }
+          case Judge::sites_above:
+            return cmp("metastatic_sites", sites, limit("metastatic_sites", "gt"), gt, p_sites);
+        }
+        return Factor{};
+      };
+      std::vector<Factor> factors;
+      for (Judge j : score.factors) factors.push_back(judge(j));
+      ScoreResult r = score_json(ctx, score.id, factors);
+      if (spec.contains("groups"sv)) {
+        r.json["risk_group"sv] = group(spec["groups"sv], r);
+      } else {
+        const int need = spec["poor_risk_min_factors"sv].get<int>();
+        r.json["poor_risk"sv] = r.present_min >= need  ? ojson(true)
+                                : r.present_max < need ? ojson(false)
+                                                       : ojson(nullptr);
+      }
+      out[score.id] = std::move(r.json);
+    }
   }
 
   // CTCAE grades that follow from a number (content "ctcae.lab_terms").
