@@ -8,7 +8,7 @@ import { engine } from './engine.js';
 import { h, clear } from './dom.js';
 import {
   FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
-  isShown, kindOf, valueFromText, buildRequest, fieldForPointer, getAt, fieldByPath, CONTRACT,
+  isShown, kindOf, valueFromText, buildRequest, fieldForPointer, getAt, setAt, fieldByPath, CONTRACT,
 } from './fields.js';
 import { unitLabel, display, systemOf, formatNumber, fromCanonical, toCanonical, parseTyped, troughKind, canonicalUnit } from './units.js';
 import { renderAnswer, renderReferences } from './render.js';
@@ -16,6 +16,8 @@ import { label } from './labels.js';
 import { noteText, inputLines } from './notes.js';
 import { amlGrowth, latestTrough } from './history.js';
 import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
+import { bundleToCase, provenanceText, bundleSummaryText } from './fhir.js';
+import { initEmbedApi } from './embed-api.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -260,6 +262,7 @@ function onFieldInput(ev) {
     const field = fieldByPath.get(path);
     if (!field) return;
     state.text[path] = el.value;
+    markEdited(path);
     const v = valueFromText(field, el.value, state.units, effectiveDrug());
     if (v === undefined) delete state.values[path];
     else state.values[path] = v;
@@ -703,9 +706,55 @@ export function loadCase(obj) {
   state.aml = Array.isArray(hist.aml) ? hist.aml.map((r) => ({ date: r.date, diameter_cm: r.diameter_cm })) : [];
   syncFormFromState();
   for (const field of FIELDS) showCompared(field);
+  showProvenance({});
   drawHistory();
   recompute();
   return notLoaded;
+}
+
+// A FHIR R4 Bundle (a file, or a host page through embed-api.js) read by
+// fhir.js into a new form state. The Bundle replaces the patient's values
+// (it is a whole record); the question and the unit choices stay. Nothing
+// changes unless all of it reads.
+function prefillBundle(input) {
+  const r = bundleToCase(input, { drug: effectiveDrug() });
+  if (!r.ok) {
+    message(`Could not use that FHIR Bundle: ${r.error} Nothing was changed.`);
+    return { ok: false, message: r.error, unmapped: [] };
+  }
+  const request = { contract: CONTRACT, indication: state.indication || undefined, drug: state.drug || undefined };
+  for (const [path, v] of Object.entries(r.values)) setAt(request, path, v);
+  loadCase({ units: { ...state.units }, request, history: { troughs: r.troughs } });
+  showProvenance(r.provenance);
+  const text = bundleSummaryText(r);
+  message(text);
+  return { ok: true, message: text, unmapped: r.unmapped };
+}
+
+// Under each prefilled field: where its value came from (and whether it is
+// older than the stated limit); read out with the field.
+function showProvenance(provenance) {
+  for (const el of $$('#case-form .provenance')) {
+    const input = document.getElementById(el.dataset.for);
+    input?.setAttribute('aria-describedby', (input.getAttribute('aria-describedby') || '').replace(` ${el.id}`, ''));
+    el.remove();
+  }
+  for (const [path, p] of Object.entries(provenance)) {
+    const block = document.querySelector(`#case-form [data-field="${path}"]`);
+    if (!block) continue;
+    const id = `${idFor(path)}-src`;
+    block.appendChild(h('p', { class: p.stale ? 'provenance stale' : 'provenance', id, dataset: { for: idFor(path) } }, provenanceText(p)));
+    const input = document.getElementById(idFor(path));
+    input?.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') || ''} ${id}`);
+  }
+}
+
+function markEdited(path) {
+  const el = document.getElementById(`${idFor(path)}-src`);
+  if (el && !el.classList.contains('edited')) {
+    el.classList.add('edited');
+    el.textContent = `Edited by hand (was: ${el.textContent})`;
+  }
 }
 
 function walkLeaves(o, p, fn) {
@@ -718,7 +767,13 @@ function importCase(file) {
   const reader = new FileReader();
   reader.onload = () => {
     try {
-      const notLoaded = loadCase(JSON.parse(String(reader.result)));
+      const text = String(reader.result);
+      const obj = JSON.parse(text);
+      if (obj?.resourceType === 'Bundle') {
+        prefillBundle(text);
+        return;
+      }
+      const notLoaded = loadCase(obj);
       message(notLoaded.length ? `Case loaded. Not loaded (unknown to this form): ${notLoaded.join(', ')}` : 'Case loaded from the file.');
     } catch (err) {
       message(`Could not load that file: ${err.message}`);
@@ -754,6 +809,7 @@ function clearCase() {
   drawDrugOptions();
   syncFormFromState();
   for (const field of FIELDS) showCompared(field);
+  showProvenance({});
   drawHistory();
   $('#note-box').hidden = true;
   $('#note-text').value = '';
@@ -818,6 +874,12 @@ function engineFailed(err) {
 async function start() {
   drawQuestionSelects();
   wire();
+  // A host page that frames the calculator may prefill it and ask for answers.
+  initEmbedApi({
+    prefill: prefillBundle,
+    evaluate: (text) => core.evaluate(text),
+    ready: new Promise((resolve) => document.addEventListener('mtorcalc:ready', resolve, { once: true })),
+  });
   // engine.js has already published window.mtorCalc when this resolves.
   const loaded = await engine;
   ensureGroups();

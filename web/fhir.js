@@ -585,7 +585,7 @@ export function provenanceText(p) {
 }
 
 // One message for the page after a successful read.
-export function summaryText(result) {
+export function bundleSummaryText(result) {
   const filled = Object.keys(result.values).length;
   const stale = Object.values(result.provenance).filter((p) => p.stale).length;
   const parts = [`Filled ${filled} field(s) from the FHIR Bundle; each shows its source and stays editable.`];

@@ -199,7 +199,7 @@ test('stale values are flagged on both sides of each limit', () => {
   }
   assert.deepEqual(F.STALE_DAYS, { lab: 30, weight: 90, height: 365 });
   const r = ok(bundle([patient(), obs('1742-6', 40, 'U/L', { effectiveDateTime: day(45) })]));
-  assert.match(F.summaryText(r), /1 value\(s\) are older than the stated limit/);
+  assert.match(F.bundleSummaryText(r), /1 value\(s\) are older than the stated limit/);
 });
 
 test('reference ranges fill the local limits', () => {
@@ -230,7 +230,7 @@ test('troughs go into the history of the form drug, oldest first, with their dat
   r = ok(bundle([patient(), obs('2160-0', 1, 'mg/dL'), t(5, 'ng/mL', 2), t(6, 'ng/mL', 2, '29247-4')]));
   assert.deepEqual(r.troughs, []);
   assert.equal(r.unmapped.filter((u) => /choose the drug first/.test(u)).length, 2);
-  assert.match(F.summaryText(ok(bundle([patient(), ...list]))), /3 trough\(s\) added to the history/);
+  assert.match(F.bundleSummaryText(ok(bundle([patient(), ...list]))), /3 trough\(s\) added to the history/);
 });
 
 test('active medicines become generic names; others are listed', () => {
@@ -280,7 +280,7 @@ test('everything that is not used is listed', () => {
   ];
   assert.equal(r.unmapped.length, expect.length, r.unmapped.join('\n'));
   for (const re of expect) assert.ok(r.unmapped.some((u) => re.test(u)), `${re} in\n${r.unmapped.join('\n')}`);
-  assert.match(F.summaryText(r), /Not used: .*Condition/);
+  assert.match(F.bundleSummaryText(r), /Not used: .*Condition/);
 });
 
 // ---- hostile Bundles -------------------------------------------------------------------------
