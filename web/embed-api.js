@@ -79,7 +79,8 @@ export function initEmbedApi({ prefill, evaluate, ready, win = window, fetchImpl
     } else if (data.type === 'mtorcalc/evaluate') {
       let response;
       try {
-        response = JSON.parse(evaluate(JSON.stringify(data.request)));
+        // The request as an object, or as the JSON text window.mtorCalc.evaluate takes.
+        response = JSON.parse(evaluate(typeof data.request === 'string' ? data.request : JSON.stringify(data.request)));
       } catch {
         // Not representable as JSON (a cycle, a BigInt): the same shape the
         // engine gives for text it cannot read.

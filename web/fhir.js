@@ -31,7 +31,7 @@ export const STALE_DAYS = Object.freeze({ lab: 30, weight: 90, height: 365 });
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const DAY_MS = 86400000;
 
-const LOINC_SYSTEM = 'http://loinc.org';
+const LOINC_SYSTEMS = new Set(['http://loinc.org', 'http://loinc.org/', 'urn:oid:2.16.840.1.113883.6.1']);
 const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
@@ -120,19 +120,27 @@ const CANONICAL_G_PER_L = {
 // A UCUM code → { dim, factor } with factor relative to the dimension's base
 // (g/L, mol/L, per L, U/L, kg, cm, ratio 1), or null when it is not one of
 // the forms read here.
+// Printed units (Quantity.unit) that are not UCUM codes but say the same.
+const PRINTED = {
+  kgs: 'kg', lb: '[lb_av]', lbs: '[lb_av]', in: '[in_i]', inch: '[in_i]', inches: '[in_i]',
+  'iu/l': '[IU]/L', 'x10^9/l': '10*9/L', '10^9/l': '10*9/L', 'x10e9/l': '10*9/L', '10e9/l': '10*9/L',
+  'x10^3/ul': '10*3/uL', '10^3/ul': '10*3/uL', 'k/ul': '10*3/uL', 'cells/ul': '/uL', 'inr': '{INR}', ratio: '{ratio}',
+};
+
 export function parseUcum(code) {
   if (typeof code !== 'string') return null;
-  const u = code.trim();
-  let m = /^([dcmunp]?)g\/([dcmunp]?)L$/.exec(u);
+  let u = code.trim().replace(/µ|μ/g, 'u').replace(/^mc(g\/)/, 'u$1');
+  u = PRINTED[u.toLowerCase()] ?? u;
+  let m = /^([dcmunp]?)g\/([dcmunp]?)[lL]$/.exec(u);
   if (m) return { dim: 'mass_conc', factor: PREFIX[m[1]] / PREFIX[m[2]] };
-  m = /^([mun]?)mol\/([dcmunp]?)L$/.exec(u);
+  m = /^([mun]?)mol\/([dcmunp]?)[lL]$/.exec(u);
   if (m) return { dim: 'substance_conc', factor: PREFIX[m[1]] / PREFIX[m[2]] };
-  m = /^(?:10\*(3|6|9|12)|\{cells\})?\/(uL|mm3|L)$/.exec(u);
-  if (m) return { dim: 'count_conc', factor: (m[1] ? 10 ** Number(m[1]) : 1) / (m[2] === 'L' ? 1 : 1e-6) };
-  m = /^(U|\[IU\])\/(m?L)$/.exec(u);
-  if (m) return { dim: 'enzyme', factor: m[2] === 'mL' ? 1000 : 1 };
+  m = /^(?:10\*(3|6|9|12)|\{cells\})?\/(u[lL]|mm3|[lL])$/.exec(u);
+  if (m) return { dim: 'count_conc', factor: (m[1] ? 10 ** Number(m[1]) : 1) / (/^[lL]$/.test(m[2]) ? 1 : 1e-6) };
+  m = /^(U|\[IU\])\/(m?)[lL]$/.exec(u);
+  if (m) return { dim: 'enzyme', factor: m[2] ? 1000 : 1 };
   // 1 U = 1 µmol/min and 1 kat = 1 mol/s, so 1 µkat = 60 U.
-  m = /^([mun])kat\/L$/.exec(u);
+  m = /^([mun])kat\/[lL]$/.exec(u);
   if (m) return { dim: 'enzyme', factor: (PREFIX[m[1]] / 1e-6) * 60 };
   if (u === 'kg') return { dim: 'mass', factor: 1 };
   if (u === 'g') return { dim: 'mass', factor: 1e-3 };
@@ -378,12 +386,18 @@ function readBundle(bundle, nowMs, drug) {
   if (patients.length > 1) fail(`The Bundle holds ${patients.length} Patient resources; it must be about one patient.`);
   const patient = patients[0] || null;
   const patientKeys = new Set(patient ? [refOf(patient.res), patient.fullUrl].filter(Boolean) : []);
+  // "Patient/p1", ".../fhir/Patient/p1" and ".../Patient/p1/_history/2" all name Patient/p1.
+  const samePatient = (ref) => {
+    if (patientKeys.has(ref)) return true;
+    const m = /(?:^|\/)(Patient\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
+    return Boolean(m && patientKeys.has(m[1]));
+  };
   const subjects = new Set();
   const checkSubject = (r) => {
     const s = subjectRef(r.res, r.where);
     if (s === null) return;
-    if (patient) {
-      if (!patientKeys.has(s)) fail(`${r.where}.subject: ${s} is not this Bundle's patient (${[...patientKeys].join(' or ') || 'a Patient without id'}).`);
+    if (patient && patientKeys.size) {
+      if (!samePatient(s)) fail(`${r.where}.subject: ${s} is not this Bundle's patient (${[...patientKeys].join(' or ') || 'a Patient without id'}).`);
     } else {
       subjects.add(s);
       if (subjects.size > 1) fail(`The Bundle's resources are about more than one patient (${[...subjects].join(', ')}).`);
@@ -423,9 +437,9 @@ function readBundle(bundle, nowMs, drug) {
     const name = nameOf(res, i);
     if (res.resourceType !== 'Observation') continue;
     checkSubject(r);
-    const status = want(res.status, 'string', `${where}.status`);
+    const status = optional(res.status, 'string', `${where}.status`);
     const list = codings(res.code, `${where}.code`);
-    const loinc = list.filter((c) => c.system === LOINC_SYSTEM && typeof c.code === 'string');
+    const loinc = list.filter((c) => LOINC_SYSTEMS.has(c.system) && typeof c.code === 'string');
     const known = loinc.find((c) => Object.hasOwn(LOINC, c.code));
     const label = known ? `${name} (${LOINC[known.code].name})` : name;
     if (!known) {
@@ -435,7 +449,8 @@ function readBundle(bundle, nowMs, drug) {
       continue;
     }
     const spec = LOINC[known.code];
-    if (!USABLE_OBSERVATION_STATUS.has(status)) {
+    if (status === undefined) out.notes.push(`${label}: no status given; used as a result.`);
+    else if (!USABLE_OBSERVATION_STATUS.has(status)) {
       unmapped(`${label}: status "${status}" (only final, amended or corrected results are used)`);
       continue;
     }
@@ -447,8 +462,8 @@ function readBundle(bundle, nowMs, drug) {
       continue;
     }
     const q = quantity(res.valueQuantity, `${where}.valueQuantity`);
-    if (!d || !d.precise) {
-      unmapped(`${label}: ${d ? `date ${d.day} not precise to the day` : 'no date'}, so its age cannot be judged`);
+    if (spec.trough && (!d || !d.precise)) {
+      unmapped(`${label}: a trough ${d ? `dated only ${d.day}` : 'without a date'} cannot go into the history`);
       continue;
     }
     if (q.comparator) {
@@ -478,20 +493,31 @@ function readBundle(bundle, nowMs, drug) {
     candidates.get(spec.target).push({ value, d, name: label, spec, limit });
   }
 
+  // The most recent result dated to the day; a result without such a date
+  // only when there is no other, and then marked (its age is unknown).
+  const when = (c) => (c.d && c.d.precise ? c.d.ms : null);
   for (const [target, list] of candidates) {
-    list.sort((a, b) => b.d.ms - a.d.ms);
-    const [best] = list;
-    const clash = list.find((c) => c !== best && c.d.ms === best.d.ms && c.value !== best.value);
-    if (clash) fail(`${best.name} and ${clash.name} give different values (${best.value} and ${clash.value}) for the same time ${best.d.day}.`);
+    const dated = list.filter((c) => when(c) !== null).sort((a, b) => when(b) - when(a));
+    const pool = dated.length ? dated : list;
+    const [best] = pool;
+    const clash = pool.find((c) => c !== best && when(c) === when(best) && c.value !== best.value);
+    if (clash) {
+      fail(`${best.name} and ${clash.name} give different values (${best.value} and ${clash.value}) for ${when(best) === null
+        ? 'the same test without a date to tell which is the most recent' : `the same time ${best.d.day}`}.`);
+    }
     const limitDays = STALE_DAYS[best.spec.stale];
-    const age = ageDays(best.d, nowMs);
     out.values[target] = best.value;
-    out.provenance[target] = { resource: best.name, date: best.d.day, age_days: age, stale: age > limitDays, limit_days: limitDays };
+    if (when(best) === null) {
+      out.provenance[target] = { resource: best.name, date: best.d?.day, undated: true, stale: true, limit_days: limitDays };
+    } else {
+      const age = ageDays(best.d, nowMs);
+      out.provenance[target] = { resource: best.name, date: best.d.day, age_days: age, stale: age > limitDays, limit_days: limitDays };
+    }
     const older = list.length - 1;
     if (older) out.notes.push(`${best.name}: the most recent of ${list.length} results is used.`);
     if (best.limit !== null && best.spec.limit) {
       out.values[best.spec.limit.path] = best.limit;
-      out.provenance[best.spec.limit.path] = { resource: best.name, date: best.d.day, what: 'reference range' };
+      out.provenance[best.spec.limit.path] = { resource: best.name, date: best.d?.day, what: 'reference range' };
     }
   }
 
@@ -524,7 +550,7 @@ function readBundle(bundle, nowMs, drug) {
     if (res.resourceType !== 'MedicationStatement' && res.resourceType !== 'MedicationRequest') continue;
     checkSubject(r);
     const name = nameOf(res, i);
-    const status = want(res.status, 'string', `${where}.status`);
+    const status = optional(res.status, 'string', `${where}.status`);
     let concept = res.medicationCodeableConcept;
     let cWhere = `${where}.medicationCodeableConcept`;
     if (concept === undefined && res.medicationReference !== undefined) {
@@ -543,7 +569,8 @@ function readBundle(bundle, nowMs, drug) {
     const rx = list.find((c) => c.system === RXNORM_SYSTEM && c.display);
     const text = rx?.display || concept?.text || list.find((c) => c.display)?.display;
     const label = text ? `${name} (${text})` : name;
-    if (status !== 'active') {
+    if (status === undefined) out.notes.push(`${label}: no status given; taken as active.`);
+    else if (status !== 'active') {
       unmapped(`${label}: status "${status}" (only active medicines are added)`);
       continue;
     }
@@ -580,7 +607,8 @@ function readBundle(bundle, nowMs, drug) {
 export function provenanceText(p) {
   const what = p.what ? ` (${p.what})` : '';
   const when = p.date ? `, ${p.date}` : '';
-  const stale = p.stale ? ` — ${p.age_days} days old, older than ${p.limit_days}: check it is still current.` : '';
+  const stale = !p.stale ? '' : p.undated ? ' — no date to the day: check it is still current.'
+    : ` — ${p.age_days} days old, older than ${p.limit_days}: check it is still current.`;
   return `From ${p.resource}${what}${when}${stale}`;
 }
 

@@ -271,11 +271,17 @@ test('everything that is not used is listed', () => {
     { resourceType: 'Condition', id: 'c2' },
     { resourceType: 'AllergyIntolerance', id: 'a1' },
   ]));
-  assert.deepEqual(Object.keys(r.values), ['/patient/weight_kg']);
+  // without a date to the day: filled, and marked as of unknown age
+  assert.deepEqual(Object.keys(r.values).sort(), ['/patient/labs/albumin_g_dl', '/patient/labs/glucose_fasting_mg_dl', '/patient/weight_kg']);
+  for (const p of ['/patient/labs/albumin_g_dl', '/patient/labs/glucose_fasting_mg_dl']) {
+    assert.equal(r.provenance[p].stale, true, p);
+    assert.match(F.provenanceText(r.provenance[p]), /no date to the day: check it is still current/);
+  }
+  assert.equal(r.provenance['/patient/labs/glucose_fasting_mg_dl'].date, '2026-11');
   const expect = [
     /Patient\/p1: gender "unknown"/, /birth date 1980 is not precise/, /LOINC 8480-6 \(not a code this form reads\)/,
-    /http:\/\/snomed\.info\/sct 27113001/, /Hemoglobin.*status "preliminary"/, /"<5", not an exact number/, /Albumin.*no date/,
-    /Cholesterol.*valueString, not a quantity/, /Triglyceride.*no value \(dataAbsentReason\)/, /Fasting glucose.*not precise to the day/,
+    /http:\/\/snomed\.info\/sct 27113001/, /Hemoglobin.*status "preliminary"/, /"<5", not an exact number/,
+    /Cholesterol.*valueString, not a quantity/, /Triglyceride.*no value \(dataAbsentReason\)/,
     /^2 Condition resources/, /^1 AllergyIntolerance resource \(/,
   ];
   assert.equal(r.unmapped.length, expect.length, r.unmapped.join('\n'));
@@ -364,4 +370,50 @@ test('dates are parsed as FHIR writes them', () => {
   assert.equal(F.parseFhirDate('2026-12-06T10:00:00+01:00').ms, Date.UTC(2026, 11, 6, 9));
   assert.equal(F.parseFhirDate('2026-12').precise, false);
   for (const bad of ['2026-13-01', '2026-12-06T10:00', '2026-12-06T25:00:00Z', 'yesterday', '', 20261206]) assert.equal(F.parseFhirDate(bad), null, String(bad));
+});
+
+test('what hand-written Bundles often do is read the same way', () => {
+  // no status, printed (non-UCUM) units, the LOINC OID, absolute subject references
+  const o = (code, value, unit, more = {}) => {
+    const x = obs(code, value, unit, more);
+    delete x.status;
+    x.valueQuantity = { value, unit };
+    return x;
+  };
+  const r = ok(bundle([
+    patient(),
+    o('29463-7', 154.32358352941436, 'lbs', { subject: { reference: 'https://ehr.example/fhir/Patient/p1/_history/3' } }),
+    o('8302-2', 66.92913385826772, 'in'),
+    o('1975-2', 17.1, 'µmol/L'),
+    o('2160-0', 1.1, 'mg/dl'),
+    o('751-8', 1.5, 'x10^9/L'),
+    o('777-3', 150, 'K/uL'),
+    o('1742-6', 40, 'IU/L'),
+    o('6301-6', 1.2, 'INR', { code: { coding: [{ system: 'urn:oid:2.16.840.1.113883.6.1', code: '6301-6' }] } }),
+    o('77349-9', 5, 'mcg/L'),
+    { resourceType: 'MedicationStatement', id: 'ms', medicationCodeableConcept: { text: 'Fluconazole' } },
+  ]), { drug: 'everolimus' });
+  const expect = {
+    '/patient/weight_kg': 70, '/patient/height_cm': 170, '/patient/labs/bilirubin_mg_dl': 1, '/patient/labs/creatinine_mg_dl': 1.1,
+    '/patient/labs/anc_per_ul': 1500, '/patient/labs/platelets_per_ul': 150000, '/patient/labs/alt_u_l': 40, '/patient/hepatic/inr': 1.2,
+  };
+  for (const [p, v] of Object.entries(expect)) close(r.values[p], v, p);
+  assert.deepEqual(r.values['/comedications'], ['fluconazole']);
+  assert.equal(r.troughs[0].trough_ng_ml, 5);
+  assert.match(r.notes.join(' '), /no status given; used as a result/);
+  assert.match(r.notes.join(' '), /no status given; taken as active/);
+  refused(bundle([patient(), obs('29463-7', 70, 'kg', { subject: { reference: 'https://ehr.example/fhir/Patient/p2' } })]), /not this Bundle's patient/);
+});
+
+test('results without a date are used only when no dated one exists, and never guessed between', () => {
+  const undated = (value) => obs('29463-7', value, 'kg', { effectiveDateTime: undefined });
+  let r = ok(bundle([patient(), undated(80), obs('29463-7', 70, 'kg', { effectiveDateTime: day(200) })]));
+  assert.equal(r.values['/patient/weight_kg'], 70, 'the dated one, however old');
+  assert.equal(r.provenance['/patient/weight_kg'].stale, true);
+  r = ok(bundle([patient(), undated(80), undated(80)]));
+  assert.equal(r.values['/patient/weight_kg'], 80);
+  refused(bundle([patient(), undated(80), undated(81)]), /without a date to tell which is the most recent/);
+  r = ok(bundle([patient(), obs('77349-9', 5, 'ng/mL', { effectiveDateTime: undefined })]), { drug: 'everolimus' });
+  assert.deepEqual(r.troughs, []);
+  assert.match(r.unmapped.join(' '), /a trough without a date cannot go into the history/);
 });
