@@ -216,8 +216,11 @@ export function ageYears(birth, nowMs) {
 }
 
 // ---- checking shapes ----------------------------------------------------------------------
+// Text from the Bundle is echoed in messages; a hostile one must not flood the page.
+const clip = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 class BundleError extends Error {}
-const fail = (msg) => { throw new BundleError(msg); };
+const fail = (msg) => { throw new BundleError(clip(msg, 1000)); };
+const say = (text) => clip(String(text), 60);
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const describe = (v) => (v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 function want(v, type, where) {
@@ -268,7 +271,7 @@ function parseInput(input) {
 
 // ---- reading resources -----------------------------------------------------------------------
 const refOf = (res) => (typeof res.id === 'string' ? `${res.resourceType}/${res.id}` : null);
-const nameOf = (res, i) => refOf(res) || `${res.resourceType} (entry ${i + 1})`;
+const nameOf = (res, i) => clip(refOf(res) || `${res.resourceType} (entry ${i + 1})`, 80);
 
 function codings(cc, where) {
   if (cc === undefined) return [];
@@ -301,7 +304,7 @@ function effective(res, where) {
   for (const k of ['effectiveDateTime', 'effectiveInstant']) {
     if (res[k] === undefined) continue;
     const d = parseFhirDate(want(res[k], 'string', `${where}.${k}`));
-    if (!d) fail(`${where}.${k}: "${res[k]}" is not a FHIR date.`);
+    if (!d) fail(`${where}.${k}: "${say(res[k])}" is not a FHIR date.`);
     return d;
   }
   if (res.effectivePeriod !== undefined) {
@@ -310,13 +313,13 @@ function effective(res, where) {
     const s = optional(res.effectivePeriod[k], 'string', `${where}.effectivePeriod.${k}`);
     if (s !== undefined) {
       const d = parseFhirDate(s);
-      if (!d) fail(`${where}.effectivePeriod.${k}: "${s}" is not a FHIR date.`);
+      if (!d) fail(`${where}.effectivePeriod.${k}: "${say(s)}" is not a FHIR date.`);
       return d;
     }
   }
   if (res.issued !== undefined) {
     const d = parseFhirDate(want(res.issued, 'string', `${where}.issued`));
-    if (!d) fail(`${where}.issued: "${res.issued}" is not a FHIR date.`);
+    if (!d) fail(`${where}.issued: "${say(res.issued)}" is not a FHIR date.`);
     return d;
   }
   return null;
@@ -356,9 +359,9 @@ export function bundleToCase(input, { now = Date.now(), drug = '' } = {}) {
 }
 
 function readBundle(bundle, nowMs, drug) {
-  if (bundle.resourceType !== 'Bundle') fail(`Expected resourceType "Bundle", found ${JSON.stringify(bundle.resourceType) ?? 'none'}.`);
+  if (bundle.resourceType !== 'Bundle') fail(`Expected resourceType "Bundle", found ${say(JSON.stringify(bundle.resourceType) ?? 'none')}.`);
   if (bundle.type !== 'collection' && bundle.type !== 'searchset') {
-    fail(`Bundle.type must be "collection" or "searchset", found ${JSON.stringify(bundle.type) ?? 'none'}.`);
+    fail(`Bundle.type must be "collection" or "searchset", found ${say(JSON.stringify(bundle.type) ?? 'none')}.`);
   }
   const entries = optional(bundle.entry, 'array', 'Bundle.entry') || [];
   if (entries.length > LIMITS.max_entries) fail(`The Bundle has ${entries.length} entries; at most ${LIMITS.max_entries} are read.`);
@@ -375,7 +378,7 @@ function readBundle(bundle, nowMs, drug) {
     optional(res.id, 'string', `${where}.resource.id`);
     const fullUrl = optional(e.fullUrl, 'string', `${where}.fullUrl`);
     for (const key of [refOf(res), fullUrl].filter(Boolean)) {
-      if (seen.has(key)) fail(`${where}: ${key} appears twice in the Bundle (also entry ${seen.get(key) + 1}); duplicated resources are not read.`);
+      if (seen.has(key)) fail(`${where}: ${say(key)} appears twice in the Bundle (also entry ${seen.get(key) + 1}); duplicated resources are not read.`);
       seen.set(key, i);
       byRef.set(key, res);
     }
@@ -387,25 +390,22 @@ function readBundle(bundle, nowMs, drug) {
   const patient = patients[0] || null;
   const patientKeys = new Set(patient ? [refOf(patient.res), patient.fullUrl].filter(Boolean) : []);
   // "Patient/p1", ".../fhir/Patient/p1" and ".../Patient/p1/_history/2" all name Patient/p1.
-  const samePatient = (ref) => {
-    if (patientKeys.has(ref)) return true;
-    const m = /(?:^|\/)(Patient\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
-    return Boolean(m && patientKeys.has(m[1]));
-  };
+  const shortRef = (ref) => /(?:^|\/)(Patient\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref)?.[1] ?? ref;
+  const samePatient = (ref) => patientKeys.has(ref) || patientKeys.has(shortRef(ref));
   const subjects = new Set();
   const checkSubject = (r) => {
     const s = subjectRef(r.res, r.where);
     if (s === null) return;
     if (patient && patientKeys.size) {
-      if (!samePatient(s)) fail(`${r.where}.subject: ${s} is not this Bundle's patient (${[...patientKeys].join(' or ') || 'a Patient without id'}).`);
+      if (!samePatient(s)) fail(`${r.where}.subject: ${say(s)} is not this Bundle's patient (${say([...patientKeys].join(' or '))}).`);
     } else {
-      subjects.add(s);
-      if (subjects.size > 1) fail(`The Bundle's resources are about more than one patient (${[...subjects].join(', ')}).`);
+      subjects.add(shortRef(s));
+      if (subjects.size > 1) fail(`The Bundle's resources are about more than one patient (${say([...subjects].join(', '))}).`);
     }
   };
 
   const out = { values: {}, provenance: {}, troughs: [], unmapped: [], notes: [] };
-  const unmapped = (text) => out.unmapped.push(text);
+  const unmapped = (text) => out.unmapped.push(clip(text, 240));
 
   // Patient: age and sex.
   if (patient) {
@@ -419,7 +419,7 @@ function readBundle(bundle, nowMs, drug) {
     const birth = optional(res.birthDate, 'string', `${where}.birthDate`);
     if (birth !== undefined) {
       const d = parseFhirDate(birth);
-      if (!d || !d.dateOnly) fail(`${where}.birthDate: "${birth}" is not a FHIR date.`);
+      if (!d || !d.dateOnly) fail(`${where}.birthDate: "${say(birth)}" is not a FHIR date.`);
       if (isFuture(d, nowMs)) fail(`${where}.birthDate: ${birth} is in the future.`);
       if (!d.precise) unmapped(`${name}: birth date ${birth} is not precise to the day, so no age is computed`);
       else {
@@ -472,7 +472,7 @@ function readBundle(bundle, nowMs, drug) {
     }
     const kind = spec.trough ? troughKind(spec.trough) : spec.kind;
     const value = toCanonicalFromUcum(kind, q.value, q.unit);
-    if (value === null) fail(`${where}.valueQuantity: ${label} is in "${q.unit}", which does not convert to the form's unit.`);
+    if (value === null) fail(`${where}.valueQuantity: ${label} is in "${say(q.unit)}", which does not convert to the form's unit.`);
     if (spec.trough) {
       troughs[spec.trough].push({ value, d, name: label });
       continue;
@@ -485,7 +485,7 @@ function readBundle(bundle, nowMs, drug) {
       if (bound !== undefined) {
         const bq = quantity(bound, `${where}.referenceRange[0].${spec.limit.side}`);
         const bv = toCanonicalFromUcum(kind, bq.value, bq.unit || q.unit);
-        if (bv === null) fail(`${where}.referenceRange[0].${spec.limit.side}: "${bq.unit}" does not convert to the form's unit.`);
+        if (bv === null) fail(`${where}.referenceRange[0].${spec.limit.side}: "${say(bq.unit)}" does not convert to the form's unit.`);
         limit = bv;
       }
     }

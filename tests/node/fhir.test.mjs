@@ -417,3 +417,11 @@ test('results without a date are used only when no dated one exists, and never g
   assert.deepEqual(r.troughs, []);
   assert.match(r.unmapped.join(' '), /a trough without a date cannot go into the history/);
 });
+
+test('text from the Bundle is clipped in messages', () => {
+  const long = 'x'.repeat(5000);
+  const r = refused(bundle([patient(), obs('29463-7', 70, long)]), /does not convert/);
+  assert.ok(r.error.length <= 600, `${r.error.length} characters`);
+  const u = ok(bundle([patient(), obs('29463-7', 70, 'kg'), obs(long, 1, 'kg')]));
+  assert.ok(u.unmapped[0].length <= 240 && u.unmapped[0].endsWith('…'));
+});
