@@ -16,8 +16,9 @@ import { label } from './labels.js';
 import { noteText, inputLines } from './notes.js';
 import { amlGrowth, latestTrough } from './history.js';
 import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
-import { bundleToCase, provenanceText, bundleSummaryText } from './fhir.js';
+import { bundleToCase, bundleSummaryText } from './fhir.js';
 import { initEmbedApi } from './embed-api.js';
+import { showProvenance, markEdited } from './provenance-view.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -262,7 +263,7 @@ function onFieldInput(ev) {
     const field = fieldByPath.get(path);
     if (!field) return;
     state.text[path] = el.value;
-    markEdited(path);
+    markEdited(path, idFor);
     const v = valueFromText(field, el.value, state.units, effectiveDrug());
     if (v === undefined) delete state.values[path];
     else state.values[path] = v;
@@ -706,7 +707,7 @@ export function loadCase(obj) {
   state.aml = Array.isArray(hist.aml) ? hist.aml.map((r) => ({ date: r.date, diameter_cm: r.diameter_cm })) : [];
   syncFormFromState();
   for (const field of FIELDS) showCompared(field);
-  showProvenance({});
+  showProvenance($('#case-form'), {}, idFor);
   drawHistory();
   recompute();
   return notLoaded;
@@ -725,37 +726,12 @@ function prefillBundle(input) {
   const request = { contract: CONTRACT, indication: state.indication || undefined, drug: state.drug || undefined };
   for (const [path, v] of Object.entries(r.values)) setAt(request, path, v);
   loadCase({ units: { ...state.units }, request, history: { troughs: r.troughs } });
-  showProvenance(r.provenance);
+  showProvenance($('#case-form'), r.provenance, idFor);
   const text = bundleSummaryText(r);
   message(text);
   return { ok: true, message: text, unmapped: r.unmapped };
 }
 
-// Under each prefilled field: where its value came from (and whether it is
-// older than the stated limit); read out with the field.
-function showProvenance(provenance) {
-  for (const el of $$('#case-form .provenance')) {
-    const input = document.getElementById(el.dataset.for);
-    input?.setAttribute('aria-describedby', (input.getAttribute('aria-describedby') || '').replace(` ${el.id}`, ''));
-    el.remove();
-  }
-  for (const [path, p] of Object.entries(provenance)) {
-    const block = document.querySelector(`#case-form [data-field="${path}"]`);
-    if (!block) continue;
-    const id = `${idFor(path)}-src`;
-    block.appendChild(h('p', { class: p.stale ? 'provenance stale' : 'provenance', id, dataset: { for: idFor(path) } }, provenanceText(p)));
-    const input = document.getElementById(idFor(path));
-    input?.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') || ''} ${id}`);
-  }
-}
-
-function markEdited(path) {
-  const el = document.getElementById(`${idFor(path)}-src`);
-  if (el && !el.classList.contains('edited')) {
-    el.classList.add('edited');
-    el.textContent = `Edited by hand (was: ${el.textContent})`;
-  }
-}
 
 function walkLeaves(o, p, fn) {
   if (o && typeof o === 'object' && !Array.isArray(o)) {
@@ -809,7 +785,7 @@ function clearCase() {
   drawDrugOptions();
   syncFormFromState();
   for (const field of FIELDS) showCompared(field);
-  showProvenance({});
+  showProvenance($('#case-form'), {}, idFor);
   drawHistory();
   $('#note-box').hidden = true;
   $('#note-text').value = '';
