@@ -732,7 +732,6 @@ function prefillBundle(input) {
   return { ok: true, message: text, unmapped: r.unmapped };
 }
 
-
 function walkLeaves(o, p, fn) {
   if (o && typeof o === 'object' && !Array.isArray(o)) {
     for (const [k, v] of Object.entries(o)) walkLeaves(v, `${p}/${k}`, fn);

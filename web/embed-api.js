@@ -74,7 +74,12 @@ export function initEmbedApi({ prefill, evaluate, ready, win = window, fetchImpl
     if (data.type === 'mtorcalc/ping') {
       reply(event, { type: 'mtorcalc/ready' });
     } else if (data.type === 'mtorcalc/prefill') {
-      const r = prefill(data.bundle);
+      let r;
+      try {
+        r = prefill(data.bundle);
+      } catch {
+        r = { ok: false, message: 'The Bundle could not be read.' };
+      }
       reply(event, { type: 'mtorcalc/prefill-result', ok: Boolean(r?.ok), message: String(r?.message ?? ''), unmapped: Array.isArray(r?.unmapped) ? r.unmapped : [] });
     } else if (data.type === 'mtorcalc/evaluate') {
       let response;
