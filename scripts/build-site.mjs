@@ -2,7 +2,8 @@
 // Usage: node scripts/build-site.mjs --wasm build/wasm/web --out build/site [--web web]
 //
 // Steps:
-//   1. copy web/ and the engine (mtorcalc-web.mjs + .wasm) into the site;
+//   1. copy web/ (less a stray embed.json) and the engine (mtorcalc-web.mjs +
+//      .wasm) into the site;
 //   2. offline app: icons drawn from scripts/pwa-icons.mjs, the web app
 //      manifest, and in every HTML page the CSP <meta>, manifest/icon links
 //      and the pwa.js module;
@@ -48,6 +49,11 @@ fs.mkdirSync(site, { recursive: true });
 fs.cpSync(webDir, site, { recursive: true });
 for (const f of ['mtorcalc-web.mjs', 'mtorcalc-web.wasm'])
   fs.copyFileSync(path.join(wasmDir, f), path.join(site, f));
+// embed.json lists the origins whose pages may use the embedding API
+// (web/embed-api.js). It is a deployment's own setting, read by the page with
+// cache: "no-store": never part of a build (a copy left in web/ is dropped),
+// so it is neither hashed nor precached, and the API is off by default.
+fs.rmSync(path.join(site, 'embed.json'), { force: true });
 
 // ---- 2. offline app: icons, manifest, HTML head ----------------------------
 fs.mkdirSync(path.join(site, 'icons'), { recursive: true });

@@ -8,7 +8,7 @@ import { engine } from './engine.js';
 import { h, clear } from './dom.js';
 import {
   FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
-  isShown, kindOf, valueFromText, buildRequest, fieldForPointer, getAt, fieldByPath, CONTRACT,
+  isShown, kindOf, valueFromText, buildRequest, fieldForPointer, getAt, setAt, fieldByPath, CONTRACT,
 } from './fields.js';
 import { unitLabel, display, systemOf, formatNumber, fromCanonical, toCanonical, parseTyped, troughKind, canonicalUnit } from './units.js';
 import { renderAnswer, renderReferences } from './render.js';
@@ -16,6 +16,9 @@ import { label } from './labels.js';
 import { noteText, inputLines } from './notes.js';
 import { amlGrowth, latestTrough } from './history.js';
 import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
+import { bundleToCase, bundleSummaryText } from './fhir.js';
+import { initEmbedApi } from './embed-api.js';
+import { showProvenance, markEdited } from './provenance-view.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -260,6 +263,7 @@ function onFieldInput(ev) {
     const field = fieldByPath.get(path);
     if (!field) return;
     state.text[path] = el.value;
+    markEdited(path, idFor);
     const v = valueFromText(field, el.value, state.units, effectiveDrug());
     if (v === undefined) delete state.values[path];
     else state.values[path] = v;
@@ -703,9 +707,29 @@ export function loadCase(obj) {
   state.aml = Array.isArray(hist.aml) ? hist.aml.map((r) => ({ date: r.date, diameter_cm: r.diameter_cm })) : [];
   syncFormFromState();
   for (const field of FIELDS) showCompared(field);
+  showProvenance($('#case-form'), {}, idFor);
   drawHistory();
   recompute();
   return notLoaded;
+}
+
+// A FHIR R4 Bundle (a file, or a host page through embed-api.js) read by
+// fhir.js into a new form state. The Bundle replaces the patient's values
+// (it is a whole record); the question and the unit choices stay. Nothing
+// changes unless all of it reads.
+function prefillBundle(input) {
+  const r = bundleToCase(input, { drug: effectiveDrug() });
+  if (!r.ok) {
+    message(`Could not use that FHIR Bundle: ${r.error} Nothing was changed.`);
+    return { ok: false, message: r.error, unmapped: [] };
+  }
+  const request = { contract: CONTRACT, indication: state.indication || undefined, drug: state.drug || undefined };
+  for (const [path, v] of Object.entries(r.values)) setAt(request, path, v);
+  loadCase({ units: { ...state.units }, request, history: { troughs: r.troughs } });
+  showProvenance($('#case-form'), r.provenance, idFor);
+  const text = bundleSummaryText(r);
+  message(text);
+  return { ok: true, message: text, unmapped: r.unmapped };
 }
 
 function walkLeaves(o, p, fn) {
@@ -718,7 +742,13 @@ function importCase(file) {
   const reader = new FileReader();
   reader.onload = () => {
     try {
-      const notLoaded = loadCase(JSON.parse(String(reader.result)));
+      const text = String(reader.result);
+      const obj = JSON.parse(text);
+      if (obj?.resourceType === 'Bundle') {
+        prefillBundle(text);
+        return;
+      }
+      const notLoaded = loadCase(obj);
       message(notLoaded.length ? `Case loaded. Not loaded (unknown to this form): ${notLoaded.join(', ')}` : 'Case loaded from the file.');
     } catch (err) {
       message(`Could not load that file: ${err.message}`);
@@ -754,6 +784,7 @@ function clearCase() {
   drawDrugOptions();
   syncFormFromState();
   for (const field of FIELDS) showCompared(field);
+  showProvenance($('#case-form'), {}, idFor);
   drawHistory();
   $('#note-box').hidden = true;
   $('#note-text').value = '';
@@ -818,6 +849,12 @@ function engineFailed(err) {
 async function start() {
   drawQuestionSelects();
   wire();
+  // A host page that frames the calculator may prefill it and ask for answers.
+  initEmbedApi({
+    prefill: prefillBundle,
+    evaluate: (text) => core.evaluate(text),
+    ready: new Promise((resolve) => document.addEventListener('mtorcalc:ready', resolve, { once: true })),
+  });
   // engine.js has already published window.mtorCalc when this resolves.
   const loaded = await engine;
   ensureGroups();

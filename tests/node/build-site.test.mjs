@@ -23,7 +23,9 @@ function fixture(dir) {
   write(path.join(web, 'index.html'), `<!doctype html><html lang="en"><head>
 <meta charset="utf-8"><title>t</title><link rel="stylesheet" href="css/style.css">
 <script type="module" src="app.js"></script></head><body><a href="#x">x</a><p>app.js is named in text</p></body></html>`);
-  write(path.join(web, 'app.js'), `import { f } from './lib/util.js';\nimport create from './mtorcalc-web.mjs';\nf(create);\n`);
+  write(path.join(web, 'app.js'), `import { f } from './lib/util.js';\nimport create from './mtorcalc-web.mjs';\nf(create);\nexport const config = 'embed.json';\n`);
+  // A deployment's embed.json left in web/ by mistake: never built in.
+  write(path.join(web, 'embed.json'), '{"allowed_parent_origins": ["https://intranet.example"]}');
   write(path.join(web, 'lib/util.js'), `export const f = (x) => x;\nimport './cyc-a.js';\n`);
   // two modules importing each other: they keep their names
   write(path.join(web, 'lib/cyc-a.js'), `import './cyc-b.js';\n`);
@@ -84,6 +86,8 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
     assert.ok(files.includes('sw.js') && files.includes('index.html'));
     assert.ok(!files.some((f) => /^(app|pwa)\.js$|\.mjs$/.test(f)), 'no unhashed copy is left behind');
     assert.ok(read(util).includes(`'./cyc-a.js'`));
+    assert.ok(!files.some((f) => /embed/.test(f)), 'embed.json is not part of the site');
+    assert.ok(read(app).includes(`'embed.json'`), 'its name in the page is not rewritten');
 
     const html = read('index.html');
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${cspMeta()}">`));
@@ -107,6 +111,7 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
 
     const sw = read('sw.js');
     for (const f of files.filter((f) => f !== 'sw.js')) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
+    assert.doesNotMatch(sw, /embed\.json/, 'embed.json is not precached');
     assert.doesNotMatch(sw, /importScripts|https?:\/\/(?!bit\.ly\/wb-precache)/, 'the workbox runtime is inlined, nothing is fetched from elsewhere');
 
     // The same inputs give the same site, byte for byte.
