@@ -77,7 +77,9 @@ std::optional<ErrorModel> error_model_of(std::string_view name) {
   return std::nullopt;
 }
 
-std::size_t index(Param p) { return static_cast<std::size_t>(p); }
+std::size_t index(Param p) {
+  return static_cast<std::size_t>(p);
+}
 
 // ---- kinetics ---------------------------------------------------------------
 
@@ -183,7 +185,8 @@ struct Posterior {
   // Negative log posterior density up to a constant.
   double nlp(const double* eta) const {
     double v = 0;
-    for (std::size_t k = 0; k < omega.size(); ++k) v += 0.5 * (eta[k] / omega[k]) * (eta[k] / omega[k]);
+    for (std::size_t k = 0; k < omega.size(); ++k)
+      v += 0.5 * (eta[k] / omega[k]) * (eta[k] / omega[k]);
     const Exponentials e = unit_dose(in->model, params(eta));
     const PkModel& m = in->model;
     // Each exponential term decays on its own, so the concentration at one
@@ -214,10 +217,15 @@ struct Posterior {
       }
       double sd = 0;
       switch (m.error_model) {
-        case ErrorModel::proportional: sd = m.proportional * f; break;
-        case ErrorModel::additive: sd = m.additive_ng_ml; break;
+        case ErrorModel::proportional:
+          sd = m.proportional * f;
+          break;
+        case ErrorModel::additive:
+          sd = m.additive_ng_ml;
+          break;
         default:
-          sd = std::sqrt(m.additive_ng_ml * m.additive_ng_ml + m.proportional * m.proportional * f * f);
+          sd = std::sqrt(m.additive_ng_ml * m.additive_ng_ml +
+                         m.proportional * m.proportional * f * f);
       }
       if (!(sd > 0)) return kInf;
       const double z = (y - f) / sd;
@@ -258,14 +266,22 @@ void polish(const Posterior& post, std::vector<double>& eta, double step) {
     if (fr < f[best]) {
       std::vector<double> ex = along(-2);
       const double fe = post.nlp(ex.data());
-      if (fe < fr) { x[worst] = ex; f[worst] = fe; } else { x[worst] = r; f[worst] = fr; }
+      if (fe < fr) {
+        x[worst] = ex;
+        f[worst] = fe;
+      } else {
+        x[worst] = r;
+        f[worst] = fr;
+      }
     } else if (fr < f[second]) {
-      x[worst] = r; f[worst] = fr;
+      x[worst] = r;
+      f[worst] = fr;
     } else {
       std::vector<double> ct = along(fr < f[worst] ? -0.5 : 0.5);
       const double fc = post.nlp(ct.data());
       if (fc < std::min(fr, f[worst])) {
-        x[worst] = ct; f[worst] = fc;
+        x[worst] = ct;
+        f[worst] = fc;
       } else {
         for (std::size_t i = 0; i <= d; ++i) {
           if (i == best) continue;
@@ -276,7 +292,8 @@ void polish(const Posterior& post, std::vector<double>& eta, double step) {
     }
   }
   std::size_t best = 0;
-  for (std::size_t i = 1; i <= d; ++i) if (f[i] < f[best]) best = i;
+  for (std::size_t i = 1; i <= d; ++i)
+    if (f[i] < f[best]) best = i;
   if (f[best] <= post.nlp(eta.data())) eta = x[best];
 }
 
@@ -403,13 +420,19 @@ ModelLoad load_model(const json& file) {
       const std::string path = "covariate_effects[" + std::to_string(i) + "]";
       CovariateEffect eff;
       std::string param, form;
-      if (!L.string(e, "parameter", path, param) || !L.string(e, "covariate", path, eff.covariate) ||
-          !L.string(e, "form", path, form))
+      if (!L.string(e, "parameter", path, param) ||
+          !L.string(e, "covariate", path, eff.covariate) || !L.string(e, "form", path, form))
         break;
       auto p = param_of(param);
       auto f = form_of(form);
-      if (!p) { L.fail(path + ".parameter", "unknown parameter \"" + param + "\""); break; }
-      if (!f) { L.fail(path + ".form", "unknown form \"" + form + "\""); break; }
+      if (!p) {
+        L.fail(path + ".parameter", "unknown parameter \"" + param + "\"");
+        break;
+      }
+      if (!f) {
+        L.fail(path + ".form", "unknown form \"" + form + "\"");
+        break;
+      }
       eff.parameter = *p;
       eff.form = *f;
       const char* coef = *f == EffectForm::power ? "exponent" : "coefficient";
@@ -434,7 +457,10 @@ ModelLoad load_model(const json& file) {
       std::string param;
       if (!L.string((*re)[i], "parameter", path, param)) break;
       auto p = param_of(param);
-      if (!p) { L.fail(path + ".parameter", "unknown parameter \"" + param + "\""); break; }
+      if (!p) {
+        L.fail(path + ".parameter", "unknown parameter \"" + param + "\"");
+        break;
+      }
       r.parameter = *p;
       L.number((*re)[i], "omega_sd", path, r.omega_sd, true);
       m.random_effects.push_back(r);
@@ -475,7 +501,8 @@ ModelLoad load_model(const json& file) {
       const std::string path = "covariates[" + std::to_string(i) + "]";
       if (!L.string((*cs)[i], "id", path, id)) break;
       const json* req = L.member((*cs)[i], "required");
-      if (req != nullptr && req->is_boolean() && req->get<bool>()) m.required_covariates.push_back(id);
+      if (req != nullptr && req->is_boolean() && req->get<bool>())
+        m.required_covariates.push_back(id);
     }
   }
   for (const CovariateEffect& e : m.effects)
@@ -493,7 +520,10 @@ ModelLoad load_model(const json& file) {
       L.fail("population.conditions", "must be an array of indication ids");
     } else {
       for (const json& c : *conds) {
-        if (!c.is_string()) { L.fail("population.conditions", "must hold strings"); break; }
+        if (!c.is_string()) {
+          L.fail("population.conditions", "must hold strings");
+          break;
+        }
         m.conditions.push_back(c.get_ref<const json::string_t&>());
       }
     }
@@ -514,8 +544,8 @@ ModelLoad load_model(const json& file) {
     }
   }
 
-  if (const json* refs = L.member(file, "reference"); refs == nullptr || !refs->is_object() ||
-                                                      refs->empty()) {
+  if (const json* refs = L.member(file, "reference");
+      refs == nullptr || !refs->is_object() || refs->empty()) {
     L.fail("reference", "must name the model's reference entry");
   } else {
     for (auto it = refs->begin(); it != refs->end(); ++it) m.refs.push_back(it.key());
@@ -558,11 +588,14 @@ std::optional<std::array<double, param_count>> individual_parameters(
         if (!(c->value > 0)) return std::nullopt;
         v *= std::pow(c->value / e.reference, e.coefficient);
         break;
-      case EffectForm::linear_factor: v *= 1 + e.coefficient * c->value / e.reference; break;
+      case EffectForm::linear_factor:
+        v *= 1 + e.coefficient * c->value / e.reference;
+        break;
       case EffectForm::indicator_factor:
         if (c->value > e.threshold) v *= e.coefficient;
         break;
-      case EffectForm::additive_linear: break;
+      case EffectForm::additive_linear:
+        break;
     }
   }
   for (std::size_t k = 0; k < model.random_effects.size() && k < eta.size(); ++k)
@@ -625,7 +658,8 @@ ForecastResult forecast(const ForecastInput& in) {
   for (std::size_t i = 0; i < in.history.size(); ++i) {
     const TroughRecord& r = in.history[i];
     const std::string path = "history[" + std::to_string(i) + "]";
-    if (!std::isfinite(r.days_since_start) || r.days_since_start <= 0 || r.days_since_start > kMaxDays)
+    if (!std::isfinite(r.days_since_start) || r.days_since_start <= 0 ||
+        r.days_since_start > kMaxDays)
       return invalid(path + ".days_since_start", "must be > 0 and at most " + fmt(kMaxDays, 0));
     if (r.days_since_start < previous_day)
       return invalid(path + ".days_since_start", "troughs must be oldest first");
@@ -708,8 +742,8 @@ ForecastResult forecast(const ForecastInput& in) {
     std::string early;
     for (std::size_t i = 0; i < in.history.size(); ++i) {
       const TroughRecord& t = in.history[i];
-      if (i > 0 && (t.dose_mg != in.history[i - 1].dose_mg ||
-                    t.interval_h != in.history[i - 1].interval_h))
+      if (i > 0 &&
+          (t.dose_mg != in.history[i - 1].dose_mg || t.interval_h != in.history[i - 1].interval_h))
         run_start_h = in.history[i - 1].days_since_start * 24;
       if (t.days_since_start * 24 - run_start_h < settle_h)
         early += (early.empty() ? "" : ", ") + std::string("day ") + fmt(t.days_since_start, 1);
@@ -725,8 +759,8 @@ ForecastResult forecast(const ForecastInput& in) {
   r.caveats.push_back({CaveatCode::assay, "The model's troughs were measured by " + m.assay +
                                               "; another assay can read differently."});
   if (m.verification != "confirmed")
-    r.caveats.push_back({CaveatCode::unconfirmed_model,
-                         "Model parameters " + m.verification_detail + "."});
+    r.caveats.push_back(
+        {CaveatCode::unconfirmed_model, "Model parameters " + m.verification_detail + "."});
 
   // The posterior on a grid: first over the prior's +-5 SD, then again over
   // the region holding its mass (densities above e^-20 of the mode).
@@ -736,7 +770,10 @@ ForecastResult forecast(const ForecastInput& in) {
   for (const RandomEffect& e : m.random_effects) post.omega.push_back(e.omega_sd);
   const std::size_t d = post.omega.size();
   std::array<double, 2> lo{}, hi{};
-  for (std::size_t k = 0; k < d; ++k) { lo[k] = -5 * post.omega[k]; hi[k] = 5 * post.omega[k]; }
+  for (std::size_t k = 0; k < d; ++k) {
+    lo[k] = -5 * post.omega[k];
+    hi[k] = 5 * post.omega[k];
+  }
   const int n1 = d == 2 ? 81 : 801;
   std::vector<GridPoint> g = evaluate_grid(post, lo, hi, n1);
   double best = kInf;
@@ -791,7 +828,8 @@ ForecastResult forecast(const ForecastInput& in) {
     std::vector<std::pair<double, double>> vw(g.size());
     double p_in = 0;
     for (std::size_t i = 0; i < g.size(); ++i) {
-      const double c = dose_mg * ss_trough(unit_dose(m, post.params(g[i].eta.data())), 1, interval_h);
+      const double c =
+          dose_mg * ss_trough(unit_dose(m, post.params(g[i].eta.data())), 1, interval_h);
       vw[i] = {c, w[i]};
       if (c >= in.target_low_ng_ml && c <= in.target_high_ng_ml) p_in += w[i];
     }

@@ -63,21 +63,21 @@ struct PkModel {
   std::string id;
   std::string drug;
   std::string title;
-  std::string population;      // one sentence naming the studied patients
-  std::string condition_text;  // their disease
+  std::string population;               // one sentence naming the studied patients
+  std::string condition_text;           // their disease
   std::vector<std::string> conditions;  // indication ids of the studied disease
   std::string citation;
   std::string doi;
   std::string verification;         // a manifest status ("unconfirmed", ...)
   std::string verification_detail;  // what was read, and where
   std::vector<std::string> refs;    // the ids of the model's reference entries
-  std::string assay;  // the paper's assay (immunoassays read higher than LC-MS/MS)
+  std::string assay;                // the paper's assay (immunoassays read higher than LC-MS/MS)
   int compartments = 1;
   std::array<double, param_count> typical{};
   std::vector<CovariateEffect> effects;
   std::vector<RandomEffect> random_effects;  // one or two
   ErrorModel error_model = ErrorModel::proportional;
-  double proportional = 0;    // fraction (or log-scale SD for exponential)
+  double proportional = 0;  // fraction (or log-scale SD for exponential)
   double additive_ng_ml = 0;
   std::vector<std::string> required_covariates;
   std::vector<StudiedRange> ranges;  // in_population: every one holds
@@ -173,12 +173,12 @@ struct Individual {
 };
 
 enum class CaveatCode {
-  outside_population,     // a covariate outside the studied range (no dose offered)
-  condition_extrapolated, // the model was not built in this disease
-  not_at_steady_state,    // a trough drawn < 5 half-lives after a dose change
-  interaction_changed,    // an interacting drug started or stopped after the troughs
-  assay,                  // the model's assay; another assay reads differently
-  unconfirmed_model,      // the parameters were read second-hand
+  outside_population,      // a covariate outside the studied range (no dose offered)
+  condition_extrapolated,  // the model was not built in this disease
+  not_at_steady_state,     // a trough drawn < 5 half-lives after a dose change
+  interaction_changed,     // an interacting drug started or stopped after the troughs
+  assay,                   // the model's assay; another assay reads differently
+  unconfirmed_model,       // the parameters were read second-hand
 };
 
 struct Caveat {
@@ -193,14 +193,14 @@ struct ForecastResult {
   std::string error_path;  // invalid_input: where ("history[1].trough_ng_ml")
   std::string error_message;
   bool in_population = false;
-  std::optional<Individual> individual;              // ok only
-  std::optional<TroughForecast> predicted_trough;    // current regimen, ok only
-  std::vector<DoseForecast> doses;                   // empty unless ok
+  std::optional<Individual> individual;            // ok only
+  std::optional<TroughForecast> predicted_trough;  // current regimen, ok only
+  std::vector<DoseForecast> doses;                 // empty unless ok
   std::vector<Caveat> caveats;
-  std::vector<double> eta_map;     // MAP random effects, in the model's order
-  double typical_cl_l_h = 0;       // the population values for this patient
+  std::vector<double> eta_map;  // MAP random effects, in the model's order
+  double typical_cl_l_h = 0;    // the population values for this patient
   double typical_v_l = 0;
-  double terminal_half_life_h = 0; // typical patient
+  double terminal_half_life_h = 0;  // typical patient
 };
 
 [[nodiscard]] ForecastResult forecast(const ForecastInput& input);
@@ -223,8 +223,7 @@ struct ForecastResult {
 /// exp(eta) for the random effects. nullopt when a required covariate is
 /// missing or a parameter comes out non-positive.
 [[nodiscard]] std::optional<std::array<double, param_count>> individual_parameters(
-    const PkModel& model, const std::vector<Covariate>& covariates,
-    const std::vector<double>& eta);
+    const PkModel& model, const std::vector<Covariate>& covariates, const std::vector<double>& eta);
 
 /// Whole-blood concentration (ng/mL) at `time_h` after the history's day 0,
 /// superposing every dose taken before `time_h` (a dose at `time_h` itself is

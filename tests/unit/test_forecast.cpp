@@ -157,7 +157,8 @@ TEST_CASE("the forecast is linear in dose") {
   REQUIRE(r.doses.size() == 5);
   const fc::DoseForecast& five = r.doses[2];
   CHECK(five.dose_mg == 5);
-  CHECK(five.median_trough_ng_ml == doctest::Approx(r.predicted_trough->median_ng_ml).epsilon(1e-12));
+  CHECK(five.median_trough_ng_ml ==
+        doctest::Approx(r.predicted_trough->median_ng_ml).epsilon(1e-12));
   for (const fc::DoseForecast& d : r.doses) {
     const double k = d.dose_mg / five.dose_mg;
     CHECK(d.median_trough_ng_ml == doctest::Approx(k * five.median_trough_ng_ml).epsilon(1e-9));
@@ -171,14 +172,18 @@ TEST_CASE("the forecast is linear in dose") {
 }
 
 TEST_CASE("a higher measured trough predicts a higher trough and a lower clearance") {
-  for (const char* id : {"park_2023_everolimus", "chen_2021_sirolimus", "golubovic_2019_sirolimus"}) {
+  for (const char* id :
+       {"park_2023_everolimus", "chen_2021_sirolimus", "golubovic_2019_sirolimus"}) {
     INFO(id);
     double last_median = 0, last_cl = 1e9;
     for (double y : {1.5, 3.0, 5.0, 8.0, 12.0, 20.0}) {
       fc::ForecastInput in = park_input({trough(14, y, 4), trough(21, y * 1.1, 4)});
       in.model = model(id);
-      in.covariates = {{"bsa_m2", 1.2}, {"age_years", 16.3}, {"weight_kg", 50},
-                       {"oxcarbazepine", 0}, {"ast_iu_l", 20}};
+      in.covariates = {{"bsa_m2", 1.2},
+                       {"age_years", 16.3},
+                       {"weight_kg", 50},
+                       {"oxcarbazepine", 0},
+                       {"ast_iu_l", 20}};
       const fc::ForecastResult r = fc::forecast(in);
       REQUIRE(r.status == fc::Status::ok);
       CHECK(r.predicted_trough->median_ng_ml > last_median);
@@ -206,7 +211,8 @@ TEST_CASE("fewer or noisier troughs shrink the estimate toward the population") 
   CHECK(one.individual->cl_l_h > three.individual->cl_l_h);
   CHECK(one.individual->cl_l_h < one.typical_cl_l_h);
 
-  fc::ForecastInput noisy = park_input({trough(14, twice, 5), trough(21, twice, 5), trough(28, twice, 5)});
+  fc::ForecastInput noisy =
+      park_input({trough(14, twice, 5), trough(21, twice, 5), trough(28, twice, 5)});
   noisy.model.proportional *= 3;
   const fc::ForecastResult n = fc::forecast(noisy);
   REQUIRE(n.status == fc::Status::ok);
@@ -247,7 +253,8 @@ TEST_CASE("caveats: before steady state, an interaction changed, another disease
   };
   // Park's typical half-life at BSA 1.2 is about 9.6 h: 5 half-lives is 2 days.
   const fc::ForecastResult settled = fc::forecast(park_input({trough(14, 6, 5), trough(28, 8, 6)}));
-  CHECK(settled.terminal_half_life_h == doctest::Approx(293 * std::log(2) / (12.5 + 9.71 * 1.2 / 1.5)));
+  CHECK(settled.terminal_half_life_h ==
+        doctest::Approx(293 * std::log(2) / (12.5 + 9.71 * 1.2 / 1.5)));
   CHECK(!has(settled, fc::CaveatCode::not_at_steady_state));
   CHECK(!has(settled, fc::CaveatCode::interaction_changed));
   CHECK(has(settled, fc::CaveatCode::condition_extrapolated));  // FCD, not TSC
@@ -300,11 +307,13 @@ TEST_CASE("contract frequencies map to dosing intervals") {
 }
 
 TEST_CASE("choose_model prefers a model covering the patient, then one built in the condition") {
-  const std::vector<fc::PkModel> models = {model("park_2023_everolimus"), model("golubovic_2019_sirolimus"),
+  const std::vector<fc::PkModel> models = {model("park_2023_everolimus"),
+                                           model("golubovic_2019_sirolimus"),
                                            model("chen_2021_sirolimus")};
   const std::vector<fc::Covariate> child = {{"age_years", 8}, {"weight_kg", 25}, {"ast_iu_l", 20}};
   const std::vector<fc::Covariate> adult = {{"age_years", 35}, {"weight_kg", 60}, {"ast_iu_l", 20}};
-  const std::vector<fc::Covariate> teen = {{"age_years", 16.2}, {"weight_kg", 50}, {"ast_iu_l", 20}};
+  const std::vector<fc::Covariate> teen = {
+      {"age_years", 16.2}, {"weight_kg", 50}, {"ast_iu_l", 20}};
   CHECK(fc::choose_model(models, "sirolimus", child, "tsc_seizures")->id == "chen_2021_sirolimus");
   CHECK(fc::choose_model(models, "sirolimus", adult, "lam")->id == "golubovic_2019_sirolimus");
   CHECK(fc::choose_model(models, "sirolimus", teen, "tsc_seizures")->id == "chen_2021_sirolimus");

@@ -36,7 +36,8 @@ TEST_CASE("forecast validation harness" * doctest::skip()) {
     fc::ModelLoad l = fc::load_model(*it);
     REQUIRE(l.model.has_value());
     in.model = *l.model;
-    for (const auto& [k, v] : t["covariates"].items()) in.covariates.push_back({k, v.get<double>()});
+    for (const auto& [k, v] : t["covariates"].items())
+      in.covariates.push_back({k, v.get<double>()});
     for (const json& r : t["history"]) {
       fc::TroughRecord rec;
       rec.days_since_start = r["days_since_start"].get<double>();
@@ -45,19 +46,23 @@ TEST_CASE("forecast validation harness" * doctest::skip()) {
       rec.interval_h = r["interval_h"].get<double>();
       in.history.push_back(rec);
     }
-    for (const json& c : t["candidates"]) in.candidates.push_back({c[0].get<double>(), c[1].get<double>()});
+    for (const json& c : t["candidates"])
+      in.candidates.push_back({c[0].get<double>(), c[1].get<double>()});
     in.condition = t["condition"].get<std::string>();
     const fc::ForecastResult r = fc::forecast(in);
-    json a = {{"status", static_cast<int>(r.status)}, {"error", r.error_path + " " + r.error_message}};
+    json a = {{"status", static_cast<int>(r.status)},
+              {"error", r.error_path + " " + r.error_message}};
     if (r.status == fc::Status::ok) {
       a["eta_map"] = r.eta_map;
       a["cl_l_h"] = r.individual->cl_l_h;
       a["shrinkage_weight"] = r.individual->shrinkage_weight;
       a["median"] = r.predicted_trough->median_ng_ml;
-      a["interval_90"] = {r.predicted_trough->interval_90.low, r.predicted_trough->interval_90.high};
+      a["interval_90"] = {r.predicted_trough->interval_90.low,
+                          r.predicted_trough->interval_90.high};
       json doses = json::array();
       for (const fc::DoseForecast& d : r.doses)
-        doses.push_back({d.median_trough_ng_ml, d.interval_90.low, d.interval_90.high, d.p_in_range});
+        doses.push_back(
+            {d.median_trough_ng_ml, d.interval_90.low, d.interval_90.high, d.p_in_range});
       a["doses"] = doses;
     }
     answers.push_back(a);
