@@ -320,25 +320,47 @@ std::vector<GridPoint> evaluate_grid(const Posterior& post, const std::array<dou
   return g;
 }
 
-// Weighted quantile of values (weights sum to 1), interpolating the CDF
-// between mass points so that small data changes move it smoothly.
-double quantile(std::vector<std::pair<double, double>>& vw, double q) {
-  std::sort(vw.begin(), vw.end());
-  double cum = 0;
-  for (std::size_t i = 0; i < vw.size(); ++i) {
-    const double next = cum + vw[i].second;
-    // Mass point i sits at the middle of its CDF step.
-    const double mid = cum + vw[i].second / 2;
-    if (mid >= q) {
-      if (i == 0) return vw[0].first;
-      const double prev_mid = cum - vw[i - 1].second / 2;
-      const double t = (q - prev_mid) / (mid - prev_mid);
-      return vw[i - 1].first + t * (vw[i].first - vw[i - 1].first);
-    }
-    cum = next;
+// The posterior of one quantity as weighted mass points (weights sum to 1),
+// sorted, with cumulative weights.
+class TroughPerMg {
+ public:
+  explicit TroughPerMg(std::vector<std::pair<double, double>> value_weight)
+      : vw_(std::move(value_weight)), cum_(vw_.size()) {
+    std::sort(vw_.begin(), vw_.end());
+    double c = 0;
+    for (std::size_t i = 0; i < vw_.size(); ++i) cum_[i] = c += vw_[i].second;
   }
-  return vw.back().first;
-}
+
+  // The q-quantile, interpolating the CDF between the middles of the mass
+  // points' steps, so that a small change in the data moves it smoothly.
+  [[nodiscard]] double quantile(double q) const {
+    for (std::size_t i = 0; i < vw_.size(); ++i) {
+      const double mid = cum_[i] - vw_[i].second / 2;
+      if (mid >= q) {
+        if (i == 0) return vw_[0].first;
+        const double prev_mid = cum_[i - 1] - vw_[i - 1].second / 2;
+        const double t = (q - prev_mid) / (mid - prev_mid);
+        return vw_[i - 1].first + t * (vw_[i].first - vw_[i - 1].first);
+      }
+    }
+    return vw_.back().first;
+  }
+
+  // The mass of the points with low <= value <= high.
+  [[nodiscard]] double mass_between(double low, double high) const {
+    auto by_value = [](const std::pair<double, double>& p, double v) { return p.first < v; };
+    const auto a = std::lower_bound(vw_.begin(), vw_.end(), low, by_value) - vw_.begin();
+    const auto b = std::lower_bound(vw_.begin(), vw_.end(), std::nextafter(high, kInf), by_value) -
+                   vw_.begin();
+    const double below = a == 0 ? 0 : cum_[static_cast<std::size_t>(a - 1)];
+    const double upto = b == 0 ? 0 : cum_[static_cast<std::size_t>(b - 1)];
+    return std::clamp(upto - below, 0.0, 1.0);
+  }
+
+ private:
+  std::vector<std::pair<double, double>> vw_;
+  std::vector<double> cum_;
+};
 
 std::string fmt(double v, int decimals) {
   const double scale = std::pow(10.0, decimals);
@@ -823,21 +845,25 @@ ForecastResult forecast(const ForecastInput& in) {
   r.individual = ind;
 
   // Linear kinetics: the steady-state trough is dose x trough-per-mg(eta), so
-  // one per-mg value per grid point and interval serves every dose.
-  auto forecast_regimen = [&](double dose_mg, double interval_h, DoseForecast& out) {
+  // the posterior of the trough per mg, sorted once per dosing interval,
+  // serves every dose on that interval (and makes each exactly linear in dose).
+  std::vector<std::pair<double, TroughPerMg>> per_interval;
+  auto per_mg = [&](double interval_h) -> const TroughPerMg& {
+    for (const auto& [tau, d] : per_interval)
+      if (tau == interval_h) return d;
     std::vector<std::pair<double, double>> vw(g.size());
-    double p_in = 0;
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      const double c =
-          dose_mg * ss_trough(unit_dose(m, post.params(g[i].eta.data())), 1, interval_h);
-      vw[i] = {c, w[i]};
-      if (c >= in.target_low_ng_ml && c <= in.target_high_ng_ml) p_in += w[i];
-    }
+    for (std::size_t i = 0; i < g.size(); ++i)
+      vw[i] = {ss_trough(unit_dose(m, post.params(g[i].eta.data())), 1, interval_h), w[i]};
+    per_interval.emplace_back(interval_h, TroughPerMg(std::move(vw)));
+    return per_interval.back().second;
+  };
+  auto forecast_regimen = [&](double dose_mg, double interval_h, DoseForecast& out) {
+    const TroughPerMg& d = per_mg(interval_h);
     out.dose_mg = dose_mg;
     out.interval_h = interval_h;
-    out.median_trough_ng_ml = quantile(vw, 0.5);
-    out.interval_90 = {quantile(vw, 0.05), quantile(vw, 0.95)};
-    out.p_in_range = std::clamp(p_in, 0.0, 1.0);
+    out.median_trough_ng_ml = dose_mg * d.quantile(0.5);
+    out.interval_90 = {dose_mg * d.quantile(0.05), dose_mg * d.quantile(0.95)};
+    out.p_in_range = d.mass_between(in.target_low_ng_ml / dose_mg, in.target_high_ng_ml / dose_mg);
   };
   DoseForecast current;
   forecast_regimen(in.history.back().dose_mg, in.history.back().interval_h, current);

@@ -322,3 +322,21 @@ TEST_CASE("choose_model prefers a model covering the patient, then one built in 
   CHECK(!fc::covers(models[0], {{"age_years", 60}, {"bsa_m2", 1.8}, {"weight_kg", 70}}));
   CHECK(fc::choose_model(models, "temsirolimus", adult, "rcc") == nullptr);
 }
+
+TEST_CASE("p_in_range agrees with the interval: 90% inside it, 50% below the median") {
+  fc::ForecastInput in = park_input({trough(14, 4.0, 5), trough(28, 6.0, 6)});
+  const fc::ForecastResult base = fc::forecast(in);
+  REQUIRE(base.status == fc::Status::ok);
+  const fc::TroughForecast t = *base.predicted_trough;
+  in.candidates = {{6, 24}};
+  in.target_low_ng_ml = t.interval_90.low;
+  in.target_high_ng_ml = t.interval_90.high;
+  CHECK(fc::forecast(in).doses[0].p_in_range == doctest::Approx(0.90).epsilon(0.01));
+  in.target_low_ng_ml = 0;
+  in.target_high_ng_ml = t.median_ng_ml;
+  CHECK(fc::forecast(in).doses[0].p_in_range == doctest::Approx(0.50).epsilon(0.01));
+  in.target_high_ng_ml = 1e6;
+  CHECK(fc::forecast(in).doses[0].p_in_range == doctest::Approx(1.0));
+  in.target_low_ng_ml = 2 * t.interval_90.high;
+  CHECK(fc::forecast(in).doses[0].p_in_range < 0.01);
+}
