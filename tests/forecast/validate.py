@@ -119,7 +119,8 @@ def main():
             cov = RANGES[model](rng)
             p = draw_patient(rng, model, cov)
             hist, _ = titrated_history(rng, model, p, START_MG[model](cov), 1 + i % 3)
-            tasks.append(dict(model=model, covariates=cov, history=hist, candidates=[], condition='x'))
+            tasks.append(dict(model=model, covariates=cov, history=hist,
+                              candidates=[[hist[-1]['dose_mg'], 24.0]], condition='x'))
             jobs.append(('cover', model, ss_true(p, hist[-1]['dose_mg'])))
 
     # C. Next trough at steady state after a titration: MAP vs the label's
@@ -173,6 +174,7 @@ def main():
     # B
     hits = {}
     widths = {}
+    calib = []  # (p_in_range, truth in 5-15)
     for job, ans in zip(jobs, answers):
         if job[0] != 'cover':
             continue
@@ -182,6 +184,7 @@ def main():
             continue
         lo, hi = ans['interval_90']
         hits.setdefault(model, []).append(lo <= truth <= hi)
+        calib.append((ans['doses'][0][3], 5.0 <= truth <= 15.0))
         widths.setdefault(model, []).append(hi / lo)
     allhits = [h for v in hits.values() for h in v]
     cov_all = 100.0 * np.mean(allhits)
@@ -191,6 +194,16 @@ def main():
               f'{np.median(widths[model]):.2f}')
     if not 86.0 <= cov_all <= 94.0:
         failures.append(f'coverage {cov_all:.1f}% outside 86-94%')
+    c = np.array(calib, dtype=float)
+    print(f'   p_in_range (5-15 ng/mL): mean {100 * c[:, 0].mean():.1f}% predicted, '
+          f'{100 * c[:, 1].mean():.1f}% of true troughs in range; by predicted band:')
+    for lo_b, hi_b in [(0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.01)]:
+        sel = (c[:, 0] >= lo_b) & (c[:, 0] < hi_b)
+        if sel.any():
+            print(f'     {lo_b:.1f}-{min(hi_b, 1):.1f}: n={int(sel.sum()):4d}  predicted {100 * c[sel, 0].mean():5.1f}%'
+                  f'  observed {100 * c[sel, 1].mean():5.1f}%')
+    if abs(c[:, 0].mean() - c[:, 1].mean()) > 0.03:
+        failures.append('p_in_range: mean predicted and observed differ by more than 3 points')
 
     # C
     print('C. Next steady-state trough after titration: |error| vs the true trough '
