@@ -175,7 +175,7 @@ TEST_CASE("a higher measured trough predicts a higher trough and a lower clearan
   for (const char* id :
        {"park_2023_everolimus", "chen_2021_sirolimus", "golubovic_2019_sirolimus"}) {
     INFO(id);
-    double last_median = 0, last_cl = 1e9;
+    double last_median = 0, last_cl = 1e9, last_low = 0, last_high = 0;
     for (double y : {1.5, 3.0, 5.0, 8.0, 12.0, 20.0}) {
       fc::ForecastInput in = park_input({trough(14, y, 4), trough(21, y * 1.1, 4)});
       in.model = model(id);
@@ -188,6 +188,10 @@ TEST_CASE("a higher measured trough predicts a higher trough and a lower clearan
       REQUIRE(r.status == fc::Status::ok);
       CHECK(r.predicted_trough->median_ng_ml > last_median);
       CHECK(r.individual->cl_l_h < last_cl);
+      CHECK(r.predicted_trough->interval_90.low > last_low);
+      CHECK(r.predicted_trough->interval_90.high > last_high);
+      last_low = r.predicted_trough->interval_90.low;
+      last_high = r.predicted_trough->interval_90.high;
       last_median = r.predicted_trough->median_ng_ml;
       last_cl = r.individual->cl_l_h;
     }
