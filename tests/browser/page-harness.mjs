@@ -15,7 +15,7 @@ export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const buildDir = path.resolve(repo, process.env.MTORCALC_OUT || 'build');
 export const siteDir = path.join(buildDir, 'site');
 export const artifacts = path.join(repo, 'tests', 'artifacts');
-export const casesDir = path.resolve(repo, '../shared/cases');
+export const casesDir = path.join(repo, 'tests/cases/shared');
 
 const chromiumArgs = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',

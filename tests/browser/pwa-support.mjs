@@ -111,9 +111,9 @@ export async function launch() {
   };
 }
 
-// The request half of every shared case (../shared/cases) and project case.
+// The request half of every shared example case (the project's copies).
 export function sharedRequests() {
-  const dirs = [path.resolve(repo, '../shared/cases'), path.join(repo, 'tests/cases')];
+  const dirs = [path.join(repo, 'tests/cases/shared')];
   const list = [];
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;

@@ -2,7 +2,7 @@
 """Prints or writes the request of every case file, as check-cases sends it.
 
 A case's "request" that is a string is sent as-is; an object is serialised
-with json.dumps (as ../shared/tools/check-cases does).
+with json.dumps (as scripts/check-cases does).
 
   case_requests.py --jsonl OUT FILE|DIR...    "<case file>\t<request>" per line
                                               (requests without a newline)

@@ -39,7 +39,7 @@ export function cliEvaluateLines(texts) {
 
 /** The case files' requests, as check-cases sends them. */
 export function caseRequests() {
-  const dirs = [path.resolve(repo, '../shared/cases'), path.join(repo, 'tests/cases')];
+  const dirs = [path.join(repo, 'tests/cases')];
   const outList = [];
   const walk = (d) => {
     if (!fs.existsSync(d)) return;
@@ -59,7 +59,7 @@ export function caseRequests() {
 }
 
 // Python's json.dumps (", " and ": " separators, ASCII only), so that the
-// bytes sent match ../shared/tools/check-cases exactly.
+// bytes sent match scripts/check-cases exactly.
 export function pyDumps(v) {
   if (v === null) return 'null';
   if (Array.isArray(v)) return '[' + v.map(pyDumps).join(', ') + ']';

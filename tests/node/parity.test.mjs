@@ -1,5 +1,5 @@
 // CLI (native) and Node (wasm) give byte-identical responses: over every case
-// file's request (../shared/cases, tests/cases) and over generated requests —
+// file's request (tests/cases) and over generated requests —
 // valid ones for every indication and drug, and mutated ones (wrong types,
 // out-of-range numbers, unknown fields and values) — from a fixed seed.
 import test from 'node:test';

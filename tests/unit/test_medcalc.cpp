@@ -18,8 +18,9 @@ using namespace test;
 
 namespace {
 
-// The repository root from this file's path (tests/unit/…), so the data is
-// read from ../shared/data/... relative to the repo root wherever the test runs.
+// The repository root from this file's path (tests/unit/…), so the data
+// (tests/data/medcalc-bench, a copy of the shared rows) is found wherever the
+// test runs.
 std::string repo_root() {
   std::string f = __FILE__;
   for (int i = 0; i < 3; ++i) {
@@ -31,7 +32,7 @@ std::string repo_root() {
 }
 
 std::string rows_path() {
-  return repo_root() + "/../shared/data/medcalc-bench/rows.jsonl";
+  return repo_root() + "/tests/data/medcalc-bench/rows.jsonl";
 }
 
 // The single conversion step: SI value → the engine's canonical unit.
