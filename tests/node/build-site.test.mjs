@@ -1,12 +1,13 @@
 // scripts/build-site.mjs on a tiny made-up page and engine: hashed names,
 // rewritten references (HTML, JS imports, CSS url(), manifest icons, the
 // engine's wasm), the CSP <meta>, the preload links, the precache list,
-// determinism.
+// the precompressed copies, determinism.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cspMeta } from '../../scripts/security-headers.mjs';
@@ -106,7 +107,20 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
     assert.match(read(pwa), /const BUILD = '[0-9a-f]{8}'/);
 
     const sw = read('sw.js');
-    for (const f of files.filter((f) => f !== 'sw.js')) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
+    for (const f of files.filter((f) => f !== 'sw.js' && !/\.(br|gz)$/.test(f))) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
+    assert.doesNotMatch(sw, /\.(br|gz)"/, 'the compressed copies are not precached');
+    // Every file that compresses has its .br and .gz copy beside it, the
+    // same bytes once decompressed (a file of a few bytes does not compress).
+    assert.ok(files.includes('index.html.br') && files.includes('sw.js.gz'));
+    for (const f of files.filter((x) => !/\.(br|gz)$/.test(x))) {
+      const raw = fs.readFileSync(path.join(out, f));
+      if (zlib.gzipSync(raw, { level: 9 }).length >= raw.length * 0.95) {
+        assert.ok(!files.includes(`${f}.br`) && !files.includes(`${f}.gz`), `${f} has no copy that saves nothing`);
+        continue;
+      }
+      assert.ok(zlib.brotliDecompressSync(fs.readFileSync(path.join(out, `${f}.br`))).equals(raw), `${f}.br`);
+      assert.ok(zlib.gunzipSync(fs.readFileSync(path.join(out, `${f}.gz`))).equals(raw), `${f}.gz`);
+    }
     assert.doesNotMatch(sw, /importScripts|https?:\/\/(?!bit\.ly\/wb-precache)/, 'the workbox runtime is inlined, nothing is fetched from elsewhere');
 
     // The same inputs give the same site, byte for byte.
@@ -171,7 +185,7 @@ test('build-site bundles and minifies the page scripts', { timeout: 180000 }, ()
       ...[shared, engine].map((f) => `<link rel="modulepreload" href="${f}">`),
     ]);
     const sw = read('sw.js');
-    for (const f of files.filter((f) => f !== 'sw.js')) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
+    for (const f of files.filter((f) => f !== 'sw.js' && !/\.(br|gz)$/.test(f))) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
     const again = path.join(dir, 'again');
     build(web, wasm, again);
     for (const f of files) assert.ok(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(out, f))), `${f} is reproducible`);
