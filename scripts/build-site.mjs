@@ -10,8 +10,8 @@
 //      becomes one minified file with the modules only it imports; the
 //      engine glue and modules shared by several scripts stay files of their
 //      own (minified); CSS is minified (--no-bundle skips this step);
-//   3. in every HTML page, preload links for the modules its scripts import
-//      and for the engine's wasm, so that all of them download at once;
+//   3. in every HTML page, preload links for the modules its scripts import,
+//      so that all of them download at once (not the wasm: see step 3);
 //   4. content-hashed file names (app.3f2a9c1d.js) with every reference
 //      rewritten, so hashed files can be cached forever and a new version can
 //      never mix old and new files;
@@ -203,24 +203,19 @@ if (bundle) await bundleAndMinify();
 
 // ---- 3. preloads ---------------------------------------------------------------
 // Without them the page loads in a waterfall: the browser learns of a module
-// only when the module importing it has arrived, and the Emscripten glue
-// starts fetching its wasm only when app.js calls it, after every module has
-// loaded and run. A preload of each wasm file a module names as
-// new URL('x.wasm', import.meta.url) and a <link rel="modulepreload"> for
-// each module the page's module scripts import, directly or not, let all of
-// them download at once. The scripts themselves need no link (the browser
+// only when the module importing it has arrived. A <link rel="modulepreload">
+// for each module the page's module scripts import, directly or not, lets all
+// of them download at once. The scripts themselves need no link (the browser
 // finds them in the same pass), and dynamic import() is left alone: what a
-// page loads on demand stays on demand.
-// A preload is used only if the later request matches it; otherwise Chromium
-// fetches the file twice and warns that it was "preloaded but not used". The
-// Emscripten glue fetches new URL("mtorcalc-web.wasm", import.meta.url), the
-// URL the link names, in cors mode with credentials "same-origin" (fetch()'s
-// defaults), which is what as="fetch" with crossorigin (anonymous) gives; any
-// other module fetching the wasm must do the same, and a locateFile hook must
-// not change the URL. Step 4 rewrites these hrefs to the hashed names like
-// any other reference.
+// page loads on demand stays on demand. Step 4 rewrites these hrefs to the
+// hashed names like any other reference.
+// The engine's wasm gets no preload: it is three quarters of the page's
+// bytes, and a preload starts it during parsing, where on a slow phone
+// network it competes with what the first paint needs. web/engine.js
+// fetches it right after the first paint instead (on this machine's
+// loopback, Lighthouse's simulated slow 4G put the largest contentful paint
+// at 2.1 s with the preload).
 const importPattern = /\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?(["'])([^"'\s]+)\1/g;
-const wasmPattern = /new URL\((["'])([^"'\s]+\.wasm)\1,\s*import\.meta\.url\)/g;
 // The site path a reference in file `from` names, or null for another origin
 // or scheme (step 4 uses it too).
 const sitePath = (from, spec) => {
@@ -239,7 +234,6 @@ function addPreloads(rel, html) {
     if (file) scripts.push(file);
   }
   const graph = [...scripts]; // the scripts, then every module they import
-  const wasms = new Set();
   for (const mod of graph) {
     const text = fs.readFileSync(path.join(site, mod), 'utf8');
     // Bare specifiers ('pkg') name no file of the site.
@@ -247,19 +241,11 @@ function addPreloads(rel, html) {
       const file = /^\.{0,2}\//.test(spec) ? fileOf(mod, spec) : null;
       if (file && !graph.includes(file)) graph.push(file);
     }
-    for (const [, , spec] of text.matchAll(wasmPattern)) {
-      const file = fileOf(mod, spec);
-      if (file) wasms.add(file);
-    }
   }
   const modules = graph.slice(scripts.length);
   const href = (file) => path.posix.relative(path.posix.dirname(rel), file);
-  const links = [
-    ...[...wasms].map((f) => `<link rel="preload" href="${href(f)}" as="fetch" type="application/wasm" crossorigin>`),
-    ...modules.map((f) => `<link rel="modulepreload" href="${href(f)}">`),
-  ];
-  // Right after the CSP, which governs them, and before the stylesheets; the
-  // wasm first: it is the largest file, and the first answer waits for it.
+  const links = modules.map((f) => `<link rel="modulepreload" href="${href(f)}">`);
+  // Right after the CSP, which governs them, and before the stylesheets.
   return links.length ? html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, (csp) => `${csp}\n${links.join('\n')}`) : html;
 }
 

@@ -121,24 +121,31 @@ function fieldBlock(field) {
     h('p', { class: 'error', id: `${id}-err`, hidden: true }));
 }
 
-// One fieldset per group, appended to #groups in GROUPS order.
-function drawGroup(g, title) {
+// One fieldset per group, appended to #groups (hidden) in GROUPS order, then
+// filled a few fields at a time: it yields after each, so that drawing can
+// be spread over idle moments.
+function* drawGroup(g, title) {
   const fs = h('fieldset', { class: 'group', id: `group-${g}`, dataset: { group: g }, hidden: true }, h('legend', {}, title));
+  $('#groups').appendChild(fs);
   const fields = FIELDS.filter((x) => x.group === g);
   if (g === 'liver') {
     fs.appendChild(fieldBlock(fields.find((x) => !x.sub)));
     const sub = h('details', { class: 'sub', id: 'liver-components' }, h('summary', {}, 'Child-Pugh components (instead of the class)'));
-    for (const x of fields.filter((y) => y.sub === 'components')) sub.appendChild(fieldBlock(x));
     fs.appendChild(sub);
+    for (const x of fields.filter((y) => y.sub === 'components')) {
+      sub.appendChild(fieldBlock(x));
+      yield;
+    }
   } else if (g === 'labs') {
     fs.appendChild(h('p', { class: 'hint' }, 'Your laboratory’s limits are used for the risk scores and toxicity grades.'));
     const grid = h('div', { class: 'lab-grid' });
+    fs.appendChild(grid);
     for (const x of fields.filter((y) => !y.isLimit)) {
       const row = h('div', { class: 'lab-row' }, fieldBlock(x));
       if (x.pair) row.appendChild(fieldBlock(fieldByPath.get(x.pair)));
       grid.appendChild(row);
+      yield;
     }
-    fs.appendChild(grid);
   } else if (g === 'adverse_events') {
     fs.appendChild(h('div', { id: 'ae-rows' }));
     fs.appendChild(h('button', {
@@ -152,10 +159,12 @@ function drawGroup(g, title) {
     }, 'Add an adverse event'));
   } else {
     const grid = h('div', { class: 'field-grid' });
-    for (const x of fields) grid.appendChild(fieldBlock(x));
     fs.appendChild(grid);
+    for (const x of fields) {
+      grid.appendChild(fieldBlock(x));
+      yield;
+    }
   }
-  $('#groups').appendChild(fs);
 }
 
 function drawAes() {
@@ -196,21 +205,33 @@ function drawAes() {
 // indication is chosen) are drawn after the page is ready, one group per
 // idle moment so that no long task holds up a tap; the first use that needs
 // them (an indication chosen, a case loaded) draws what is left at once.
-let groupsToDraw = null; // [group, title] not drawn yet; null before start
+function* drawAllGroups() {
+  for (const [g, title] of GROUPS) yield* drawGroup(g, title);
+}
+let groupsToDraw = null; // the drawing under way (a generator); null before it starts
+let groupsDone = false;
 function ensureGroups() {
-  if (groupsToDraw === null) groupsToDraw = [...GROUPS];
-  if (!groupsToDraw.length) return;
-  while (groupsToDraw.length) drawGroup(...groupsToDraw.shift());
+  if (groupsDone) return;
+  groupsToDraw ??= drawAllGroups();
+  while (!groupsToDraw.next().done);
+  groupsDone = true;
   groupsDrawn();
 }
 function drawGroupsWhenIdle() {
-  if (groupsToDraw === null) groupsToDraw = [...GROUPS];
+  groupsToDraw ??= drawAllGroups();
   const idle = window.requestIdleCallback || ((fn) => setTimeout(() => fn({ timeRemaining: () => 8 }), 1));
   const step = (deadline) => {
-    if (!groupsToDraw.length) return;
-    do drawGroup(...groupsToDraw.shift()); while (groupsToDraw.length && deadline.timeRemaining() > 6);
-    if (groupsToDraw.length) idle(step, { timeout: 1000 });
-    else groupsDrawn();
+    if (groupsDone) return;
+    // Slices of about 8 ms: well below a long task even on a slow phone.
+    const end = performance.now() + 8;
+    let done = false;
+    while (!done && performance.now() < end && deadline.timeRemaining() > 1) done = groupsToDraw.next().done;
+    if (!done) {
+      idle(step, { timeout: 1000 });
+      return;
+    }
+    groupsDone = true;
+    groupsDrawn();
   };
   idle(step, { timeout: 1000 });
 }
@@ -902,6 +923,8 @@ async function start() {
   wire();
   // engine.js has already published window.mtorCalc when this resolves.
   const loaded = await engine;
+  // A task of its own: instantiating the engine was one already.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (loaded.error) {
     ensureGroups();
     recompute();

@@ -12,12 +12,11 @@
 //   fires once the page itself is usable: the engine is there and the form
 //   answers (app.js dispatches it).
 //
-// The wasm is compiled off the main thread: this module fetches it (the
-// fetch matches the page's <link rel="preload" as="fetch" crossorigin>: same
-// URL, cors mode, credentials "same-origin", so the file downloads once),
-// hands the response's body to a module Worker (engine-worker.js) that
-// compiles it as it streams in, and gets the compiled WebAssembly.Module
-// back. The main thread only instantiates it, so evaluate() stays a plain
+// The wasm (three quarters of the page's bytes) is fetched once the page has
+// painted, so that on a slow network it does not hold up the first paint,
+// and compiled off the main thread: this module fetches it, hands the
+// response's body to a module Worker (engine-worker.js) that compiles it as
+// it streams in, and gets the compiled WebAssembly.Module back. The main thread only instantiates it, so evaluate() stays a plain
 // synchronous call here. Without Workers, stream transfer or a working
 // worker, it compiles here as before.
 import createMtorCalc from './mtorcalc-web.mjs';
@@ -26,6 +25,25 @@ import { scriptURL } from './trusted-types.js';
 
 const wasmUrl = new URL('mtorcalc-web.wasm', import.meta.url);
 const fetchWasm = () => fetch(wasmUrl, { credentials: 'same-origin' });
+
+// Resolves once the page's first content is on screen (the paint timing
+// entry, reported after the frame was presented; two animation frames where
+// that is not supported). A page opened in a background tab paints nothing,
+// so there it does not wait; nor ever longer than a second.
+const afterFirstPaint = () => new Promise((resolve) => {
+  if (document.visibilityState === 'hidden') return resolve();
+  setTimeout(resolve, 1000);
+  if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName('first-contentful-paint').length) {
+        observer.disconnect();
+        resolve();
+      }
+    }).observe({ type: 'paint', buffered: true });
+  } else {
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+  }
+});
 
 function compileHere(response = fetchWasm()) {
   if (typeof WebAssembly.compileStreaming === 'function') return WebAssembly.compileStreaming(response);
@@ -66,11 +84,16 @@ function compile() {
 async function load() {
   // Without a compiled module (an old browser, a failed early fetch) the
   // glue fetches and compiles the wasm itself.
+  await afterFirstPaint();
   const compiled = typeof WebAssembly === 'object' ? await compile().catch(() => null) : null;
   const core = await new Promise((resolve, reject) => {
     createMtorCalc(compiled ? {
       instantiateWasm(imports, receiveInstance) {
-        WebAssembly.instantiate(compiled, imports).then((instance) => receiveInstance(instance, compiled), reject);
+        // Instantiating and the glue's start-up (embind's registrations)
+        // are two tasks, so that neither blocks input for long on a phone.
+        WebAssembly.instantiate(compiled, imports).then((instance) => {
+          setTimeout(() => receiveInstance(instance, compiled), 0);
+        }, reject);
         return {}; // asynchronous: the glue waits for receiveInstance
       },
     } : {}).then(resolve, reject);

@@ -31,9 +31,15 @@ function ok(draw) {
   return (resp, ctx) => (resp.status === 'ok' ? draw(resp, ctx) : null);
 }
 
-// What every part also depends on: the units the clinician reads, and the
-// references and unconfirmed rules its links and badges are numbered from.
-const sharedKey = (resp, ctx) => JSON.stringify([ctx.units, resp.references, resp.unverified_rules]);
+// What a part also depends on besides the members it reads: the units the
+// clinician reads, and the references and unconfirmed rules it names, whose
+// numbers, titles and marks its links and badges show. Only those it names:
+// a reference added for another part does not redraw this one.
+function keyOf(reads, resp, ctx) {
+  const own = JSON.stringify(reads);
+  const named = (list, id) => (list || []).filter((x) => own.includes(JSON.stringify(x[id])));
+  return JSON.stringify([ctx.units, own, named(resp.references, 'id').map((r) => [ctx.refNumber.get(r.id), r]), named(resp.unverified_rules, 'rule')]);
+}
 
 const drawn = new WeakMap(); // root → Map(part name → { key, node })
 
@@ -47,9 +53,8 @@ export function renderAnswer(root, resp, ctx, tail = null) {
   if (!parts) drawn.set(root, (parts = new Map()));
   const want = [];
   if (resp) {
-    const shared = sharedKey(resp, ctx);
     for (const [name, draw, reads] of PARTS) {
-      const key = shared + JSON.stringify(reads(resp));
+      const key = keyOf(reads(resp), resp, ctx);
       let part = parts.get(name);
       if (!part || part.key !== key) {
         part = { key, node: draw(resp, ctx) };

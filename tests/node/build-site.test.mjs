@@ -1,6 +1,6 @@
 // scripts/build-site.mjs on a tiny made-up page and engine: hashed names,
 // rewritten references (HTML, JS imports, CSS url(), manifest icons, the
-// engine's wasm), the CSP <meta>, the preload links, the precache list,
+// engine's wasm), the CSP <meta>, the module preload links, the precache list,
 // the precompressed copies, determinism.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,14 +92,12 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
     assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'), 'the CSP comes before what it governs');
     for (const ref of [`src="${app}"`, `href="${css}"`, `href="${manifest}"`, `src="${pwa}"`, 'href="#x"', '<p>app.js is named in text</p>'])
       assert.ok(html.includes(ref), `index.html has ${ref}`);
-    // Preloads: the wasm, then every module the page's scripts import (not
-    // the scripts themselves), by their final names, right after the CSP.
+    // Preloads: every module the page's scripts import (not the scripts
+    // themselves), by their final names, right after the CSP; not the wasm
+    // (fetched after the first paint).
     const preloads = [...html.matchAll(/<link rel="(?:module)?preload"[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(preloads, [
-      `<link rel="preload" href="${wasmFile}" as="fetch" type="application/wasm" crossorigin>`,
-      ...[util, engine, 'lib/cyc-a.js', 'lib/cyc-b.js'].map((f) => `<link rel="modulepreload" href="${f}">`),
-    ]);
-    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('rel="preload"'), 'the CSP comes before the preloads');
+    assert.deepEqual(preloads, [util, engine, 'lib/cyc-a.js', 'lib/cyc-b.js'].map((f) => `<link rel="modulepreload" href="${f}">`));
+    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('rel="modulepreload"'), 'the CSP comes before the preloads');
     assert.ok(read(app).includes(`'./${util}'`) && read(app).includes(`'./${engine}'`), read(app));
     assert.ok(read(css).includes(`url(../${png})`));
     assert.equal((read(engine).match(new RegExp(`"${wasmFile}"`, 'g')) || []).length, 2, 'both wasm names rewritten');
@@ -180,10 +178,7 @@ test('build-site bundles and minifies the page scripts', { timeout: 180000 }, ()
     const html = read('index.html');
     for (const ref of [`src="${app}"`, `src="${early}"`, `src="${pwa}"`, `href="${css}"`]) assert.ok(html.includes(ref), `index.html has ${ref}`);
     const preloads = [...html.matchAll(/<link rel="(?:module)?preload"[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(preloads, [
-      `<link rel="preload" href="${wasmFile}" as="fetch" type="application/wasm" crossorigin>`,
-      ...[shared, engine].map((f) => `<link rel="modulepreload" href="${f}">`),
-    ]);
+    assert.deepEqual(preloads, [shared, engine].map((f) => `<link rel="modulepreload" href="${f}">`));
     const sw = read('sw.js');
     for (const f of files.filter((f) => f !== 'sw.js' && !/\.(br|gz)$/.test(f))) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
     const again = path.join(dir, 'again');
