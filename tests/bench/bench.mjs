@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -119,16 +120,18 @@ function lighthouseBin() {
   }
   return path.join(lh, 'node_modules/.bin/lighthouse');
 }
-function lighthouse() {
+// Run asynchronously: the server answering Lighthouse's browser lives in
+// this process, and a synchronous child would leave it unable to answer.
+async function lighthouse() {
   const bin = lighthouseBin();
   const runs = [];
   for (let i = 0; i < (quick ? 1 : 3); i++) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mtorcalc-lh-'));
     const report = path.join(profile, 'report.json');
     try {
-      execFileSync(bin, [url, '--only-categories=performance', '--output=json', `--output-path=${report}`, '--quiet',
+      await promisify(execFile)(bin, [url, '--only-categories=performance', '--output=json', `--output-path=${report}`, '--quiet',
         `--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run --disable-quic --disable-sync --user-data-dir=${profile}/chrome`],
-      { stdio: 'ignore', env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH || '/usr/bin/chromium' } });
+      { env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH || '/usr/bin/chromium' }, timeout: 300000, maxBuffer: 64 << 20 });
       const r = JSON.parse(fs.readFileSync(report, 'utf8'));
       runs.push({ score: r.categories.performance.score * 100, lcp: r.audits['largest-contentful-paint'].numericValue, tbt: r.audits['total-blocking-time'].numericValue });
     } finally {
@@ -143,7 +146,7 @@ let lh;
 try {
   page = await pageTimes().catch((e) => ({ error: String(e).split('\n')[0] }));
   loads.push(os.loadavg()[0]);
-  lh = (() => { try { return lighthouse(); } catch (e) { return { error: String(e).split('\n')[0] }; } })();
+  lh = await lighthouse().catch((e) => ({ error: `Lighthouse failed: ${String(e.stderr || e).trim().split('\n').pop().slice(0, 200)}` }));
   loads.push(os.loadavg()[0]);
 } finally {
   server.close();
