@@ -29,11 +29,12 @@ const fetchWasm = () => fetch(wasmUrl, { credentials: 'same-origin' });
 // Resolves once the page's first content is on screen (the paint timing
 // entry, reported after the frame was presented; two animation frames where
 // that is not supported). A page opened in a background tab paints nothing,
-// so there it does not wait; nor ever longer than a second.
+// so there it does not wait; nor ever longer than a second (an embedded
+// frame scrolled out of view may not paint at once).
 const afterFirstPaint = () => new Promise((resolve) => {
   if (document.visibilityState === 'hidden') return resolve();
   setTimeout(resolve, 1000);
-  if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+  if (typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes?.includes('paint')) {
     new PerformanceObserver((list, observer) => {
       if (list.getEntriesByName('first-contentful-paint').length) {
         observer.disconnect();
