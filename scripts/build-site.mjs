@@ -11,8 +11,8 @@
 //      becomes one minified file with the modules only it imports; the
 //      engine glue and modules shared by several scripts stay files of their
 //      own (minified); CSS is minified (--no-bundle skips this step);
-//   3. in every HTML page, preload links for the modules its scripts import
-//      and for the engine's wasm, so that all of them download at once;
+//   3. in every HTML page, preload links for the modules its scripts import,
+//      so that all of them download at once (not the wasm: see step 3);
 //   4. content-hashed file names (app.3f2a9c1d.js) with every reference
 //      rewritten, so hashed files can be cached forever and a new version can
 //      never mix old and new files;
@@ -20,6 +20,10 @@
 //      inlined: it precaches every file of the site;
 //   6. the papers (scripts/site-papers.mjs): licenses.txt (written at step 1,
 //      precached), the SBOM sbom.cdx.json and .well-known/security.txt.
+//   7. precompressed copies beside every file (name.br, name.gz) for servers
+//      that send them as they are (scripts/serve.mjs, nginx's gzip_static):
+//      the wasm is a third of its size as brotli. Not precached: the service
+//      worker caches what the server sends, decompressed by the browser.
 // The page uses no npm package at run time: everything it loads comes from
 // web/ and the wasm build (esbuild only rewrites it at build time).
 // The environment variable MTORCALC_BUILD_SALT, if set, is mixed into the
@@ -27,6 +31,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import workbox from 'workbox-build';
 import * as esbuild from 'esbuild';
@@ -221,24 +226,19 @@ if (bundle) await bundleAndMinify();
 
 // ---- 3. preloads ---------------------------------------------------------------
 // Without them the page loads in a waterfall: the browser learns of a module
-// only when the module importing it has arrived, and the Emscripten glue
-// starts fetching its wasm only when app.js calls it, after every module has
-// loaded and run. A preload of each wasm file a module names as
-// new URL('x.wasm', import.meta.url) and a <link rel="modulepreload"> for
-// each module the page's module scripts import, directly or not, let all of
-// them download at once. The scripts themselves need no link (the browser
+// only when the module importing it has arrived. A <link rel="modulepreload">
+// for each module the page's module scripts import, directly or not, lets all
+// of them download at once. The scripts themselves need no link (the browser
 // finds them in the same pass), and dynamic import() is left alone: what a
-// page loads on demand stays on demand.
-// A preload is used only if the later request matches it; otherwise Chromium
-// fetches the file twice and warns that it was "preloaded but not used". The
-// Emscripten glue fetches new URL("mtorcalc-web.wasm", import.meta.url), the
-// URL the link names, in cors mode with credentials "same-origin" (fetch()'s
-// defaults), which is what as="fetch" with crossorigin (anonymous) gives; any
-// other module fetching the wasm must do the same, and a locateFile hook must
-// not change the URL. Step 4 rewrites these hrefs to the hashed names like
-// any other reference.
+// page loads on demand stays on demand. Step 4 rewrites these hrefs to the
+// hashed names like any other reference.
+// The engine's wasm gets no preload: it is three quarters of the page's
+// bytes, and a preload starts it during parsing, where on a slow phone
+// network it competes with what the first paint needs. web/engine.js
+// fetches it right after the first paint instead (on this machine's
+// loopback, Lighthouse's simulated slow 4G put the largest contentful paint
+// at 2.1 s with the preload).
 const importPattern = /\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?(["'])([^"'\s]+)\1/g;
-const wasmPattern = /new URL\((["'])([^"'\s]+\.wasm)\1,\s*import\.meta\.url\)/g;
 // The site path a reference in file `from` names, or null for another origin
 // or scheme (step 4 uses it too).
 const sitePath = (from, spec) => {
@@ -257,7 +257,6 @@ function addPreloads(rel, html) {
     if (file) scripts.push(file);
   }
   const graph = [...scripts]; // the scripts, then every module they import
-  const wasms = new Set();
   for (const mod of graph) {
     const text = fs.readFileSync(path.join(site, mod), 'utf8');
     // Bare specifiers ('pkg') name no file of the site.
@@ -265,19 +264,11 @@ function addPreloads(rel, html) {
       const file = /^\.{0,2}\//.test(spec) ? fileOf(mod, spec) : null;
       if (file && !graph.includes(file)) graph.push(file);
     }
-    for (const [, , spec] of text.matchAll(wasmPattern)) {
-      const file = fileOf(mod, spec);
-      if (file) wasms.add(file);
-    }
   }
   const modules = graph.slice(scripts.length);
   const href = (file) => path.posix.relative(path.posix.dirname(rel), file);
-  const links = [
-    ...[...wasms].map((f) => `<link rel="preload" href="${href(f)}" as="fetch" type="application/wasm" crossorigin>`),
-    ...modules.map((f) => `<link rel="modulepreload" href="${href(f)}">`),
-  ];
-  // Right after the CSP, which governs them, and before the stylesheets; the
-  // wasm first: it is the largest file, and the first answer waits for it.
+  const links = modules.map((f) => `<link rel="modulepreload" href="${href(f)}">`);
+  // Right after the CSP, which governs them, and before the stylesheets.
   return links.length ? html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, (csp) => `${csp}\n${links.join('\n')}`) : html;
 }
 
@@ -403,7 +394,7 @@ const { count, size, warnings } = await workbox.generateSW({
   swDest: path.join(site, 'sw.js'),
   globDirectory: site,
   globPatterns: ['**/*'],
-  globIgnores: ['sw.js', '**/*.map'],
+  globIgnores: ['sw.js', '**/*.map', '**/*.br', '**/*.gz'],
   dontCacheBustURLsMatching: /\.[0-9a-f]{8}\.[A-Za-z0-9]+$/,
   maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
   inlineWorkboxRuntime: true,
@@ -431,7 +422,28 @@ papers.writeSbom({
 });
 papers.writeSecurityTxt(site);
 
+// ---- 7. precompressed copies ---------------------------------------------------
+// Maximum settings: compressed once at build time, served many times. A copy
+// that saves nothing (PNG icons, already compressed) is left out, and servers
+// then send the file itself. Both are deterministic (gzip's header carries no
+// name or time from Node's zlib).
+let compressed = 0;
+for (const rel of walk(site)) {
+  const bytes = fs.readFileSync(path.join(site, rel));
+  const br = zlib.brotliCompressSync(bytes, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+  const gz = zlib.gzipSync(bytes, { level: 9 });
+  if (gz.length >= bytes.length * 0.95) continue;
+  fs.writeFileSync(path.join(site, `${rel}.br`), br);
+  fs.writeFileSync(path.join(site, `${rel}.gz`), gz);
+  compressed++;
+}
+
 console.log(
   `site assembled in ${path.relative(root, site)}: build ${buildId}, ${renamed.size} hashed files, ` +
-    `${count} precached (${(size / 1024).toFixed(0)} KiB)`,
+    `${count} precached (${(size / 1024).toFixed(0)} KiB), ${compressed} with .br and .gz copies`,
 );

@@ -1,7 +1,9 @@
 // A small static server for build/site on loopback, sending the same headers
 // the hospital configuration in docs/hosting.md asks for (CSP, nosniff,
 // no-referrer, application/wasm, immutable hashed assets, no-cache for
-// index.html and sw.js). Usage: node scripts/serve.mjs --root DIR --port N
+// index.html and sw.js), and the precompressed copies scripts/build-site.mjs
+// writes beside each file (name.br, name.gz) with Content-Encoding to
+// browsers that accept them. Usage: node scripts/serve.mjs --root DIR --port N
 // The browser tests import startServer() from here.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -18,6 +20,19 @@ const types = {
   '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
 };
+
+// The precompressed copy to send for this Accept-Encoding, best first:
+// [suffix, Content-Encoding] or null. q=0 refuses an encoding.
+const encodings = [['.br', 'br'], ['.gz', 'gzip']];
+function accepted(header = '') {
+  const ok = new Set();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)).find(Boolean);
+    if (name && !(q && Number(q[1]) === 0)) ok.add(name);
+  }
+  return encodings.filter(([, enc]) => ok.has(enc) || ok.has('*'));
+}
 
 // Returns a listening http.Server. onRequest(req), if given, sees every
 // request the server receives (the tests count them).
@@ -39,18 +54,26 @@ export function startServer({ root, port = 0, host = '127.0.0.1', frameAncestors
       return;
     }
     if (urlPath.endsWith('/')) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
+    // The first precompressed copy that exists, else the file itself; the
+    // answer varies with Accept-Encoding either way (caches must know).
+    const tries = [...accepted(req.headers['accept-encoding']).map(([suffix, enc]) => [file + suffix, enc]), [file, null]];
+    const send = (i) => fs.readFile(tries[i][0], (err, body) => {
+      if (err && i + 1 < tries.length) return send(i + 1);
       if (err) {
         res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache', ...headers }).end('not found');
         return;
       }
+      const encoding = tries[i][1];
       res.writeHead(200, {
         'Content-Type': types[path.extname(file)] || 'application/octet-stream',
         'Cache-Control': cacheControl(path.basename(file)),
+        Vary: 'Accept-Encoding',
+        ...(encoding ? { 'Content-Encoding': encoding } : {}),
         ...headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     });
+    send(0);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

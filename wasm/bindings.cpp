@@ -51,6 +51,14 @@ std::string version_text() {
 std::string content_text() {
   return mtorcalc::content_json();
 }
+// The content JSON (about 190 KB), made on first request and kept: the page
+// decodes it where it lies with one TextDecoder call, where content()'s
+// std::string return walks every byte in JavaScript.
+emscripten::val content_view() {
+  static const std::string text = mtorcalc::content_json();
+  return emscripten::val(emscripten::typed_memory_view(
+      text.size(), reinterpret_cast<const unsigned char*>(text.data())));
+}
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mtorcalc) {
@@ -60,4 +68,5 @@ EMSCRIPTEN_BINDINGS(mtorcalc) {
   emscripten::function("evaluate_written", &evaluate_written);
   emscripten::function("version", &version_text);
   emscripten::function("content", &content_text);
+  emscripten::function("content_view", &content_view);
 }

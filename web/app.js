@@ -36,7 +36,6 @@ const blankState = () => ({
 });
 let state = blankState();
 let core = null;
-let content = null; // the engine's embedded content (indications, drugs, references)
 let lastRequest = null;
 let lastResponse = null;
 
@@ -44,12 +43,29 @@ const embed = new URLSearchParams(window.location.search).get('embed') === '1';
 if (embed) document.documentElement.classList.add('embed');
 
 // ---- content helpers ------------------------------------------------------------
+// The engine's embedded content (indications, drugs, references), about
+// 190 KB of JSON: read and parsed on first need (an indication chosen, the
+// sources list opened, an idle moment after start), not before the first
+// paint. null until the engine is there, or if it cannot be read.
+let contentCache;
+function getContent() {
+  if (!core) return null;
+  if (contentCache === undefined) {
+    try {
+      const c = JSON.parse(core.content());
+      contentCache = { ...(c.content || {}), content_version: c.content_version };
+    } catch {
+      contentCache = null;
+    }
+  }
+  return contentCache;
+}
 const defaultDrug = (ind) => {
-  const c = content?.indications?.[ind];
+  const c = getContent()?.indications?.[ind];
   if (c && 'default_drug' in c) return c.default_drug;
   return DEFAULT_DRUG[ind] ?? null;
 };
-const labelledDrugs = (ind) => content?.indications?.[ind]?.drugs || (DEFAULT_DRUG[ind] ? [DEFAULT_DRUG[ind]] : []);
+const labelledDrugs = (ind) => getContent()?.indications?.[ind]?.drugs || (DEFAULT_DRUG[ind] ? [DEFAULT_DRUG[ind]] : []);
 // The drug the answer is about: the one chosen, else the one the engine
 // picked last time for this question (it may depend on the inputs, e.g.
 // RCC after sunitinib), else the indication's default. It decides which
@@ -62,7 +78,7 @@ const ctx = () => ({ indication: state.indication, drug: effectiveDrug(), sex: s
 // Options that depend on the drug (forms and frequencies it has), from the
 // engine's content when it lists them, otherwise every contract value.
 function dynamicOptions(kind) {
-  const d = content?.[effectiveDrug()];
+  const d = getContent()?.[effectiveDrug()];
   if (kind === 'forms') {
     const forms = d?.forms ? Object.keys(d.forms) : null;
     return forms ? ALL_FORMS.filter(([k]) => forms.includes(k)) : ALL_FORMS;
@@ -108,43 +124,50 @@ function fieldBlock(field) {
     h('p', { class: 'error', id: `${id}-err`, hidden: true }));
 }
 
-function drawGroups() {
-  const root = $('#groups');
-  clear(root);
-  for (const [g, title] of GROUPS) {
-    const fs = h('fieldset', { class: 'group', id: `group-${g}`, dataset: { group: g } }, h('legend', {}, title));
-    const fields = FIELDS.filter((x) => x.group === g);
-    if (g === 'liver') {
-      fs.appendChild(fieldBlock(fields.find((x) => !x.sub)));
-      const sub = h('details', { class: 'sub', id: 'liver-components' }, h('summary', {}, 'Child-Pugh components (instead of the class)'));
-      for (const x of fields.filter((y) => y.sub === 'components')) sub.appendChild(fieldBlock(x));
-      fs.appendChild(sub);
-    } else if (g === 'labs') {
-      fs.appendChild(h('p', { class: 'hint' }, 'Your laboratory’s limits are used for the risk scores and toxicity grades.'));
-      const grid = h('div', { class: 'lab-grid' });
-      for (const x of fields.filter((y) => !y.isLimit)) {
-        const row = h('div', { class: 'lab-row' }, fieldBlock(x));
-        if (x.pair) row.appendChild(fieldBlock(fieldByPath.get(x.pair)));
-        grid.appendChild(row);
-      }
-      fs.appendChild(grid);
-    } else if (g === 'adverse_events') {
-      fs.appendChild(h('div', { id: 'ae-rows' }));
-      fs.appendChild(h('button', { type: 'button', id: 'ae-add' }, 'Add an adverse event'));
-    } else {
-      const grid = h('div', { class: 'field-grid' });
-      for (const x of fields) grid.appendChild(fieldBlock(x));
-      fs.appendChild(grid);
+// One fieldset per group, appended to #groups (hidden) in GROUPS order, then
+// filled a few fields at a time: it yields after each, so that drawing can
+// be spread over idle moments.
+function* drawGroup(g, title) {
+  const fs = h('fieldset', { class: 'group', id: `group-${g}`, dataset: { group: g }, hidden: true }, h('legend', {}, title));
+  $('#groups').appendChild(fs);
+  const fields = FIELDS.filter((x) => x.group === g);
+  if (g === 'liver') {
+    fs.appendChild(fieldBlock(fields.find((x) => !x.sub)));
+    const sub = h('details', { class: 'sub', id: 'liver-components' }, h('summary', {}, 'Child-Pugh components (instead of the class)'));
+    fs.appendChild(sub);
+    for (const x of fields.filter((y) => y.sub === 'components')) {
+      sub.appendChild(fieldBlock(x));
+      yield;
     }
-    root.appendChild(fs);
+  } else if (g === 'labs') {
+    fs.appendChild(h('p', { class: 'hint' }, 'Your laboratory’s limits are used for the risk scores and toxicity grades.'));
+    const grid = h('div', { class: 'lab-grid' });
+    fs.appendChild(grid);
+    for (const x of fields.filter((y) => !y.isLimit)) {
+      const row = h('div', { class: 'lab-row' }, fieldBlock(x));
+      if (x.pair) row.appendChild(fieldBlock(fieldByPath.get(x.pair)));
+      grid.appendChild(row);
+      yield;
+    }
+  } else if (g === 'adverse_events') {
+    fs.appendChild(h('div', { id: 'ae-rows' }));
+    fs.appendChild(h('button', {
+      type: 'button', id: 'ae-add',
+      onclick: () => {
+        state.aes.push({ term: '', grade: '', recurrent: false });
+        drawAes();
+        $$('#ae-rows .ae-row select')[$$('#ae-rows .ae-row').length * 2 - 2]?.focus();
+        recompute();
+      },
+    }, 'Add an adverse event'));
+  } else {
+    const grid = h('div', { class: 'field-grid' });
+    fs.appendChild(grid);
+    for (const x of fields) {
+      grid.appendChild(fieldBlock(x));
+      yield;
+    }
   }
-  $('#ae-add').addEventListener('click', () => {
-    state.aes.push({ term: '', grade: '', recurrent: false });
-    drawAes();
-    $$('#ae-rows .ae-row select')[$$('#ae-rows .ae-row').length * 2 - 2]?.focus();
-    recompute();
-  });
-  syncFormFromState();
 }
 
 function drawAes() {
@@ -181,16 +204,44 @@ function drawAes() {
   });
 }
 
-// The question's field groups and the history are drawn once the engine has
-// started (they are hidden until an indication is chosen, and drawing them
-// first would hold up the engine on the main thread), or earlier if the
-// clinician chooses an indication before that.
-let groupsDrawn = false;
+// The question's field groups (hundreds of elements, all hidden until an
+// indication is chosen) are drawn after the page is ready, one group per
+// idle moment so that no long task holds up a tap; the first use that needs
+// them (an indication chosen, a case loaded) draws what is left at once.
+function* drawAllGroups() {
+  for (const [g, title] of GROUPS) yield* drawGroup(g, title);
+}
+let groupsToDraw = null; // the drawing under way (a generator); null before it starts
+let groupsDone = false;
 function ensureGroups() {
-  if (groupsDrawn) return;
-  groupsDrawn = true;
-  drawGroups();
+  if (groupsDone) return;
+  groupsToDraw ??= drawAllGroups();
+  while (!groupsToDraw.next().done);
+  groupsDone = true;
+  groupsDrawn();
+}
+function drawGroupsWhenIdle() {
+  groupsToDraw ??= drawAllGroups();
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(() => fn({ timeRemaining: () => 8 }), 1));
+  const step = (deadline) => {
+    if (groupsDone) return;
+    // Slices of about 8 ms: well below a long task even on a slow phone.
+    const end = performance.now() + 8;
+    let done = false;
+    while (!done && performance.now() < end && deadline.timeRemaining() > 1) done = groupsToDraw.next().done;
+    if (!done) {
+      idle(step, { timeout: 1000 });
+      return;
+    }
+    groupsDone = true;
+    groupsDrawn();
+  };
+  idle(step, { timeout: 1000 });
+}
+// Once every group exists (drawn empty: nothing can be typed before).
+function groupsDrawn() {
   drawHistory();
+  visibilityKey = ''; // the next recompute sets every new field's visibility
 }
 
 // Puts state.text into the controls (after a load, a unit switch, a redraw).
@@ -324,27 +375,64 @@ function onUnitsChange(ev) {
 let askedFor = new Set();
 const visible = (field, c) => isShown(field, c) || (askedFor.has(field.path) && !field.cond);
 
-function recompute(depth = 0) {
-  const c = ctx();
+// Writes `hidden` only when it changes: a keystroke leaves the form's
+// hundreds of elements untouched, so the browser has nothing to restyle.
+function setHidden(el, hidden) {
+  if (el && el.hidden !== hidden) el.hidden = hidden;
+}
+
+// Which fields are shown depends on the question, the drug, the sex and what
+// the engine asked for, not on the values typed: redone only when those change.
+let visibilityKey = '';
+function updateVisibility(c) {
+  const key = JSON.stringify([c.indication, c.drug, c.sex, [...askedFor].sort()]);
+  if (key === visibilityKey) return;
+  visibilityKey = key;
   for (const block of $$('#groups .field[data-field]')) {
-    block.hidden = !visible(fieldByPath.get(block.dataset.field), c);
+    setHidden(block, !visible(fieldByPath.get(block.dataset.field), c));
   }
   for (const fs of $$('#groups fieldset.group')) {
     const g = fs.dataset.group;
-    fs.hidden = !state.indication || (g !== 'adverse_events' && !$$('.field[data-field]', fs).some((b) => !b.hidden));
+    setHidden(fs, !state.indication || (g !== 'adverse_events' && !$$('.field[data-field]', fs).some((b) => !b.hidden)));
   }
   const liverSub = $('#liver-components');
-  if (liverSub) liverSub.hidden = $$('.field[data-field]', liverSub).every((b) => b.hidden);
-  $$('.lab-row').forEach((r) => { r.hidden = $$('.field', r).every((b) => b.hidden); });
-  $('#history').hidden = !state.indication;
-  $$('#history .history-block')[1].hidden = state.indication !== 'tsc_renal_aml';
-  $$('#history .history-block')[0].hidden = !troughKind(effectiveDrug());
+  if (liverSub) setHidden(liverSub, $$('.field[data-field]', liverSub).every((b) => b.hidden));
+  $$('.lab-row').forEach((r) => setHidden(r, $$('.field', r).every((b) => b.hidden)));
+  setHidden($('#history'), !state.indication);
+  setHidden($$('#history .history-block')[1], state.indication !== 'tsc_renal_aml');
+  setHidden($$('#history .history-block')[0], !troughKind(effectiveDrug()));
+}
+
+// The request and the engine's answer as JSON, for integrators: one
+// disclosure kept across answers, its 20 KB of text written only while it is
+// open (when it opens, then on every answer).
+let rawView = null;
+let lastText = '';
+function rawDetails() {
+  if (!rawView) {
+    rawView = h('details', { class: 'raw' },
+      h('summary', {}, 'The request and the engine’s answer (JSON)'),
+      h('h4', {}, 'Request sent to the engine'), h('pre', { id: 'raw-request' }),
+      h('h4', {}, 'Engine response'), h('pre', { id: 'raw-response' }));
+    rawView.addEventListener('toggle', fillRaw);
+  }
+  return rawView;
+}
+function fillRaw() {
+  if (!rawView?.open || !lastRequest) return;
+  rawView.querySelector('#raw-request').textContent = JSON.stringify(lastRequest, null, 2);
+  rawView.querySelector('#raw-response').textContent = lastText;
+}
+
+function recompute(depth = 0) {
+  const c = ctx();
+  updateVisibility(c);
 
   if (!core) return;
   if (!state.indication) {
     lastRequest = null;
     lastResponse = null;
-    clear($('#answer-body'));
+    renderAnswer($('#answer-body'), null, null);
     $('#engine-state').textContent = 'Choose the indication to start.';
     clearMarks();
     renderReferences($('#reference-list'), null);
@@ -363,6 +451,7 @@ function recompute(depth = 0) {
   }
   lastRequest = req;
   lastResponse = resp;
+  lastText = text;
   const asked = new Set((resp.eligibility?.missing || []).map((p) => fieldForPointer(p)?.path).filter(Boolean));
   let changed = [...asked].some((p) => !askedFor.has(p)) || [...askedFor].some((p) => !asked.has(p));
   if (resp.status === 'ok') askedFor = asked;
@@ -377,42 +466,50 @@ function recompute(depth = 0) {
     }
   }
   if (changed && resp.status === 'ok' && depth === 0) {
-    // The set of fields shown changed: draw them, and evaluate again in case
+    // The set of fields shown changed: show them, and evaluate again in case
     // one of them already holds a value.
     recompute(1);
     return;
   }
-  $('#engine-state').textContent = resp.status === 'ok' ? '' : 'Some values need correcting.';
+  setText($('#engine-state'), resp.status === 'ok' ? '' : 'Some values need correcting.');
   markFields(resp);
   const refNumber = new Map((resp.references || []).map((r, i) => [r.id, i + 1]));
   const refInfo = new Map((resp.references || []).map((r) => [r.id, r]));
   const unverified = new Map((resp.unverified_rules || []).map((u) => [u.rule, u]));
-  // Re-rendering on every keystroke must not close the JSON disclosure.
-  const rawOpen = Boolean($('#answer-body details.raw')?.open);
-  renderAnswer($('#answer-body'), resp, { units: state.units, refNumber, refInfo, unverified, focusField });
-  $('#answer-body').appendChild(h('details', { class: 'raw', open: rawOpen },
-    h('summary', {}, 'The request and the engine’s answer (JSON)'),
-    h('h4', {}, 'Request sent to the engine'), h('pre', { id: 'raw-request' }, JSON.stringify(req, null, 2)),
-    h('h4', {}, 'Engine response'), h('pre', { id: 'raw-response' }, text)));
+  renderAnswer($('#answer-body'), resp, { units: state.units, refNumber, refInfo, unverified, focusField }, rawDetails());
+  fillRaw();
   renderReferences($('#reference-list'), resp);
-  drawPrintSummary();
   if (!$('#note-box').hidden) $('#note-text').value = noteText(req, resp, state.units);
   announce(summaryText(resp));
   const peek = $('#answer-peek');
-  peek.textContent = `Answer: ${summaryText(resp)}`;
-  peek.hidden = false;
+  setText(peek, `Answer: ${summaryText(resp)}`);
+  setHidden(peek, false);
 }
 
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+// The marks in the form: error texts, aria-invalid inputs, fields the answer
+// still needs. Only what differs from the last answer's marks is written.
+let marks = { errors: new Map(), invalid: new Set(), missing: new Set() };
+function applyMarks(next) {
+  for (const [el] of marks.errors) if (!next.errors.has(el)) { el.hidden = true; el.textContent = ''; }
+  for (const [el, text] of next.errors) { setText(el, text); setHidden(el, false); }
+  for (const el of marks.invalid) if (!next.invalid.has(el)) el.removeAttribute('aria-invalid');
+  for (const el of next.invalid) if (!marks.invalid.has(el)) el.setAttribute('aria-invalid', 'true');
+  for (const el of marks.missing) if (!next.missing.has(el)) el.classList.remove('is-missing');
+  for (const el of next.missing) if (!marks.missing.has(el)) el.classList.add('is-missing');
+  marks = next;
+}
 function clearMarks() {
-  for (const el of $$('#case-form .error')) { el.hidden = true; el.textContent = ''; }
-  for (const el of $$('#case-form [aria-invalid]')) el.removeAttribute('aria-invalid');
-  for (const el of $$('#case-form .is-missing')) el.classList.remove('is-missing');
+  applyMarks({ errors: new Map(), invalid: new Set(), missing: new Set() });
 }
 
 // invalid_request errors go next to the field their JSON Pointer names;
 // missing inputs get a quiet mark on their field (and a list by the answer).
 function markFields(resp) {
-  clearMarks();
+  const next = { errors: new Map(), invalid: new Set(), missing: new Set() };
   for (const e of resp.errors || []) {
     const ae = /^\/adverse_events\/(\d+)/.exec(e.path || '');
     let errEl = null;
@@ -430,16 +527,15 @@ function markFields(resp) {
         input = document.getElementById(idFor(field.path));
       }
     }
-    if (errEl) {
-      errEl.hidden = false;
-      errEl.textContent = [errEl.textContent, errorText(e)].filter(Boolean).join(' ');
-    }
-    if (input) input.setAttribute('aria-invalid', 'true');
+    if (errEl) next.errors.set(errEl, [next.errors.get(errEl), errorText(e)].filter(Boolean).join(' '));
+    if (input) next.invalid.add(input);
   }
   for (const p of resp.eligibility?.missing || []) {
     const field = fieldForPointer(p);
-    if (field) document.querySelector(`[data-field="${field.path}"]`)?.classList.add('is-missing');
+    const block = field && document.querySelector(`[data-field="${field.path}"]`);
+    if (block) next.missing.add(block);
   }
+  applyMarks(next);
 }
 
 function errorText(e) {
@@ -493,7 +589,7 @@ function drawPrintSummary() {
   if (!lastRequest) return;
   root.appendChild(h('dl', { class: 'print-dl' }, inputLines(lastRequest, state.units).map(([k, v]) => h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, v)))));
   const when = new Date().toISOString().slice(0, 10);
-  $('#print-footer').textContent = `Printed ${when} · mtorcalc content ${lastResponse?.content_version || content?.content_version || ''} · engine ${core.version()} · decision support only; check the current prescribing information.`;
+  $('#print-footer').textContent = `Printed ${when} · mtorcalc content ${lastResponse?.content_version || getContent()?.content_version || ''} · engine ${core.version()} · decision support only; check the current prescribing information.`;
 }
 
 // One page, whatever the length of the answer: switch the print sheet on
@@ -584,7 +680,7 @@ function updateHistoryViews() {
   const kind = troughDisplayKind();
   const unit = unitLabel(kind, state.units.trough);
   const toDisplay = (v) => fromCanonical(kind, v, state.units.trough);
-  const target = lastResponse?.regimen?.trough_target_ng_ml || content?.[effectiveDrug()]?.tdm?.target_range_ng_ml || [5, 15];
+  const target = lastResponse?.regimen?.trough_target_ng_ml || getContent()?.[effectiveDrug()]?.tdm?.target_range_ng_ml || [5, 15];
   const band = Array.isArray(target) ? target.map(toDisplay) : null;
   const tEl = $('#trough-chart');
   drawTroughChart(tEl, state.troughs, { band, unit, toDisplay });
@@ -655,7 +751,7 @@ function caseObject() {
   return {
     format: 'mtorcalc-case/1',
     exported: new Date().toISOString(),
-    content_version: lastResponse?.content_version || content?.content_version || null,
+    content_version: lastResponse?.content_version || getContent()?.content_version || null,
     units: { ...state.units },
     request: lastRequest || { contract: CONTRACT, indication: state.indication || undefined },
     history: {
@@ -821,6 +917,7 @@ function wire() {
     $$('#aml-table tbody tr:last-child input')[0]?.focus();
   });
   $('#trough-use').addEventListener('click', useLatestTrough);
+  $('#all-sources').closest('details').addEventListener('toggle', (ev) => { if (ev.target.open && core) showAllSources(); });
   $('#aml-use').addEventListener('click', useLatestAml);
   window.addEventListener('beforeprint', preparePrint);
   window.addEventListener('afterprint', () => { document.documentElement.style.zoom = ''; });
@@ -828,24 +925,30 @@ function wire() {
   window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(resizeCharts, 150); });
 }
 
+// The 129 sources the engine knows, listed in About when that disclosure is
+// first opened (not before the first paint).
 function showAllSources() {
   const list = $('#all-sources');
-  clear(list);
-  const refs = content?.references || {};
+  if (list.childElementCount) return;
+  const refs = getContent()?.references || {};
   const ids = Object.keys(refs);
   $('#about-ref-count').textContent = `all ${ids.length} references`;
-  for (const id of ids) {
+  list.append(...ids.map((id) => {
     const r = refs[id];
     const unconfirmed = r.verification && r.verification !== 'confirmed';
-    list.appendChild(h('li', {}, r.title || id, r.section ? ` — ${r.section}` : '', r.date ? ` (${r.date})` : '',
-      unconfirmed ? [' ', h('span', { class: 'unverified-badge' }, label('v', r.verification))] : ''));
-  }
+    return h('li', {}, r.title || id, r.section ? ` — ${r.section}` : '', r.date ? ` (${r.date})` : '',
+      unconfirmed ? [' ', h('span', { class: 'unverified-badge' }, label('v', r.verification))] : '');
+  }));
 }
 
 function engineFailed(err) {
   $('#engine-state').textContent = `The calculator engine could not start in this browser (${err?.message || err}). It needs WebAssembly.`;
 }
 
+// What has to happen before the page answers its first question, and no
+// more: the question's two selects, the versions, the state line. The field
+// groups follow in idle moments, the content and the sources list on first
+// need, the raw JSON when opened.
 async function start() {
   drawQuestionSelects();
   wire();
@@ -857,29 +960,27 @@ async function start() {
   });
   // engine.js has already published window.mtorCalc when this resolves.
   const loaded = await engine;
-  ensureGroups();
+  // A task of its own: instantiating the engine was one already.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (loaded.error) {
+    ensureGroups();
     recompute();
     engineFailed(loaded.error);
     return;
   }
   core = loaded.core;
-  try {
-    const c = JSON.parse(core.content());
-    content = { ...(c.content || {}), content_version: c.content_version };
-  } catch {
-    content = null;
-  }
   const version = core.version();
   for (const el of $$('.js-engine-version')) el.textContent = version;
-  for (const el of $$('.js-content-version')) el.textContent = content?.content_version || '—';
-  showAllSources();
+  // version() ends "(content <version>)": the content itself is not needed yet.
+  const contentVersion = /\(content ([^()]+)\)$/.exec(version)?.[1] || getContent()?.content_version || '—';
+  for (const el of $$('.js-content-version')) el.textContent = contentVersion;
   drawDrugOptions();
-  syncFormFromState();
+  if (state.indication) syncFormFromState(); // chosen before the engine was there
   recompute();
   document.documentElement.dataset.ready = 'true';
   performance.mark('mtorcalc:ready'); // read by scripts/bench (time to a ready page)
   document.dispatchEvent(new CustomEvent('mtorcalc:ready'));
+  drawGroupsWhenIdle();
 }
 
 start();

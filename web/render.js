@@ -10,27 +10,69 @@ import { display, unitLabel, troughKind, formatNumber } from './units.js';
 
 const SEVERITY_ORDER = ['serious', 'caution', 'info'];
 
-// ctx: { units, refNumber: Map id→n, refInfo: Map id→reference,
-//        unverified: Map rule→{verification,note}, focusField(pointer) }
-export function renderAnswer(root, resp, ctx) {
-  clear(root);
-  if (!resp) return;
-  if (resp.status !== 'ok') {
-    root.appendChild(renderErrors(resp, ctx));
-    return;
+// The answer's parts, in reading order: [name, draw(resp, ctx) → node or
+// null, the response members it reads]. Each part is redrawn only when what
+// it reads changed (see renderAnswer), so one part can be updated in place.
+const PARTS = [
+  ['errors', (r, c) => (r.status === 'ok' ? null : renderErrors(r, c)), (r) => [r.status, r.errors]],
+  ['verdict', ok(renderVerdict), (r) => [r.eligibility]],
+  ['regimen', ok(renderRegimen), (r) => [r.regimen, r.derived?.bsa_m2]],
+  ['titration', ok(renderTitration), (r) => [r.titration, r.regimen?.drug, r.eligibility?.drug]],
+  ['toxicity', ok(renderToxicity), (r) => [r.toxicity]],
+  ['interactions', ok(renderInteractions), (r) => [r.interactions, r.interactions_unrecognized]],
+  ['warnings', ok(renderWarnings), (r) => [r.warnings]],
+  ['monitoring', ok((r, c) => renderList(r.monitoring, 'monitoring', 'Monitoring plan', (m) => [h('strong', {}, m.what), m.when ? ` — ${m.when}` : ''], c)), (r) => [r.monitoring]],
+  ['expected-response', ok((r, c) => renderList(r.expected_response, 'expected-response', 'Expected response', (e) => [e.text], c)), (r) => [r.expected_response]],
+  ['derived', ok(renderDerived), (r) => [r.derived]],
+  ['unverified', ok(renderUnverified), (r) => [r.unverified_rules]],
+  ['content-line', ok((r) => h('p', { class: 'content-line' }, `Content version ${r.content_version} · engine ${r.engine_version}`)), (r) => [r.content_version, r.engine_version]],
+];
+function ok(draw) {
+  return (resp, ctx) => (resp.status === 'ok' ? draw(resp, ctx) : null);
+}
+
+// What a part also depends on besides the members it reads: the units the
+// clinician reads, and the references and unconfirmed rules it names, whose
+// numbers, titles and marks its links and badges show. Only those it names:
+// a reference added for another part does not redraw this one.
+function keyOf(reads, resp, ctx) {
+  const own = JSON.stringify(reads);
+  const named = (list, id) => (list || []).filter((x) => own.includes(JSON.stringify(x[id])));
+  return JSON.stringify([ctx.units, own, named(resp.references, 'id').map((r) => [ctx.refNumber.get(r.id), r]), named(resp.unverified_rules, 'rule')]);
+}
+
+const drawn = new WeakMap(); // root → Map(part name → { key, node })
+
+// Draws resp into root, keeping every part whose inputs did not change (its
+// DOM nodes, focus and open disclosures stay as they are) and replacing the
+// others. `tail`, if given, is kept as root's last child (the page's raw JSON
+// view). ctx: { units, refNumber: Map id→n, refInfo: Map id→reference,
+// unverified: Map rule→{verification,note}, focusField(pointer) }
+export function renderAnswer(root, resp, ctx, tail = null) {
+  let parts = drawn.get(root);
+  if (!parts) drawn.set(root, (parts = new Map()));
+  const want = [];
+  if (resp) {
+    for (const [name, draw, reads] of PARTS) {
+      const key = keyOf(reads(resp), resp, ctx);
+      let part = parts.get(name);
+      if (!part || part.key !== key) {
+        part = { key, node: draw(resp, ctx) };
+        parts.set(name, part);
+      }
+      if (part.node) want.push(part.node);
+    }
+  } else {
+    parts.clear();
   }
-  const add = (node) => node && root.appendChild(node);
-  add(renderVerdict(resp, ctx));
-  add(renderRegimen(resp, ctx));
-  add(renderTitration(resp, ctx));
-  add(renderToxicity(resp, ctx));
-  add(renderInteractions(resp, ctx));
-  add(renderWarnings(resp, ctx));
-  add(renderList(resp.monitoring, 'monitoring', 'Monitoring plan', (m) => [h('strong', {}, m.what), m.when ? ` — ${m.when}` : ''], ctx));
-  add(renderList(resp.expected_response, 'expected-response', 'Expected response', (e) => [e.text], ctx));
-  add(renderDerived(resp, ctx));
-  add(renderUnverified(resp, ctx));
-  root.appendChild(h('p', { class: 'content-line' }, `Content version ${resp.content_version} · engine ${resp.engine_version}`));
+  if (tail && resp) want.push(tail);
+  // Put the wanted nodes in order, moving or inserting only what differs,
+  // then drop what is left over.
+  want.forEach((node, i) => {
+    const at = root.childNodes[i];
+    if (at !== node) root.insertBefore(node, at || null);
+  });
+  while (root.childNodes.length > want.length) root.lastChild.remove();
 }
 
 // ---- building blocks -------------------------------------------------------
@@ -330,7 +372,11 @@ function renderErrors(resp, ctx) {
 }
 
 // The references panel: numbered in the order the response lists them.
+const listed = new WeakMap(); // list → the references it shows (JSON)
 export function renderReferences(list, resp) {
+  const key = JSON.stringify(resp?.references || []);
+  if (listed.get(list) === key) return;
+  listed.set(list, key);
   clear(list);
   for (const r of resp?.references || []) {
     const unconfirmed = r.verification && r.verification !== 'confirmed';

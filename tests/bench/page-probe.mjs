@@ -37,16 +37,39 @@ function installProbe(page) {
       },
     });
     document.addEventListener('mtorcalc:ready', () => console.debug('bench:ready'));
+    // Input → painted: from a keydown (a keystroke) or an input event (a
+    // select chosen) to the first moment after the next frame, which is when
+    // the browser has painted what the handlers changed. Each interaction
+    // is pushed to window.__paints as [what, ms].
+    window.__paints = [];
+    let start = null;
+    const painted = (what) => {
+      const t0 = start;
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => { window.__paints.push([what, performance.now() - t0]); };
+        ch.port2.postMessage(0);
+      });
+      start = null;
+    };
+    window.addEventListener('keydown', (e) => { start = e.timeStamp; }, true);
+    window.addEventListener('input', (e) => {
+      const what = e.target.tagName === 'SELECT' ? `select ${e.target.id}` : 'keystroke';
+      if (start === null) start = e.timeStamp;
+      painted(what);
+    }, true);
   });
 }
 
 /**
  * A fresh context (service worker blocked, as a first visit) and a page in
  * it with the probe installed, its CPU slowed `throttle` times when above 1
- * (CDP Emulation.setCPUThrottlingRate). Close the context when done.
+ * (CDP Emulation.setCPUThrottlingRate), in a phone's viewport (Lighthouse's
+ * mobile one, 412 x 823: the form fills the screen, the answer is below
+ * it). Close the context when done.
  */
 export async function openProbedPage(browser, throttle = 1) {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 412, height: 823 } });
   const page = await context.newPage();
   await installProbe(page);
   if (throttle > 1) {

@@ -139,8 +139,11 @@ export async function typeRequest(page, req, { keys = false } = {}) {
 }
 
 // The request the page sent and the response it shows (from the JSON
-// disclosure the page offers integrators).
+// disclosure the page offers integrators). The page writes that text only
+// while the disclosure is open: open it, as an integrator would.
 export async function pageExchange(page) {
+  await page.locator('#answer-body details.raw').evaluate((d) => { d.open = true; });
+  await page.waitForFunction(() => document.querySelector('#raw-response').textContent !== '');
   const req = JSON.parse(await page.locator('#raw-request').textContent());
   const resp = await page.locator('#raw-response').textContent();
   return { req, resp };

@@ -1,13 +1,14 @@
 // scripts/build-site.mjs on a tiny made-up page and engine: hashed names,
 // rewritten references (HTML, JS imports, CSS url(), manifest icons, the
-// engine's wasm), the CSP <meta>, the preload links, the precache list,
-// determinism, kept legal comments; and the papers of the real built site
-// (licenses.txt, the SBOM, security.txt).
+// engine's wasm), the CSP <meta>, the module preload links, the precache list,
+// the precompressed copies, determinism, kept legal comments; and the papers
+// of the real built site (licenses.txt, the SBOM, security.txt).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cspMeta } from '../../scripts/security-headers.mjs';
@@ -143,14 +144,12 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
     assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'), 'the CSP comes before what it governs');
     for (const ref of [`src="${app}"`, `href="${css}"`, `href="${manifest}"`, `src="${pwa}"`, 'href="#x"', '<p>app.js is named in text</p>'])
       assert.ok(html.includes(ref), `index.html has ${ref}`);
-    // Preloads: the wasm, then every module the page's scripts import (not
-    // the scripts themselves), by their final names, right after the CSP.
+    // Preloads: every module the page's scripts import (not the scripts
+    // themselves), by their final names, right after the CSP; not the wasm
+    // (fetched after the first paint).
     const preloads = [...html.matchAll(/<link rel="(?:module)?preload"[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(preloads, [
-      `<link rel="preload" href="${wasmFile}" as="fetch" type="application/wasm" crossorigin>`,
-      ...[util, engine, 'lib/cyc-a.js', 'lib/cyc-b.js'].map((f) => `<link rel="modulepreload" href="${f}">`),
-    ]);
-    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('rel="preload"'), 'the CSP comes before the preloads');
+    assert.deepEqual(preloads, [util, engine, 'lib/cyc-a.js', 'lib/cyc-b.js'].map((f) => `<link rel="modulepreload" href="${f}">`));
+    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('rel="modulepreload"'), 'the CSP comes before the preloads');
     assert.ok(read(app).includes(`'./${util}'`) && read(app).includes(`'./${engine}'`), read(app));
     assert.ok(read(css).includes(`url(../${png})`));
     assert.equal((read(engine).match(new RegExp(`"${wasmFile}"`, 'g')) || []).length, 2, 'both wasm names rewritten');
@@ -158,10 +157,23 @@ test('build-site hashes, rewrites and precaches every file', { timeout: 180000 }
     assert.match(read(pwa), /const BUILD = '[0-9a-f]{8}'/);
 
     const sw = read('sw.js');
-    for (const f of files.filter((f) => f !== 'sw.js' && !notPrecached.includes(f))) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
+    for (const f of files.filter((f) => f !== 'sw.js' && !notPrecached.includes(f) && !/\.(br|gz)$/.test(f))) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
     for (const f of notPrecached) assert.ok(files.includes(f) && !sw.includes(`"${f}"`), `${f} is in the site, not precached`);
     assert.ok(html.includes('<a href="licenses.txt">'), 'licenses.txt keeps its name');
     assert.doesNotMatch(sw, /embed\.json/, 'embed.json is not precached');
+    assert.doesNotMatch(sw, /\.(br|gz)"/, 'the compressed copies are not precached');
+    // Every file that compresses has its .br and .gz copy beside it, the
+    // same bytes once decompressed (a file of a few bytes does not compress).
+    assert.ok(files.includes('index.html.br') && files.includes('sw.js.gz'));
+    for (const f of files.filter((x) => !/\.(br|gz)$/.test(x))) {
+      const raw = fs.readFileSync(path.join(out, f));
+      if (zlib.gzipSync(raw, { level: 9 }).length >= raw.length * 0.95) {
+        assert.ok(!files.includes(`${f}.br`) && !files.includes(`${f}.gz`), `${f} has no copy that saves nothing`);
+        continue;
+      }
+      assert.ok(zlib.brotliDecompressSync(fs.readFileSync(path.join(out, `${f}.br`))).equals(raw), `${f}.br`);
+      assert.ok(zlib.gunzipSync(fs.readFileSync(path.join(out, `${f}.gz`))).equals(raw), `${f}.gz`);
+    }
     assert.doesNotMatch(sw, /importScripts|https?:\/\/(?!bit\.ly\/wb-precache)/, 'the workbox runtime is inlined, nothing is fetched from elsewhere');
 
     // The same inputs give the same site, byte for byte.
@@ -223,12 +235,9 @@ test('build-site bundles and minifies the page scripts', { timeout: 180000 }, ()
     const html = read('index.html');
     for (const ref of [`src="${app}"`, `src="${early}"`, `src="${pwa}"`, `href="${css}"`]) assert.ok(html.includes(ref), `index.html has ${ref}`);
     const preloads = [...html.matchAll(/<link rel="(?:module)?preload"[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(preloads, [
-      `<link rel="preload" href="${wasmFile}" as="fetch" type="application/wasm" crossorigin>`,
-      ...[shared, engine].map((f) => `<link rel="modulepreload" href="${f}">`),
-    ]);
+    assert.deepEqual(preloads, [shared, engine].map((f) => `<link rel="modulepreload" href="${f}">`));
     const sw = read('sw.js');
-    for (const f of files.filter((f) => f !== 'sw.js' && !notPrecached.includes(f))) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
+    for (const f of files.filter((f) => f !== 'sw.js' && !notPrecached.includes(f) && !/\.(br|gz)$/.test(f))) assert.ok(sw.includes(`"${f}"`), `sw.js precaches ${f}`);
     // Legal comments survive bundling and minifying; the engine glue and the
     // service worker name what they carry and where its licence is.
     assert.ok(read(app).includes('/*! LEGAL_MARK */') && read(css).includes('/*! CSS_LEGAL_MARK */'), read(app));
