@@ -142,6 +142,9 @@ std::string evaluate_valid(const json& doc) {
   if (choice) record_drug_choice(ctx, *choice);
 
   ojson a = head("ok");
+  // Room for every member at once: an ordered_json object is a vector whose
+  // growth copies (not moves) the sections already in it.
+  a.get_ref<ojson::object_t&>().reserve(20);
   a["errors"] = ojson::array();
   std::vector<std::string> reference_ids;
   const std::pair<const char*, ojson*> sections[] = {
