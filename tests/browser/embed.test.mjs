@@ -117,6 +117,9 @@ async function assertPrefilled(target) {
   // Prefilled fields stay editable; an edit is marked as such.
   await target.locator('#f-patient-weight_kg').fill('71');
   assert.match(await target.locator('#f-patient-weight_kg-src').textContent(), /^Edited by hand \(was: From Observation\/w1/);
+  // The raw JSON view is built only when opened.
+  await target.locator('#answer-body details.raw').evaluate((d) => { d.open = true; });
+  await target.waitForFunction(() => /"weight_kg": 71\b/.test(document.querySelector('#raw-request').textContent));
   assert.match(await target.locator('#raw-request').textContent(), /"weight_kg": 71\b/);
 }
 
