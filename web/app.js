@@ -16,6 +16,7 @@ import { label } from './labels.js';
 import { noteText, inputLines } from './notes.js';
 import { amlGrowth, latestTrough } from './history.js';
 import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
+import './embed.js'; // reads ?embed=1 and marks the page for the compact embed layout
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -37,8 +38,6 @@ let content = null; // the engine's embedded content (indications, drugs, refere
 let lastRequest = null;
 let lastResponse = null;
 
-const embed = new URLSearchParams(window.location.search).get('embed') === '1';
-if (embed) document.documentElement.classList.add('embed');
 
 // ---- content helpers ------------------------------------------------------------
 const defaultDrug = (ind) => {
