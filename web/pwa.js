@@ -42,14 +42,15 @@ let statusEl = null;
 function renderStatus() {
   if (!statusEl) {
     // The page may offer a slot: <p data-pwa-status></p>. Otherwise a small
-    // line at the end of the page (in embed mode, whose footer is hidden,
-    // after the main content).
+    // line at the end of the page: in its footer, or in embed mode, whose
+    // footer is hidden, at the end of the main landmark.
     statusEl = document.querySelector('[data-pwa-status]');
     if (!statusEl) {
       statusEl = styled(document.createElement('p'), { 'font-size': '0.8125rem', color: 'inherit' });
       statusEl.className = 'pwa-status';
       if (embedded) styled(statusEl, { margin: '0.25rem', 'text-align': 'center' });
-      ((!embedded && document.querySelector('body > footer')) || document.body).append(statusEl);
+      const place = embedded ? document.querySelector('main') : document.querySelector('body > footer');
+      (place || document.body).append(statusEl);
     }
     statusEl.id ||= 'mtorcalc-version';
   }
