@@ -13,8 +13,17 @@
 // - connect-src 'self': fetch() may reach only the site itself (the wasm file,
 //   the service worker's precache); a patient value has nowhere else to go.
 // - form-action 'none', base-uri 'none': no form posts anywhere, no <base> games.
+// - require-trusted-types-for 'script'; trusted-types mtorcalc: the DOM's
+//   script sinks (innerHTML, script URLs, the worker and service worker
+//   URLs) take only values made by the page's one named policy, `mtorcalc`
+//   (web/trusted-types.js), which accepts nothing but the site's own script
+//   files. The page writes text with textContent and never assigns a string
+//   to innerHTML; this makes an injected string fail loudly rather than run.
 // - frame-ancestors: which intranet pages may embed the calculator. A header
-//   only: browsers ignore it in <meta>.
+//   only: browsers ignore it in <meta>, so a host that sends only the <meta>
+//   policy can be framed by any origin (docs/hosting.md).
+// - report-to is not set: a hospital may add its own intranet endpoint
+//   (docs/hosting.md, "CSP reports").
 export const cspDirectives = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -26,6 +35,8 @@ export const cspDirectives = [
   "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
+  "require-trusted-types-for 'script'",
+  'trusted-types mtorcalc',
 ];
 
 // The CSP for a <meta http-equiv> tag: everything but frame-ancestors.
@@ -46,6 +57,9 @@ export const securityHeaders = (frameAncestors = "'self'") => ({
   'Permissions-Policy': permissionsPolicy,
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  // Ignored by browsers over plain http (the local server); over HTTPS it
+  // keeps the calculator off plain http for a year.
+  'Strict-Transport-Security': 'max-age=31536000',
 });
 
 // Hashed asset names look like app.3f2a9c1d.js (see scripts/build-site.mjs):

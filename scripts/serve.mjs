@@ -45,6 +45,11 @@ export function startServer({ root, port = 0, host = '127.0.0.1', frameAncestors
     try {
       urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     } catch {
+      urlPath = null;
+    }
+    // An undecodable path, or one with a NUL byte (which the file system
+    // calls would throw on), is the client's error: 400, never a crash.
+    if (urlPath === null || urlPath.includes('\0')) {
       res.writeHead(400, headers).end();
       return;
     }

@@ -9,30 +9,17 @@ const createCore = require('./mtorcalc-core.js');
 
 let ready = null;
 
-function toText(request) {
-  if (typeof request === 'string') return request;
-  // Objects are serialised for convenience; anything else becomes text that
-  // the engine answers with malformed_json, never an exception.
-  try {
-    if (request !== null && typeof request === 'object') return JSON.stringify(request);
-  } catch (e) { /* cyclic: fall through */ }
-  try {
-    return String(request);
-  } catch (e) {
-    return '';  // an object whose toString throws: answered as malformed_json
-  }
-}
-
 module.exports = function load() {
   if (!ready) {
     const wasmBinary = fs.readFileSync(path.join(__dirname, 'mtorcalc-core.wasm'));
-    // The request and answer passing is shared with the page
-    // (web/engine-call.js, copied here by scripts/build).
+    // The request and answer passing, and the check of what may enter the
+    // engine, are shared with the page (web/engine-call.js, copied here by
+    // scripts/build): a non-string argument is an invalid_request answer.
     ready = Promise.all([createCore({ wasmBinary }), import('./engine-call.mjs')]).then(
       ([core, { textEvaluator }]) => {
         const evaluate = textEvaluator(core);
         return Object.freeze({
-          evaluate: (request) => evaluate(toText(request)),
+          evaluate: (request) => evaluate(request),
           version: () => core.version(),
           content: () => core.content(),
         });

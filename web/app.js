@@ -19,6 +19,7 @@ import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
 import { bundleToCase, bundleSummaryText } from './fhir.js';
 import { initEmbedApi } from './embed-api.js';
 import { showProvenance, markEdited } from './provenance-view.js';
+import './embed.js'; // reads ?embed=1 and marks the page for the compact embed layout
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -39,8 +40,6 @@ let core = null;
 let lastRequest = null;
 let lastResponse = null;
 
-const embed = new URLSearchParams(window.location.search).get('embed') === '1';
-if (embed) document.documentElement.classList.add('embed');
 
 // ---- content helpers ------------------------------------------------------------
 // The engine's embedded content (indications, drugs, references), about

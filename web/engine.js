@@ -107,8 +107,10 @@ async function load() {
     // TextDecoder call) before any other call can move it.
     content: () => (typeof core.content_view === 'function' ? decoder.decode(core.content_view()) : core.content()),
   });
+  // Any argument, even undefined, a BigInt or a cyclic object, gets an
+  // answer (invalid_request for a non-string), never an exception.
   window.mtorCalc = Object.freeze({
-    evaluate: (request) => engineApi.evaluate(typeof request === 'string' ? request : JSON.stringify(request)),
+    evaluate: (request) => engineApi.evaluate(request),
     version: () => engineApi.version(),
   });
   return engineApi;

@@ -1,19 +1,20 @@
-// trusted-types.js — the page's one Trusted Types policy, `mtorcalc`. The CSP
-// requires Trusted Types for scripts, so a URL that starts a script (the
-// engine's Worker) must be made by a named policy; this one makes only URLs
-// of the page's own origin. Without Trusted Types (older browsers) the
-// plain string is returned after the same check.
-let policy = null;
+// trusted-types.js — the page's one Trusted Types policy, named `mtorcalc`:
+// the CSP allows no other (`require-trusted-types-for 'script';
+// trusted-types mtorcalc`, scripts/security-headers.mjs). It vouches only for
+// the site's own script files (same origin, .js or .mjs) as script URLs, for
+// the service worker and any module Worker; it makes no HTML, so a string
+// can never become markup or script through it.
+const base = () => globalThis.document?.baseURI ?? globalThis.location.href;
 
-function sameOrigin(url) {
-  const u = new URL(url, document.baseURI);
-  if (u.origin !== window.location.origin) throw new TypeError(`not a same-origin script URL: ${u.href}`);
-  return u.href;
-}
+const policy = globalThis.trustedTypes?.createPolicy('mtorcalc', {
+  createScriptURL(url) {
+    const u = new URL(url, base());
+    if (u.origin !== globalThis.location.origin || !/\.m?js$/.test(u.pathname)) {
+      throw new TypeError(`not one of the calculator's own scripts: ${u.href}`);
+    }
+    return u.href;
+  },
+});
 
-/** A script URL for new Worker(): a TrustedScriptURL where Trusted Types exist. */
-export function scriptURL(url) {
-  if (typeof window.trustedTypes === 'undefined') return sameOrigin(String(url));
-  policy ??= window.trustedTypes.createPolicy('mtorcalc', { createScriptURL: (s) => sameOrigin(s) });
-  return policy.createScriptURL(String(url));
-}
+/** A script URL the CSP accepts (a plain string where Trusted Types are not supported). */
+export const scriptURL = (url) => (policy ? policy.createScriptURL(String(url)) : new URL(url, base()).href);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { cspHeader, permissionsPolicy } from '../../scripts/security-headers.mjs';
+import { cspHeader, permissionsPolicy, securityHeaders } from '../../scripts/security-headers.mjs';
 import { repo, siteDir, launch, engineReady, fullCase, tempDir, appEgress } from './pwa-support.mjs';
 
 const nginxBin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
@@ -134,12 +134,15 @@ http {
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff', url);
       assert.equal(res.headers.get('referrer-policy'), 'no-referrer', url);
       assert.equal(res.headers.get('permissions-policy'), permissionsPolicy, url);
+      for (const [name, value] of Object.entries(securityHeaders(ancestors)))
+        assert.equal(res.headers.get(name), value, `${url} ${name}`);
       assert.equal(res.headers.get('server'), 'nginx', `${url}: no version in the Server header`);
       await res.arrayBuffer();
     }
     const csp = cspHeader(ancestors);
     assert.match(csp, /(^|; )default-src 'none'(;|$)/);
     assert.match(csp, /(^|; )script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+    assert.match(csp, /(^|; )require-trusted-types-for 'script'; trusted-types mtorcalc(;|$)/);
     assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|https?:\/\/(?!127\.0\.0\.1)/);
     assert.equal((await fetch(`${app}/`, { method: 'POST' })).status, 405);
   });
