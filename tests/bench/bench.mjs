@@ -68,15 +68,17 @@ const wasmUs = median(wasmRuns);
 
 // ---- the first visit's bytes ---------------------------------------------------
 // A first visit downloads the page's files and then the service worker
-// precaches every other file of the site: all of it, each file as the
-// server sends it (its .br or .gz copy when there is one, else itself).
+// precaches every other file of the site, each as the server sends it (its
+// .br or .gz copy when there is one, else itself). The papers a browser never
+// fetches by itself (the SBOM, security.txt) are not part of a visit.
 const site = path.join(out, 'site');
 const files = [];
 const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) =>
   e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name)));
 walk(site);
 const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : null);
-const weights = files.filter((f) => !/\.(br|gz)$/.test(f)).map((f) => {
+const { notPrecached } = await import(path.join(repo, 'scripts/site-papers.mjs'));
+const weights = files.filter((f) => !/\.(br|gz)$/.test(f) && !notPrecached.includes(path.relative(site, f))).map((f) => {
   const raw = size(f);
   return { file: path.relative(site, f), raw, br: size(`${f}.br`) ?? raw, gz: size(`${f}.gz`) ?? raw };
 }).sort((a, b) => b.br - a.br);
