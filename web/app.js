@@ -226,7 +226,9 @@ function drawGroupsWhenIdle() {
     if (groupsDone) return;
     // Slices of about 8 ms: well below a long task even on a slow phone.
     const end = performance.now() + 8;
-    let done = false;
+    // At least one field per slice: a callback run by its timeout (a busy
+    // page) has no idle time left, and must still make progress.
+    let done = groupsToDraw.next().done;
     while (!done && performance.now() < end && deadline.timeRemaining() > 1) done = groupsToDraw.next().done;
     if (!done) {
       idle(step, { timeout: 1000 });
