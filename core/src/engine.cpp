@@ -4,6 +4,7 @@
 #include "derived.hpp"
 #include "drugs.hpp"
 #include "eval.hpp"
+#include "plan.hpp"
 #include "request.hpp"
 #include "request_schema.hpp"
 #include "sirolimus_family.hpp"
@@ -38,6 +39,7 @@ std::string invalid(const std::vector<RequestError>& errors) {
   for (const auto& e : errors)
     errs.push_back({{"path", e.path}, {"code", to_string(e.code)}, {"message", e.message}});
   // Every section present and empty (the contract's invalid_request shape).
+  a["plan"] = nullptr;
   a["derived"] = ojson::object();
   a["eligibility"] = nullptr;
   a["regimen"] = nullptr;
@@ -140,10 +142,13 @@ std::string evaluate_valid(const json& doc) {
   if (ctx.eligibility.is_object() && !req.has({"drug"}))
     ctx.eligibility["drug_chosen_by"sv] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
+  compose_plan(ctx, use ? drug : std::string(), indication, d);
 
   ojson a = head("ok");
   a["errors"] = ojson::array();
   std::vector<std::string> reference_ids;
+  // The plan leads the answer; its references follow the other sections'.
+  a["plan"] = nullptr;
   const std::pair<const char*, ojson*> sections[] = {
       {"derived", &ctx.derived},
       {"eligibility", &ctx.eligibility},
@@ -159,6 +164,8 @@ std::string evaluate_valid(const json& doc) {
     normalise(*section, reference_ids);
     a[name] = std::move(*section);
   }
+  normalise(ctx.plan, reference_ids);
+  a["plan"] = std::move(ctx.plan);
   a["rules"] = ctx.rules;
   ojson& unverified = a["unverified_rules"] = ojson::array();
   for (const std::string& id : ctx.rules) {

@@ -323,7 +323,20 @@ struct Event {
   std::optional<int> reported_grade;  // when a lab gave a higher grade than reported
 };
 
-std::vector<Event> collect_events(const Ctx& ctx) {
+// The adverse-reaction row a derived lab grade acts through: its own
+// adverse_event, else the drug's "ctcae.acts_as" row. A lab term acts only on
+// therapy: at a start an abnormal value is a baseline, not a drug reaction.
+std::string acting_term(Ctx& ctx, const json& grade, std::string_view drug) {
+  if (grade["adverse_event"sv].is_string()) return grade["adverse_event"sv].get<std::string>();
+  if (!ctx.req.num({"therapy", "current_dose_mg"}) || !grade["term"sv].is_string()) return "";
+  const json& acts = content::at("ctcae.acts_as." + std::string(drug));
+  auto it = acts.is_object() ? acts.find(grade["term"sv].get<std::string>()) : acts.end();
+  if (it == acts.end() || !it->is_string()) return "";
+  ctx.record_rule("ctcae.acts_as");
+  return it->get<std::string>();
+}
+
+std::vector<Event> collect_events(Ctx& ctx, std::string_view drug) {
   std::vector<Event> events;
   const json& reported = ctx.req.node({"adverse_events"});
   if (reported.is_array()) {
@@ -344,10 +357,11 @@ std::vector<Event> collect_events(const Ctx& ctx) {
   // "ANC <1,000/mm³ — hold"). The reported grade is kept beside it.
   if (ctx.derived.contains("ctcae"sv)) {
     for (const auto& g : ctx.derived["ctcae"sv]) {
-      if (!g["adverse_event"sv].is_string() || !g["grade"sv].is_number()) continue;
+      if (!g["grade"sv].is_number()) continue;
       int grade = g["grade"sv].get<int>();
       if (grade < 1) continue;
-      std::string term = g["adverse_event"sv].get<std::string>();
+      std::string term = acting_term(ctx, g, drug);
+      if (term.empty()) continue;
       auto it = std::find_if(events.begin(), events.end(),
                              [&](const Event& e) { return e.term == term; });
       if (it == events.end()) {
@@ -373,7 +387,7 @@ bool row_matches(const json& row, const Event& e) {
 }  // namespace
 
 void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
-  for (const Event& e : collect_events(ctx)) {
+  for (const Event& e : collect_events(ctx, in.drug)) {
     std::string table_id = in.drug + ".adverse_reactions." + e.term;
     const json& table = content::at(table_id);
     std::string row_key;

@@ -15,6 +15,7 @@ json lam_titration(double current, double trough, double days = 14) {
                   {"frequency", "once_daily"},
                   {"form", "tablet"},
                   {"trough_ng_ml", trough},
+                  {"target_trough_ng_ml", 10},  // in-range troughs move only to a target
                   {"days_on_current_dose", days}};
   return eval(r);
 }

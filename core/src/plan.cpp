@@ -1,0 +1,507 @@
+#include "plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dosing.hpp"
+#include "mechanisms.hpp"
+
+namespace mtorcalc {
+
+using namespace std::string_view_literals;
+
+namespace {
+
+struct Dose {
+  std::optional<double> mg;
+  std::string frequency;
+};
+
+struct Ceiling {
+  std::optional<double> mg;  // per administration at the plan's frequency
+  std::string rule;
+  void offer(double value, const std::string& rule_id) {
+    if (!mg || value < *mg - 1e-9) {
+      mg = value;
+      rule = rule_id;
+    }
+  }
+};
+
+// The composition as it goes: the dose now, the steps that moved it.
+struct Composition {
+  Dose dose;
+  ojson steps = ojson::array();
+  void step(const std::string& rule, std::string_view effect, std::optional<double> from,
+            std::optional<double> to) {
+    ojson s = ojson::object();
+    s["rule"sv] = rule;
+    s["effect"sv] = effect;
+    s["from_mg"sv] = from ? ojson(*from) : ojson(nullptr);
+    s["to_mg"sv] = to ? ojson(*to) : ojson(nullptr);
+    steps.push_back(std::move(s));
+  }
+};
+
+std::optional<double> num(const ojson& o, std::string_view key) {
+  if (!o.is_object()) return std::nullopt;
+  auto it = o.find(std::string(key));
+  if (it == o.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+std::string text(const ojson& o, std::string_view key) {
+  if (!o.is_object()) return "";
+  auto it = o.find(std::string(key));
+  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+double daily(const Dose& d) {
+  return d.mg ? *d.mg * daily_factor(d.frequency) : 0;
+}
+
+// Trough-dosed uses (the label's or TSC practice's trough target).
+bool trough_dosed(const std::string& drug, const std::string& indication) {
+  if (drug == "sirolimus") return indication == "lam";
+  return drug == "everolimus" && (indication == "tsc_sega" || indication == "tsc_seizures" ||
+                                  indication == "tsc_renal_aml");
+}
+
+// Fixed-dose everolimus: the labelled dose is also its maximum.
+bool fixed_everolimus(const std::string& drug, const std::string& indication) {
+  return drug == "everolimus" && indication != "tsc_sega" && indication != "tsc_seizures";
+}
+
+bool is_inhibitor(const std::string& klass) {
+  return klass.find("inhibitor") != std::string::npos;
+}
+bool is_inducer(const std::string& klass) {
+  return klass.find("inducer") != std::string::npos;
+}
+
+// The toxicity row that acts: the worst action of all (discontinue > withhold
+// > a reduced dose now); null when every row says continue or has no action.
+const ojson* acting_toxicity(const ojson& toxicity) {
+  auto rank = [](const std::string& a) {
+    if (a == "discontinue") return 3;
+    if (a == "withhold") return 2;
+    if (a.empty() || a == "continue") return 0;
+    return 1;
+  };
+  const ojson* worst = nullptr;
+  int worst_rank = 0;
+  for (const auto& t : toxicity) {
+    int r = rank(text(t, "action"));
+    if (r > worst_rank) {
+      worst = &t;
+      worst_rank = r;
+    }
+  }
+  return worst;
+}
+
+// The interaction entries whose rule moves a dose (a dose to give or avoid).
+bool acts_on_dose(const ojson& ix) {
+  std::string a = text(ix, "action");
+  return a == "reduce_dose" || a == "increase_dose" || a == "avoid";
+}
+
+// The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
+Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indication,
+                   const Derived& d, const Dose& start, bool titrating) {
+  Ceiling c;
+  std::optional<double> bsa = d.bsa_m2;
+  if (auto given = ctx.req.num({"patient", "bsa_m2"})) bsa = *given;
+  const std::string ind_id = drug + ".indications." + indication;
+  const json& ind = content::at(ind_id);
+  bool inducer = false;
+  for (const auto& ix : ctx.interactions) inducer = inducer || is_inducer(text(ix, "class"));
+
+  if (fixed_everolimus(drug, indication) || drug == "temsirolimus") {
+    double label = ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>()
+                                                                   : 0;
+    std::string rule = ind_id + ".dose_mg";
+    const std::string inducer_id = drug + ".interactions.strong_cyp3a4_inducer";
+    const json& ir = content::at(inducer_id);
+    if (inducer && ir.is_object() && ir["dose_mg"sv].is_number()) {
+      label = ir["dose_mg"sv].get<double>();
+      rule = inducer_id;
+    }
+    if (label > 0) c.offer(label, rule);
+  }
+  if (drug == "nab_sirolimus" && bsa && ind.is_object() && ind["dose_mg_per_m2"sv].is_number())
+    c.offer(std::round(ind["dose_mg_per_m2"sv].get<double>() * *bsa), ind_id + ".dose_mg_per_m2");
+  // The regimen's hepatic and combination adjustments lower the label's dose;
+  // for the fixed-dose drugs each is also a maximum (Afinitor §2.10 "must not
+  // be exceeded", Torisel §2.4, Fyarro §2.4, Lenvima §2).
+  if ((fixed_everolimus(drug, indication) || drug == "temsirolimus" ||
+       drug == "nab_sirolimus") &&
+      ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv)) {
+    for (const auto& a : ctx.regimen["adjustments"sv]) {
+      std::string code = text(a, "code");
+      auto to = num(a, "to_mg");
+      if (!to) continue;
+      if (code.rfind("hepatic", 0) == 0) {
+        std::string rule = drug == "everolimus" && d.child_pugh_class
+                               ? "everolimus.hepatic.fixed_dose." + *d.child_pugh_class
+                               : drug + ".hepatic";
+        c.offer(*to, rule);
+      } else if (code == "lenvatinib_combination") {
+        c.offer(*to, "everolimus.interactions.lenvatinib_combination");
+      }
+    }
+  }
+  // An inhibitor's labelled dose if it cannot be avoided (Torisel 12.5 mg,
+  // Fyarro 56 mg/m²) bounds every dose while the inhibitor is taken.
+  if (drug == "temsirolimus" || drug == "nab_sirolimus")
+    for (const auto& ix : ctx.interactions) {
+      std::string klass = text(ix, "class");
+      if (!is_inhibitor(klass)) continue;
+      const std::string id = drug + ".interactions." + klass;
+      const json& r = content::at(id);
+      if (!r.is_object()) continue;
+      if (r["dose_mg"sv].is_number()) c.offer(r["dose_mg"sv].get<double>(), id);
+      if (r["dose_mg_per_m2"sv].is_number() && bsa)
+        c.offer(std::round(r["dose_mg_per_m2"sv].get<double>() * *bsa), id);
+    }
+  if (drug == "sirolimus") {
+    const json& tdm = content::at("sirolimus.tdm");
+    if (tdm.is_object() && tdm["max_daily_dose_mg"sv].is_number() && !start.frequency.empty())
+      c.offer(tdm["max_daily_dose_mg"sv].get<double>() / daily_factor(start.frequency),
+              "sirolimus.tdm");
+  }
+  // Trough-guided everolimus: one titration step raises the dose by at most
+  // the label's step (Afinitor §2.8).
+  if (drug == "everolimus" && titrating && !fixed_everolimus(drug, indication) && start.mg) {
+    const json& tdm = content::at("everolimus.tdm");
+    if (tdm.is_object() && tdm["max_increase_mg_per_step"sv].is_number())
+      c.offer((daily(start) + tdm["max_increase_mg_per_step"sv].get<double>()) /
+                  daily_factor(start.frequency),
+              "everolimus.tdm");
+  }
+  if (c.mg) c.mg = round_to(*c.mg, 2);
+  return c;
+}
+
+// The largest dose at most `mg` that the form can make (tablets: a sum of
+// one form's strengths; a liquid: its measuring step; IV: as given).
+double within_form(const std::string& drug, const std::string& form, double mg) {
+  if (auto step = increment_of(drug, form))
+    return round_to(std::floor(mg / *step + 1e-9) * *step, 2);
+  auto strengths = strengths_of(drug, form);
+  const json& f = content::at(drug + ".forms." + form);
+  if (strengths.empty() || (f.is_object() && f.value("unit"sv, "") == "vial"sv)) return mg;
+  return largest_achievable_at_most(strengths, mg);
+}
+
+// What to give, in one form (contract: units make the dose exactly).
+ojson plan_units(const std::string& drug, const std::string& form, std::optional<double> mg) {
+  if (!mg) return ojson::array();
+  const json& f = content::at(drug + ".forms." + form);
+  if (!f.is_object()) return ojson::array();
+  if (f["concentration_mg_ml"sv].is_number()) {
+    double c = f["concentration_mg_ml"sv].get<double>();
+    return ojson::array(
+        {{{"concentration_mg_ml", c}, {"volume_ml", round_to(*mg / c, 2)}, {"unit", "mL"}}});
+  }
+  if (f["concentration_percent"sv].is_number()) {
+    double gel = round_to(*mg / (f["concentration_percent"sv].get<double>() / 100), 2);
+    return ojson::array({{{"gel_mg_per_application", gel}, {"unit", "mg of gel"}}});
+  }
+  return units_json(drug, form, *mg);
+}
+
+std::string units_phrase(const ojson& units) {
+  std::string out;
+  auto fmt = [](double v) {
+    ojson j = v;
+    return j.dump();
+  };
+  for (const auto& u : units) {
+    if (!out.empty()) out += " + ";
+    if (u.contains("volume_ml"sv)) {
+      out += fmt(u["volume_ml"sv].get<double>()) + " mL of " +
+             fmt(u["concentration_mg_ml"sv].get<double>()) + " mg/mL solution";
+    } else if (u.contains("gel_mg_per_application"sv)) {
+      out += fmt(u["gel_mg_per_application"sv].get<double>()) + " mg of gel";
+    } else {
+      int n = u["count"sv].get<int>();
+      out += std::to_string(n) + " \xC3\x97 " + fmt(u["strength_mg"sv].get<double>()) + " mg " +
+             u["unit"sv].get<std::string>() + (n == 1 ? "" : "s");
+    }
+  }
+  return out;
+}
+
+std::string frequency_phrase(const std::string& f) {
+  std::string out = f;
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+std::string drug_name(const std::string& drug) {
+  if (drug == "sirolimus_topical") return "sirolimus gel";
+  if (drug == "nab_sirolimus") return "nab-sirolimus";
+  return drug;
+}
+
+std::string mg_text(double v) {
+  return ojson(v).dump() + " mg";
+}
+
+}  // namespace
+
+void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
+                  const Derived& d) {
+  ojson p = ojson::object();
+  const auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  const bool on_therapy = current.has_value();
+  const std::string status = text(ctx.eligibility, "status");
+
+  // ---- the question (docs/plan.md 2) -----------------------------------------
+  const ojson* tox = on_therapy ? acting_toxicity(ctx.toxicity) : nullptr;
+  const bool has_trough = ctx.req.num({"therapy", "trough_ng_ml"}).has_value();
+  const bool titrating = !tox && has_trough && trough_dosed(drug, indication) &&
+                         ctx.titration.is_object() && num(ctx.titration, "new_dose_mg");
+  bool interacting = false;
+  if (on_therapy)
+    for (const auto& ix : ctx.interactions) interacting = interacting || acts_on_dose(ix);
+  std::string question = tox                      ? "toxicity"
+                         : titrating              ? "titrate"
+                         : interacting            ? "interaction"
+                         : on_therapy             ? "review"
+                                                  : "start";
+  if (!on_therapy && question != "start") question = "start";
+  p["question"sv] = question;
+
+  // ---- start: the labelled dose, or the current one --------------------------
+  std::string form = text(ctx.regimen, "form");
+  if (auto asked = ctx.req.str({"therapy", "form"}); asked && on_therapy) form = *asked;
+  Composition comp;
+  if (on_therapy) {
+    comp.dose = {current, ctx.req.str({"therapy", "frequency"})
+                              .value_or(text(ctx.regimen, "frequency"))};
+    comp.step("therapy.current_dose_mg", "start", std::nullopt, current);
+  } else if (ctx.regimen.is_object()) {
+    comp.dose = {num(ctx.regimen, "dose_mg"), text(ctx.regimen, "frequency")};
+    // Each adjustment the regimen made to the labelled start is a step.
+    if (ctx.regimen.contains("adjustments"sv))
+      for (const auto& a : ctx.regimen["adjustments"sv]) {
+        std::string code = text(a, "code");
+        std::string effect = code.rfind("hepatic", 0) == 0 ? "hepatic" : "interaction";
+        comp.step(code, effect, num(a, "from_mg"), num(a, "to_mg"));
+      }
+    comp.step(drug + ".indications." + indication, "start", std::nullopt, comp.dose.mg);
+  }
+  const Dose start = comp.dose;
+
+  std::string action;
+  ojson resume = nullptr;
+  std::string reason;
+  Ceiling ceiling;
+  if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
+
+  auto bound = [&](Dose dose, std::string_view what) {
+    if (dose.mg && ceiling.mg && *dose.mg > *ceiling.mg + 1e-9) {
+      double to = within_form(drug, form, *ceiling.mg);
+      comp.step(ceiling.rule, "ceiling", dose.mg, to);
+      (void)what;
+      dose.mg = to;
+    }
+    return dose;
+  };
+
+  if (!ctx.regimen.is_object() && !on_therapy) {
+    action = status == "not_indicated" || status == "contraindicated" ? "do_not_start"
+                                                                       : "need_more_data";
+    comp.dose.mg.reset();
+  } else if (!on_therapy) {
+    if (status == "not_indicated" || status == "contraindicated") {
+      action = "do_not_start";
+      reason = status == "contraindicated" ? "contraindicated" : "not indicated";
+      comp.dose.mg.reset();
+    } else if (status == "insufficient_data" || !comp.dose.mg) {
+      action = "need_more_data";
+      reason = "more data are needed";
+      comp.dose.mg.reset();
+    } else {
+      action = "start";
+      comp.dose = bound(comp.dose, "start");
+    }
+  } else if (status == "contraindicated") {
+    action = "discontinue";
+    reason = "contraindicated";
+    comp.dose.mg.reset();
+  } else if (tox) {
+    // ---- toxicity by grade (3.4) ---------------------------------------------
+    std::string a = text(*tox, "action");
+    std::string rule = text(*tox, "rule");
+    reason = text(*tox, "term");
+    std::replace(reason.begin(), reason.end(), '_', ' ');
+    reason += " grade " + std::to_string(num(*tox, "grade").value_or(0));
+    Dose r{num(*tox, "resume_dose_mg"),
+           text(*tox, "resume_frequency").empty() ? comp.dose.frequency
+                                                  : text(*tox, "resume_frequency")};
+    if (a == "discontinue") {
+      action = "discontinue";
+      comp.step(rule, "toxicity_withhold", comp.dose.mg, std::nullopt);
+      comp.dose.mg.reset();
+    } else if (a == "withhold") {
+      action = "withhold";
+      comp.step(rule, "toxicity_withhold", comp.dose.mg, std::nullopt);
+      if (r.mg) {
+        comp.step(rule, "toxicity_resume", std::nullopt, r.mg);
+        r = bound(r, "resume");
+      }
+      resume = ojson::object();
+      resume["when"sv] = text(*tox, "until").empty() ? ojson(nullptr) : ojson(text(*tox, "until"));
+      resume["dose_mg"sv] = r.mg ? ojson(*r.mg) : ojson(nullptr);
+      resume["frequency"sv] = r.frequency;
+      resume["units"sv] = plan_units(drug, form, r.mg);
+      comp.dose.mg.reset();
+    } else {
+      comp.step(rule, "toxicity_resume", comp.dose.mg, r.mg);
+      comp.dose = bound(r, "toxicity");
+    }
+  } else if (titrating) {
+    // ---- trough titration (3.5) ----------------------------------------------
+    Dose t{num(ctx.titration, "new_dose_mg"), text(ctx.titration, "new_frequency").empty()
+                                                  ? comp.dose.frequency
+                                                  : text(ctx.titration, "new_frequency")};
+    const bool in_range = ctx.titration.value("in_range", false);
+    const bool targeted = ctx.req.num({"therapy", "target_trough_ng_ml"}).has_value();
+    if (in_range && !targeted) {
+      // An in-range trough is not titrated without the clinician's target.
+      comp.step(drug + ".tdm", "no_change", comp.dose.mg, comp.dose.mg);
+      comp.dose = bound(comp.dose, "titrate");
+      reason = "the trough is in range";
+    } else {
+      comp.step(drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm"), "titrate",
+                comp.dose.mg, t.mg);
+      comp.dose = bound(t, "titrate");
+      reason = "trough " + ojson(*ctx.req.num({"therapy", "trough_ng_ml"})).dump() + " ng/mL";
+    }
+  } else if (interacting) {
+    // ---- interactions (3.3): an inhibitor never raises the daily amount,
+    // an inducer never lowers it.
+    for (const auto& ix : ctx.interactions) {
+      if (!acts_on_dose(ix)) continue;
+      auto mg = num(ix, "dose_mg");
+      std::string klass = text(ix, "class");
+      if (reason.empty()) reason = text(ix, "drug") + " (" + frequency_phrase(klass) + ")";
+      if (!mg) continue;
+      Dose rule_dose{mg, text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
+      Dose before = comp.dose;
+      if (is_inhibitor(klass) && daily(rule_dose) < daily(comp.dose)) comp.dose = rule_dose;
+      if (is_inducer(klass) && daily(rule_dose) > daily(comp.dose)) {
+        // A fixed-dose inducer rise goes in steps of at most 5 mg (Afinitor §2.12).
+        const json& tdm = content::at("everolimus.tdm");
+        if (fixed_everolimus(drug, indication) && tdm.is_object() &&
+            tdm["max_increase_mg_per_step"sv].is_number())
+          rule_dose.mg = std::min(*rule_dose.mg,
+                                  *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
+        comp.dose = rule_dose;
+      }
+      comp.step(text(ix, "rule"), before.mg == comp.dose.mg ? "no_change" : "interaction",
+                before.mg, comp.dose.mg);
+    }
+    comp.dose = bound(comp.dose, "interaction");
+  } else {
+    comp.dose = bound(comp.dose, "review");
+  }
+
+  if (action.empty()) {
+    double before = daily(start), after = daily(comp.dose);
+    action = after > before + 1e-9 ? "increase" : after < before - 1e-9 ? "decrease" : "continue";
+  }
+
+  // ---- the plan's fields (docs/plan.md 5) --------------------------------------
+  p["action"sv] = action;
+  p["drug"sv] = drug.empty() ? ojson(nullptr) : ojson(drug);
+  p["form"sv] = form.empty() ? ojson(nullptr) : ojson(form);
+  p["route"sv] = ctx.regimen.is_object() ? ctx.regimen["route"sv] : ojson(nullptr);
+  p["frequency"sv] = comp.dose.frequency.empty() ? ojson(nullptr) : ojson(comp.dose.frequency);
+  p["dose_mg"sv] = comp.dose.mg ? ojson(*comp.dose.mg) : ojson(nullptr);
+  p["dose_mg_per_m2"sv] = nullptr;
+  if (comp.dose.mg && drug == "nab_sirolimus")
+    if (auto bsa = num(ctx.derived, "bsa_m2"); bsa && *bsa > 0)
+      p["dose_mg_per_m2"sv] = round_to(*comp.dose.mg / *bsa, 1);
+  p["units"sv] = plan_units(drug, form, comp.dose.mg);
+  p["ceiling_mg"sv] = ceiling.mg ? ojson(*ceiling.mg) : ojson(nullptr);
+  p["ceiling_rule"sv] = ceiling.mg ? ojson(ceiling.rule) : ojson(nullptr);
+  p["resume"sv] = resume;
+
+  // One window per answer: the titration's when titrating, else the regimen's.
+  ojson next = nullptr;
+  ojson window = question == "titrate" ? ctx.titration["recheck_days"sv]
+                 : ctx.regimen.is_object() && (question == "start" || !on_therapy)
+                     ? ctx.regimen["next_trough_check_days"sv]
+                     : ojson(nullptr);
+  if (window.is_array())
+    next = {{"what", "trough"}, {"in_days", window}};
+  p["next_check"sv] = next;
+  p["steps"sv] = std::move(comp.steps);
+
+  // ---- the summary (one sentence, numbers from the plan only) ----------------
+  std::string name = drug.empty() ? "the drug" : drug_name(drug);
+  std::string dose_text;
+  if (comp.dose.mg)
+    dose_text = mg_text(*comp.dose.mg) + " " + frequency_phrase(comp.dose.frequency) +
+                (p["units"sv].empty() ? "" : " (" + units_phrase(p["units"sv]) + ")");
+  std::string s;
+  if (action == "start") s = "Start " + name + " " + dose_text;
+  else if (action == "continue") s = "Continue " + name + " " + dose_text;
+  else if (action == "increase") s = "Increase " + name + " to " + dose_text;
+  else if (action == "decrease") s = "Reduce " + name + " to " + dose_text;
+  else if (action == "withhold") {
+    s = "Withhold " + name;
+    if (resume.is_object() && resume["when"sv].is_string())
+      s += " until " + resume["when"sv].get<std::string>();
+    if (resume.is_object() && resume["dose_mg"sv].is_number())
+      s += ", then resume at " + mg_text(resume["dose_mg"sv].get<double>()) + " " +
+           frequency_phrase(resume["frequency"sv].get<std::string>()) +
+           (resume["units"sv].empty() ? "" : " (" + units_phrase(resume["units"sv]) + ")");
+  } else if (action == "discontinue") s = "Stop " + name + " permanently (" + reason + ")";
+  else if (action == "do_not_start") s = "Do not start " + name + ": " + (reason.empty() ? "not indicated" : reason);
+  else s = "Cannot compose a dose yet: " + (reason.empty() ? std::string("more data are needed") : reason);
+  if (!reason.empty() && action != "discontinue" && action != "do_not_start" &&
+      action != "need_more_data")
+    s += "; " + reason;
+  if (next.is_object()) {
+    const ojson& w = next["in_days"sv];
+    s += "; check the trough in " + w[0].dump() + (w[0] == w[1] ? "" : "\xE2\x80\x93" + w[1].dump()) +
+         " days";
+  }
+  p["summary"sv] = s + ".";
+  p["refs"sv] = ctx.regimen.is_object() ? ctx.regimen["refs"sv] : ojson::array();
+
+  // ---- agreement of the other sections (docs/plan.md 6) -----------------------
+  auto cap = [&](ojson& o, std::string_view key) {
+    if (!ceiling.mg || !o.is_object()) return;
+    auto v = num(o, key);
+    if (v && *v > *ceiling.mg + 1e-9) o[std::string(key)] = within_form(drug, form, *ceiling.mg);
+  };
+  if (!on_therapy && ctx.regimen.is_object() && comp.dose.mg &&
+      num(ctx.regimen, "dose_mg") != comp.dose.mg) {
+    ctx.regimen["dose_mg"sv] = *comp.dose.mg;
+    ctx.regimen["units"sv] = units_json(drug, form, *comp.dose.mg);
+  }
+  cap(ctx.regimen, "dose_mg");
+  if (question == "titrate") {
+    ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
+    ctx.titration["new_frequency"sv] = p["frequency"sv];
+  } else {
+    cap(ctx.titration, "new_dose_mg");
+  }
+  for (auto& ix : ctx.interactions) cap(ix, "dose_mg");
+  for (auto& t : ctx.toxicity) {
+    if (tox && &t == tox && resume.is_object()) t["resume_dose_mg"sv] = resume["dose_mg"sv];
+    cap(t, "resume_dose_mg");
+  }
+  ctx.plan = std::move(p);
+}
+
+}  // namespace mtorcalc
