@@ -1,9 +1,12 @@
 #include "mtorcalc/engine.hpp"
 
+#include <algorithm>
+
 #include "content.hpp"
 #include "derived.hpp"
 #include "drugs.hpp"
 #include "eval.hpp"
+#include "mechanisms.hpp"
 #include "plan.hpp"
 #include "request.hpp"
 #include "request_schema.hpp"
@@ -77,6 +80,26 @@ void check_consistency(const Request& req, const std::string& drug,
       errors.push_back({"/therapy/target_trough_ng_ml", ErrorCode::inconsistent,
                         "the target must lie inside the labelled range " + range[0].dump() + "–" +
                             range[1].dump() + " ng/mL"});
+  }
+  // Each status names a listed comedication; a dose before it belongs to a
+  // drug that was stopped.
+  const json& statuses = req.node({"comedication_status"});
+  if (statuses.is_array()) {
+    std::vector<std::string> listed;
+    for (const std::string& n : req.strings({"comedications"}))
+      listed.push_back(canonical_comedication(n));
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+      const json& s = statuses[i];
+      const std::string at = "/comedication_status/" + std::to_string(i);
+      std::string name = canonical_comedication(s["name"sv].get<std::string>());
+      if (std::find(listed.begin(), listed.end(), name) == listed.end())
+        errors.push_back({at + "/name", ErrorCode::inconsistent,
+                          "\"" + s["name"sv].get<std::string>() +
+                              "\" is not in comedications; list it there too"});
+      if (s.contains("dose_before_mg"sv) && s["status"sv] != "stopped")
+        errors.push_back({at + "/dose_before_mg", ErrorCode::inconsistent,
+                          "dose_before_mg belongs to a comedication that was stopped"});
+    }
   }
   if (req.flag({"patient", "pregnant"}) == std::optional<bool>(true) &&
       req.str({"patient", "sex"}) == std::optional<std::string>("male"))

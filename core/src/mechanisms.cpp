@@ -68,6 +68,12 @@ std::string find_comedication(const std::string& name) {
 
 }  // namespace
 
+std::string canonical_comedication(std::string_view name) {
+  std::string n = normalise_name(name);
+  std::string key = find_comedication(n);
+  return key.empty() ? n : key;
+}
+
 double daily_factor(std::string_view frequency) {
   if (frequency == "every_other_day"sv) return 0.5;
   if (frequency == "twice_daily"sv) return 2.0;

@@ -8,6 +8,7 @@
 
 #include "dosing.hpp"
 #include "mechanisms.hpp"
+#include "request.hpp"
 
 namespace mtorcalc {
 
@@ -109,6 +110,28 @@ bool acts_on_dose(const ojson& ix) {
   return a == "reduce_dose" || a == "increase_dose" || a == "avoid";
 }
 
+// When a comedication was started or stopped (docs/plan.md 1): as given in
+// comedication_status, else taken at the start when there is no therapy yet,
+// and started since the current dose when there is.
+struct CoStatus {
+  std::string status;
+  std::optional<double> days_since_change;
+  std::optional<double> dose_before_mg;
+};
+CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
+  const std::string key = canonical_comedication(name);
+  const json& all = ctx.req.node({"comedication_status"});
+  if (all.is_array())
+    for (const auto& s : all) {
+      if (canonical_comedication(s["name"sv].get<std::string>()) != key) continue;
+      CoStatus c{s["status"sv].get<std::string>(), std::nullopt, std::nullopt};
+      if (s.contains("days_since_change"sv)) c.days_since_change = s["days_since_change"sv].get<double>();
+      if (s.contains("dose_before_mg"sv)) c.dose_before_mg = s["dose_before_mg"sv].get<double>();
+      return c;
+    }
+  return {on_therapy ? "started" : "ongoing_at_start", std::nullopt, std::nullopt};
+}
+
 // The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
 Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indication,
                    const Derived& d, const Dose& start, bool titrating) {
@@ -118,7 +141,12 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
   const std::string ind_id = drug + ".indications." + indication;
   const json& ind = content::at(ind_id);
   bool inducer = false;
-  for (const auto& ix : ctx.interactions) inducer = inducer || is_inducer(text(ix, "class"));
+  const bool on_therapy = ctx.req.num({"therapy", "current_dose_mg"}).has_value();
+  auto active = [&](const ojson& ix) {
+    return status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped";
+  };
+  for (const auto& ix : ctx.interactions)
+    inducer = inducer || (is_inducer(text(ix, "class")) && active(ix));
 
   if (fixed_everolimus(drug, indication) || drug == "temsirolimus") {
     double label = ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>()
@@ -159,7 +187,7 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
   if (drug == "temsirolimus" || drug == "nab_sirolimus")
     for (const auto& ix : ctx.interactions) {
       std::string klass = text(ix, "class");
-      if (!is_inhibitor(klass)) continue;
+      if (!is_inhibitor(klass) || !active(ix)) continue;
       const std::string id = drug + ".interactions." + klass;
       const json& r = content::at(id);
       if (!r.is_object()) continue;
@@ -268,7 +296,10 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
                          ctx.titration.is_object() && num(ctx.titration, "new_dose_mg");
   bool interacting = false;
   if (on_therapy)
-    for (const auto& ix : ctx.interactions) interacting = interacting || acts_on_dose(ix);
+    for (const auto& ix : ctx.interactions)
+      interacting = interacting ||
+                    (acts_on_dose(ix) &&
+                     status_of(ctx, text(ix, "drug"), true).status != "ongoing_at_start");
   std::string question = tox                      ? "toxicity"
                          : titrating              ? "titrate"
                          : interacting            ? "interaction"
@@ -387,11 +418,47 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   } else if (interacting) {
     // ---- interactions (3.3): an inhibitor never raises the daily amount,
     // an inducer never lowers it.
-    for (const auto& ix : ctx.interactions) {
+    for (auto& ix : ctx.interactions) {
       if (!acts_on_dose(ix)) continue;
       auto mg = num(ix, "dose_mg");
       std::string klass = text(ix, "class");
-      if (reason.empty()) reason = text(ix, "drug") + " (" + frequency_phrase(klass) + ")";
+      const CoStatus st = status_of(ctx, text(ix, "drug"), true);
+      if (st.status == "ongoing_at_start") {
+        // The current dose (and any trough) already include its effect.
+        comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
+        ix["dose_mg"sv] = nullptr;
+        continue;
+      }
+      if (reason.empty())
+        reason = text(ix, "drug") + " " + st.status + " (" + frequency_phrase(klass) + ")";
+      if (st.status == "stopped") {
+        // Back to the dose before it, after the rule's washout.
+        std::optional<double> earlier = st.dose_before_mg;
+        if (!earlier && (fixed_everolimus(drug, indication) || drug == "temsirolimus")) {
+          const json& ind = content::at(drug + ".indications." + indication);
+          if (ind.is_object() && ind["dose_mg"sv].is_number()) earlier = ind["dose_mg"sv].get<double>();
+        } else if (!earlier && comp.dose.mg) {
+          earlier = is_inhibitor(klass) ? *comp.dose.mg * 2 : *comp.dose.mg / 2;
+        }
+        ix["dose_mg"sv] = nullptr;
+        if (!earlier) continue;
+        Dose back = bound({earlier, comp.dose.frequency}, "interaction");
+        back.mg = within_form(drug, form, *back.mg);
+        const double washout = num(ix, "washout_days").value_or(0);
+        if (st.days_since_change.value_or(0) < washout) {
+          resume = ojson::object();
+          resume["when"sv] = "from day " + ojson(washout).dump() + " after the last " +
+                             text(ix, "drug") + " dose";
+          resume["dose_mg"sv] = *back.mg;
+          resume["frequency"sv] = back.frequency;
+          resume["units"sv] = plan_units(drug, form, back.mg);
+          comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
+        } else {
+          comp.step(text(ix, "rule"), "interaction", comp.dose.mg, back.mg);
+          comp.dose = back;
+        }
+        continue;
+      }
       if (!mg) continue;
       Dose rule_dose{mg, text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
       Dose before = comp.dose;
@@ -496,7 +563,18 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
-  for (auto& ix : ctx.interactions) cap(ix, "dose_mg");
+  // An inhibitor's entry whose rule applied gives the plan's dose (the one
+  // moment, one dose); other entries are bounded by the ceiling.
+  for (auto& ix : ctx.interactions) {
+    if (acts_on_dose(ix) && is_inhibitor(text(ix, "class")) && num(ix, "dose_mg") &&
+        p["dose_mg"sv].is_number() && (question == "start" || question == "interaction") &&
+        status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped") {
+      ix["dose_mg"sv] = p["dose_mg"sv];
+      if (ix.contains("frequency"sv) || p["frequency"sv] != ctx.req.str({"therapy", "frequency"}).value_or(comp.dose.frequency))
+        ix["frequency"sv] = p["frequency"sv];
+    }
+    cap(ix, "dose_mg");
+  }
   for (auto& t : ctx.toxicity) {
     if (tox && &t == tox && resume.is_object()) t["resume_dose_mg"sv] = resume["dose_mg"sv];
     cap(t, "resume_dose_mg");
