@@ -132,6 +132,39 @@ CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
   return {on_therapy ? "started" : "ongoing_at_start", std::nullopt, std::nullopt};
 }
 
+// A current dose above the highest dose the label names for the drug
+// (content "plausibility.current_dose_max"): nothing is composed from it.
+bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::string& indication,
+                              const Derived& d) {
+  auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  if (!current) return false;
+  std::string id = "plausibility.current_dose_max." + drug;
+  if (drug == "everolimus") id += trough_dosed(drug, indication) && indication != "tsc_renal_aml"
+                                      ? ".tdm"
+                                      : ".fixed";
+  const json& r = content::at(id);
+  if (!r.is_object()) return false;
+  const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("");
+  double limit = 0, value = *current;
+  if (r["max_mg_per_day"sv].is_number()) {
+    limit = r["max_mg_per_day"sv].get<double>();
+    value = *current * daily_factor(freq);
+  } else if (r["max_mg_per_week"sv].is_number()) {
+    limit = r["max_mg_per_week"sv].get<double>();
+  } else if (r["max_mg_per_m2_per_dose"sv].is_number() && d.bsa_m2) {
+    // A dose within the label level's tolerance is that level (read_dose_level).
+    const json& level = content::at(drug + ".current_level");
+    double tolerance = level.is_object() && level["tolerance_fraction"sv].is_number()
+                           ? level["tolerance_fraction"sv].get<double>()
+                           : 0;
+    limit = r["max_mg_per_m2_per_dose"sv].get<double>() * *d.bsa_m2 * (1 + tolerance);
+  }
+  if (limit <= 0 || value <= limit + 1e-9) return false;
+  ctx.record_rule(id);
+  ctx.warn(drug, "current_dose_above_label");
+  return true;
+}
+
 // The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
 Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indication,
                    const Derived& d, const Dose& start, bool titrating) {
@@ -173,9 +206,10 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       auto to = num(a, "to_mg");
       if (!to) continue;
       if (code.rfind("hepatic", 0) == 0) {
+        // Adjustment codes name the hepatic rule ("hepatic_mild" -> "<drug>.hepatic.mild").
         std::string rule = drug == "everolimus" && d.child_pugh_class
                                ? "everolimus.hepatic.fixed_dose." + *d.child_pugh_class
-                               : drug + ".hepatic";
+                               : drug + ".hepatic." + code.substr(std::string("hepatic_").size());
         c.offer(*to, rule);
       } else if (code == "lenvatinib_combination") {
         c.offer(*to, "everolimus.interactions.lenvatinib_combination");
@@ -199,7 +233,7 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
     const json& tdm = content::at("sirolimus.tdm");
     if (tdm.is_object() && tdm["max_daily_dose_mg"sv].is_number() && !start.frequency.empty())
       c.offer(tdm["max_daily_dose_mg"sv].get<double>() / daily_factor(start.frequency),
-              "sirolimus.tdm");
+              "sirolimus.tdm.max_daily_dose_mg");
   }
   // Trough-guided everolimus: one titration step raises the dose by at most
   // the label's step (Afinitor §2.8).
@@ -242,12 +276,20 @@ ojson plan_units(const std::string& drug, const std::string& form, std::optional
   return units_json(drug, form, *mg);
 }
 
+// A number as a clinician writes it: 10, 2.5, 0.75 (no trailing ".0").
+std::string number_text(double v) {
+  std::string t = ojson(round_to(v, 2)).dump();
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
+  return t;
+}
+
+std::string mg_text(double v) {
+  return number_text(v) + " mg";
+}
+
 std::string units_phrase(const ojson& units) {
   std::string out;
-  auto fmt = [](double v) {
-    ojson j = v;
-    return j.dump();
-  };
+  auto fmt = [](double v) { return number_text(v); };
   for (const auto& u : units) {
     if (!out.empty()) out += " + ";
     if (u.contains("volume_ml"sv)) {
@@ -276,9 +318,6 @@ std::string drug_name(const std::string& drug) {
   return drug;
 }
 
-std::string mg_text(double v) {
-  return ojson(v).dump() + " mg";
-}
 
 }  // namespace
 
@@ -362,6 +401,10 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       action = "start";
       comp.dose = bound(comp.dose, "start");
     }
+  } else if (implausible_current_dose(ctx, drug, indication, d)) {
+    action = "need_more_data";
+    reason = "the current dose is above the highest dose the label names; confirm it";
+    comp.dose.mg.reset();
   } else if (status == "contraindicated") {
     action = "discontinue";
     reason = "contraindicated";
@@ -404,16 +447,25 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
                                                   : text(ctx.titration, "new_frequency")};
     const bool in_range = ctx.titration.value("in_range", false);
     const bool targeted = ctx.req.num({"therapy", "target_trough_ng_ml"}).has_value();
-    if (in_range && !targeted) {
-      // An in-range trough is not titrated without the clinician's target.
+    const bool steady = ctx.titration.value("at_steady_state", true) != false;
+    if (!steady || (in_range && !targeted)) {
+      // Not at steady state, or an in-range trough without the clinician's
+      // target: no titration.
       comp.step(drug + ".tdm", "no_change", comp.dose.mg, comp.dose.mg);
       comp.dose = bound(comp.dose, "titrate");
-      reason = "the trough is in range";
+      reason = steady ? "the trough is in range" : "the trough was drawn before steady state";
     } else {
-      comp.step(drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm"), "titrate",
-                comp.dose.mg, t.mg);
+      const std::string tdm_rule = drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm");
+      auto raw = num(ctx.titration, "raw_new_dose_mg");
+      if (ctx.titration.value("capped", false) && raw) {
+        // The formula's dose, then the per-step cap as a ceiling.
+        comp.step(tdm_rule, "titrate", comp.dose.mg, raw);
+        comp.step(drug + ".tdm", "ceiling", raw, t.mg);
+      } else {
+        comp.step(tdm_rule, "titrate", comp.dose.mg, t.mg);
+      }
       comp.dose = bound(t, "titrate");
-      reason = "trough " + ojson(*ctx.req.num({"therapy", "trough_ng_ml"})).dump() + " ng/mL";
+      reason = "";
     }
   } else if (interacting) {
     // ---- interactions (3.3): an inhibitor never raises the daily amount,
@@ -460,6 +512,19 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         continue;
       }
       if (!mg) continue;
+      if (is_inducer(klass)) {
+        // A second strong inducer needs no further change (Afinitor §2.12).
+        bool other = false;
+        for (const auto& o : ctx.interactions)
+          other = other || (&o != &ix && is_inducer(text(o, "class")) &&
+                            text(o, "drug") != text(ix, "drug") &&
+                            status_of(ctx, text(o, "drug"), true).status != "stopped");
+        if (other) {
+          comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
+          ix["dose_mg"sv] = nullptr;
+          continue;
+        }
+      }
       Dose rule_dose{mg, text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
       Dose before = comp.dose;
       if (is_inhibitor(klass) && daily(rule_dose) < daily(comp.dose)) comp.dose = rule_dose;
@@ -539,8 +604,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     s += "; " + reason;
   if (next.is_object()) {
     const ojson& w = next["in_days"sv];
-    s += "; check the trough in " + w[0].dump() + (w[0] == w[1] ? "" : "\xE2\x80\x93" + w[1].dump()) +
-         " days";
+    const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
+    auto n = [&](const ojson& x) { return std::to_string(x.get<int>() / (weeks ? 7 : 1)); };
+    s += std::string(question == "start" ? "; check" : "; recheck") + " the " +
+         next["what"sv].get<std::string>() + " in " + n(w[0]) +
+         (w[0] == w[1] ? "" : "\xE2\x80\x93" + n(w[1])) + (weeks ? " weeks" : " days");
   }
   p["summary"sv] = s + ".";
   p["refs"sv] = ctx.regimen.is_object() ? ctx.regimen["refs"sv] : ojson::array();
@@ -570,9 +638,13 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         p["dose_mg"sv].is_number() && (question == "start" || question == "interaction") &&
         status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped") {
       ix["dose_mg"sv] = p["dose_mg"sv];
-      if (ix.contains("frequency"sv) || p["frequency"sv] != ctx.req.str({"therapy", "frequency"}).value_or(comp.dose.frequency))
+      if (ix.contains("frequency"sv) || p["frequency"sv] != "once_daily")
         ix["frequency"sv] = p["frequency"sv];
     }
+    // Taken since before the current dose: no dose rule applies now.
+    if (on_therapy && acts_on_dose(ix) &&
+        status_of(ctx, text(ix, "drug"), true).status == "ongoing_at_start")
+      ix["dose_mg"sv] = nullptr;
     cap(ix, "dose_mg");
   }
   for (auto& t : ctx.toxicity) {
