@@ -566,14 +566,68 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   p["ceiling_rule"sv] = ceiling.mg ? ojson(ceiling.rule) : ojson(nullptr);
   p["resume"sv] = resume;
 
-  // One window per answer: the titration's when titrating, else the regimen's.
+  // One window per answer (docs/plan.md 4): from the drug's monitoring rule,
+  // the event-specific window winning (an interacting drug or a hepatic
+  // change over a start or a dose change).
   ojson next = nullptr;
-  ojson window = question == "titrate" ? ctx.titration["recheck_days"sv]
-                 : ctx.regimen.is_object() && (question == "start" || !on_therapy)
-                     ? ctx.regimen["next_trough_check_days"sv]
-                     : ojson(nullptr);
-  if (window.is_array())
-    next = {{"what", "trough"}, {"in_days", window}};
+  const bool composed = action != "do_not_start" && action != "need_more_data" &&
+                        action != "discontinue";
+  bool interaction_event = false, hepatic_event = false;
+  for (const auto& ix : ctx.interactions)
+    if (content::at(text(ix, "rule")).is_object() &&
+        status_of(ctx, text(ix, "drug"), on_therapy).status != "ongoing_at_start")
+      interaction_event = interaction_event || on_therapy;
+  if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv))
+    for (const auto& a : ctx.regimen["adjustments"sv]) {
+      std::string code = text(a, "code");
+      (code.rfind("hepatic", 0) == 0 ? hepatic_event : interaction_event) = true;
+    }
+  const bool trough_drug = trough_dosed(drug, indication) &&
+                           (indication != "tsc_renal_aml" || question == "titrate");
+  if (composed && trough_drug && question != "toxicity") {
+    const std::string id = drug + ".monitoring.trough";
+    const json& w = content::at(id + ".in_days");
+    auto window = [&](std::string_view key) -> ojson {
+      auto it = w.is_object() ? w.find(std::string(key)) : w.end();
+      return it != w.end() && it->is_array() ? ojson(*it) : ojson(nullptr);
+    };
+    ojson days = nullptr;
+    const bool moved = comp.dose.mg && start.mg && daily(comp.dose) != daily(start);
+    if ((interaction_event || hepatic_event) && window("interaction_or_hepatic").is_array())
+      days = window("interaction_or_hepatic");
+    else if (question == "start")
+      days = window("start");
+    else if (question == "titrate" && ctx.titration.value("at_steady_state", true) == false) {
+      // The rest of the window from the days already on this dose.
+      ojson base = window("dose_change");
+      double on = ctx.req.num({"therapy", "days_on_current_dose"}).value_or(0);
+      if (base.is_array())
+        days = ojson::array({std::max(0.0, base[0].get<double>() - on),
+                             std::max(0.0, base[1].get<double>() - on)});
+    } else if (question == "titrate" && ctx.titration.value("in_range", false) &&
+               !ctx.req.num({"therapy", "target_trough_ng_ml"})) {
+      days = window("stable");
+    } else if (moved || interaction_event || question == "titrate") {
+      days = window("dose_change");
+    }
+    if (days.is_array()) {
+      next = {{"what", "trough"}, {"in_days", days}};
+      ctx.record_rule(id);
+    }
+  } else if (composed && (drug == "temsirolimus" || drug == "nab_sirolimus")) {
+    const json& w = content::at(drug + ".monitoring.cbc.in_days");
+    if (w.is_array()) {
+      next = {{"what", "labs"}, {"in_days", w}};
+      ctx.record_rule(drug + ".monitoring.cbc");
+    }
+  } else if (composed && drug == "sirolimus_topical" && question == "start") {
+    const json& r = content::at("sirolimus_topical.response_check");
+    if (r.is_object() && r["weeks"sv].is_number()) {
+      int d7 = static_cast<int>(r["weeks"sv].get<double>() * 7);
+      next = {{"what", "clinical"}, {"in_days", {d7, d7}}};
+      ctx.record_rule("sirolimus_topical.response_check");
+    }
+  }
   p["next_check"sv] = next;
   p["steps"sv] = std::move(comp.steps);
 
@@ -625,6 +679,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     ctx.regimen["units"sv] = units_json(drug, form, *comp.dose.mg);
   }
   cap(ctx.regimen, "dose_mg");
+  if (next.is_object() && next["what"sv] == "trough") {
+    if (ctx.regimen.is_object() && ctx.regimen["next_trough_check_days"sv].is_array())
+      ctx.regimen["next_trough_check_days"sv] = next["in_days"sv];
+    if (question == "titrate") ctx.titration["recheck_days"sv] = next["in_days"sv];
+  }
   if (question == "titrate") {
     ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
     ctx.titration["new_frequency"sv] = p["frequency"sv];
