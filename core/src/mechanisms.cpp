@@ -773,6 +773,29 @@ void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
     else
       ctx.monitor(drug, item.code);
   }
+  const std::string d(drug);
+  // Before a start only ("applies_when_question": "start").
+  if (!ctx.req.num({"therapy", "current_dose_mg"})) {
+    const json& warnings = content::at(d + ".warnings");
+    if (warnings.is_object())
+      for (const auto& [code, w] : warnings.items())
+        if (w.is_object() && w.value("applies_when_question"sv, "") == "start"sv)
+          ctx.warn(drug, code);
+  }
+  // Embryo-fetal toxicity when reproductive potential was not given: the
+  // warning says what is missing instead of saying nothing.
+  const std::string not_stated = d + ".warnings.embryo_fetal_toxicity_not_stated";
+  const json& rule = content::at(not_stated);
+  auto sex = ctx.req.str({"patient", "sex"});
+  if (rule.is_object() && sex != std::optional<std::string>("male") &&
+      !ctx.req.has({"patient", "reproductive_potential"}) && !ctx.req.has({"patient", "pregnant"}) &&
+      !ctx.has_warning("embryo_fetal_toxicity")) {
+    ctx.record_rule(not_stated);
+    ojson w = coded_text(not_stated, "embryo_fetal_toxicity");
+    w["severity"sv] = str_or(rule, "severity");
+    w["missing"sv] = rule["missing"sv];
+    ctx.warnings.push_back(std::move(w));
+  }
 }
 
 }  // namespace mtorcalc

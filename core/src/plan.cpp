@@ -229,6 +229,17 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       if (r["dose_mg_per_m2"sv].is_number() && bsa)
         c.offer(std::round(r["dose_mg_per_m2"sv].get<double>() * *bsa), id);
     }
+  // A stated Child-Pugh class B or C where the label classifies by NCI
+  // values: the mildest hepatic dose bounds the answer until they are given.
+  auto stated = ctx.req.str({"patient", "hepatic", "child_pugh_class"});
+  if ((drug == "temsirolimus" || drug == "nab_sirolimus") && stated && *stated != "A" &&
+      !ctx.req.num({"patient", "labs", "bilirubin_mg_dl"})) {
+    const std::string id = drug + ".hepatic.mild";
+    const json& mild = content::at(id);
+    if (mild.is_object() && mild["dose_mg"sv].is_number()) c.offer(mild["dose_mg"sv].get<double>(), id);
+    if (mild.is_object() && mild["dose_mg_per_m2"sv].is_number() && bsa)
+      c.offer(std::round(mild["dose_mg_per_m2"sv].get<double>() * *bsa), id);
+  }
   if (drug == "sirolimus") {
     const json& tdm = content::at("sirolimus.tdm");
     if (tdm.is_object() && tdm["max_daily_dose_mg"sv].is_number() && !start.frequency.empty())
