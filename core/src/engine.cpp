@@ -165,7 +165,7 @@ std::string evaluate_valid(const json& doc) {
   if (ctx.eligibility.is_object() && !req.has({"drug"}))
     ctx.eligibility["drug_chosen_by"sv] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
-  compose_plan(ctx, use ? drug : std::string(), indication, d);
+  compose_plan(ctx, drug, indication, d);
 
   ojson a = head("ok");
   a["errors"] = ojson::array();
