@@ -16,6 +16,17 @@ using namespace std::string_view_literals;
 
 namespace {
 
+// A number as a clinician writes it: 10, 2.5, 0.75 (no trailing ".0").
+std::string number_text(double v) {
+  std::string t = ojson(round_to(v, 2)).dump();
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
+  return t;
+}
+
+std::string mg_text(double v) {
+  return number_text(v) + " mg";
+}
+
 struct Dose {
   std::optional<double> mg;
   std::string frequency;
@@ -162,7 +173,50 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
   if (limit <= 0 || value <= limit + 1e-9) return false;
   ctx.record_rule(id);
   ctx.warn(drug, "current_dose_above_label");
+  // A misplaced decimal point or micrograms typed as mg: say what was
+  // probably meant; nothing is composed from the guess.
+  const std::string hints_id = "plausibility.dose_slip_hints";
+  const json& hints = content::at(hints_id);
+  ojson* warning = nullptr;
+  for (auto& w : ctx.warnings)
+    if (text(w, "code") == "current_dose_above_label") warning = &w;
+  if (hints.is_object() && hints["divisors"sv].is_array() && warning)
+    for (const auto& div : hints["divisors"sv]) {
+      const double meant = *current / div.get<double>();
+      if (meant * (value / *current) > limit + 1e-9) continue;
+      ctx.record_rule(hints_id);
+      ojson& w = *warning;
+      w["text"sv] = w["text"sv].get<std::string>() + " Was " + number_text(meant) + " mg meant?";
+      break;
+    }
   return true;
+}
+
+// A bilirubin that is grade 4 in mg/dL but normal read as µmol/L: warned,
+// used as entered (the cautious reading).
+void bilirubin_unit_slip(Ctx& ctx) {
+  const std::string id = "plausibility.unit_slip.bilirubin_mg_dl";
+  const json& r = content::at(id);
+  auto value = ctx.req.num({"patient", "labs", "bilirubin_mg_dl"});
+  if (!value) value = ctx.req.num({"patient", "hepatic", "bilirubin_mg_dl"});
+  if (!r.is_object() || !value) return;
+  const double uln = ctx.req.num({"patient", "limits", "bilirubin_uln_mg_dl"})
+                         .value_or(r["reference_upper_mg_dl"sv].get<double>());
+  const double converted = *value / r["umol_l_per_mg_dl"sv].get<double>();
+  if (*value <= r["flag_above_uln_times"sv].get<double>() * uln ||
+      converted > r["converted_at_most_uln_times"sv].get<double>() * uln)
+    return;
+  ctx.record_rule(id);
+  std::string t = r["text"sv].get<std::string>();
+  for (const auto& [key, with] : {std::pair<std::string, std::string>{"{value}", number_text(*value)},
+                                  {"{converted}", number_text(converted)}})
+    for (auto at = t.find(key); at != std::string::npos; at = t.find(key))
+      t.replace(at, key.size(), with);
+  ctx.warnings.push_back({{"code", "possible_unit_error"},
+                          {"severity", "serious"},
+                          {"text", t},
+                          {"path", "/patient/labs/bilirubin_mg_dl"},
+                          {"refs", Ctx::refs_of(r)}});
 }
 
 // The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
@@ -287,16 +341,6 @@ ojson plan_units(const std::string& drug, const std::string& form, std::optional
   return units_json(drug, form, *mg);
 }
 
-// A number as a clinician writes it: 10, 2.5, 0.75 (no trailing ".0").
-std::string number_text(double v) {
-  std::string t = ojson(round_to(v, 2)).dump();
-  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
-  return t;
-}
-
-std::string mg_text(double v) {
-  return number_text(v) + " mg";
-}
 
 std::string units_phrase(const ojson& units) {
   std::string out;
@@ -334,6 +378,7 @@ std::string drug_name(const std::string& drug) {
 
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
                   const Derived& d) {
+  bilirubin_unit_slip(ctx);
   ojson p = ojson::object();
   const auto current = ctx.req.num({"therapy", "current_dose_mg"});
   const bool on_therapy = current.has_value();
