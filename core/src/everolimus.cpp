@@ -195,7 +195,16 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
   e.criterion("high_tumor_burden", burden,
               open ? std::vector<std::string>{"/condition/aml/high_tumor_burden"}
                    : std::vector<std::string>{});
-  need(e, d, "treatment_trigger", trigger, Weight::blocking);
+  // The label names no size or growth threshold; EXIST-2 (§14) enrolled AML
+  // of at least 3 cm and the triggers are consensus: such an AML without a
+  // trigger is 'consider', surveillance kept as the alternative.
+  const bool trial_size = size && *size >= size_gt;
+  if (trigger == std::optional<bool>(false) && trial_size) {
+    need(e, d, "treatment_trigger", trigger, Weight::informational);
+    d.consider = true;
+  } else {
+    need(e, d, "treatment_trigger", trigger, Weight::blocking);
+  }
   if (trigger == std::optional<bool>(false)) {
     e.alternative("surveillance");
     e.alternative("embolization_or_resection");

@@ -524,6 +524,20 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       reason = "";
     }
   } else if (interacting) {
+    // A status not given is read as started, and the answer says so.
+    const json& given = ctx.req.node({"comedication_status"});
+    for (const auto& ix : ctx.interactions) {
+      if (!acts_on_dose(ix)) continue;
+      bool stated = false;
+      if (given.is_array())
+        for (const auto& g : given)
+          stated = stated || canonical_comedication(g["name"sv].get<std::string>()) ==
+                                 canonical_comedication(text(ix, "drug"));
+      if (!stated) {
+        ctx.warn("common", "comedication_status_assumed");
+        break;
+      }
+    }
     // ---- interactions (3.3): an inhibitor never raises the daily amount,
     // an inducer never lowers it.
     for (auto& ix : ctx.interactions) {
