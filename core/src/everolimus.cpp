@@ -521,6 +521,22 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
                                     Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
       }
     }
+    // A P-gp and strong CYP3A4 inducer the patient takes at the start and
+    // cannot avoid: the daily dose doubled, in one step of at most the label's
+    // increment (afinitor-pi-2.12). On therapy the dose already reflects it.
+    if (ix.has("strong_cyp3a4_inducer") && !ctx.req.num({"therapy", "current_dose_mg"})) {
+      const std::string rid = interaction_rule_id(drug, "strong_cyp3a4_inducer", "tdm");
+      const json& r = ctx.rule(rid);
+      if (r.contains("dose_factor"sv) && tdm.contains("max_increase_mg_per_step"sv)) {
+        FormDose before = *dose;
+        const double daily = daily_amount_mg(*dose);
+        const double target = std::min(daily * r["dose_factor"sv].get<double>(),
+                                       daily + tdm["max_increase_mg_per_step"sv].get<double>());
+        dose = dose_in_form(strengths, target, tie_rule(drug));
+        spec.adjustments.push_back({"strong_cyp3a4_inducer", before.dose_mg, dose->dose_mg,
+                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
+      }
+    }
   } else if (e) {
     e->missing("/patient/weight_kg");
     e->missing("/patient/height_cm");

@@ -760,10 +760,23 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
-  // An inhibitor's entry whose rule applied gives the plan's dose (the one
-  // moment, one dose); other entries are bounded by the ceiling.
+  // An entry whose rule applied gives the plan's dose (the one moment, one
+  // dose); other entries are bounded by the ceiling.
   for (auto& ix : ctx.interactions) {
-    if (acts_on_dose(ix) && is_inhibitor(text(ix, "class")) && num(ix, "dose_mg") &&
+    // A rule the regimen already applied at the start gives the regimen's
+    // dose, never that dose moved again.
+    if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv) &&
+        num(ix, "dose_mg"))
+      for (const auto& a : ctx.regimen["adjustments"sv])
+        if (text(a, "code") == text(ix, "class") && num(ctx.regimen, "dose_mg")) {
+          ix["dose_mg"sv] = ctx.regimen["dose_mg"sv];
+          if (ix.contains("frequency"sv) || ctx.regimen["frequency"sv] != "once_daily")
+            ix["frequency"sv] = ctx.regimen["frequency"sv];
+        }
+    // A fixed-dose inducer entry keeps the label's target (bounded below).
+    const bool fixed_inducer = is_inducer(text(ix, "class")) &&
+                               (fixed_everolimus(drug, indication) || drug == "temsirolimus");
+    if (acts_on_dose(ix) && !fixed_inducer && num(ix, "dose_mg") &&
         p["dose_mg"sv].is_number() && (question == "start" || question == "interaction") &&
         status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped") {
       ix["dose_mg"sv] = p["dose_mg"sv];
