@@ -367,6 +367,14 @@ std::string frequency_phrase(const std::string& f) {
   return out;
 }
 
+// "moderate_cyp3a4_inhibitor" -> "moderate CYP3A4 inhibitor".
+std::string class_phrase(const std::string& klass) {
+  std::string out = frequency_phrase(klass);
+  for (auto at = out.find("cyp3a4"); at != std::string::npos; at = out.find("cyp3a4"))
+    out.replace(at, 6, "CYP3A4");
+  return out;
+}
+
 std::string drug_name(const std::string& drug) {
   if (drug == "sirolimus_topical") return "sirolimus gel";
   if (drug == "nab_sirolimus") return "nab-sirolimus";
@@ -471,7 +479,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     std::string rule = text(*tox, "rule");
     reason = text(*tox, "term");
     std::replace(reason.begin(), reason.end(), '_', ' ');
-    reason += " grade " + std::to_string(num(*tox, "grade").value_or(0));
+    reason += " grade " + number_text(num(*tox, "grade").value_or(0));
     Dose r{num(*tox, "resume_dose_mg"),
            text(*tox, "resume_frequency").empty() ? comp.dose.frequency
                                                   : text(*tox, "resume_frequency")};
@@ -552,7 +560,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         continue;
       }
       if (reason.empty())
-        reason = text(ix, "drug") + " " + st.status + " (" + frequency_phrase(klass) + ")";
+        reason = text(ix, "drug") + " " + st.status + " (" + class_phrase(klass) + ")";
       if (st.status == "stopped") {
         // Back to the dose before it, after the rule's washout.
         std::optional<double> earlier = st.dose_before_mg;
@@ -569,7 +577,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         const double washout = num(ix, "washout_days").value_or(0);
         if (st.days_since_change.value_or(0) < washout) {
           resume = ojson::object();
-          resume["when"sv] = "from day " + ojson(washout).dump() + " after the last " +
+          resume["when"sv] = "from day " + number_text(washout) + " after the last " +
                              text(ix, "drug") + " dose";
           resume["dose_mg"sv] = *back.mg;
           resume["frequency"sv] = back.frequency;
@@ -726,6 +734,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (!reason.empty() && action != "discontinue" && action != "do_not_start" &&
       action != "need_more_data")
     s += "; " + reason;
+  // After a washout: the dose to return to, and when.
+  if (action != "withhold" && resume.is_object() && resume["dose_mg"sv].is_number())
+    s += "; " + resume["when"sv].get<std::string>() + ", " +
+         mg_text(resume["dose_mg"sv].get<double>()) + " " +
+         frequency_phrase(resume["frequency"sv].get<std::string>());
   if (next.is_object()) {
     const ojson& w = next["in_days"sv];
     const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
