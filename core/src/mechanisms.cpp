@@ -788,8 +788,8 @@ void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
   const json& rule = content::at(not_stated);
   auto sex = ctx.req.str({"patient", "sex"});
   if (rule.is_object() && sex != std::optional<std::string>("male") &&
-      !ctx.req.has({"patient", "reproductive_potential"}) && !ctx.req.has({"patient", "pregnant"}) &&
-      !ctx.has_warning("embryo_fetal_toxicity")) {
+      !ctx.req.has({"patient", "reproductive_potential"}) &&
+      !ctx.req.has({"patient", "pregnant"}) && !ctx.has_warning("embryo_fetal_toxicity")) {
     ctx.record_rule(not_stated);
     ojson w = coded_text(not_stated, "embryo_fetal_toxicity");
     w["severity"sv] = str_or(rule, "severity");

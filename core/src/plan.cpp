@@ -136,7 +136,8 @@ CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
     for (const auto& s : all) {
       if (canonical_comedication(s["name"sv].get<std::string>()) != key) continue;
       CoStatus c{s["status"sv].get<std::string>(), std::nullopt, std::nullopt};
-      if (s.contains("days_since_change"sv)) c.days_since_change = s["days_since_change"sv].get<double>();
+      if (s.contains("days_since_change"sv))
+        c.days_since_change = s["days_since_change"sv].get<double>();
       if (s.contains("dose_before_mg"sv)) c.dose_before_mg = s["dose_before_mg"sv].get<double>();
       return c;
     }
@@ -150,9 +151,8 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
   if (!current) return false;
   std::string id = "plausibility.current_dose_max." + drug;
-  if (drug == "everolimus") id += trough_dosed(drug, indication) && indication != "tsc_renal_aml"
-                                      ? ".tdm"
-                                      : ".fixed";
+  if (drug == "everolimus")
+    id += trough_dosed(drug, indication) && indication != "tsc_renal_aml" ? ".tdm" : ".fixed";
   const json& r = content::at(id);
   if (!r.is_object()) return false;
   const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("");
@@ -208,8 +208,9 @@ void bilirubin_unit_slip(Ctx& ctx) {
     return;
   ctx.record_rule(id);
   std::string t = r["text"sv].get<std::string>();
-  for (const auto& [key, with] : {std::pair<std::string, std::string>{"{value}", number_text(*value)},
-                                  {"{converted}", number_text(converted)}})
+  for (const auto& [key, with] :
+       {std::pair<std::string, std::string>{"{value}", number_text(*value)},
+        {"{converted}", number_text(converted)}})
     for (auto at = t.find(key); at != std::string::npos; at = t.find(key))
       t.replace(at, key.size(), with);
   ctx.warnings.push_back({{"code", "possible_unit_error"},
@@ -236,8 +237,8 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
     inducer = inducer || (is_inducer(text(ix, "class")) && active(ix));
 
   if (fixed_everolimus(drug, indication) || drug == "temsirolimus") {
-    double label = ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>()
-                                                                   : 0;
+    double label =
+        ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>() : 0;
     std::string rule = ind_id + ".dose_mg";
     const std::string inducer_id = drug + ".interactions.strong_cyp3a4_inducer";
     const json& ir = content::at(inducer_id);
@@ -252,8 +253,7 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
   // The regimen's hepatic and combination adjustments lower the label's dose;
   // for the fixed-dose drugs each is also a maximum (Afinitor §2.10 "must not
   // be exceeded", Torisel §2.4, Fyarro §2.4, Lenvima §2).
-  if ((fixed_everolimus(drug, indication) || drug == "temsirolimus" ||
-       drug == "nab_sirolimus") &&
+  if ((fixed_everolimus(drug, indication) || drug == "temsirolimus" || drug == "nab_sirolimus") &&
       ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv)) {
     for (const auto& a : ctx.regimen["adjustments"sv]) {
       std::string code = text(a, "code");
@@ -290,7 +290,8 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       !ctx.req.num({"patient", "labs", "bilirubin_mg_dl"})) {
     const std::string id = drug + ".hepatic.mild";
     const json& mild = content::at(id);
-    if (mild.is_object() && mild["dose_mg"sv].is_number()) c.offer(mild["dose_mg"sv].get<double>(), id);
+    if (mild.is_object() && mild["dose_mg"sv].is_number())
+      c.offer(mild["dose_mg"sv].get<double>(), id);
     if (mild.is_object() && mild["dose_mg_per_m2"sv].is_number() && bsa)
       c.offer(std::round(mild["dose_mg_per_m2"sv].get<double>() * *bsa), id);
   }
@@ -341,7 +342,6 @@ ojson plan_units(const std::string& drug, const std::string& form, std::optional
   return units_json(drug, form, *mg);
 }
 
-
 std::string units_phrase(const ojson& units) {
   std::string out;
   auto fmt = [](double v) { return number_text(v); };
@@ -381,7 +381,6 @@ std::string drug_name(const std::string& drug) {
   return drug;
 }
 
-
 }  // namespace
 
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
@@ -400,14 +399,14 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   bool interacting = false;
   if (on_therapy)
     for (const auto& ix : ctx.interactions)
-      interacting = interacting ||
-                    (acts_on_dose(ix) &&
-                     status_of(ctx, text(ix, "drug"), true).status != "ongoing_at_start");
-  std::string question = tox                      ? "toxicity"
-                         : titrating              ? "titrate"
-                         : interacting            ? "interaction"
-                         : on_therapy             ? "review"
-                                                  : "start";
+      interacting =
+          interacting ||
+          (acts_on_dose(ix) && status_of(ctx, text(ix, "drug"), true).status != "ongoing_at_start");
+  std::string question = tox           ? "toxicity"
+                         : titrating   ? "titrate"
+                         : interacting ? "interaction"
+                         : on_therapy  ? "review"
+                                       : "start";
   if (!on_therapy && question != "start") question = "start";
   p["question"sv] = question;
 
@@ -416,8 +415,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (auto asked = ctx.req.str({"therapy", "form"}); asked && on_therapy) form = *asked;
   Composition comp;
   if (on_therapy) {
-    comp.dose = {current, ctx.req.str({"therapy", "frequency"})
-                              .value_or(text(ctx.regimen, "frequency"))};
+    comp.dose = {current,
+                 ctx.req.str({"therapy", "frequency"}).value_or(text(ctx.regimen, "frequency"))};
     comp.step("therapy.current_dose_mg", "start", std::nullopt, current);
   } else if (ctx.regimen.is_object()) {
     comp.dose = {num(ctx.regimen, "dose_mg"), text(ctx.regimen, "frequency")};
@@ -450,7 +449,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
 
   if (!ctx.regimen.is_object() && !on_therapy) {
     action = status == "not_indicated" || status == "contraindicated" ? "do_not_start"
-                                                                       : "need_more_data";
+                                                                      : "need_more_data";
     comp.dose.mg.reset();
   } else if (!on_therapy) {
     if (status == "not_indicated" || status == "contraindicated") {
@@ -480,9 +479,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     reason = text(*tox, "term");
     std::replace(reason.begin(), reason.end(), '_', ' ');
     reason += " grade " + number_text(num(*tox, "grade").value_or(0));
-    Dose r{num(*tox, "resume_dose_mg"),
-           text(*tox, "resume_frequency").empty() ? comp.dose.frequency
-                                                  : text(*tox, "resume_frequency")};
+    Dose r{num(*tox, "resume_dose_mg"), text(*tox, "resume_frequency").empty()
+                                            ? comp.dose.frequency
+                                            : text(*tox, "resume_frequency")};
     if (a == "discontinue") {
       action = "discontinue";
       comp.step(rule, "toxicity_withhold", comp.dose.mg, std::nullopt);
@@ -566,7 +565,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         std::optional<double> earlier = st.dose_before_mg;
         if (!earlier && (fixed_everolimus(drug, indication) || drug == "temsirolimus")) {
           const json& ind = content::at(drug + ".indications." + indication);
-          if (ind.is_object() && ind["dose_mg"sv].is_number()) earlier = ind["dose_mg"sv].get<double>();
+          if (ind.is_object() && ind["dose_mg"sv].is_number())
+            earlier = ind["dose_mg"sv].get<double>();
         } else if (!earlier && comp.dose.mg) {
           earlier = is_inhibitor(klass) ? *comp.dose.mg * 2 : *comp.dose.mg / 2;
         }
@@ -577,8 +577,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         const double washout = num(ix, "washout_days").value_or(0);
         if (st.days_since_change.value_or(0) < washout) {
           resume = ojson::object();
-          resume["when"sv] = "from day " + number_text(washout) + " after the last " +
-                             text(ix, "drug") + " dose";
+          resume["when"sv] =
+              "from day " + number_text(washout) + " after the last " + text(ix, "drug") + " dose";
           resume["dose_mg"sv] = *back.mg;
           resume["frequency"sv] = back.frequency;
           resume["units"sv] = plan_units(drug, form, back.mg);
@@ -603,7 +603,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           continue;
         }
       }
-      Dose rule_dose{mg, text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
+      Dose rule_dose{mg,
+                     text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
       Dose before = comp.dose;
       if (is_inhibitor(klass) && daily(rule_dose) < daily(comp.dose)) comp.dose = rule_dose;
       if (is_inducer(klass) && daily(rule_dose) > daily(comp.dose)) {
@@ -648,8 +649,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   // the event-specific window winning (an interacting drug or a hepatic
   // change over a start or a dose change).
   ojson next = nullptr;
-  const bool composed = action != "do_not_start" && action != "need_more_data" &&
-                        action != "discontinue";
+  const bool composed =
+      action != "do_not_start" && action != "need_more_data" && action != "discontinue";
   bool interaction_event = false, hepatic_event = false;
   for (const auto& ix : ctx.interactions)
     if (content::at(text(ix, "rule")).is_object() &&
@@ -660,8 +661,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       std::string code = text(a, "code");
       (code.rfind("hepatic", 0) == 0 ? hepatic_event : interaction_event) = true;
     }
-  const bool trough_drug = trough_dosed(drug, indication) &&
-                           (indication != "tsc_renal_aml" || question == "titrate");
+  const bool trough_drug =
+      trough_dosed(drug, indication) && (indication != "tsc_renal_aml" || question == "titrate");
   if (composed && trough_drug && question != "toxicity") {
     const std::string id = drug + ".monitoring.trough";
     const json& w = content::at(id + ".in_days");
@@ -680,8 +681,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       ojson base = window("dose_change");
       double on = ctx.req.num({"therapy", "days_on_current_dose"}).value_or(0);
       if (base.is_array())
-        days = ojson::array({std::max(0.0, base[0].get<double>() - on),
-                             std::max(0.0, base[1].get<double>() - on)});
+        days = ojson::array(
+            {std::max(0.0, base[0].get<double>() - on), std::max(0.0, base[1].get<double>() - on)});
     } else if (question == "titrate" && ctx.titration.value("in_range", false) &&
                !ctx.req.num({"therapy", "target_trough_ng_ml"})) {
       days = window("stable");
@@ -716,10 +717,14 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     dose_text = mg_text(*comp.dose.mg) + " " + frequency_phrase(comp.dose.frequency) +
                 (p["units"sv].empty() ? "" : " (" + units_phrase(p["units"sv]) + ")");
   std::string s;
-  if (action == "start") s = "Start " + name + " " + dose_text;
-  else if (action == "continue") s = "Continue " + name + " " + dose_text;
-  else if (action == "increase") s = "Increase " + name + " to " + dose_text;
-  else if (action == "decrease") s = "Reduce " + name + " to " + dose_text;
+  if (action == "start")
+    s = "Start " + name + " " + dose_text;
+  else if (action == "continue")
+    s = "Continue " + name + " " + dose_text;
+  else if (action == "increase")
+    s = "Increase " + name + " to " + dose_text;
+  else if (action == "decrease")
+    s = "Reduce " + name + " to " + dose_text;
   else if (action == "withhold") {
     s = "Withhold " + name;
     if (resume.is_object() && resume["when"sv].is_string())
@@ -728,9 +733,13 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       s += ", then resume at " + mg_text(resume["dose_mg"sv].get<double>()) + " " +
            frequency_phrase(resume["frequency"sv].get<std::string>()) +
            (resume["units"sv].empty() ? "" : " (" + units_phrase(resume["units"sv]) + ")");
-  } else if (action == "discontinue") s = "Stop " + name + " permanently (" + reason + ")";
-  else if (action == "do_not_start") s = "Do not start " + name + ": " + (reason.empty() ? "not indicated" : reason);
-  else s = "Cannot compose a dose yet: " + (reason.empty() ? std::string("more data are needed") : reason);
+  } else if (action == "discontinue")
+    s = "Stop " + name + " permanently (" + reason + ")";
+  else if (action == "do_not_start")
+    s = "Do not start " + name + ": " + (reason.empty() ? "not indicated" : reason);
+  else
+    s = "Cannot compose a dose yet: " +
+        (reason.empty() ? std::string("more data are needed") : reason);
   if (!reason.empty() && action != "discontinue" && action != "do_not_start" &&
       action != "need_more_data")
     s += "; " + reason;
@@ -789,8 +798,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     // A fixed-dose inducer entry keeps the label's target (bounded below).
     const bool fixed_inducer = is_inducer(text(ix, "class")) &&
                                (fixed_everolimus(drug, indication) || drug == "temsirolimus");
-    if (acts_on_dose(ix) && !fixed_inducer && num(ix, "dose_mg") &&
-        p["dose_mg"sv].is_number() && (question == "start" || question == "interaction") &&
+    if (acts_on_dose(ix) && !fixed_inducer && num(ix, "dose_mg") && p["dose_mg"sv].is_number() &&
+        (question == "start" || question == "interaction") &&
         status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped") {
       ix["dose_mg"sv] = p["dose_mg"sv];
       if (ix.contains("frequency"sv) || p["frequency"sv] != "once_daily")

@@ -108,11 +108,18 @@ constexpr Spec object_array(Span<Field> fields, Span<std::string_view> required)
 // ---- the schema (innermost objects first) ---------------------------------
 
 constexpr std::string_view kContract[] = {"mtor-calc/1"};
-constexpr std::string_view kIndication[] = {
-    "tsc_renal_aml", "tsc_sega", "tsc_seizures", "tsc_facial_angiofibroma",
-    "lam",           "rcc",      "pecoma",       "breast_hr_positive",
-    "net",           "hnscc",    "sarcoma_maintenance"};
-constexpr std::string_view kDrug[] = {"everolimus", "sirolimus", "sirolimus_topical",
+constexpr std::string_view kIndication[] = {"tsc_renal_aml",
+                                            "tsc_sega",
+                                            "tsc_seizures",
+                                            "tsc_facial_angiofibroma",
+                                            "lam",
+                                            "rcc",
+                                            "pecoma",
+                                            "breast_hr_positive",
+                                            "net",
+                                            "hnscc",
+                                            "sarcoma_maintenance"};
+constexpr std::string_view kDrug[] = {"everolimus",   "sirolimus",     "sirolimus_topical",
                                       "temsirolimus", "nab_sirolimus", "ridaforolimus"};
 constexpr std::string_view kPatientSex[] = {"female", "male"};
 constexpr std::string_view kPatientBsaFormula[] = {"mosteller", "dubois", "haycock",
@@ -251,8 +258,7 @@ constexpr Field kAdverseEvents[] = {
 };
 constexpr std::string_view kAdverseEventsRequired[] = {"term", "grade"};
 // When each comedication was started or stopped relative to the current dose.
-constexpr std::string_view kComedicationStatusStatus[] = {"ongoing_at_start", "started",
-                                                          "stopped"};
+constexpr std::string_view kComedicationStatusStatus[] = {"ongoing_at_start", "started", "stopped"};
 constexpr Field kComedicationStatus[] = {
     {"name", text()},
     {"status", one_of(kComedicationStatusStatus)},

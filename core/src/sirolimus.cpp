@@ -273,8 +273,7 @@ Reached evaluate_sirolimus_lam(Ctx& ctx, const Derived& d) {
 
   auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
   // Not stated: unknown and named as missing, never assumed met.
-  e.criterion("no_rapamycin_hypersensitivity",
-              hyper ? std::optional<bool>(!*hyper) : std::nullopt,
+  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::nullopt,
               {"/patient/rapamycin_hypersensitivity"});
 
   // Abnormal (FEV1 < 70% predicted) or declining (≥ 90 mL/year) lung function:

@@ -44,8 +44,7 @@ Reached evaluate_sirolimus_topical_facial(Ctx& ctx, const Derived&) {
 
   auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
   // Not stated: unknown and named as missing, never assumed met.
-  e.criterion("no_rapamycin_hypersensitivity",
-              hyper ? std::optional<bool>(!*hyper) : std::nullopt,
+  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::nullopt,
               {"/patient/rapamycin_hypersensitivity"});
   auto age = ctx.req.num({"patient", "age_years"});
   std::optional<bool> old_enough;

@@ -354,7 +354,6 @@ json with_comedication(json req, const std::string& name) {
   return req;
 }
 
-
 // The amount a plan's units make (tablets, vials cover it; a liquid's volume
 // times its concentration; gel at its strength is checked by its own field).
 void check_plan(const json& r) {
@@ -369,7 +368,8 @@ void check_plan(const json& r) {
   };
   below(p["dose_mg"], "plan.dose_mg");
   if (p["resume"].is_object()) below(p["resume"]["dose_mg"], "plan.resume.dose_mg");
-  if (r["regimen"].is_object() && p["question"] == "start") below(r["regimen"]["dose_mg"], "regimen.dose_mg");
+  if (r["regimen"].is_object() && p["question"] == "start")
+    below(r["regimen"]["dose_mg"], "regimen.dose_mg");
   if (r["titration"].is_object()) below(r["titration"]["new_dose_mg"], "titration.new_dose_mg");
   for (const auto& ix : r["interactions"]) below(ix["dose_mg"], "interactions[].dose_mg");
   for (const auto& t : r["toxicity"]) below(t["resume_dose_mg"], "toxicity[].resume_dose_mg");
@@ -382,15 +382,19 @@ void check_plan(const json& r) {
     double made = 0;
     bool vials = false;
     for (const auto& u : p["units"]) {
-      if (u.contains("volume_ml")) made += u["volume_ml"].get<double>() * u["concentration_mg_ml"].get<double>();
+      if (u.contains("volume_ml"))
+        made += u["volume_ml"].get<double>() * u["concentration_mg_ml"].get<double>();
       else if (u.contains("count")) {
         made += u["strength_mg"].get<double>() * u["count"].get<double>();
         vials = vials || u["unit"] == "vial";
-      } else made = p["dose_mg"].get<double>();
+      } else
+        made = p["dose_mg"].get<double>();
     }
     double dose = p["dose_mg"].get<double>();
-    if (vials) CHECK_MESSAGE(made + 1e-9 >= dose, "vials do not cover the dose");
-    else CHECK_MESSAGE(std::fabs(made - dose) < 1e-6, "units do not make the dose");
+    if (vials)
+      CHECK_MESSAGE(made + 1e-9 >= dose, "vials do not cover the dose");
+    else
+      CHECK_MESSAGE(std::fabs(made - dose) < 1e-6, "units do not make the dose");
   }
   if (p["question"] == "titrate" && r["titration"].is_object())
     CHECK(r["titration"]["new_dose_mg"] == p["dose_mg"]);
