@@ -411,12 +411,22 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   p["question"sv] = question;
 
   // ---- start: the labelled dose, or the current one --------------------------
+  // Without a regimen (not indicated, no BSA) the indication's own form and
+  // frequency describe the current dose.
+  const json& labelled = content::at(drug + ".indications." + indication);
+  auto labelled_text = [&](std::string_view key) {
+    auto it = labelled.is_object() ? labelled.find(key) : labelled.end();
+    return it != labelled.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   std::string form = text(ctx.regimen, "form");
+  if (form.empty()) form = labelled_text("form");
+  if (form.empty()) form = labelled_text("default_form");
   if (auto asked = ctx.req.str({"therapy", "form"}); asked && on_therapy) form = *asked;
+  std::string labelled_frequency = text(ctx.regimen, "frequency");
+  if (labelled_frequency.empty()) labelled_frequency = labelled_text("frequency");
   Composition comp;
   if (on_therapy) {
-    comp.dose = {current,
-                 ctx.req.str({"therapy", "frequency"}).value_or(text(ctx.regimen, "frequency"))};
+    comp.dose = {current, ctx.req.str({"therapy", "frequency"}).value_or(labelled_frequency)};
     comp.step("therapy.current_dose_mg", "start", std::nullopt, current);
   } else if (ctx.regimen.is_object()) {
     comp.dose = {num(ctx.regimen, "dose_mg"), text(ctx.regimen, "frequency")};
@@ -714,7 +724,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   std::string name = drug.empty() ? "the drug" : drug_name(drug);
   std::string dose_text;
   if (comp.dose.mg)
-    dose_text = mg_text(*comp.dose.mg) + " " + frequency_phrase(comp.dose.frequency) +
+    dose_text = mg_text(*comp.dose.mg) +
+                (comp.dose.frequency.empty() ? "" : " " + frequency_phrase(comp.dose.frequency)) +
                 (p["units"sv].empty() ? "" : " (" + units_phrase(p["units"sv]) + ")");
   std::string s;
   if (action == "start")
