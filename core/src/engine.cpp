@@ -1,9 +1,13 @@
 #include "mtorcalc/engine.hpp"
 
+#include <algorithm>
+
 #include "content.hpp"
 #include "derived.hpp"
 #include "drugs.hpp"
 #include "eval.hpp"
+#include "mechanisms.hpp"
+#include "plan.hpp"
 #include "request.hpp"
 #include "request_schema.hpp"
 #include "sirolimus_family.hpp"
@@ -38,6 +42,7 @@ std::string invalid(const std::vector<RequestError>& errors) {
   for (const auto& e : errors)
     errs.push_back({{"path", e.path}, {"code", to_string(e.code)}, {"message", e.message}});
   // Every section present and empty (the contract's invalid_request shape).
+  a["plan"] = nullptr;
   a["derived"] = ojson::object();
   a["eligibility"] = nullptr;
   a["regimen"] = nullptr;
@@ -75,6 +80,26 @@ void check_consistency(const Request& req, const std::string& drug,
       errors.push_back({"/therapy/target_trough_ng_ml", ErrorCode::inconsistent,
                         "the target must lie inside the labelled range " + range[0].dump() + "–" +
                             range[1].dump() + " ng/mL"});
+  }
+  // Each status names a listed comedication; a dose before it belongs to a
+  // drug that was stopped.
+  const json& statuses = req.node({"comedication_status"});
+  if (statuses.is_array()) {
+    std::vector<std::string> listed;
+    for (const std::string& n : req.strings({"comedications"}))
+      listed.push_back(canonical_comedication(n));
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+      const json& s = statuses[i];
+      const std::string at = "/comedication_status/" + std::to_string(i);
+      std::string name = canonical_comedication(s["name"sv].get<std::string>());
+      if (std::find(listed.begin(), listed.end(), name) == listed.end())
+        errors.push_back({at + "/name", ErrorCode::inconsistent,
+                          "\"" + s["name"sv].get<std::string>() +
+                              "\" is not in comedications; list it there too"});
+      if (s.contains("dose_before_mg"sv) && s["status"sv] != "stopped")
+        errors.push_back({at + "/dose_before_mg", ErrorCode::inconsistent,
+                          "dose_before_mg belongs to a comedication that was stopped"});
+    }
   }
   if (req.flag({"patient", "pregnant"}) == std::optional<bool>(true) &&
       req.str({"patient", "sex"}) == std::optional<std::string>("male"))
@@ -140,6 +165,7 @@ std::string evaluate_valid(const json& doc) {
   if (ctx.eligibility.is_object() && !req.has({"drug"}))
     ctx.eligibility["drug_chosen_by"sv] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
+  compose_plan(ctx, drug, indication, d);
 
   ojson a = head("ok");
   // Room for every member at once: an ordered_json object is a vector whose
@@ -147,6 +173,8 @@ std::string evaluate_valid(const json& doc) {
   a.get_ref<ojson::object_t&>().reserve(20);
   a["errors"] = ojson::array();
   std::vector<std::string> reference_ids;
+  // The plan leads the answer; its references follow the other sections'.
+  a["plan"] = nullptr;
   const std::pair<const char*, ojson*> sections[] = {
       {"derived", &ctx.derived},
       {"eligibility", &ctx.eligibility},
@@ -162,6 +190,8 @@ std::string evaluate_valid(const json& doc) {
     normalise(*section, reference_ids);
     a[name] = std::move(*section);
   }
+  normalise(ctx.plan, reference_ids);
+  a["plan"] = std::move(ctx.plan);
   a["rules"] = ctx.rules;
   ojson& unverified = a["unverified_rules"] = ojson::array();
   for (const std::string& id : ctx.rules) {

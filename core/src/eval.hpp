@@ -44,6 +44,7 @@ class Ctx {
   ojson warnings = ojson::array();
   ojson monitoring = ojson::array();
   ojson expected_response = ojson::array();
+  ojson plan = nullptr;            // composed last, from every section above (plan.hpp)
   std::vector<std::string> rules;  // ids of the content rules applied, in first-use order
 
   /// Reads a rule from content by its dotted id and records that it was used.

@@ -195,7 +195,16 @@ Status aml(Ctx& ctx, const Derived& dv, Eligibility& e) {
   e.criterion("high_tumor_burden", burden,
               open ? std::vector<std::string>{"/condition/aml/high_tumor_burden"}
                    : std::vector<std::string>{});
-  need(e, d, "treatment_trigger", trigger, Weight::blocking);
+  // The label names no size or growth threshold; EXIST-2 (§14) enrolled AML
+  // of at least 3 cm and the triggers are consensus: such an AML without a
+  // trigger is 'consider', surveillance kept as the alternative.
+  const bool trial_size = size && *size >= size_gt;
+  if (trigger == std::optional<bool>(false) && trial_size) {
+    need(e, d, "treatment_trigger", trigger, Weight::informational);
+    d.consider = true;
+  } else {
+    need(e, d, "treatment_trigger", trigger, Weight::blocking);
+  }
   if (trigger == std::optional<bool>(false)) {
     e.alternative("surveillance");
     e.alternative("embolization_or_resection");
@@ -509,6 +518,22 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
         dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"sv].get<double>(),
                             tie_rule(drug));
         spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", before.dose_mg, dose->dose_mg,
+                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
+      }
+    }
+    // A P-gp and strong CYP3A4 inducer the patient takes at the start and
+    // cannot avoid: the daily dose doubled, in one step of at most the label's
+    // increment (afinitor-pi-2.12). On therapy the dose already reflects it.
+    if (ix.has("strong_cyp3a4_inducer") && !ctx.req.num({"therapy", "current_dose_mg"})) {
+      const std::string rid = interaction_rule_id(drug, "strong_cyp3a4_inducer", "tdm");
+      const json& r = ctx.rule(rid);
+      if (r.contains("dose_factor"sv) && tdm.contains("max_increase_mg_per_step"sv)) {
+        FormDose before = *dose;
+        const double daily = daily_amount_mg(*dose);
+        const double target = std::min(daily * r["dose_factor"sv].get<double>(),
+                                       daily + tdm["max_increase_mg_per_step"sv].get<double>());
+        dose = dose_in_form(strengths, target, tie_rule(drug));
+        spec.adjustments.push_back({"strong_cyp3a4_inducer", before.dose_mg, dose->dose_mg,
                                     Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
       }
     }

@@ -68,6 +68,12 @@ std::string find_comedication(const std::string& name) {
 
 }  // namespace
 
+std::string canonical_comedication(std::string_view name) {
+  std::string n = normalise_name(name);
+  std::string key = find_comedication(n);
+  return key.empty() ? n : key;
+}
+
 double daily_factor(std::string_view frequency) {
   if (frequency == "every_other_day"sv) return 0.5;
   if (frequency == "twice_daily"sv) return 2.0;
@@ -323,7 +329,20 @@ struct Event {
   std::optional<int> reported_grade;  // when a lab gave a higher grade than reported
 };
 
-std::vector<Event> collect_events(const Ctx& ctx) {
+// The adverse-reaction row a derived lab grade acts through: its own
+// adverse_event, else the drug's "ctcae.acts_as" row. A lab term acts only on
+// therapy: at a start an abnormal value is a baseline, not a drug reaction.
+std::string acting_term(Ctx& ctx, const json& grade, std::string_view drug) {
+  if (grade["adverse_event"sv].is_string()) return grade["adverse_event"sv].get<std::string>();
+  if (!ctx.req.num({"therapy", "current_dose_mg"}) || !grade["term"sv].is_string()) return "";
+  const json& acts = content::at("ctcae.acts_as." + std::string(drug));
+  auto it = acts.is_object() ? acts.find(grade["term"sv].get<std::string>()) : acts.end();
+  if (it == acts.end() || !it->is_string()) return "";
+  ctx.record_rule("ctcae.acts_as");
+  return it->get<std::string>();
+}
+
+std::vector<Event> collect_events(Ctx& ctx, std::string_view drug) {
   std::vector<Event> events;
   const json& reported = ctx.req.node({"adverse_events"});
   if (reported.is_array()) {
@@ -344,10 +363,11 @@ std::vector<Event> collect_events(const Ctx& ctx) {
   // "ANC <1,000/mm³ — hold"). The reported grade is kept beside it.
   if (ctx.derived.contains("ctcae"sv)) {
     for (const auto& g : ctx.derived["ctcae"sv]) {
-      if (!g["adverse_event"sv].is_string() || !g["grade"sv].is_number()) continue;
+      if (!g["grade"sv].is_number()) continue;
       int grade = g["grade"sv].get<int>();
       if (grade < 1) continue;
-      std::string term = g["adverse_event"sv].get<std::string>();
+      std::string term = acting_term(ctx, g, drug);
+      if (term.empty()) continue;
       auto it = std::find_if(events.begin(), events.end(),
                              [&](const Event& e) { return e.term == term; });
       if (it == events.end()) {
@@ -373,7 +393,7 @@ bool row_matches(const json& row, const Event& e) {
 }  // namespace
 
 void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
-  for (const Event& e : collect_events(ctx)) {
+  for (const Event& e : collect_events(ctx, in.drug)) {
     std::string table_id = in.drug + ".adverse_reactions." + e.term;
     const json& table = content::at(table_id);
     std::string row_key;
@@ -752,6 +772,29 @@ void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
       ctx.warn(drug, item.code);
     else
       ctx.monitor(drug, item.code);
+  }
+  const std::string d(drug);
+  // Before a start only ("applies_when_question": "start").
+  if (!ctx.req.num({"therapy", "current_dose_mg"})) {
+    const json& warnings = content::at(d + ".warnings");
+    if (warnings.is_object())
+      for (const auto& [code, w] : warnings.items())
+        if (w.is_object() && w.value("applies_when_question"sv, "") == "start"sv)
+          ctx.warn(drug, code);
+  }
+  // Embryo-fetal toxicity when reproductive potential was not given: the
+  // warning says what is missing instead of saying nothing.
+  const std::string not_stated = d + ".warnings.embryo_fetal_toxicity_not_stated";
+  const json& rule = content::at(not_stated);
+  auto sex = ctx.req.str({"patient", "sex"});
+  if (rule.is_object() && sex != std::optional<std::string>("male") &&
+      !ctx.req.has({"patient", "reproductive_potential"}) &&
+      !ctx.req.has({"patient", "pregnant"}) && !ctx.has_warning("embryo_fetal_toxicity")) {
+    ctx.record_rule(not_stated);
+    ojson w = coded_text(not_stated, "embryo_fetal_toxicity");
+    w["severity"sv] = str_or(rule, "severity");
+    w["missing"sv] = rule["missing"sv];
+    ctx.warnings.push_back(std::move(w));
   }
 }
 

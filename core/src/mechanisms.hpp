@@ -42,6 +42,11 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
                                          std::string_view dosing_group,
                                          std::optional<double> base_dose_mg);
 
+/// The name under which content/interactions.json knows a comedication
+/// (aliases resolved, case and spacing normalised); the normalised name
+/// itself when content does not list it.
+[[nodiscard]] std::string canonical_comedication(std::string_view name);
+
 /// The action rule for a class, group-specific first ("<drug>.interactions.<class>.<group>").
 [[nodiscard]] std::string interaction_rule_id(std::string_view drug, std::string_view klass,
                                               std::string_view dosing_group);

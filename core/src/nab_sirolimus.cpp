@@ -127,6 +127,10 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   std::optional<bool> adult;
   if (age) adult = *age >= ind["adult_age_years"sv].get<double>();
   e.criterion("adult", adult, {"/patient/age_years"});
+  // Severe hypersensitivity to sirolimus, other rapamycins or albumin (fyarro-pi-4).
+  auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
+  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::nullopt,
+              {"/patient/rapamycin_hypersensitivity"});
 
   // Severe hepatic impairment (bilirubin > 3 × ULN): avoid (fyarro-pi-2.4).
   const json& hep = content::at(std::string(drug) + ".hepatic");
@@ -143,10 +147,16 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
 
   bool unmet = malignant == std::optional<bool>(false) || advanced == std::optional<bool>(false) ||
                adult == std::optional<bool>(false) || severe;
+  // A stated Child-Pugh class is not the label's NCI category: without
+  // bilirubin and AST against the ULN the hepatic dose cannot be chosen.
+  auto stated = ctx.req.str({"patient", "hepatic", "child_pugh_class"});
+  bool class_without_nci = stated && *stated != "A" && !hep_known;
   Status status;
-  if (unmet)
+  if (hyper == std::optional<bool>(true))
+    status = Status::contraindicated;
+  else if (unmet)
     status = Status::not_indicated;
-  else if (!malignant || !advanced || !adult)
+  else if (!malignant || !advanced || !adult || class_without_nci)
     status = Status::insufficient_data;
   else
     status = Status::indicated;
@@ -155,6 +165,8 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   e.finish(status);
 
   evaluate_patient_warnings(ctx, drug);
+  if (hyper == std::optional<bool>(true)) ctx.warn(drug, "hypersensitivity");
+  if (class_without_nci) ctx.warn(drug, "hepatic_impairment");
   if (severe) {
     ctx.rule(std::string(drug) + ".hepatic.severe");
     ctx.warn(drug, "hepatic_impairment");

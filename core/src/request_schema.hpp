@@ -80,6 +80,12 @@ constexpr Spec one_of(Span<std::string_view> values) {
   s.values = values;
   return s;
 }
+/// A free string (a drug name, matched against another field).
+constexpr Spec text() {
+  Spec s;
+  s.kind = Spec::Kind::string;
+  return s;
+}
 /// An array of drug or therapy names (strings).
 constexpr Spec names() {
   Spec s;
@@ -102,12 +108,19 @@ constexpr Spec object_array(Span<Field> fields, Span<std::string_view> required)
 // ---- the schema (innermost objects first) ---------------------------------
 
 constexpr std::string_view kContract[] = {"mtor-calc/1"};
-constexpr std::string_view kIndication[] = {
-    "tsc_renal_aml", "tsc_sega", "tsc_seizures", "tsc_facial_angiofibroma",
-    "lam",           "rcc",      "pecoma",       "breast_hr_positive",
-    "net",           "hnscc"};
-constexpr std::string_view kDrug[] = {"everolimus", "sirolimus", "sirolimus_topical",
-                                      "temsirolimus", "nab_sirolimus"};
+constexpr std::string_view kIndication[] = {"tsc_renal_aml",
+                                            "tsc_sega",
+                                            "tsc_seizures",
+                                            "tsc_facial_angiofibroma",
+                                            "lam",
+                                            "rcc",
+                                            "pecoma",
+                                            "breast_hr_positive",
+                                            "net",
+                                            "hnscc",
+                                            "sarcoma_maintenance"};
+constexpr std::string_view kDrug[] = {"everolimus",   "sirolimus",     "sirolimus_topical",
+                                      "temsirolimus", "nab_sirolimus", "ridaforolimus"};
 constexpr std::string_view kPatientSex[] = {"female", "male"};
 constexpr std::string_view kPatientBsaFormula[] = {"mosteller", "dubois", "haycock",
                                                    "gehan_george"};
@@ -244,6 +257,15 @@ constexpr Field kAdverseEvents[] = {
     {"recurrent", boolean()},
 };
 constexpr std::string_view kAdverseEventsRequired[] = {"term", "grade"};
+// When each comedication was started or stopped relative to the current dose.
+constexpr std::string_view kComedicationStatusStatus[] = {"ongoing_at_start", "started", "stopped"};
+constexpr Field kComedicationStatus[] = {
+    {"name", text()},
+    {"status", one_of(kComedicationStatusStatus)},
+    {"days_since_change", number(0, 3650)},
+    {"dose_before_mg", positive(1000)},
+};
+constexpr std::string_view kComedicationStatusRequired[] = {"name", "status"};
 constexpr Field kRequest[] = {
     {"contract", one_of(kContract)},
     {"indication", one_of(kIndication)},
@@ -252,6 +274,7 @@ constexpr Field kRequest[] = {
     {"condition", object(kCondition)},
     {"therapy", object(kTherapy)},
     {"comedications", names()},
+    {"comedication_status", object_array(kComedicationStatus, kComedicationStatusRequired)},
     {"adverse_events", object_array(kAdverseEvents, kAdverseEventsRequired)},
 };
 constexpr std::string_view kRequestRequired[] = {"contract", "indication"};

@@ -272,8 +272,9 @@ Reached evaluate_sirolimus_lam(Ctx& ctx, const Derived& d) {
   Eligibility e(ctx, drug, scope);
 
   auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
-  e.criterion("no_rapamycin_hypersensitivity",
-              hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
+  // Not stated: unknown and named as missing, never assumed met.
+  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::nullopt,
+              {"/patient/rapamycin_hypersensitivity"});
 
   // Abnormal (FEV1 < 70% predicted) or declining (≥ 90 mL/year) lung function:
   // ATS/JRS 2016 recommendation 1 with the operational thresholds.

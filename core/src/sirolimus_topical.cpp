@@ -43,8 +43,9 @@ Reached evaluate_sirolimus_topical_facial(Ctx& ctx, const Derived&) {
   Eligibility e(ctx, drug, scope);
 
   auto hyper = ctx.req.flag({"patient", "rapamycin_hypersensitivity"});
-  e.criterion("no_rapamycin_hypersensitivity",
-              hyper ? std::optional<bool>(!*hyper) : std::optional<bool>(true));
+  // Not stated: unknown and named as missing, never assumed met.
+  e.criterion("no_rapamycin_hypersensitivity", hyper ? std::optional<bool>(!*hyper) : std::nullopt,
+              {"/patient/rapamycin_hypersensitivity"});
   auto age = ctx.req.num({"patient", "age_years"});
   std::optional<bool> old_enough;
   if (age) old_enough = *age >= ind["min_age_years"sv].get<double>();

@@ -51,12 +51,16 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   }
   e.criterion("arcc_poor_risk", poor, arcc_missing);
 
+  // A stated Child-Pugh class is not the label's NCI category: without
+  // bilirubin and AST against the ULN the hepatic dose cannot be chosen.
+  auto stated = ctx.req.str({"patient", "hepatic", "child_pugh_class"});
+  bool class_without_nci = stated && *stated != "A" && !bili_known;
   Status status;
   if (too_high)
     status = Status::contraindicated;
   else if (advanced == std::optional<bool>(false))
     status = Status::not_indicated;
-  else if (!advanced)
+  else if (!advanced || class_without_nci)
     status = Status::insufficient_data;
   else
     status = Status::indicated;
@@ -72,6 +76,7 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   e.finish(status);
 
   evaluate_patient_warnings(ctx, drug);
+  if (class_without_nci) ctx.warn(drug, "hepatic_impairment");
   if (too_high) {
     ctx.rule(std::string(drug) + ".hepatic.contraindicated");
     ctx.warn(drug, "hepatic_impairment");

@@ -8,8 +8,43 @@ namespace mtorcalc {
 
 using namespace std::string_view_literals;
 
+namespace {
+
+// Ridaforolimus was never approved: for sarcoma maintenance (the use it was
+// studied for) the answer gives the trial's effect and the regulatory
+// outcome; for any other indication the same not_indicated with the status.
+void evaluate_ridaforolimus(Ctx& ctx, const std::string& ind) {
+  const std::string drug = "ridaforolimus";
+  const bool studied = ind == "sarcoma_maintenance";
+  const std::string scope =
+      studied ? "ridaforolimus.indications.sarcoma_maintenance" : "ridaforolimus.other_indications";
+  ctx.rule(scope);
+  Eligibility e(ctx, drug, scope);
+  if (studied) {
+    e.criterion("approved_for_indication", false);
+    e.alternative("trial_or_observation");
+  } else {
+    e.criterion("labelled_for_indication", false);
+  }
+  e.finish(Status::not_indicated);
+  ojson& notes = ctx.eligibility["notes"sv];
+  if (!notes.is_array()) notes = ojson::array();
+  if (studied) {
+    ctx.rule(scope + ".evidence.succeed");
+    notes.push_back(coded_text(scope + ".evidence.succeed", "succeed"));
+  } else {
+    notes.push_back(coded_text(scope, "other_indications"));
+  }
+  ctx.rule("ridaforolimus.regulatory_status");
+  notes.push_back(coded_text("ridaforolimus.regulatory_status", "regulatory_status"));
+  evaluate_interactions(ctx, drug, "", std::nullopt);
+}
+
+}  // namespace
+
 void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
   std::string ind = ctx.req.indication();
+  if (drug == "ridaforolimus") return evaluate_ridaforolimus(ctx, ind);
   std::string scope = "indications." + ind;
   const json& i = ctx.rule(scope);
   Eligibility e(ctx, drug, "common.unlabelled");

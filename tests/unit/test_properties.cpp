@@ -14,7 +14,11 @@
 //   5. an unrelated comedication changes nothing but interactions_unrecognized;
 //   6. field order in the request changes nothing (same bytes);
 //   7. the same request always gives the same bytes;
-//   8. the answer is ASCII: each character beyond it is a \u escape.
+//   8. the answer is ASCII: each character beyond it is a \u escape;
+//   9. the plan (also over every case request in tests/cases): no dose
+//      anywhere exceeds plan.ceiling_mg, the plan's units make its dose, a
+//      withhold has no dose, and the titration's new dose is the plan's dose
+//      when the question is titrate.
 // MTORCALC_PROPERTY_N (environment) sets the requests per indication and drug
 // (default 12); MTORCALC_PROPERTY_SEED the seed.
 #include <doctest/doctest.h>
@@ -23,6 +27,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -348,7 +354,69 @@ json with_comedication(json req, const std::string& name) {
   return req;
 }
 
+// The amount a plan's units make (tablets, vials cover it; a liquid's volume
+// times its concentration; gel at its strength is checked by its own field).
+void check_plan(const json& r) {
+  if (r["status"] != "ok") return;
+  REQUIRE(r.contains("plan"));
+  const json& p = r["plan"];
+  REQUIRE(p.is_object());
+  const json& ceiling = p["ceiling_mg"];
+  auto below = [&](const json& v, const char* where) {
+    if (ceiling.is_number() && v.is_number())
+      CHECK_MESSAGE(v.get<double>() <= ceiling.get<double>() + 1e-9, where, " above the ceiling");
+  };
+  below(p["dose_mg"], "plan.dose_mg");
+  if (p["resume"].is_object()) below(p["resume"]["dose_mg"], "plan.resume.dose_mg");
+  if (r["regimen"].is_object() && p["question"] == "start")
+    below(r["regimen"]["dose_mg"], "regimen.dose_mg");
+  if (r["titration"].is_object()) below(r["titration"]["new_dose_mg"], "titration.new_dose_mg");
+  for (const auto& ix : r["interactions"]) below(ix["dose_mg"], "interactions[].dose_mg");
+  for (const auto& t : r["toxicity"]) below(t["resume_dose_mg"], "toxicity[].resume_dose_mg");
+  if (p["action"] == "withhold") {
+    CHECK(p["dose_mg"].is_null());
+    CHECK(p["units"].empty());
+  }
+  if (p["dose_mg"].is_null()) CHECK(p["units"].empty());
+  if (p["dose_mg"].is_number() && !p["units"].empty()) {
+    double made = 0;
+    bool vials = false;
+    for (const auto& u : p["units"]) {
+      if (u.contains("volume_ml"))
+        made += u["volume_ml"].get<double>() * u["concentration_mg_ml"].get<double>();
+      else if (u.contains("count")) {
+        made += u["strength_mg"].get<double>() * u["count"].get<double>();
+        vials = vials || u["unit"] == "vial";
+      } else
+        made = p["dose_mg"].get<double>();
+    }
+    double dose = p["dose_mg"].get<double>();
+    if (vials)
+      CHECK_MESSAGE(made + 1e-9 >= dose, "vials do not cover the dose");
+    else
+      CHECK_MESSAGE(std::fabs(made - dose) < 1e-6, "units do not make the dose");
+  }
+  if (p["question"] == "titrate" && r["titration"].is_object())
+    CHECK(r["titration"]["new_dose_mg"] == p["dose_mg"]);
+}
+
 }  // namespace
+
+TEST_CASE("the plan's properties over every case request") {
+  std::size_t n = 0;
+  const auto root = std::filesystem::path(MTORCALC_SOURCE_DIR) / "tests" / "cases";
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (e.path().extension() != ".json") continue;
+    std::ifstream in(e.path());
+    json c = json::parse(in, nullptr, false);
+    if (!c.is_object() || !c.contains("request")) continue;
+    const std::string bytes = eval_text(c["request"].dump());
+    INFO("case: " << e.path().string() << "\nresponse: " << bytes.substr(0, 1500));
+    check_plan(json::parse(bytes));
+    ++n;
+  }
+  CHECK(n > 400);
+}
 
 TEST_CASE("clinical properties over generated requests") {
   const std::uint64_t n = env_u64("MTORCALC_PROPERTY_N", 12);
@@ -387,6 +455,8 @@ TEST_CASE("clinical properties over generated requests") {
 
         // 1. the label's maximum.
         check_label_maximum(req, r, drug, ind);
+        // 9. the plan and its agreement with the other sections.
+        check_plan(r);
 
         // 2. hepatic impairment never raises a dose.
         if (!req["patient"].contains("hepatic")) {
@@ -413,8 +483,15 @@ TEST_CASE("clinical properties over generated requests") {
               std::min(1000.0, std::round(t * (1.2 + rng.unit()) * 10) / 10 + 0.1);
           json rhi = eval_json(hi);
           REQUIRE(rhi["status"] == "ok");
-          auto a = num_at(r, json::json_pointer("/titration/new_dose_mg"));
-          auto b = num_at(rhi, json::json_pointer("/titration/new_dose_mg"));
+          // Daily amounts: the lowest strength every other day is half of it a day.
+          auto daily_new = [](const json& x) -> std::optional<double> {
+            auto mg = num_at(x, json::json_pointer("/titration/new_dose_mg"));
+            const json& f = x["titration"].is_object() ? x["titration"]["new_frequency"] : json();
+            if (!mg) return mg;
+            return *mg * mtorcalc::daily_factor(f.is_string() ? f.get<std::string>() : "");
+          };
+          auto a = daily_new(r);
+          auto b = daily_new(rhi);
           INFO("higher trough\n  variant: " << show(hi) << "\n  variant response: " << show(rhi));
           if (a && b) CHECK(*b <= *a + 1e-9);
         }

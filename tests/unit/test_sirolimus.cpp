@@ -11,11 +11,10 @@ namespace {
 json lam_titration(double current, double trough, double days = 14) {
   json r = base("lam");
   r["condition"] = {{"lam", {{"fev1_percent_predicted", 60}}}};
-  r["therapy"] = {{"current_dose_mg", current},
-                  {"frequency", "once_daily"},
-                  {"form", "tablet"},
-                  {"trough_ng_ml", trough},
-                  {"days_on_current_dose", days}};
+  // In-range troughs move only to a clinician's target: every call gives 10.
+  r["therapy"] = {{"current_dose_mg", current}, {"frequency", "once_daily"},
+                  {"form", "tablet"},           {"trough_ng_ml", trough},
+                  {"target_trough_ng_ml", 10},  {"days_on_current_dose", days}};
   return eval(r);
 }
 json lam_hepatic(const std::string& cls) {

@@ -47,7 +47,12 @@ TEST_CASE("hepatic categories against the ULN (Torisel PI §2.4, §4)") {
 }
 
 TEST_CASE("interaction doses: 12.5 mg with a strong inhibitor, up to 50 mg with an inducer") {
-  json r = tem(json::object(), nullptr, nullptr, json::array({"itraconazole", "phenytoin"}));
+  json r = tem(json::object(), nullptr, nullptr, json::array({"itraconazole"}));
   CHECK(find_term(r["interactions"], "drug", "itraconazole")->at("dose_mg") == 12.5);
+  r = tem(json::object(), nullptr, nullptr, json::array({"phenytoin"}));
   CHECK(find_term(r["interactions"], "drug", "phenytoin")->at("dose_mg") == 50);
+  // Both: the inhibitor's 12.5 mg is the lowest ceiling, which bounds every dose.
+  r = tem(json::object(), nullptr, nullptr, json::array({"itraconazole", "phenytoin"}));
+  CHECK(r["plan"]["ceiling_mg"] == 12.5);
+  CHECK(find_term(r["interactions"], "drug", "phenytoin")->at("dose_mg") == 12.5);
 }

@@ -1,0 +1,832 @@
+#include "plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dosing.hpp"
+#include "mechanisms.hpp"
+#include "request.hpp"
+
+namespace mtorcalc {
+
+using namespace std::string_view_literals;
+
+namespace {
+
+// A number as a clinician writes it: 10, 2.5, 0.75 (no trailing ".0").
+std::string number_text(double v) {
+  std::string t = ojson(round_to(v, 2)).dump();
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
+  return t;
+}
+
+std::string mg_text(double v) {
+  return number_text(v) + " mg";
+}
+
+struct Dose {
+  std::optional<double> mg;
+  std::string frequency;
+};
+
+struct Ceiling {
+  std::optional<double> mg;  // per administration at the plan's frequency
+  std::string rule;
+  void offer(double value, const std::string& rule_id) {
+    if (!mg || value < *mg - 1e-9) {
+      mg = value;
+      rule = rule_id;
+    }
+  }
+};
+
+// The composition as it goes: the dose now, the steps that moved it.
+struct Composition {
+  Dose dose;
+  ojson steps = ojson::array();
+  void step(const std::string& rule, std::string_view effect, std::optional<double> from,
+            std::optional<double> to) {
+    ojson s = ojson::object();
+    s["rule"sv] = rule;
+    s["effect"sv] = effect;
+    s["from_mg"sv] = from ? ojson(*from) : ojson(nullptr);
+    s["to_mg"sv] = to ? ojson(*to) : ojson(nullptr);
+    steps.push_back(std::move(s));
+  }
+};
+
+std::optional<double> num(const ojson& o, std::string_view key) {
+  if (!o.is_object()) return std::nullopt;
+  auto it = o.find(std::string(key));
+  if (it == o.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+std::string text(const ojson& o, std::string_view key) {
+  if (!o.is_object()) return "";
+  auto it = o.find(std::string(key));
+  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+double daily(const Dose& d) {
+  return d.mg ? *d.mg * daily_factor(d.frequency) : 0;
+}
+
+// Trough-dosed uses (the label's or TSC practice's trough target).
+bool trough_dosed(const std::string& drug, const std::string& indication) {
+  if (drug == "sirolimus") return indication == "lam";
+  return drug == "everolimus" && (indication == "tsc_sega" || indication == "tsc_seizures" ||
+                                  indication == "tsc_renal_aml");
+}
+
+// Fixed-dose everolimus: the labelled dose is also its maximum.
+bool fixed_everolimus(const std::string& drug, const std::string& indication) {
+  return drug == "everolimus" && indication != "tsc_sega" && indication != "tsc_seizures";
+}
+
+bool is_inhibitor(const std::string& klass) {
+  return klass.find("inhibitor") != std::string::npos;
+}
+bool is_inducer(const std::string& klass) {
+  return klass.find("inducer") != std::string::npos;
+}
+
+// The toxicity row that acts: the worst action of all (discontinue > withhold
+// > a reduced dose now); null when every row says continue or has no action.
+const ojson* acting_toxicity(const ojson& toxicity) {
+  auto rank = [](const std::string& a) {
+    if (a == "discontinue") return 3;
+    if (a == "withhold") return 2;
+    if (a.empty() || a == "continue") return 0;
+    return 1;
+  };
+  const ojson* worst = nullptr;
+  int worst_rank = 0;
+  for (const auto& t : toxicity) {
+    int r = rank(text(t, "action"));
+    if (r > worst_rank) {
+      worst = &t;
+      worst_rank = r;
+    }
+  }
+  return worst;
+}
+
+// The interaction entries whose rule moves a dose (a dose to give or avoid).
+bool acts_on_dose(const ojson& ix) {
+  std::string a = text(ix, "action");
+  return a == "reduce_dose" || a == "increase_dose" || a == "avoid";
+}
+
+// When a comedication was started or stopped (docs/plan.md 1): as given in
+// comedication_status, else taken at the start when there is no therapy yet,
+// and started since the current dose when there is.
+struct CoStatus {
+  std::string status;
+  std::optional<double> days_since_change;
+  std::optional<double> dose_before_mg;
+};
+CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
+  const std::string key = canonical_comedication(name);
+  const json& all = ctx.req.node({"comedication_status"});
+  if (all.is_array())
+    for (const auto& s : all) {
+      if (canonical_comedication(s["name"sv].get<std::string>()) != key) continue;
+      CoStatus c{s["status"sv].get<std::string>(), std::nullopt, std::nullopt};
+      if (s.contains("days_since_change"sv))
+        c.days_since_change = s["days_since_change"sv].get<double>();
+      if (s.contains("dose_before_mg"sv)) c.dose_before_mg = s["dose_before_mg"sv].get<double>();
+      return c;
+    }
+  return {on_therapy ? "started" : "ongoing_at_start", std::nullopt, std::nullopt};
+}
+
+// A current dose above the highest dose the label names for the drug
+// (content "plausibility.current_dose_max"): nothing is composed from it.
+bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::string& indication,
+                              const Derived& d) {
+  auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  if (!current) return false;
+  std::string id = "plausibility.current_dose_max." + drug;
+  if (drug == "everolimus")
+    id += trough_dosed(drug, indication) && indication != "tsc_renal_aml" ? ".tdm" : ".fixed";
+  const json& r = content::at(id);
+  if (!r.is_object()) return false;
+  const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("");
+  double limit = 0, value = *current;
+  if (r["max_mg_per_day"sv].is_number()) {
+    limit = r["max_mg_per_day"sv].get<double>();
+    value = *current * daily_factor(freq);
+  } else if (r["max_mg_per_week"sv].is_number()) {
+    limit = r["max_mg_per_week"sv].get<double>();
+  } else if (r["max_mg_per_m2_per_dose"sv].is_number() && d.bsa_m2) {
+    // A dose within the label level's tolerance is that level (read_dose_level).
+    const json& level = content::at(drug + ".current_level");
+    double tolerance = level.is_object() && level["tolerance_fraction"sv].is_number()
+                           ? level["tolerance_fraction"sv].get<double>()
+                           : 0;
+    limit = r["max_mg_per_m2_per_dose"sv].get<double>() * *d.bsa_m2 * (1 + tolerance);
+  }
+  if (limit <= 0 || value <= limit + 1e-9) return false;
+  ctx.record_rule(id);
+  ctx.warn(drug, "current_dose_above_label");
+  // A misplaced decimal point or micrograms typed as mg: say what was
+  // probably meant; nothing is composed from the guess.
+  const std::string hints_id = "plausibility.dose_slip_hints";
+  const json& hints = content::at(hints_id);
+  ojson* warning = nullptr;
+  for (auto& w : ctx.warnings)
+    if (text(w, "code") == "current_dose_above_label") warning = &w;
+  if (hints.is_object() && hints["divisors"sv].is_array() && warning)
+    for (const auto& div : hints["divisors"sv]) {
+      const double meant = *current / div.get<double>();
+      if (meant * (value / *current) > limit + 1e-9) continue;
+      ctx.record_rule(hints_id);
+      ojson& w = *warning;
+      w["text"sv] = w["text"sv].get<std::string>() + " Was " + number_text(meant) + " mg meant?";
+      break;
+    }
+  return true;
+}
+
+// A bilirubin that is grade 4 in mg/dL but normal read as µmol/L: warned,
+// used as entered (the cautious reading).
+void bilirubin_unit_slip(Ctx& ctx) {
+  const std::string id = "plausibility.unit_slip.bilirubin_mg_dl";
+  const json& r = content::at(id);
+  auto value = ctx.req.num({"patient", "labs", "bilirubin_mg_dl"});
+  if (!value) value = ctx.req.num({"patient", "hepatic", "bilirubin_mg_dl"});
+  if (!r.is_object() || !value) return;
+  const double uln = ctx.req.num({"patient", "limits", "bilirubin_uln_mg_dl"})
+                         .value_or(r["reference_upper_mg_dl"sv].get<double>());
+  const double converted = *value / r["umol_l_per_mg_dl"sv].get<double>();
+  if (*value <= r["flag_above_uln_times"sv].get<double>() * uln ||
+      converted > r["converted_at_most_uln_times"sv].get<double>() * uln)
+    return;
+  ctx.record_rule(id);
+  std::string t = r["text"sv].get<std::string>();
+  for (const auto& [key, with] :
+       {std::pair<std::string, std::string>{"{value}", number_text(*value)},
+        {"{converted}", number_text(converted)}})
+    for (auto at = t.find(key); at != std::string::npos; at = t.find(key))
+      t.replace(at, key.size(), with);
+  ctx.warnings.push_back({{"code", "possible_unit_error"},
+                          {"severity", "serious"},
+                          {"text", t},
+                          {"path", "/patient/labs/bilirubin_mg_dl"},
+                          {"refs", Ctx::refs_of(r)}});
+}
+
+// The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
+Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indication,
+                   const Derived& d, const Dose& start, bool titrating) {
+  Ceiling c;
+  std::optional<double> bsa = d.bsa_m2;
+  if (auto given = ctx.req.num({"patient", "bsa_m2"})) bsa = *given;
+  const std::string ind_id = drug + ".indications." + indication;
+  const json& ind = content::at(ind_id);
+  bool inducer = false;
+  const bool on_therapy = ctx.req.num({"therapy", "current_dose_mg"}).has_value();
+  auto active = [&](const ojson& ix) {
+    return status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped";
+  };
+  for (const auto& ix : ctx.interactions)
+    inducer = inducer || (is_inducer(text(ix, "class")) && active(ix));
+
+  if (fixed_everolimus(drug, indication) || drug == "temsirolimus") {
+    double label =
+        ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>() : 0;
+    std::string rule = ind_id + ".dose_mg";
+    const std::string inducer_id = drug + ".interactions.strong_cyp3a4_inducer";
+    const json& ir = content::at(inducer_id);
+    if (inducer && ir.is_object() && ir["dose_mg"sv].is_number()) {
+      label = ir["dose_mg"sv].get<double>();
+      rule = inducer_id;
+    }
+    if (label > 0) c.offer(label, rule);
+  }
+  if (drug == "nab_sirolimus" && bsa && ind.is_object() && ind["dose_mg_per_m2"sv].is_number())
+    c.offer(std::round(ind["dose_mg_per_m2"sv].get<double>() * *bsa), ind_id + ".dose_mg_per_m2");
+  // The regimen's hepatic and combination adjustments lower the label's dose;
+  // for the fixed-dose drugs each is also a maximum (Afinitor §2.10 "must not
+  // be exceeded", Torisel §2.4, Fyarro §2.4, Lenvima §2).
+  if ((fixed_everolimus(drug, indication) || drug == "temsirolimus" || drug == "nab_sirolimus") &&
+      ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv)) {
+    for (const auto& a : ctx.regimen["adjustments"sv]) {
+      std::string code = text(a, "code");
+      auto to = num(a, "to_mg");
+      if (!to) continue;
+      if (code.rfind("hepatic", 0) == 0) {
+        // Adjustment codes name the hepatic rule ("hepatic_mild" -> "<drug>.hepatic.mild").
+        std::string rule = drug == "everolimus" && d.child_pugh_class
+                               ? "everolimus.hepatic.fixed_dose." + *d.child_pugh_class
+                               : drug + ".hepatic." + code.substr(std::string("hepatic_").size());
+        c.offer(*to, rule);
+      } else if (code == "lenvatinib_combination") {
+        c.offer(*to, "everolimus.interactions.lenvatinib_combination");
+      }
+    }
+  }
+  // An inhibitor's labelled dose if it cannot be avoided (Torisel 12.5 mg,
+  // Fyarro 56 mg/m²) bounds every dose while the inhibitor is taken.
+  if (drug == "temsirolimus" || drug == "nab_sirolimus")
+    for (const auto& ix : ctx.interactions) {
+      std::string klass = text(ix, "class");
+      if (!is_inhibitor(klass) || !active(ix)) continue;
+      const std::string id = drug + ".interactions." + klass;
+      const json& r = content::at(id);
+      if (!r.is_object()) continue;
+      if (r["dose_mg"sv].is_number()) c.offer(r["dose_mg"sv].get<double>(), id);
+      if (r["dose_mg_per_m2"sv].is_number() && bsa)
+        c.offer(std::round(r["dose_mg_per_m2"sv].get<double>() * *bsa), id);
+    }
+  // A stated Child-Pugh class B or C where the label classifies by NCI
+  // values: the mildest hepatic dose bounds the answer until they are given.
+  auto stated = ctx.req.str({"patient", "hepatic", "child_pugh_class"});
+  if ((drug == "temsirolimus" || drug == "nab_sirolimus") && stated && *stated != "A" &&
+      !ctx.req.num({"patient", "labs", "bilirubin_mg_dl"})) {
+    const std::string id = drug + ".hepatic.mild";
+    const json& mild = content::at(id);
+    if (mild.is_object() && mild["dose_mg"sv].is_number())
+      c.offer(mild["dose_mg"sv].get<double>(), id);
+    if (mild.is_object() && mild["dose_mg_per_m2"sv].is_number() && bsa)
+      c.offer(std::round(mild["dose_mg_per_m2"sv].get<double>() * *bsa), id);
+  }
+  if (drug == "sirolimus") {
+    const json& tdm = content::at("sirolimus.tdm");
+    if (tdm.is_object() && tdm["max_daily_dose_mg"sv].is_number() && !start.frequency.empty())
+      c.offer(tdm["max_daily_dose_mg"sv].get<double>() / daily_factor(start.frequency),
+              "sirolimus.tdm.max_daily_dose_mg");
+  }
+  // Trough-guided everolimus: one titration step raises the dose by at most
+  // the label's step (Afinitor §2.8).
+  if (drug == "everolimus" && titrating && !fixed_everolimus(drug, indication) && start.mg) {
+    const json& tdm = content::at("everolimus.tdm");
+    if (tdm.is_object() && tdm["max_increase_mg_per_step"sv].is_number())
+      c.offer((daily(start) + tdm["max_increase_mg_per_step"sv].get<double>()) /
+                  daily_factor(start.frequency),
+              "everolimus.tdm");
+  }
+  if (c.mg) c.mg = round_to(*c.mg, 2);
+  return c;
+}
+
+// The largest dose at most `mg` that the form can make (tablets: a sum of
+// one form's strengths; a liquid: its measuring step; IV: as given).
+double within_form(const std::string& drug, const std::string& form, double mg) {
+  if (auto step = increment_of(drug, form))
+    return round_to(std::floor(mg / *step + 1e-9) * *step, 2);
+  auto strengths = strengths_of(drug, form);
+  const json& f = content::at(drug + ".forms." + form);
+  if (strengths.empty() || (f.is_object() && f.value("unit"sv, "") == "vial"sv)) return mg;
+  return largest_achievable_at_most(strengths, mg);
+}
+
+// What to give, in one form (contract: units make the dose exactly).
+ojson plan_units(const std::string& drug, const std::string& form, std::optional<double> mg) {
+  if (!mg) return ojson::array();
+  const json& f = content::at(drug + ".forms." + form);
+  if (!f.is_object()) return ojson::array();
+  if (f["concentration_mg_ml"sv].is_number()) {
+    double c = f["concentration_mg_ml"sv].get<double>();
+    return ojson::array(
+        {{{"concentration_mg_ml", c}, {"volume_ml", round_to(*mg / c, 2)}, {"unit", "mL"}}});
+  }
+  if (f["concentration_percent"sv].is_number()) {
+    double gel = round_to(*mg / (f["concentration_percent"sv].get<double>() / 100), 2);
+    return ojson::array({{{"gel_mg_per_application", gel}, {"unit", "mg of gel"}}});
+  }
+  return units_json(drug, form, *mg);
+}
+
+std::string units_phrase(const ojson& units) {
+  std::string out;
+  auto fmt = [](double v) { return number_text(v); };
+  for (const auto& u : units) {
+    if (!out.empty()) out += " + ";
+    if (u.contains("volume_ml"sv)) {
+      out += fmt(u["volume_ml"sv].get<double>()) + " mL of " +
+             fmt(u["concentration_mg_ml"sv].get<double>()) + " mg/mL solution";
+    } else if (u.contains("gel_mg_per_application"sv)) {
+      out += fmt(u["gel_mg_per_application"sv].get<double>()) + " mg of gel";
+    } else {
+      int n = u["count"sv].get<int>();
+      out += std::to_string(n) + " \xC3\x97 " + fmt(u["strength_mg"sv].get<double>()) + " mg " +
+             u["unit"sv].get<std::string>() + (n == 1 ? "" : "s");
+    }
+  }
+  return out;
+}
+
+std::string frequency_phrase(const std::string& f) {
+  std::string out = f;
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+// "moderate_cyp3a4_inhibitor" -> "moderate CYP3A4 inhibitor".
+std::string class_phrase(const std::string& klass) {
+  std::string out = frequency_phrase(klass);
+  for (auto at = out.find("cyp3a4"); at != std::string::npos; at = out.find("cyp3a4"))
+    out.replace(at, 6, "CYP3A4");
+  return out;
+}
+
+std::string drug_name(const std::string& drug) {
+  if (drug == "sirolimus_topical") return "sirolimus gel";
+  if (drug == "nab_sirolimus") return "nab-sirolimus";
+  return drug;
+}
+
+}  // namespace
+
+void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
+                  const Derived& d) {
+  bilirubin_unit_slip(ctx);
+  ojson p = ojson::object();
+  const auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  const bool on_therapy = current.has_value();
+  const std::string status = text(ctx.eligibility, "status");
+
+  // ---- the question (docs/plan.md 2) -----------------------------------------
+  const ojson* tox = on_therapy ? acting_toxicity(ctx.toxicity) : nullptr;
+  const bool has_trough = ctx.req.num({"therapy", "trough_ng_ml"}).has_value();
+  const bool titrating = !tox && has_trough && trough_dosed(drug, indication) &&
+                         ctx.titration.is_object() && num(ctx.titration, "new_dose_mg");
+  bool interacting = false;
+  if (on_therapy)
+    for (const auto& ix : ctx.interactions)
+      interacting =
+          interacting ||
+          (acts_on_dose(ix) && status_of(ctx, text(ix, "drug"), true).status != "ongoing_at_start");
+  std::string question = tox           ? "toxicity"
+                         : titrating   ? "titrate"
+                         : interacting ? "interaction"
+                         : on_therapy  ? "review"
+                                       : "start";
+  if (!on_therapy && question != "start") question = "start";
+  p["question"sv] = question;
+
+  // ---- start: the labelled dose, or the current one --------------------------
+  // Without a regimen (not indicated, no BSA) the indication's own form and
+  // frequency describe the current dose.
+  const json& labelled = content::at(drug + ".indications." + indication);
+  auto labelled_text = [&](std::string_view key) {
+    auto it = labelled.is_object() ? labelled.find(key) : labelled.end();
+    return it != labelled.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::string form = text(ctx.regimen, "form");
+  if (form.empty()) form = labelled_text("form");
+  if (form.empty()) form = labelled_text("default_form");
+  if (auto asked = ctx.req.str({"therapy", "form"}); asked && on_therapy) form = *asked;
+  std::string labelled_frequency = text(ctx.regimen, "frequency");
+  if (labelled_frequency.empty()) labelled_frequency = labelled_text("frequency");
+  Composition comp;
+  if (on_therapy) {
+    comp.dose = {current, ctx.req.str({"therapy", "frequency"}).value_or(labelled_frequency)};
+    comp.step("therapy.current_dose_mg", "start", std::nullopt, current);
+  } else if (ctx.regimen.is_object()) {
+    comp.dose = {num(ctx.regimen, "dose_mg"), text(ctx.regimen, "frequency")};
+    // Each adjustment the regimen made to the labelled start is a step.
+    if (ctx.regimen.contains("adjustments"sv))
+      for (const auto& a : ctx.regimen["adjustments"sv]) {
+        std::string code = text(a, "code");
+        std::string effect = code.rfind("hepatic", 0) == 0 ? "hepatic" : "interaction";
+        comp.step(code, effect, num(a, "from_mg"), num(a, "to_mg"));
+      }
+    comp.step(drug + ".indications." + indication, "start", std::nullopt, comp.dose.mg);
+  }
+  const Dose start = comp.dose;
+
+  std::string action;
+  ojson resume = nullptr;
+  std::string reason;
+  Ceiling ceiling;
+  if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
+
+  auto bound = [&](Dose dose, std::string_view what) {
+    if (dose.mg && ceiling.mg && *dose.mg > *ceiling.mg + 1e-9) {
+      double to = within_form(drug, form, *ceiling.mg);
+      comp.step(ceiling.rule, "ceiling", dose.mg, to);
+      (void)what;
+      dose.mg = to;
+    }
+    return dose;
+  };
+
+  if (!ctx.regimen.is_object() && !on_therapy) {
+    action = status == "not_indicated" || status == "contraindicated" ? "do_not_start"
+                                                                      : "need_more_data";
+    comp.dose.mg.reset();
+  } else if (!on_therapy) {
+    if (status == "not_indicated" || status == "contraindicated") {
+      action = "do_not_start";
+      reason = status == "contraindicated" ? "contraindicated" : "not indicated";
+      comp.dose.mg.reset();
+    } else if (status == "insufficient_data" || !comp.dose.mg) {
+      action = "need_more_data";
+      reason = "more data are needed";
+      comp.dose.mg.reset();
+    } else {
+      action = "start";
+      comp.dose = bound(comp.dose, "start");
+    }
+  } else if (implausible_current_dose(ctx, drug, indication, d)) {
+    action = "need_more_data";
+    reason = "the current dose is above the highest dose the label names; confirm it";
+    comp.dose.mg.reset();
+  } else if (status == "contraindicated") {
+    action = "discontinue";
+    reason = "contraindicated";
+    comp.dose.mg.reset();
+  } else if (tox) {
+    // ---- toxicity by grade (3.4) ---------------------------------------------
+    std::string a = text(*tox, "action");
+    std::string rule = text(*tox, "rule");
+    reason = text(*tox, "term");
+    std::replace(reason.begin(), reason.end(), '_', ' ');
+    reason += " grade " + number_text(num(*tox, "grade").value_or(0));
+    Dose r{num(*tox, "resume_dose_mg"), text(*tox, "resume_frequency").empty()
+                                            ? comp.dose.frequency
+                                            : text(*tox, "resume_frequency")};
+    if (a == "discontinue") {
+      action = "discontinue";
+      comp.step(rule, "toxicity_withhold", comp.dose.mg, std::nullopt);
+      comp.dose.mg.reset();
+    } else if (a == "withhold") {
+      action = "withhold";
+      comp.step(rule, "toxicity_withhold", comp.dose.mg, std::nullopt);
+      if (r.mg) {
+        comp.step(rule, "toxicity_resume", std::nullopt, r.mg);
+        r = bound(r, "resume");
+      }
+      resume = ojson::object();
+      resume["when"sv] = text(*tox, "until").empty() ? ojson(nullptr) : ojson(text(*tox, "until"));
+      resume["dose_mg"sv] = r.mg ? ojson(*r.mg) : ojson(nullptr);
+      resume["frequency"sv] = r.frequency;
+      resume["units"sv] = plan_units(drug, form, r.mg);
+      comp.dose.mg.reset();
+    } else {
+      comp.step(rule, "toxicity_resume", comp.dose.mg, r.mg);
+      comp.dose = bound(r, "toxicity");
+    }
+  } else if (titrating) {
+    // ---- trough titration (3.5) ----------------------------------------------
+    Dose t{num(ctx.titration, "new_dose_mg"), text(ctx.titration, "new_frequency").empty()
+                                                  ? comp.dose.frequency
+                                                  : text(ctx.titration, "new_frequency")};
+    const bool in_range = ctx.titration.value("in_range", false);
+    const bool targeted = ctx.req.num({"therapy", "target_trough_ng_ml"}).has_value();
+    const bool steady = ctx.titration.value("at_steady_state", true) != false;
+    if (!steady || (in_range && !targeted)) {
+      // Not at steady state, or an in-range trough without the clinician's
+      // target: no titration.
+      comp.step(drug + ".tdm", "no_change", comp.dose.mg, comp.dose.mg);
+      comp.dose = bound(comp.dose, "titrate");
+      reason = steady ? "the trough is in range" : "the trough was drawn before steady state";
+    } else {
+      const std::string tdm_rule = drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm");
+      auto raw = num(ctx.titration, "raw_new_dose_mg");
+      if (ctx.titration.value("capped", false) && raw) {
+        // The formula's dose, then the per-step cap as a ceiling.
+        comp.step(tdm_rule, "titrate", comp.dose.mg, raw);
+        comp.step(drug + ".tdm", "ceiling", raw, t.mg);
+      } else {
+        comp.step(tdm_rule, "titrate", comp.dose.mg, t.mg);
+      }
+      comp.dose = bound(t, "titrate");
+      reason = "";
+    }
+  } else if (interacting) {
+    // A status not given is read as started, and the answer says so.
+    const json& given = ctx.req.node({"comedication_status"});
+    for (const auto& ix : ctx.interactions) {
+      if (!acts_on_dose(ix)) continue;
+      bool stated = false;
+      if (given.is_array())
+        for (const auto& g : given)
+          stated = stated || canonical_comedication(g["name"sv].get<std::string>()) ==
+                                 canonical_comedication(text(ix, "drug"));
+      if (!stated) {
+        ctx.warn("common", "comedication_status_assumed");
+        break;
+      }
+    }
+    // ---- interactions (3.3): an inhibitor never raises the daily amount,
+    // an inducer never lowers it.
+    for (auto& ix : ctx.interactions) {
+      if (!acts_on_dose(ix)) continue;
+      auto mg = num(ix, "dose_mg");
+      std::string klass = text(ix, "class");
+      const CoStatus st = status_of(ctx, text(ix, "drug"), true);
+      if (st.status == "ongoing_at_start") {
+        // The current dose (and any trough) already include its effect.
+        comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
+        ix["dose_mg"sv] = nullptr;
+        continue;
+      }
+      if (reason.empty())
+        reason = text(ix, "drug") + " " + st.status + " (" + class_phrase(klass) + ")";
+      if (st.status == "stopped") {
+        // Back to the dose before it, after the rule's washout.
+        std::optional<double> earlier = st.dose_before_mg;
+        if (!earlier && (fixed_everolimus(drug, indication) || drug == "temsirolimus")) {
+          const json& ind = content::at(drug + ".indications." + indication);
+          if (ind.is_object() && ind["dose_mg"sv].is_number())
+            earlier = ind["dose_mg"sv].get<double>();
+        } else if (!earlier && comp.dose.mg) {
+          earlier = is_inhibitor(klass) ? *comp.dose.mg * 2 : *comp.dose.mg / 2;
+        }
+        ix["dose_mg"sv] = nullptr;
+        if (!earlier) continue;
+        Dose back = bound({earlier, comp.dose.frequency}, "interaction");
+        back.mg = within_form(drug, form, *back.mg);
+        const double washout = num(ix, "washout_days").value_or(0);
+        if (st.days_since_change.value_or(0) < washout) {
+          resume = ojson::object();
+          resume["when"sv] =
+              "from day " + number_text(washout) + " after the last " + text(ix, "drug") + " dose";
+          resume["dose_mg"sv] = *back.mg;
+          resume["frequency"sv] = back.frequency;
+          resume["units"sv] = plan_units(drug, form, back.mg);
+          comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
+        } else {
+          comp.step(text(ix, "rule"), "interaction", comp.dose.mg, back.mg);
+          comp.dose = back;
+        }
+        continue;
+      }
+      if (!mg) continue;
+      if (is_inducer(klass)) {
+        // A second strong inducer needs no further change (Afinitor §2.12).
+        bool other = false;
+        for (const auto& o : ctx.interactions)
+          other = other || (&o != &ix && is_inducer(text(o, "class")) &&
+                            text(o, "drug") != text(ix, "drug") &&
+                            status_of(ctx, text(o, "drug"), true).status != "stopped");
+        if (other) {
+          comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
+          ix["dose_mg"sv] = nullptr;
+          continue;
+        }
+      }
+      Dose rule_dose{mg,
+                     text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
+      Dose before = comp.dose;
+      if (is_inhibitor(klass) && daily(rule_dose) < daily(comp.dose)) comp.dose = rule_dose;
+      if (is_inducer(klass) && daily(rule_dose) > daily(comp.dose)) {
+        // A fixed-dose inducer rise goes in steps of at most 5 mg (Afinitor §2.12).
+        const json& tdm = content::at("everolimus.tdm");
+        if (fixed_everolimus(drug, indication) && tdm.is_object() &&
+            tdm["max_increase_mg_per_step"sv].is_number())
+          rule_dose.mg = std::min(*rule_dose.mg,
+                                  *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
+        comp.dose = rule_dose;
+      }
+      comp.step(text(ix, "rule"), before.mg == comp.dose.mg ? "no_change" : "interaction",
+                before.mg, comp.dose.mg);
+    }
+    comp.dose = bound(comp.dose, "interaction");
+  } else {
+    comp.dose = bound(comp.dose, "review");
+  }
+
+  if (action.empty()) {
+    double before = daily(start), after = daily(comp.dose);
+    action = after > before + 1e-9 ? "increase" : after < before - 1e-9 ? "decrease" : "continue";
+  }
+
+  // ---- the plan's fields (docs/plan.md 5) --------------------------------------
+  p["action"sv] = action;
+  p["drug"sv] = drug.empty() ? ojson(nullptr) : ojson(drug);
+  p["form"sv] = form.empty() ? ojson(nullptr) : ojson(form);
+  p["route"sv] = ctx.regimen.is_object() ? ctx.regimen["route"sv] : ojson(nullptr);
+  p["frequency"sv] = comp.dose.frequency.empty() ? ojson(nullptr) : ojson(comp.dose.frequency);
+  p["dose_mg"sv] = comp.dose.mg ? ojson(*comp.dose.mg) : ojson(nullptr);
+  p["dose_mg_per_m2"sv] = nullptr;
+  if (comp.dose.mg && drug == "nab_sirolimus")
+    if (auto bsa = num(ctx.derived, "bsa_m2"); bsa && *bsa > 0)
+      p["dose_mg_per_m2"sv] = round_to(*comp.dose.mg / *bsa, 1);
+  p["units"sv] = plan_units(drug, form, comp.dose.mg);
+  p["ceiling_mg"sv] = ceiling.mg ? ojson(*ceiling.mg) : ojson(nullptr);
+  p["ceiling_rule"sv] = ceiling.mg ? ojson(ceiling.rule) : ojson(nullptr);
+  p["resume"sv] = resume;
+
+  // One window per answer (docs/plan.md 4): from the drug's monitoring rule,
+  // the event-specific window winning (an interacting drug or a hepatic
+  // change over a start or a dose change).
+  ojson next = nullptr;
+  const bool composed =
+      action != "do_not_start" && action != "need_more_data" && action != "discontinue";
+  bool interaction_event = false, hepatic_event = false;
+  for (const auto& ix : ctx.interactions)
+    if (content::at(text(ix, "rule")).is_object() &&
+        status_of(ctx, text(ix, "drug"), on_therapy).status != "ongoing_at_start")
+      interaction_event = interaction_event || on_therapy;
+  if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv))
+    for (const auto& a : ctx.regimen["adjustments"sv]) {
+      std::string code = text(a, "code");
+      (code.rfind("hepatic", 0) == 0 ? hepatic_event : interaction_event) = true;
+    }
+  const bool trough_drug =
+      trough_dosed(drug, indication) && (indication != "tsc_renal_aml" || question == "titrate");
+  if (composed && trough_drug && question != "toxicity") {
+    const std::string id = drug + ".monitoring.trough";
+    const json& w = content::at(id + ".in_days");
+    auto window = [&](std::string_view key) -> ojson {
+      auto it = w.is_object() ? w.find(std::string(key)) : w.end();
+      return it != w.end() && it->is_array() ? ojson(*it) : ojson(nullptr);
+    };
+    ojson days = nullptr;
+    const bool moved = comp.dose.mg && start.mg && daily(comp.dose) != daily(start);
+    if ((interaction_event || hepatic_event) && window("interaction_or_hepatic").is_array())
+      days = window("interaction_or_hepatic");
+    else if (question == "start")
+      days = window("start");
+    else if (question == "titrate" && ctx.titration.value("at_steady_state", true) == false) {
+      // The rest of the window from the days already on this dose.
+      ojson base = window("dose_change");
+      double on = ctx.req.num({"therapy", "days_on_current_dose"}).value_or(0);
+      if (base.is_array())
+        days = ojson::array(
+            {std::max(0.0, base[0].get<double>() - on), std::max(0.0, base[1].get<double>() - on)});
+    } else if (question == "titrate" && ctx.titration.value("in_range", false) &&
+               !ctx.req.num({"therapy", "target_trough_ng_ml"})) {
+      days = window("stable");
+    } else if (moved || interaction_event || question == "titrate") {
+      days = window("dose_change");
+    }
+    if (days.is_array()) {
+      next = {{"what", "trough"}, {"in_days", days}};
+      ctx.record_rule(id);
+    }
+  } else if (composed && (drug == "temsirolimus" || drug == "nab_sirolimus")) {
+    const json& w = content::at(drug + ".monitoring.cbc.in_days");
+    if (w.is_array()) {
+      next = {{"what", "labs"}, {"in_days", w}};
+      ctx.record_rule(drug + ".monitoring.cbc");
+    }
+  } else if (composed && drug == "sirolimus_topical" && question == "start") {
+    const json& r = content::at("sirolimus_topical.response_check");
+    if (r.is_object() && r["weeks"sv].is_number()) {
+      int d7 = static_cast<int>(r["weeks"sv].get<double>() * 7);
+      next = {{"what", "clinical"}, {"in_days", {d7, d7}}};
+      ctx.record_rule("sirolimus_topical.response_check");
+    }
+  }
+  p["next_check"sv] = next;
+  p["steps"sv] = std::move(comp.steps);
+
+  // ---- the summary (one sentence, numbers from the plan only) ----------------
+  std::string name = drug.empty() ? "the drug" : drug_name(drug);
+  std::string dose_text;
+  if (comp.dose.mg)
+    dose_text = mg_text(*comp.dose.mg) +
+                (comp.dose.frequency.empty() ? "" : " " + frequency_phrase(comp.dose.frequency)) +
+                (p["units"sv].empty() ? "" : " (" + units_phrase(p["units"sv]) + ")");
+  std::string s;
+  if (action == "start")
+    s = "Start " + name + " " + dose_text;
+  else if (action == "continue")
+    s = "Continue " + name + " " + dose_text;
+  else if (action == "increase")
+    s = "Increase " + name + " to " + dose_text;
+  else if (action == "decrease")
+    s = "Reduce " + name + " to " + dose_text;
+  else if (action == "withhold") {
+    s = "Withhold " + name;
+    if (resume.is_object() && resume["when"sv].is_string())
+      s += " until " + resume["when"sv].get<std::string>();
+    if (resume.is_object() && resume["dose_mg"sv].is_number())
+      s += ", then resume at " + mg_text(resume["dose_mg"sv].get<double>()) + " " +
+           frequency_phrase(resume["frequency"sv].get<std::string>()) +
+           (resume["units"sv].empty() ? "" : " (" + units_phrase(resume["units"sv]) + ")");
+  } else if (action == "discontinue")
+    s = "Stop " + name + " permanently (" + reason + ")";
+  else if (action == "do_not_start")
+    s = "Do not start " + name + ": " + (reason.empty() ? "not indicated" : reason);
+  else
+    s = "Cannot compose a dose yet: " +
+        (reason.empty() ? std::string("more data are needed") : reason);
+  if (!reason.empty() && action != "discontinue" && action != "do_not_start" &&
+      action != "need_more_data")
+    s += "; " + reason;
+  // After a washout: the dose to return to, and when.
+  if (action != "withhold" && resume.is_object() && resume["dose_mg"sv].is_number())
+    s += "; " + resume["when"sv].get<std::string>() + ", " +
+         mg_text(resume["dose_mg"sv].get<double>()) + " " +
+         frequency_phrase(resume["frequency"sv].get<std::string>());
+  if (next.is_object()) {
+    const ojson& w = next["in_days"sv];
+    const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
+    auto n = [&](const ojson& x) { return std::to_string(x.get<int>() / (weeks ? 7 : 1)); };
+    s += std::string(question == "start" ? "; check" : "; recheck") + " the " +
+         next["what"sv].get<std::string>() + " in " + n(w[0]) +
+         (w[0] == w[1] ? "" : "\xE2\x80\x93" + n(w[1])) + (weeks ? " weeks" : " days");
+  }
+  p["summary"sv] = s + ".";
+  p["refs"sv] = ctx.regimen.is_object() ? ctx.regimen["refs"sv] : ojson::array();
+
+  // ---- agreement of the other sections (docs/plan.md 6) -----------------------
+  auto cap = [&](ojson& o, std::string_view key) {
+    if (!ceiling.mg || !o.is_object()) return;
+    auto v = num(o, key);
+    if (v && *v > *ceiling.mg + 1e-9) o[std::string(key)] = within_form(drug, form, *ceiling.mg);
+  };
+  if (!on_therapy && ctx.regimen.is_object() && comp.dose.mg &&
+      num(ctx.regimen, "dose_mg") != comp.dose.mg) {
+    ctx.regimen["dose_mg"sv] = *comp.dose.mg;
+    ctx.regimen["units"sv] = units_json(drug, form, *comp.dose.mg);
+  }
+  cap(ctx.regimen, "dose_mg");
+  if (next.is_object() && next["what"sv] == "trough") {
+    if (ctx.regimen.is_object() && ctx.regimen["next_trough_check_days"sv].is_array())
+      ctx.regimen["next_trough_check_days"sv] = next["in_days"sv];
+    if (question == "titrate") ctx.titration["recheck_days"sv] = next["in_days"sv];
+  }
+  if (question == "titrate") {
+    ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
+    ctx.titration["new_frequency"sv] = p["frequency"sv];
+  } else {
+    cap(ctx.titration, "new_dose_mg");
+  }
+  // An entry whose rule applied gives the plan's dose (the one moment, one
+  // dose); other entries are bounded by the ceiling.
+  for (auto& ix : ctx.interactions) {
+    // A rule the regimen already applied at the start gives the regimen's
+    // dose, never that dose moved again.
+    if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv) &&
+        num(ix, "dose_mg"))
+      for (const auto& a : ctx.regimen["adjustments"sv])
+        if (text(a, "code") == text(ix, "class") && num(ctx.regimen, "dose_mg")) {
+          ix["dose_mg"sv] = ctx.regimen["dose_mg"sv];
+          if (ix.contains("frequency"sv) || ctx.regimen["frequency"sv] != "once_daily")
+            ix["frequency"sv] = ctx.regimen["frequency"sv];
+        }
+    // A fixed-dose inducer entry keeps the label's target (bounded below).
+    const bool fixed_inducer = is_inducer(text(ix, "class")) &&
+                               (fixed_everolimus(drug, indication) || drug == "temsirolimus");
+    if (acts_on_dose(ix) && !fixed_inducer && num(ix, "dose_mg") && p["dose_mg"sv].is_number() &&
+        (question == "start" || question == "interaction") &&
+        status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped") {
+      ix["dose_mg"sv] = p["dose_mg"sv];
+      if (ix.contains("frequency"sv) || p["frequency"sv] != "once_daily")
+        ix["frequency"sv] = p["frequency"sv];
+    }
+    // Taken since before the current dose: no dose rule applies now.
+    if (on_therapy && acts_on_dose(ix) &&
+        status_of(ctx, text(ix, "drug"), true).status == "ongoing_at_start")
+      ix["dose_mg"sv] = nullptr;
+    cap(ix, "dose_mg");
+  }
+  for (auto& t : ctx.toxicity) {
+    if (tox && &t == tox && resume.is_object()) t["resume_dose_mg"sv] = resume["dose_mg"sv];
+    cap(t, "resume_dose_mg");
+  }
+  ctx.plan = std::move(p);
+}
+
+}  // namespace mtorcalc
