@@ -774,13 +774,22 @@ void evaluate_patient_warnings(Ctx& ctx, std::string_view drug) {
       ctx.monitor(drug, item.code);
   }
   const std::string d(drug);
-  // Before a start only ("applies_when_question": "start").
+  // Before a start only ("applies_when_question": "start"), and only for the
+  // indications the warning names when it names any (Afinitor's childhood
+  // vaccinations concern SEGA and seizures, not an adult's RCC).
   if (!ctx.req.num({"therapy", "current_dose_mg"})) {
     const json& warnings = content::at(d + ".warnings");
+    const std::string indication = ctx.req.indication();
     if (warnings.is_object())
-      for (const auto& [code, w] : warnings.items())
-        if (w.is_object() && w.value("applies_when_question"sv, "") == "start"sv)
-          ctx.warn(drug, code);
+      for (const auto& [code, w] : warnings.items()) {
+        if (!w.is_object() || w.value("applies_when_question"sv, "") != "start"sv) continue;
+        if (auto it = w.find("indications"sv); it != w.end() && it->is_array()) {
+          bool named = false;
+          for (const auto& i : *it) named = named || is_string_equal(i, indication);
+          if (!named) continue;
+        }
+        ctx.warn(drug, code);
+      }
   }
   // Embryo-fetal toxicity when reproductive potential was not given: the
   // warning says what is missing instead of saying nothing.
