@@ -6,6 +6,8 @@
 #include "derived.hpp"
 #include "drugs.hpp"
 #include "eval.hpp"
+#include "forecast.hpp"
+#include "forecast_answer.hpp"
 #include "mechanisms.hpp"
 #include "plan.hpp"
 #include "request.hpp"
@@ -47,6 +49,7 @@ std::string invalid(const std::vector<RequestError>& errors) {
   a["eligibility"] = nullptr;
   a["regimen"] = nullptr;
   a["titration"] = nullptr;
+  a["forecast"] = nullptr;
   for (const char* list : {"toxicity", "interactions", "interactions_unrecognized", "warnings",
                            "monitoring", "references"})
     a[list] = ojson::array();
@@ -99,6 +102,26 @@ void check_consistency(const Request& req, const std::string& drug,
       if (s.contains("dose_before_mg"sv) && s["status"sv] != "stopped")
         errors.push_back({at + "/dose_before_mg", ErrorCode::inconsistent,
                           "dose_before_mg belongs to a comedication that was stopped"});
+    }
+  }
+  // The trough history: oldest first, each at a frequency the forecast models.
+  const json& history = req.node({"therapy", "trough_history"});
+  if (history.is_array()) {
+    for (std::size_t i = 0; i < history.size(); ++i) {
+      const std::string at = "/therapy/trough_history/" + std::to_string(i);
+      const json& h = history[i];
+      const std::string freq = h["frequency"sv].get<std::string>();
+      if (!forecast::interval_hours(freq))
+        errors.push_back({at + "/frequency", ErrorCode::inconsistent,
+                          "the forecast models once_daily, twice_daily, every_other_day and "
+                          "weekly dosing, not \"" +
+                              freq + "\""});
+      if (i > 0 && h["days_since_start"sv].get<double>() <
+                       history[i - 1]["days_since_start"sv].get<double>())
+        errors.push_back({at + "/days_since_start", ErrorCode::inconsistent,
+                          "the history runs oldest first: day " + h["days_since_start"sv].dump() +
+                              " comes before the previous entry's day " +
+                              history[i - 1]["days_since_start"sv].dump()});
     }
   }
   if (req.flag({"patient", "pregnant"}) == std::optional<bool>(true) &&
@@ -166,11 +189,13 @@ std::string evaluate_valid(const json& doc) {
     ctx.eligibility["drug_chosen_by"sv] = "engine";
   if (choice) record_drug_choice(ctx, *choice);
   compose_plan(ctx, drug, indication, d);
+  // Beside the plan, read from it, never changing it.
+  ojson forecast = forecast_section(ctx, drug, indication, d);
 
   ojson a = head("ok");
   // Room for every member at once: an ordered_json object is a vector whose
   // growth copies (not moves) the sections already in it.
-  a.get_ref<ojson::object_t&>().reserve(20);
+  a.get_ref<ojson::object_t&>().reserve(21);
   a["errors"] = ojson::array();
   std::vector<std::string> reference_ids;
   // The plan leads the answer; its references follow the other sections'.
@@ -180,6 +205,7 @@ std::string evaluate_valid(const json& doc) {
       {"eligibility", &ctx.eligibility},
       {"regimen", &ctx.regimen},
       {"titration", &ctx.titration},
+      {"forecast", &forecast},
       {"toxicity", &ctx.toxicity},
       {"interactions", &ctx.interactions},
       {"interactions_unrecognized", &ctx.interactions_unrecognized},

@@ -566,11 +566,18 @@ ModelLoad load_model(const json& file) {
     }
   }
 
-  if (const json* refs = L.member(file, "reference");
-      refs == nullptr || !refs->is_object() || refs->empty()) {
-    L.fail("reference", "must name the model's reference entry");
+  // The model is a rule: its refs name entries of references.json.
+  if (const json* refs = L.member(file, "refs");
+      refs == nullptr || !refs->is_array() || refs->empty()) {
+    L.fail("refs", "must list the model's reference ids");
   } else {
-    for (auto it = refs->begin(); it != refs->end(); ++it) m.refs.push_back(it.key());
+    for (const json& r : *refs) {
+      if (!r.is_string()) {
+        L.fail("refs", "must list the model's reference ids");
+        break;
+      }
+      m.refs.push_back(r.get<std::string>());
+    }
   }
 
   if (L.failed) {

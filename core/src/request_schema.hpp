@@ -239,11 +239,25 @@ constexpr std::string_view kTherapyFrequency[] = {"once_daily", "every_other_day
 constexpr std::string_view kTherapyForm[] = {"tablet", "tablet_for_oral_suspension",
                                              "oral_solution", "iv_infusion", "topical_gel"};
 constexpr std::string_view kTherapyResponse[] = {"responding", "stable", "progressing", "unknown"};
+// Measured troughs, oldest first, each with the regimen taken up to it.
+constexpr Field kTroughHistory[] = {
+    {"days_since_start", number(0, 36500)},
+    {"trough_ng_ml", positive(1000)},
+    {"dose_mg", positive(1000)},
+    {"frequency", one_of(kTherapyFrequency)},
+};
+constexpr std::string_view kTroughHistoryRequired[] = {"days_since_start", "trough_ng_ml",
+                                                       "dose_mg", "frequency"};
 constexpr Field kTherapy[] = {
-    {"current_dose_mg", positive(1000)},     {"frequency", one_of(kTherapyFrequency)},
-    {"form", one_of(kTherapyForm)},          {"trough_ng_ml", positive(1000)},
-    {"target_trough_ng_ml", positive(1000)}, {"days_on_current_dose", number(0, 36500)},
-    {"months_on_therapy", number(0, 1200)},  {"response", one_of(kTherapyResponse)},
+    {"current_dose_mg", positive(1000)},
+    {"frequency", one_of(kTherapyFrequency)},
+    {"form", one_of(kTherapyForm)},
+    {"trough_ng_ml", positive(1000)},
+    {"target_trough_ng_ml", positive(1000)},
+    {"days_on_current_dose", number(0, 36500)},
+    {"months_on_therapy", number(0, 1200)},
+    {"response", one_of(kTherapyResponse)},
+    {"trough_history", object_array(kTroughHistory, kTroughHistoryRequired)},
 };
 constexpr std::string_view kAdverseEventsTerm[] = {
     "stomatitis",           "non_infectious_pneumonitis",
