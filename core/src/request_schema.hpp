@@ -239,9 +239,11 @@ constexpr std::string_view kTherapyFrequency[] = {"once_daily", "every_other_day
 constexpr std::string_view kTherapyForm[] = {"tablet", "tablet_for_oral_suspension",
                                              "oral_solution", "iv_infusion", "topical_gel"};
 constexpr std::string_view kTherapyResponse[] = {"responding", "stable", "progressing", "unknown"};
-// Measured troughs, oldest first, each with the regimen taken up to it.
+// Measured troughs, oldest first, each with the regimen taken up to it. A
+// trough is drawn just before a dose, so its day is a whole day since the
+// first dose (a fractional day would place it mid-interval).
 constexpr Field kTroughHistory[] = {
-    {"days_since_start", number(0, 36500)},
+    {"days_since_start", integer(0, 36500)},
     {"trough_ng_ml", positive(1000)},
     {"dose_mg", positive(1000)},
     {"frequency", one_of(kTherapyFrequency)},
