@@ -41,6 +41,24 @@ const std::vector<LoadedModel>& models() {
   return loaded;
 }
 
+std::string_view code_of(forecast::CaveatCode c) {
+  switch (c) {
+    case forecast::CaveatCode::outside_population:
+      return "outside_population";
+    case forecast::CaveatCode::condition_extrapolated:
+      return "condition_extrapolated";
+    case forecast::CaveatCode::not_at_steady_state:
+      return "not_at_steady_state";
+    case forecast::CaveatCode::interaction_changed:
+      return "interaction_changed";
+    case forecast::CaveatCode::assay:
+      return "assay";
+    case forecast::CaveatCode::unconfirmed_model:
+      return "unconfirmed_model";
+  }
+  return "caveat";
+}
+
 double r2(double x) {
   return round_to(x, 2);
 }
@@ -182,7 +200,8 @@ ojson forecast_section(Ctx& ctx, const std::string& drug, const std::string& ind
                      {"interval_90", interval_json(d.interval_90)},
                      {"p_in_range", r2(d.p_in_range)}});
   ojson& caveats = f["caveats"] = ojson::array();
-  for (const forecast::Caveat& c : r.caveats) caveats.push_back({{"text", c.text}});
+  for (const forecast::Caveat& c : r.caveats)
+    caveats.push_back({{"code", code_of(c.code)}, {"text", c.text}});
   return f;
 }
 
