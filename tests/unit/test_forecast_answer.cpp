@@ -19,17 +19,7 @@ using mtorcalc::json;
 
 namespace {
 
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : g_(seed) {}
-  double unit() { return static_cast<double>(g_() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * unit(); }
-  double round1(double lo, double hi) { return std::round(uniform(lo, hi) * 10) / 10; }
-  std::size_t pick(std::size_t n) { return static_cast<std::size_t>(g_() % n); }
-
- private:
-  std::mt19937_64 g_;
-};
+using test::Rng;
 
 struct Scenario {
   const char* indication;

@@ -44,24 +44,7 @@ using mtorcalc::json;
 
 namespace {
 
-// Only the raw 64-bit output of mt19937_64 is used (its sequence is fixed by
-// the standard), so the generated requests are the same on every platform.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : g_(seed) {}
-  double unit() { return static_cast<double>(g_() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * unit(); }
-  double round1(double lo, double hi) { return std::round(uniform(lo, hi) * 10) / 10; }
-  std::size_t pick(std::size_t n) { return static_cast<std::size_t>(g_() % n); }
-  bool chance(double p) { return unit() < p; }
-  template <class T>
-  const T& one(const std::vector<T>& v) {
-    return v[pick(v.size())];
-  }
-
- private:
-  std::mt19937_64 g_;
-};
+using test::Rng;
 
 std::uint64_t env_u64(const char* name, std::uint64_t dflt) {
   const char* v = std::getenv(name);
