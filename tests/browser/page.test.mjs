@@ -605,7 +605,9 @@ describe('print, accessibility, keyboard, embed, contract hook', () => {
       for (const s of [/health-care professionals/i, /How answers are reached/, /Content version \d/, /No Bayesian/, /not established in oncology/,
         /FKBP-12/, /mTORC1/, /S6K1/, /4E-BP1/, /angiogenesis/, /VEGF/]) assert.match(about, s);
       // The list is drawn when its disclosure is opened.
+      // (The toggle event that draws it comes after the click, as a task.)
       await page.locator('#all-sources').locator('xpath=..').locator('summary').click();
+      await page.locator('#all-sources li').first().waitFor({ timeout: 10000 }).catch(() => {});
       assert.ok((await page.locator('#all-sources li').count()) > 0, 'the sources the engine knows are listed');
       assert.match(await page.locator('#about-ref-count').innerText(), /^all \d+ references$/);
       noProblems();
