@@ -13,7 +13,8 @@ import {
 import { unitLabel, display, systemOf, formatNumber, fromCanonical, toCanonical, parseTyped, troughKind, canonicalUnit } from './units.js';
 import { renderAnswer, renderReferences } from './render.js';
 import { label } from './labels.js';
-import { noteText, inputLines } from './notes.js';
+import { noteText, shortNote, inputLines } from './notes.js';
+import { planLine } from './plan-view.js';
 import { amlGrowth, latestTrough } from './history.js';
 import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
 import { bundleToCase, bundleSummaryText } from './fhir.js';
@@ -480,7 +481,7 @@ function recompute(depth = 0) {
   renderAnswer($('#answer-body'), resp, { units: state.units, refNumber, refInfo, unverified, focusField }, rawDetails());
   fillRaw();
   renderReferences($('#reference-list'), resp);
-  if (!$('#note-box').hidden) $('#note-text').value = noteText(req, resp, state.units);
+  if (!$('#note-box').hidden) $('#note-text').value = noteFor(req, resp);
   announce(summaryText(resp));
   const peek = $('#answer-peek');
   setText(peek, `Answer: ${summaryText(resp)}`);
@@ -558,8 +559,14 @@ function focusField(pointer) {
   el.scrollIntoView({ block: 'center' });
 }
 
+// The bar and the screen reader's summary: the plan's sentence first (it
+// says "Withhold" when nothing is given; never a dose as the action).
 function summaryText(resp) {
   if (resp.status !== 'ok') return `${(resp.errors || []).length} value(s) need correcting.`;
+  if (resp.plan) {
+    const missing = (resp.eligibility?.missing || []).length;
+    return `${planLine(resp.plan)}${missing && resp.plan.action !== 'need_more_data' ? ` ${missing} input(s) still needed.` : ''}`;
+  }
   const e = resp.eligibility || {};
   const r = resp.regimen;
   const parts = [`${label('status', e.status)}${e.drug ? `: ${label('drug', e.drug)}` : ''}`];
@@ -593,23 +600,11 @@ function drawPrintSummary() {
   $('#print-footer').textContent = `Printed ${when} · mtorcalc content ${lastResponse?.content_version || getContent()?.content_version || ''} · engine ${core.version()} · decision support only; check the current prescribing information.`;
 }
 
-// One page, whatever the length of the answer: switch the print sheet on
-// for the screen for a moment at A4 text width, measure, and scale the
-// printout with CSS zoom (set through the CSSOM, which the CSP allows).
-const A4_TEXT_HEIGHT_PX = ((297 - 2 * 12) / 25.4) * 96;
+// The printout is a chart note at a readable size (print.css): the plan,
+// the case as entered and the key warnings first, the details after, over
+// as many pages as they take. Nothing is scaled.
 function preparePrint() {
   drawPrintSummary();
-  const root = document.documentElement;
-  const sheet = document.getElementById('print-css');
-  root.style.zoom = '';
-  const media = sheet.media;
-  sheet.media = 'all';
-  root.classList.add('print-measure');
-  const height = document.body.scrollHeight;
-  root.classList.remove('print-measure');
-  sheet.media = media;
-  const scale = Math.min(1, (A4_TEXT_HEIGHT_PX - 12) / Math.max(1, height));
-  if (scale < 1) root.style.zoom = String(Math.floor(scale * 100) / 100);
 }
 
 // ---- history --------------------------------------------------------------------------
@@ -855,16 +850,24 @@ function importCase(file) {
   reader.readAsText(file);
 }
 
-async function copyText() {
+// "Copy note" (a few lines for the record) or "Copy full text" (the whole
+// answer): on the clipboard when the browser allows it, and shown below
+// the buttons either way.
+let noteKind = 'short';
+const noteFor = (req, resp) => (noteKind === 'short' ? shortNote(req, resp) : noteText(req, resp, state.units));
+async function copyText(kind = 'full') {
   if (!lastRequest) return message('Choose the indication first.');
-  const text = noteText(lastRequest, lastResponse, state.units);
+  noteKind = kind;
+  const text = noteFor(lastRequest, lastResponse);
   const box = $('#note-box');
   box.hidden = false;
   const ta = $('#note-text');
   ta.value = text;
+  ta.rows = Math.min(12, text.split('\n').length + 1);
+  const what = kind === 'short' ? 'The note' : 'The full answer';
   try {
     await navigator.clipboard.writeText(text);
-    message('The answer is on the clipboard as text; it is also shown below.');
+    message(`${what} is on the clipboard as text; it is also shown below.`);
   } catch {
     ta.focus();
     ta.select();
@@ -896,7 +899,8 @@ function wire() {
   form.addEventListener('input', onFieldInput);
   form.addEventListener('change', (ev) => { if (ev.target.dataset?.units) onUnitsChange(ev); });
   form.addEventListener('submit', (ev) => ev.preventDefault());
-  $('#copy-text').addEventListener('click', copyText);
+  $('#copy-note').addEventListener('click', () => copyText('short'));
+  $('#copy-text').addEventListener('click', () => copyText('full'));
   $('#print').addEventListener('click', () => { preparePrint(); window.print(); });
   $('#export').addEventListener('click', exportCase);
   $('#import').addEventListener('click', () => $('#import-file').click());

@@ -1,7 +1,7 @@
 // labels.js — human words for the contract's codes. Presentation only: a
 // code the page does not know is shown as the code with underscores as
 // spaces, never hidden.
-import { AE_TERMS, ALL_FORMS, ALL_FREQUENCIES, DRUGS, INDICATIONS } from './fields.js';
+import { AE_TERMS, ALL_FORMS, ALL_FREQUENCIES, DRUGS, INDICATIONS, fieldByPath } from './fields.js';
 
 const map = (pairs) => Object.fromEntries(pairs);
 
@@ -17,7 +17,7 @@ const TABLES = {
   drugLong: map(DRUGS),
   indication: map(INDICATIONS),
   frequency: map(ALL_FREQUENCIES.map(([k, v]) => [k, v.toLowerCase()])),
-  form: map(ALL_FORMS.map(([k, v]) => [k, v.toLowerCase()])),
+  form: { ...map(ALL_FORMS.map(([k, v]) => [k, v.toLowerCase()])), iv_infusion: 'intravenous infusion' },
   route: { oral: 'oral', iv: 'intravenous', topical: 'topical' },
   action: { continue: 'Continue', withhold: 'Withhold', discontinue: 'Discontinue' },
   resume: { same_dose: 'resume at the same dose', reduced_dose: 'resume at a reduced dose' },
@@ -34,6 +34,8 @@ const TABLES = {
     confirmed: 'confirmed', unconfirmed: 'unconfirmed', single_source: 'single source',
     old_label: 'older label', conflict: 'sources conflict',
   },
+  // Why a rule carries the "not confirmed" mark, after the mark itself.
+  vWhy: { unconfirmed: '', single_source: 'single source', old_label: 'older label', conflict: 'sources conflict' },
   errorCode: {
     malformed_json: 'not readable', wrong_type: 'wrong type', out_of_range: 'out of range',
     unknown_value: 'unknown value', unknown_field: 'unknown field', missing_required: 'required',
@@ -46,4 +48,19 @@ export function label(table, code) {
   const t = TABLES[table];
   if (t && Object.prototype.hasOwnProperty.call(t, code)) return t[code];
   return String(code).replace(/_/g, ' ');
+}
+
+// Engine and content text as a reader should see it: a request path such as
+// "(therapy.form)" becomes the form's own label, an adverse-event code
+// spelled out with spaces gets the page's name for it, "iv infusion" is
+// written out, and "1 weeks" is singular. The meaning never changes.
+const TERM_WORDS = AE_TERMS.filter(([k]) => k.includes('_')).map(([k, v]) => [new RegExp(`\\b${k.replace(/_/g, '[ _]')}\\b`, 'gi'), v.toLowerCase()]);
+export function prose(text) {
+  if (typeof text !== 'string') return text ?? '';
+  let t = text.replace(/\s*\(((?:patient|therapy|condition|comedications)(?:\.[a-z0-9_]+)+)\)/g, (m, path) => {
+    const field = fieldByPath.get(`/${path.replace(/\./g, '/')}`);
+    return field ? ` (the “${field.label}” field)` : '';
+  });
+  for (const [re, words] of TERM_WORDS) t = t.replace(re, words);
+  return t.replace(/\biv infusion\b/gi, 'intravenous infusion').replace(/\b1 (day|week|month|year)s\b/g, '1 $1');
 }

@@ -1,9 +1,11 @@
-// notes.js — the answer as plain text for a clinical note ("Copy as text")
-// and the inputs as label/value lines (print summary, note). Pure: no DOM,
-// so tests can check the text. Every number is the engine's.
+// notes.js — the answer as plain text: a short note to paste into the
+// record ("Copy note": 3–8 lines) and the whole answer ("Copy full text"),
+// and the inputs as label/value lines (print summary). Pure: no DOM, so
+// tests can check the text. Every number is the engine's.
 import { FIELDS, getAt, kindOf, INDICATIONS } from './fields.js';
-import { label } from './labels.js';
+import { label, prose } from './labels.js';
 import { display, unitLabel, formatNumber, systemOf } from './units.js';
+import { giveNowText, resumeText, nextCheckText, planAlerts, actionWords } from './plan-view.js';
 
 const ind = Object.fromEntries(INDICATIONS);
 
@@ -100,5 +102,36 @@ export function noteText(req, resp, units, when = new Date()) {
   if ((resp.unverified_rules || []).length) L.push(`Rules not confirmed against the current label: ${resp.unverified_rules.map((u) => u.rule).join(', ')}`);
   L.push('');
   L.push(`Content version ${resp.content_version}; engine ${resp.engine_version}. Decision support only; check the current prescribing information.`);
+  return L.join('\n');
+}
+
+// The assessment and plan a clinician pastes into a note: indication and
+// decision, dose and tablets, next check as a date, at most two key
+// warnings, content version and date. 3–8 lines whatever the answer.
+export function shortNote(req, resp, when = new Date()) {
+  const date = when.toISOString().slice(0, 10);
+  const L = [];
+  const drug = resp?.plan?.drug || resp?.eligibility?.drug || req.drug;
+  L.push(`mTOR inhibitor plan (mtorcalc, ${date}): ${ind[req.indication] || req.indication}${drug ? `, ${label('drug', drug)}` : ''}.`);
+  if (!resp || resp.status !== 'ok') {
+    L.push(`No answer yet: ${(resp?.errors || []).length} value(s) need correcting.`);
+    L.push('Decision support only; check the current prescribing information.');
+    return L.join('\n');
+  }
+  const p = resp.plan;
+  const e = resp.eligibility || {};
+  if (p) {
+    L.push(`Decision: ${prose(p.summary) || actionWords(p.action)}`);
+    const give = giveNowText(p);
+    const then = resumeText(p.resume);
+    L.push(`Give: ${give}${then ? `; then ${then}` : ''}.`);
+    if (p.next_check) L.push(`Next check: ${nextCheckText(p.next_check, when)}.`);
+  } else {
+    L.push(`Decision: ${label('status', e.status)}${e.drug ? ` (${label('drug', e.drug)})` : ''}.`);
+  }
+  if ((e.missing || []).length) L.push(`Still needed: ${e.missing.length} input(s).`);
+  const key = planAlerts(resp).slice(0, 2).map((a) => a.text.replace(/\.$/, ''));
+  if (key.length) L.push(`Key warnings: ${key.join('; ')}.`);
+  L.push(`mtorcalc content ${resp.content_version}; decision support only, check the current prescribing information.`);
   return L.join('\n');
 }
