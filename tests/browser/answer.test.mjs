@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startBrowser, nodeEngine, pageExchange, canonicalJson, repo, artifacts } from './page-harness.mjs';
-import { SCENARIOS, caseFile } from './scenarios.mjs';
+import { SCENARIOS, MORE_ACTIONS, caseFile } from './scenarios.mjs';
 import { unitsText, dateWindow, planLine } from '../../web/plan-view.js';
 import { prose } from '../../web/labels.js';
 
@@ -44,8 +44,9 @@ async function importScenario(page, s) {
   });
   await page.waitForFunction((summary) => document.querySelector('#plan .plan-summary')?.textContent.startsWith(summary),
     prose(resp.plan.summary), { timeout: 10000 });
-  const { req } = await pageExchange(page);
+  const { req, resp: shown } = await pageExchange(page);
   assert.equal(canonicalJson(req), canonicalJson(s.request), 'the page sends the scenario’s request');
+  assert.equal(shown, engine.evaluate(JSON.stringify(s.request)), 'the page holds the engine’s answer');
   return resp;
 }
 
@@ -153,6 +154,40 @@ describe('six bedside scenarios, imported from a case file', () => {
       });
     }
   });
+});
+
+describe('every other action the plan can lead with', () => {
+  let page;
+  before(async () => { page = await browser.newPage({ width: 1280, height: 800 }); });
+  after(async () => { await page?.close(); });
+  for (const s of MORE_ACTIONS) {
+    it(`${s.id}: ${s.action}`, async () => {
+      await page.click('#clear');
+      const resp = await importScenario(page, s);
+      const p = resp.plan;
+      assert.equal(p.action, s.action);
+      const title = await page.locator('#plan .plan-action').innerText();
+      const give = await page.locator('#plan .plan-give dd').innerText();
+      const drug = { everolimus: 'everolimus', sirolimus: 'sirolimus (oral)' }[p.drug];
+      if (p.action === 'do_not_start') {
+        assert.equal(title, `Do not start ${drug}`);
+        assert.equal(give, `Nothing: do not start ${drug}`);
+        const unmet = resp.eligibility.criteria.filter((c) => c.met === false).map((c) => prose(c.text));
+        assert.ok(unmet.length, 'the engine names the unmet criterion');
+        assert.deepEqual(await page.locator('#plan .plan-why li').allInnerTexts(), unmet, 'the reason is shown');
+      } else if (p.action === 'discontinue') {
+        assert.equal(title, `Stop ${drug} permanently`);
+        assert.equal(give, `Nothing: stop ${drug} permanently`);
+      } else {
+        assert.match(title, new RegExp(`^${{ continue: 'Continue', start: 'Start' }[p.action]} `));
+        assert.ok(give.includes(unitsText(p.units)), `what to give: ${give}`);
+        if (p.units[0]?.volume_ml != null) assert.match(give, /\d mL of the \d+ mg\/mL oral solution/);
+      }
+      const box = await page.locator('#plan').evaluate((el) => el.getBoundingClientRect().bottom);
+      assert.ok(box <= 800, `#plan ends at ${box}px`);
+      noProblems();
+    });
+  }
 });
 
 describe('the note and the chart note', () => {

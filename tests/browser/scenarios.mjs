@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 // The bedside scenarios the answer is checked against in the browser: a
 // clinician's case file (the page's "Import case…" format, mtorcalc-case/1)
 // for each, with the plan action a reader must see first.
@@ -78,3 +80,17 @@ export const SCENARIOS = [
 ];
 
 export const caseFile = (s) => ({ format: 'mtorcalc-case/1', units: { lab: 'us', body: 'metric', trough: 'mass' }, request: s.request, history: { troughs: [], aml: [] } });
+
+// The other actions a plan can lead with, from the engine's plan cases.
+// (The form sends an adverse event's "recurrent" always: the case says it too.)
+const planCase = (name) => {
+  const req = JSON.parse(fs.readFileSync(new URL(`../cases/plan/${name}.json`, import.meta.url), 'utf8')).request;
+  if (req.adverse_events) req.adverse_events = req.adverse_events.map((a) => ({ recurrent: false, ...a }));
+  return req;
+};
+export const MORE_ACTIONS = [
+  { id: 'aml-not-indicated', action: 'do_not_start', request: planCase('eve-aml-2-9-not-indicated') },
+  { id: 'rcc-stomatitis-g4', action: 'discontinue', request: planCase('eve-rcc-stomatitis-g4') },
+  { id: 'rcc-review', action: 'continue', request: planCase('eve-rcc-review') },
+  { id: 'lam-start-oral-solution', action: 'start', request: planCase('lam-start-oral-solution-cp-b') },
+];
