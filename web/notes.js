@@ -2,7 +2,7 @@
 // record ("Copy note": 3–8 lines) and the whole answer ("Copy full text"),
 // and the inputs as label/value lines (print summary). Pure: no DOM, so
 // tests can check the text. Every number is the engine's.
-import { FIELDS, getAt, kindOf, INDICATIONS } from './fields.js';
+import { FIELDS, getAt, kindOf, INDICATIONS, labelForPointer } from './fields.js';
 import { label, prose } from './labels.js';
 import { display, unitLabel, formatNumber, systemOf } from './units.js';
 import { giveNowText, resumeText, nextCheckText, planAlerts, actionWords } from './plan-view.js';
@@ -129,7 +129,8 @@ export function shortNote(req, resp, when = new Date()) {
   } else {
     L.push(`Decision: ${label('status', e.status)}${e.drug ? ` (${label('drug', e.drug)})` : ''}.`);
   }
-  if ((e.missing || []).length) L.push(`Still needed: ${e.missing.length} input(s).`);
+  const missing = e.missing || [];
+  if (missing.length) L.push(`Still needed: ${missing.slice(0, 3).map(labelForPointer).join('; ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}.`);
   const key = planAlerts(resp).slice(0, 2).map((a) => a.text.replace(/\.$/, ''));
   if (key.length) L.push(`Key warnings: ${key.join('; ')}.`);
   L.push(`mtorcalc content ${resp.content_version}; decision support only, check the current prescribing information.`);

@@ -104,7 +104,10 @@ export function firstSentence(text) {
 export function planAlerts(resp) {
   const ix = (resp.interactions || []).filter((i) => i.action && i.action !== 'monitor')
     .map((i) => ({ kind: 'interaction', code: i.drug, text: `${i.drug}: ${interactionWords(i)}`, refs: i.refs }));
-  const serious = (resp.warnings || []).filter((w) => w.severity === 'serious')
+  // A serious "avoid this combination" warning repeats an interaction
+  // already listed: the interaction line says it, with the medicine's name.
+  const avoided = ix.length > 0;
+  const serious = (resp.warnings || []).filter((w) => w.severity === 'serious' && !(avoided && /_avoid$/.test(w.code || '')))
     .map((w) => ({ kind: 'warning', code: w.code, text: firstSentence(w.text), refs: w.refs }));
   return [...ix, ...serious];
 }
@@ -132,7 +135,7 @@ export function giveNowText(plan) {
 export function resumeText(resume) {
   if (!resume || resume.dose_mg == null) return '';
   const u = unitsText(resume.units);
-  return `${resume.when ? `${prose(resume.when)}: ` : ''}${doseText(resume.dose_mg, resume.frequency)}${u ? ` = ${u}` : ''}`;
+  return `${doseText(resume.dose_mg, resume.frequency)}${u ? ` = ${u}` : ''}${resume.when ? ` (when: ${prose(resume.when)})` : ''}`;
 }
 
 // One line for the phone's bar: the engine's summary sentence, or failing

@@ -232,9 +232,9 @@ function renderPlan(resp, ctx) {
   const r = p.resume;
   if (r && r.dose_mg != null) {
     const units = unitsText(r.units);
-    row('Then', 'plan-resume', r.when ? `${prose(r.when)}: resume at ` : 'Resume at ',
+    row('Then', 'plan-resume', 'Resume at ',
       h('strong', { class: 'plan-resume-dose', dataset: { value: r.dose_mg } }, doseText(r.dose_mg, r.frequency)),
-      units ? [' = ', h('span', { class: 'plan-units' }, units)] : '');
+      units ? [' = ', h('span', { class: 'plan-units' }, units)] : '', r.when ? ` (when: ${prose(r.when)})` : '');
   }
   if (p.next_check) row('Next check', 'plan-next', h('span', { class: 'plan-next-date' }, nextCheckText(p.next_check)));
   if (p.action === 'do_not_start' || p.action === 'discontinue') {
