@@ -6,6 +6,11 @@ import fs from 'node:fs';
 const base = (indication, rest) => ({ contract: 'mtor-calc/1', indication, ...rest });
 const rccAdult = { age_years: 58, sex: 'male', weight_kg: 80, height_cm: 178 };
 const rccCondition = { rcc: { histology: 'clear_cell', advanced: true, prior_therapies: ['sunitinib'] } };
+// Advanced RCC on everolimus once daily, with one adverse event.
+const rccOnEverolimus = (current_dose_mg, event) => base('rcc', {
+  drug: 'everolimus', patient: rccAdult, condition: rccCondition,
+  therapy: { current_dose_mg, frequency: 'once_daily' }, adverse_events: [event],
+});
 
 export const SCENARIOS = [
   {
@@ -46,24 +51,9 @@ export const SCENARIOS = [
       comedications: ['clarithromycin'],
     }),
   },
-  {
-    id: 'rcc-stomatitis-g3',
-    action: 'withhold',
-    request: base('rcc', {
-      drug: 'everolimus', patient: rccAdult, condition: rccCondition,
-      therapy: { current_dose_mg: 10, frequency: 'once_daily' },
-      adverse_events: [{ term: 'stomatitis', grade: 3, recurrent: false }],
-    }),
-  },
-  {
-    id: 'rcc-pneumonitis-g2',
-    action: 'withhold',
-    request: base('rcc', {
-      drug: 'everolimus', patient: rccAdult, condition: rccCondition,
-      therapy: { current_dose_mg: 5, frequency: 'once_daily' },
-      adverse_events: [{ term: 'non_infectious_pneumonitis', grade: 2, recurrent: false }],
-    }),
-  },
+  { id: 'rcc-stomatitis-g3', action: 'withhold', request: rccOnEverolimus(10, { term: 'stomatitis', grade: 3, recurrent: false }) },
+  // Then, back on the reduced 5 mg, grade 2 pneumonitis.
+  { id: 'rcc-pneumonitis-g2', action: 'withhold', request: rccOnEverolimus(5, { term: 'non_infectious_pneumonitis', grade: 2, recurrent: false }) },
   {
     id: 'temsirolimus-poor-risk',
     action: 'start',
