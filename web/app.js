@@ -925,7 +925,6 @@ function wire() {
   $('#all-sources').closest('details').addEventListener('toggle', (ev) => { if (ev.target.open && core) showAllSources(); });
   $('#aml-use').addEventListener('click', useLatestAml);
   window.addEventListener('beforeprint', preparePrint);
-  window.addEventListener('afterprint', () => { document.documentElement.style.zoom = ''; });
   let resizeTimer = null;
   window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(resizeCharts, 150); });
 }
