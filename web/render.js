@@ -359,6 +359,13 @@ function renderForecast(resp, ctx) {
       h('strong', {}, 'No dose is offered: '), 'this patient lies outside the population the model was built on, so its estimate does not apply.'));
   } else {
     body.push(h('p', { class: 'forecast-in', dataset: { inPopulation: 'true' } }, 'The patient lies within the model’s studied population.'));
+    const ind = f.individual;
+    if (ind && ind.cl_l_h != null) {
+      body.push(h('p', { class: 'forecast-individual' },
+        `Estimated for this patient: apparent clearance ${formatNumber(ind.cl_l_h, 2)} L/h`,
+        ind.v_l != null ? `, apparent volume ${formatNumber(ind.v_l, 2)} L` : '',
+        ind.shrinkage_weight != null ? `; the troughs moved the estimate ${formatNumber(ind.shrinkage_weight * 100, 0)} % of the way from the population’s value (0 %: they say nothing; 100 %: they decide).` : '.'));
+    }
     const pt = f.predicted_trough_ng_ml;
     if (pt && pt.median != null) {
       const iv = Array.isArray(pt.interval_90) ? ` (90 % interval ${trough(pt.interval_90[0], drug, ctx)} to ${trough(pt.interval_90[1], drug, ctx)})` : '';
@@ -374,6 +381,7 @@ function renderForecast(resp, ctx) {
           h('td', {}, `${formatNumber(d.median_trough_ng_ml, 2)} ng/mL`),
           h('td', {}, Array.isArray(d.interval_90) ? `${formatNumber(d.interval_90[0], 2)}–${formatNumber(d.interval_90[1], 2)} ng/mL` : '—'),
           h('td', {}, d.p_in_range != null ? `${formatNumber(d.p_in_range * 100, 0)} %` : '—')))))));
+      body.push(h('p', { class: 'forecast-note' }, 'The intervals are for the steady-state trough itself; a measured trough scatters further (assay and the model’s residual error).'));
     }
   }
   const caveats = Array.isArray(f.caveats) ? f.caveats : [];
@@ -381,7 +389,7 @@ function renderForecast(resp, ctx) {
     body.push(h('p', { class: 'forecast-caveats-h' }, h('strong', {}, 'Why the estimate may not hold:')),
       h('ul', { class: 'forecast-caveats' }, caveats.map((c) => h('li', { dataset: { code: c.code || '' } }, prose(typeof c === 'string' ? c : c.text || '')))));
   }
-  return h('section', { class: 'ans forecast', 'aria-labelledby': 'ans-forecast', dataset: { inPopulation: String(f.in_population !== false) } },
+  return h('section', { class: 'ans forecast', 'aria-labelledby': 'ans-forecast', dataset: { inPopulation: String(f.in_population !== false), model: m.id || '' } },
     h('h3', { id: 'ans-forecast' }, 'Model estimate (not the label’s rule)'), ...body);
 }
 

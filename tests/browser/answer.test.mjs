@@ -305,6 +305,8 @@ describe('the model estimate beside the label’s rule', () => {
       const rows = await box.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
       assert.deepEqual(rows, f.doses.map((d) => [`${d.dose_mg} mg once daily`, `${d.median_trough_ng_ml} ng/mL`, `${d.interval_90[0]}–${d.interval_90[1]} ng/mL`, `${Math.round(d.p_in_range * 100)} %`]));
       assert.equal(await box.locator('.forecast-caveats li').count(), f.caveats.length);
+      assert.equal(await box.getAttribute('data-model'), f.model.id);
+      assert.ok(text.includes(`apparent clearance ${f.individual.cl_l_h} L/h`), 'the individual estimate');
       // Beside the titration, after the plan, and never inside it.
       const order = await page.evaluate(() => [...document.querySelectorAll('#answer-body > section')].map((x) => x.id || x.classList[1]));
       assert.ok(order.indexOf('plan') === 0 && order.indexOf('forecast') === order.indexOf('titration') + 1, order.join(' '));
