@@ -121,7 +121,7 @@ export function shortNote(req, resp, when = new Date()) {
   const p = resp.plan;
   const e = resp.eligibility || {};
   if (p) {
-    L.push(`Decision: ${prose(p.summary) || actionWords(p.action)}`);
+    L.push(`Decision: ${p.summary || actionWords(p.action)}`);
     const give = giveNowText(p);
     const then = resumeText(p.resume);
     L.push(`Give: ${give}${then ? `; then ${then}` : ''}.`);

@@ -138,11 +138,12 @@ export function resumeText(resume) {
   return `${doseText(resume.dose_mg, resume.frequency)}${u ? ` = ${u}` : ''}${resume.when ? ` (when: ${prose(resume.when)})` : ''}`;
 }
 
-// One line for the phone's bar: the engine's summary sentence, or failing
-// that the action and the dose (never a dose when nothing is given now).
+// One line for the phone's bar: the engine's summary sentence as it is (the
+// sentence other tools and the note quote), or failing that the action and
+// the dose (never a dose when nothing is given now).
 export function planLine(plan) {
   if (!plan) return '';
-  if (plan.summary) return prose(plan.summary);
+  if (plan.summary) return plan.summary;
   const drug = plan.drug ? ` ${label('drug', plan.drug)}` : '';
   if (NO_DOSE_NOW.has(plan.action) || plan.dose_mg == null) return `${actionWords(plan.action)}${drug}.`;
   return `${actionWords(plan.action)}${drug}: ${giveNowText(plan)}.`;

@@ -244,7 +244,7 @@ function renderPlan(resp, ctx) {
   const alerts = planAlerts(resp);
   const shown = alerts.slice(0, 3);
   const body = [
-    h('p', { class: 'plan-summary' }, prose(p.summary || ''), ' ', refLinks(p.refs, ctx)),
+    h('p', { class: 'plan-summary' }, p.summary || '', ' ', refLinks(p.refs, ctx)),
     h('dl', { class: 'kvs plan-kvs' }, rows),
   ];
   if (shown.length) {
