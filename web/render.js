@@ -240,6 +240,9 @@ function renderPlan(resp, ctx) {
   if (p.action === 'do_not_start' || p.action === 'discontinue') {
     const why = (e.criteria || []).filter((c) => c.met === false).map((c) => prose(c.text));
     if (why.length) row('Why', 'plan-why', h('ul', { class: 'plan-why-list' }, why.map((t) => h('li', {}, t))));
+    // What the engine offers instead, in its first sentence (the whole text is under Eligibility).
+    const alt = (e.alternatives || [])[0];
+    if (alt && p.action === 'do_not_start') row('Instead', 'plan-instead', firstSentence(typeof alt === 'string' ? alt : alt.text || ''));
   }
   const alerts = planAlerts(resp);
   const shown = alerts.slice(0, 3);
