@@ -33,6 +33,7 @@ const blankState = () => ({
   indication: '',
   drug: '',
   units: { lab: 'us', body: 'metric', trough: 'mass' },
+  fieldUnits: {}, // path → a unit chosen at the field, over the switch above
   text: {}, // path → what the clinician typed / chose (their units)
   values: {}, // path → request value (canonical units)
   aes: [], // [{term, grade, recurrent}]
@@ -94,9 +95,40 @@ function dynamicOptions(kind) {
 // ---- form drawing ---------------------------------------------------------------
 const idFor = (path) => `f${path.replace(/\//g, '-')}`;
 
+// The unit a field is typed in: its own choice (labs that come in two
+// units, the trough), else the switch of its system. A limit follows its lab.
+const PER_FIELD_UNIT = new Set(['bilirubin', 'creatinine', 'trough_everolimus', 'trough_sirolimus']);
+const unitOwner = (field) => (field.isLimit ? FIELDS.find((x) => x.pair === field.path) : field);
+function choiceFor(field, kind) {
+  return state.fieldUnits[unitOwner(field).path] ?? state.units[systemOf(kind)];
+}
+function unitsFor(field) {
+  const kind = kindOf(field, effectiveDrug());
+  return kind ? { ...state.units, [systemOf(kind)]: choiceFor(field, kind) } : state.units;
+}
+const hasUnitChoice = (field) => !field.isLimit && PER_FIELD_UNIT.has(kindOf(field, 'everolimus'));
+
+function unitSelect(field) {
+  const kind = kindOf(field, effectiveDrug());
+  const sel = h('select', {
+    class: 'unit-select', id: `${idFor(field.path)}-unit`, autocomplete: 'off', dataset: { unitOf: field.path },
+    'aria-label': `Unit for ${field.label.toLowerCase()}`,
+  }, SYSTEMS[systemOf(kind)].map((c) => h('option', { value: c }, unitLabel(kind, c))));
+  sel.value = choiceFor(field, kind);
+  sel.addEventListener('change', () => {
+    state.fieldUnits[field.path] = sel.value;
+    // The value stays; only how it reads changes (and its limit's).
+    redisplay(field);
+    if (field.pair) redisplay(fieldByPath.get(field.pair));
+    updateUnitLabels();
+    recompute();
+  });
+  return sel;
+}
+
 function unitText(field) {
   const kind = kindOf(field, effectiveDrug());
-  if (kind) return unitLabel(kind, state.units[systemOf(kind)]);
+  if (kind) return unitLabel(kind, choiceFor(field, kind));
   return field.unit || '';
 }
 
@@ -149,7 +181,7 @@ function fieldBlock(field) {
     h('label', { for: id },
       field.short ? [h('span', { class: 'visually-hidden' }, field.prefix), field.short] : field.label,
       h('span', { class: 'unit', dataset: { unitFor: field.path } }, u ? ` (${u})` : '')),
-    fieldControl(field),
+    hasUnitChoice(field) ? h('div', { class: 'with-unit' }, fieldControl(field), unitSelect(field)) : fieldControl(field),
     h('p', { class: 'hint', id: `${id}-hint` }, field.hint || ''),
     h('p', { class: 'compared', id: `${id}-cmp` }),
     h('p', { class: 'error', id: `${id}-err`, hidden: true }));
@@ -344,6 +376,12 @@ function syncFormFromState() {
 }
 
 function updateUnitLabels() {
+  for (const sel of $$('select[data-unit-of]')) {
+    const field = fieldByPath.get(sel.dataset.unitOf);
+    const kind = kindOf(field, effectiveDrug());
+    [...sel.options].forEach((o) => { o.textContent = unitLabel(kind, o.value); });
+    sel.value = choiceFor(field, kind);
+  }
   for (const span of $$('[data-unit-for]')) {
     const u = unitText(fieldByPath.get(span.dataset.unitFor));
     span.textContent = u ? ` (${u})` : '';
@@ -397,7 +435,7 @@ function onFieldInput(ev) {
     if (!field) return;
     state.text[path] = el.value;
     markEdited(path, idFor);
-    const v = valueFromText(field, el.value, state.units, effectiveDrug());
+    const v = valueFromText(field, el.value, unitsFor(field), effectiveDrug());
     if (v === undefined) delete state.values[path];
     else state.values[path] = v;
     showCompared(field);
@@ -418,7 +456,7 @@ function showCompared(field) {
   if (!el) return;
   const kind = kindOf(field, effectiveDrug());
   const v = state.values[field.path];
-  if (!kind || typeof v !== 'number' || unitLabel(kind, state.units[systemOf(kind)]) === canonicalUnit(kind)) {
+  if (!kind || typeof v !== 'number' || unitLabel(kind, choiceFor(field, kind)) === canonicalUnit(kind)) {
     el.textContent = '';
     return;
   }
@@ -429,7 +467,7 @@ function redisplay(field) {
   const kind = kindOf(field, effectiveDrug());
   const v = state.values[field.path];
   if (kind && typeof v === 'number') {
-    state.text[field.path] = display(kind, v, state.units[systemOf(kind)]);
+    state.text[field.path] = display(kind, v, choiceFor(field, kind));
     const el = document.getElementById(idFor(field.path));
     if (el) el.value = state.text[field.path];
   }
@@ -439,6 +477,11 @@ function redisplay(field) {
 function onUnitsChange(ev) {
   const sys = ev.target.dataset.units;
   state.units[sys] = ev.target.value;
+  // The switch sets every field of its system, including those set one by one.
+  for (const path of Object.keys(state.fieldUnits)) {
+    const kind = kindOf(fieldByPath.get(path), effectiveDrug());
+    if (kind && systemOf(kind) === sys) delete state.fieldUnits[path];
+  }
   // Keep the canonical values; only their display changes, so switching back
   // and forth never drifts and never changes the answer.
   for (const field of FIELDS) {
@@ -696,7 +739,7 @@ function errorText(e) {
   const kind = field ? kindOf(field, effectiveDrug()) : null;
   const unit = kind ? canonicalUnit(kind) : field?.unit || '';
   const text = plainError(e, field, unit, (got, min, max) => slipHint(field, kind, got, min, max));
-  return kind && unitLabel(kind, state.units[systemOf(kind)]) !== unit ? `${text} (checked in ${unit})` : text;
+  return kind && unitLabel(kind, choiceFor(field, kind)) !== unit ? `${text} (checked in ${unit})` : text;
 }
 
 function slipHint(field, kind, got, min, max) {
@@ -710,7 +753,7 @@ function slipHint(field, kind, got, min, max) {
   if (kind) {
     // The engine checks canonical values: read what was typed as the other unit.
     const choices = SYSTEMS[systemOf(kind)];
-    const typed = state.units[systemOf(kind)] ?? choices[0];
+    const typed = choiceFor(field, kind);
     for (const choice of choices) {
       if (choice === typed || unitLabel(kind, choice) === canonicalUnit(kind)) continue;
       const x = toCanonical(kind, got, choice);
@@ -894,7 +937,7 @@ function setField(path, value) {
     state.values[path] = value;
     const kind = kindOf(field, effectiveDrug());
     state.text[path] = typeof value === 'number'
-      ? (kind ? display(kind, value, state.units[systemOf(kind)]) : formatNumber(value, 4))
+      ? (kind ? display(kind, value, choiceFor(field, kind)) : formatNumber(value, 4))
       : typeof value === 'boolean' ? (value ? 'yes' : 'no') : Array.isArray(value) ? (value.length ? value.join(', ') : 'none') : value;
   }
   const el = document.getElementById(idFor(path));
@@ -933,7 +976,7 @@ function caseObject() {
     format: 'mtorcalc-case/1',
     exported: new Date().toISOString(),
     content_version: lastResponse?.content_version || getContent()?.content_version || null,
-    units: { ...state.units },
+    units: { ...state.units, ...(Object.keys(state.fieldUnits).length ? { fields: { ...state.fieldUnits } } : {}) },
     request: lastRequest || { contract: CONTRACT, indication: state.indication || undefined },
     history: {
       troughs: state.troughs.map(({ date, dose_mg, trough_ng_ml }) => ({ date, dose_mg, trough_ng_ml })),
@@ -969,6 +1012,7 @@ export function loadCase(obj) {
 function applyCase(next) {
   const fresh = blankState();
   Object.assign(fresh.units, next.units);
+  fresh.fieldUnits = { ...next.fieldUnits };
   fresh.indication = next.indication;
   fresh.drug = next.drug;
   fresh.aes = next.aes;
@@ -1008,7 +1052,7 @@ function prefillBundle(input) {
   const request = { contract: CONTRACT, indication: state.indication || undefined, drug: state.drug || undefined };
   for (const [path, v] of Object.entries(r.values)) setAt(request, path, v);
   try {
-    loadCase({ units: { ...state.units }, request, history: { troughs: r.troughs } });
+    loadCase({ units: { ...state.units, fields: { ...state.fieldUnits } }, request, history: { troughs: r.troughs } });
   } catch (err) {
     message(`Could not use that FHIR Bundle: ${err.message} Nothing was changed.`);
     return { ok: false, message: err.message, unmapped: [] };
@@ -1023,7 +1067,7 @@ function importCase(file) {
   // Refused before it is read: a bigger file is not a case (and could hold
   // the tab for a long time).
   if (file.size > MAX_FILE_BYTES) {
-    message(`Could not load that file: it is ${Math.ceil(file.size / 1024)} KiB; a case file is at most ${MAX_FILE_BYTES / 1024} KiB. Nothing was changed.`);
+    message(`Could not load that file: it is larger than ${MAX_FILE_BYTES / 1024} KiB (${Math.ceil(file.size / 1024)} KiB), the most a case file can be. Nothing was changed.`);
     return;
   }
   const reader = new FileReader();

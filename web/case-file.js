@@ -9,9 +9,9 @@
 // at most 100 characters. The page refuses what the engine would refuse,
 // before any of it is parsed into the form.
 import {
-  CONTRACT, FIELDS, INDICATIONS, DRUGS, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES, fieldByPath,
+  CONTRACT, FIELDS, INDICATIONS, DRUGS, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES, fieldByPath, kindOf,
 } from './fields.js';
-import { SYSTEMS } from './units.js';
+import { SYSTEMS, systemOf } from './units.js';
 
 export const MAX_FILE_BYTES = 256 * 1024;
 export const MAX_DEPTH = 16;
@@ -104,7 +104,7 @@ function reportUnknown(o, p, known, out) {
 // aml, troughStart } — plain data the page turns into its state.
 export function readCase(text, byteLength = text.length) {
   try {
-    if (byteLength > MAX_FILE_BYTES) fail(`The file is ${Math.ceil(byteLength / 1024)} KiB; a case file is at most ${MAX_FILE_BYTES / 1024} KiB.`);
+    if (byteLength > MAX_FILE_BYTES) fail(`The file is larger than ${MAX_FILE_BYTES / 1024} KiB (${Math.ceil(byteLength / 1024)} KiB), the most a case file can be.`);
     let obj;
     try {
       obj = JSON.parse(text);
@@ -128,7 +128,7 @@ export function readCaseObject(obj) {
 
   const next = {
     units: { lab: 'us', body: 'metric', trough: 'mass' },
-    indication: '', drug: '', values: {}, aes: [], troughs: [], aml: [], troughStart: '',
+    indication: '', drug: '', values: {}, aes: [], troughs: [], aml: [], troughStart: '', fieldUnits: {},
   };
   const unknown = [];
   if (req.indication !== undefined) {
@@ -160,7 +160,11 @@ export function readCaseObject(obj) {
     if (obj.units !== undefined) {
       if (!isPlainObject(obj.units)) fail('"units" must be an object.');
       for (const [k, v] of Object.entries(obj.units)) {
-        if (!(k in SYSTEMS)) { unknown.push(`units/${k}`); continue; }
+        if (k === 'fields') {
+          next.fieldUnits = fieldUnits(v);
+          continue;
+        }
+        if (!Object.hasOwn(SYSTEMS, k)) { unknown.push(`units/${k}`); continue; }
         if (!SYSTEMS[k].includes(v)) fail(`Units: "${k}" must be one of ${SYSTEMS[k].join(', ')}.`);
         next.units[k] = v;
       }
@@ -185,6 +189,20 @@ export function readCaseObject(obj) {
     }
   }
   return { next, unknown };
+}
+
+// Units chosen at single fields: {path: choice}, for fields with a unit.
+function fieldUnits(v) {
+  if (!isPlainObject(v)) fail('"units.fields" must be an object.');
+  const out = {};
+  for (const [path, choice] of Object.entries(v)) {
+    const field = fieldByPath.get(path);
+    const kind = field ? kindOf(field, 'everolimus') : null;
+    if (!kind) fail(`Units: ${path} is not a field with a unit.`);
+    if (!SYSTEMS[systemOf(kind)].includes(choice)) fail(`Units: ${path} must be one of ${SYSTEMS[systemOf(kind)].join(', ')}.`);
+    out[path] = choice;
+  }
+  return out;
 }
 
 // Own properties only: "__proto__" or "constructor" in a file are keys like

@@ -128,7 +128,7 @@ test('case files: anything broken, too big or too deep is refused whole, with a 
   // 100,000 levels: refused, not a stack overflow.
   refused(`${'['.repeat(100000)}${']'.repeat(100000)}`, /not an mtorcalc case/);
   refused(`{"request":${'{"a":'.repeat(20000)}1${'}'.repeat(20000)}}`, /deeper than/);
-  refused('x'.repeat(10), /at most 256 KiB/, MAX_FILE_BYTES + 1);
+  refused('x'.repeat(10), /larger than 256 KiB/, MAX_FILE_BYTES + 1);
   assert.equal(MAX_DEPTH, 16);
 });
 
