@@ -88,6 +88,42 @@ describe('a form that asks only what the indication needs', () => {
     }
   });
 
+  it('an AML start by keyboard alone: 22 keys from the indication to the answer', async (t) => {
+    const page = await browser.newPage();
+    try {
+      let keys = 0;
+      const press = async (...list) => { for (const k of list) { await page.keyboard.press(k); keys++; } };
+      const type = async (text) => { for (const ch of text) await press(ch); };
+      await page.focus('#indication');
+      await press('ArrowDown'); // the first indication: TSC renal angiomyolipoma
+      assert.equal(await page.locator('#indication').inputValue(), 'tsc_renal_aml');
+      await press('Tab', 'Tab'); // past the drug, to the first condition field
+      await type('4.5');
+      await press('Tab');
+      await type('0.6');
+      await press('Tab', 'Tab', 'Tab'); // past the previous diameter and the interval
+      await type('0');
+      await press('Tab'); // high tumour burden: left unanswered
+      await press('Tab', 'ArrowLeft'); // acute haemorrhage: from "Not known" back to "No"
+      await press('Tab', 'ArrowLeft'); // needs immediate surgery: No
+      await press('Tab');
+      await type('30');
+      t.diagnostic(`keys pressed: ${keys}`);
+      const { req, resp } = await pageExchange(page);
+      assert.deepEqual(req, {
+        contract: 'mtor-calc/1', indication: 'tsc_renal_aml', patient: { age_years: 30 },
+        condition: { aml: { largest_diameter_cm: 4.5, growth_cm_per_year: 0.6, aneurysm_mm: 0, acute_hemorrhage: false, needs_immediate_surgery: false } },
+      });
+      const answer = JSON.parse(resp);
+      assert.equal(answer.eligibility.status, 'indicated');
+      assert.equal(answer.plan.action, 'start');
+      assert.ok(keys <= 22, `${keys} keys`);
+      noProblems();
+    } finally {
+      await page.close();
+    }
+  });
+
   it('fields the engine asks for move up front (temsirolimus risk factors)', async () => {
     const page = await browser.newPage();
     try {
