@@ -9,7 +9,7 @@ import { h, clear } from './dom.js';
 import {
   FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
   isShown, kindOf, valueFromText, buildRequest, fieldForPointer, setAt, fieldByPath, CONTRACT,
-  isPrimary, aesUpFront, isPendingAe, plainError,
+  isPrimary, aesUpFront, isPendingAe, plainError, gradeDescriptions,
 } from './fields.js';
 import { readCase, readCaseObject, MAX_FILE_BYTES } from './case-file.js';
 import {
@@ -289,10 +289,12 @@ function drawAes() {
     term.value = ae.term || '';
     const grade = h('select', { id: `${id}-grade`, dataset: { path: `${base}/grade` }, 'aria-describedby': `${id}-err`, autocomplete: 'off' },
       h('option', { value: '' }, 'Grade…'), [1, 2, 3, 4, 5].map((g) => h('option', { value: String(g) }, `Grade ${g}`)));
+    describeGrades(grade, ae.term);
     grade.value = ae.grade === '' || ae.grade == null ? '' : String(ae.grade);
     const rec = h('input', { type: 'checkbox', id: `${id}-rec`, dataset: { path: `${base}/recurrent` }, autocomplete: 'off' });
     rec.checked = Boolean(ae.recurrent);
     const update = () => {
+      if (term.value !== state.aes[i].term) describeGrades(grade, term.value);
       state.aes[i] = { term: term.value, grade: grade.value === '' ? '' : Number(grade.value), recurrent: rec.checked };
       recompute();
     };
@@ -310,6 +312,17 @@ function drawAes() {
       }, 'Remove'),
       h('p', { class: 'error', id: `${id}-err`, hidden: true })));
   });
+}
+
+// Grade options say what the grade means where the content defines it by a
+// laboratory value (in the units the clinician reads); otherwise the number.
+function describeGrades(select, term) {
+  const fmt = (path, v) => {
+    const kind = kindOf(fieldByPath.get(path), effectiveDrug());
+    return kind ? `${display(kind, v, state.units[systemOf(kind)])} ${unitLabel(kind, state.units[systemOf(kind)])}` : String(v);
+  };
+  const text = term ? gradeDescriptions(getContent()?.ctcae, term, fmt) : {};
+  for (const o of select.options) if (o.value) o.textContent = text[o.value] ? `Grade ${o.value} — ${text[o.value]}` : `Grade ${o.value}`;
 }
 
 // The question's field groups (hundreds of elements, all hidden until an
@@ -489,6 +502,7 @@ function onUnitsChange(ev) {
     if (kind && systemOf(kind) === sys) redisplay(field);
   }
   updateUnitLabels();
+  drawAes(); // grade descriptions carry laboratory values in these units
   drawHistory();
   recompute();
 }

@@ -401,3 +401,36 @@ export function fieldForPointer(pointer) {
   }
   return null;
 }
+
+// ---- grade descriptions ---------------------------------------------------------
+// What each CTCAE grade of an adverse event means, where the engine's content
+// defines it by a laboratory value (content.ctcae.lab_terms: platelets for
+// thrombocytopenia, ANC for neutropenia, fasting glucose, cholesterol and
+// triglycerides). Terms graded clinically (stomatitis, pneumonitis,
+// infection…) have no description in the content and get none here.
+// `fmt(path, value)` writes a canonical value in the units the clinician reads.
+// → { grade: 'platelets < 50000 /µL' , … } ({} when the content has none).
+export function gradeDescriptions(ctcae, term, fmt) {
+  const out = {};
+  for (const t of Object.values(ctcae?.lab_terms || {})) {
+    if (t.adverse_event !== term || !Array.isArray(t.bands)) continue;
+    const path = `/patient/labs/${t.field}`;
+    const name = fieldByPath.get(path)?.label || t.field;
+    for (const b of t.bands) {
+      const op = ['lt', 'gt', 'ge'].find((k) => k in b);
+      if (!op || !Number.isInteger(b.grade)) continue;
+      const v = b[op];
+      const sign = { lt: '<', gt: '>', ge: '≥' }[op];
+      let text;
+      if (typeof v === 'number') text = `${name} ${sign} ${fmt(path, v)}`;
+      else if (v && typeof v.limit === 'string') {
+        const which = /_lln_/.test(v.limit) ? 'lower limit of normal' : 'upper limit of normal';
+        text = `${name} ${sign} ${v.times && v.times !== 1 ? `${v.times} × ` : ''}the ${which}`;
+      } else continue;
+      const version = t.version ? ` (CTCAE ${t.version})` : '';
+      // Two laboratory terms for one event (dyslipidaemia): either meets the grade.
+      out[b.grade] = out[b.grade] ? `${out[b.grade].replace(/ \(CTCAE [^)]*\)$/, '')} or ${text}${version}` : `${text}${version}`;
+    }
+  }
+  return out;
+}

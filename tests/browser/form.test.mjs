@@ -226,12 +226,20 @@ describe('the last complete answer stays while the form waits', () => {
       assert.equal(waiting.req.adverse_events, undefined, 'the incomplete row is not sent');
       assert.equal(JSON.parse(waiting.resp).status, 'ok', 'and is no error');
       assert.equal(await page.locator('#answer-body .errors').count(), 0);
+      // Stomatitis is graded clinically: the content has no description.
+      assert.equal(await page.locator('#ae-0-grade option[value="3"]').textContent(), 'Grade 3');
       await page.selectOption('#ae-0-grade', '3');
       assert.equal(await stale.isVisible(), false);
       assert.equal(await page.locator('#answer-body').evaluate((e) => e.classList.contains('is-stale')), false);
       const graded = await pageExchange(page);
       assert.deepEqual(graded.req.adverse_events, [{ term: 'stomatitis', grade: 3, recurrent: false }]);
       assert.ok(await page.locator('#answer-body .toxicity').count() > 0, 'the new answer is shown');
+      // A laboratory-defined event: its grades say what they mean, in the units read.
+      await page.selectOption('#ae-0-term', 'thrombocytopenia');
+      assert.equal(await page.locator('#ae-0-grade option[value="3"]').textContent(), 'Grade 3 — Platelets < 50000 /µL (CTCAE 5.0)');
+      await openDisclosures(page, '#units-lab');
+      await page.selectOption('#units-lab', 'si');
+      assert.equal(await page.locator('#ae-0-grade option[value="3"]').textContent(), 'Grade 3 — Platelets < 50 ×10⁹/L (CTCAE 5.0)');
       noProblems();
     } finally {
       await page.close();

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FIELDS, FORM_PLAN, INDICATIONS, CONDITION_KEY, fieldByPath, isPrimary, buildRequest, plainError, isPendingAe,
+  FIELDS, FORM_PLAN, INDICATIONS, CONDITION_KEY, fieldByPath, isPrimary, buildRequest, plainError, isPendingAe, gradeDescriptions,
 } from '../../web/fields.js';
 import { troughHistoryRequest } from '../../web/history.js';
 import { readCase, MAX_FILE_BYTES, MAX_DEPTH, MAX_LIST_ITEMS } from '../../web/case-file.js';
@@ -78,6 +78,27 @@ test('errors in words: range with its unit, unit-slip suggestions, codes never r
   assert.equal(wrong, 'Weight is not a number — type digits only, e.g. 12.5.');
   assert.doesNotMatch(plainError({ code: 'odd', message: 'expected a number, got a string' }, w, 'kg'), /expected|got a/);
   assert.equal(plainError({ code: 'missing_required', message: 'required field "grade" is missing' }, null, ''), 'This value is needed.');
+});
+
+test('grade descriptions come from the content\'s laboratory bands only', () => {
+  const ctcae = {
+    lab_terms: {
+      platelet_count_decreased: { field: 'platelets_per_ul', adverse_event: 'thrombocytopenia', version: '5.0', bands: [{ grade: 3, lt: 50000 }, { grade: 1, lt: { limit: 'platelets_lln_per_ul' } }] },
+      cholesterol_high: { field: 'cholesterol_mg_dl', adverse_event: 'dyslipidemia', version: '5.0', bands: [{ grade: 2, gt: 300 }] },
+      hypertriglyceridemia: { field: 'triglycerides_mg_dl', adverse_event: 'dyslipidemia', version: '5.0', bands: [{ grade: 2, gt: 300 }, { grade: 1, ge: 150 }] },
+      alanine_aminotransferase_increased: { field: 'alt_u_l', version: '5.0', bands: [{ grade: 3, gt: { limit: 'alt_uln_u_l', times: 5 } }] },
+    },
+  };
+  const fmt = (p, v) => `${v} [${p.split('/').pop()}]`;
+  assert.deepEqual(gradeDescriptions(ctcae, 'thrombocytopenia', fmt), {
+    1: 'Platelets < the lower limit of normal (CTCAE 5.0)', 3: 'Platelets < 50000 [platelets_per_ul] (CTCAE 5.0)',
+  });
+  assert.deepEqual(gradeDescriptions(ctcae, 'dyslipidemia', fmt), {
+    1: 'Triglycerides ≥ 150 [triglycerides_mg_dl] (CTCAE 5.0)',
+    2: 'Cholesterol (total) > 300 [cholesterol_mg_dl] or Triglycerides > 300 [triglycerides_mg_dl] (CTCAE 5.0)',
+  });
+  assert.deepEqual(gradeDescriptions(ctcae, 'stomatitis', fmt), {}, 'clinically graded: no description invented');
+  assert.deepEqual(gradeDescriptions(undefined, 'thrombocytopenia', fmt), {});
 });
 
 const caseText = (request, extra = {}) => JSON.stringify({ format: 'mtorcalc-case/1', request, ...extra });
