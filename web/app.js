@@ -238,8 +238,9 @@ function* drawGroup(g, title) {
       onclick: () => {
         state.aes.push({ term: '', grade: '', recurrent: false });
         drawAes();
-        $$('#ae-rows .ae-row select')[$$('#ae-rows .ae-row').length * 2 - 2]?.focus();
+        // First the answer (a first row may move the group up front), then focus.
         recompute();
+        $$('#ae-rows .ae-row select')[$$('#ae-rows .ae-row').length * 2 - 2]?.focus();
       },
     }, 'Add an adverse event'));
   } else {
