@@ -18,7 +18,7 @@ import {
 import { renderAnswer, renderReferences } from './render.js';
 import { label } from './labels.js';
 import { noteText, inputLines } from './notes.js';
-import { amlGrowth, latestTrough, troughHistoryRequest } from './history.js';
+import { amlGrowth, latestTrough, troughHistoryRequest, dayNumber } from './history.js';
 import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
 import { bundleToCase, bundleSummaryText } from './fhir.js';
 import { initEmbedApi } from './embed-api.js';
@@ -861,6 +861,16 @@ function historyInput(labelText, value, onInput, attrs = {}) {
   return el;
 }
 
+// A start date the history cannot use is said at the field (not guessed).
+function showStartDateError() {
+  const bad = state.troughStart !== '' && dayNumber(state.troughStart) === null;
+  const err = $('#trough-start-err');
+  setText(err, bad ? 'Type the date as YYYY-MM-DD, e.g. 2026-01-05: until then no trough history is sent.' : '');
+  setHidden(err, !bad);
+  if (bad) $('#trough-start').setAttribute('aria-invalid', 'true');
+  else $('#trough-start').removeAttribute('aria-invalid');
+}
+
 // The table feeds the request's trough history: the answer follows it.
 function troughsChanged() {
   updateHistoryViews();
@@ -869,6 +879,7 @@ function troughsChanged() {
 
 function drawTroughTable() {
   $('#trough-start').value = state.troughStart || '';
+  showStartDateError();
   const body = $('#trough-table tbody');
   clear(body);
   const kind = troughDisplayKind();
@@ -1172,7 +1183,11 @@ function wire() {
     $$('#aml-table tbody tr:last-child input')[0]?.focus();
   });
   $('#trough-use').addEventListener('click', useLatestTrough);
-  $('#trough-start').addEventListener('input', (ev) => { state.troughStart = ev.target.value; recompute(); });
+  $('#trough-start').addEventListener('input', (ev) => {
+    state.troughStart = ev.target.value.trim();
+    showStartDateError();
+    recompute();
+  });
   $('#all-sources').closest('details').addEventListener('toggle', (ev) => { if (ev.target.open && core) showAllSources(); });
   $('#aml-use').addEventListener('click', useLatestAml);
   window.addEventListener('beforeprint', preparePrint);

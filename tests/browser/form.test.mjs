@@ -396,8 +396,13 @@ describe('case files', () => {
       assert.equal(answer.status, 'ok');
       assert.ok(answer.forecast, 'the engine answered with a forecast');
       assert.equal(answer.forecast.method, 'map');
+      // A date it cannot read is said at the field, and no history is sent.
+      await page.locator('#trough-start').fill('1/1/2026');
+      assert.match(await page.locator('#trough-start-err').innerText(), /^Type the date as YYYY-MM-DD/);
+      assert.equal((await pageExchange(page)).req.therapy.trough_history, undefined);
       // Without the start date no history is sent.
       await page.locator('#trough-start').fill('');
+      assert.equal(await page.locator('#trough-start-err').isVisible(), false);
       assert.equal((await pageExchange(page)).req.therapy.trough_history, undefined);
       // The exported case keeps the start date.
       await page.locator('#trough-start').fill('2026-01-01');
