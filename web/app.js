@@ -8,14 +8,18 @@ import { engine } from './engine.js';
 import { h, clear } from './dom.js';
 import {
   FIELDS, GROUPS, INDICATIONS, DRUGS, DEFAULT_DRUG, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES,
-  isShown, kindOf, valueFromText, buildRequest, fieldForPointer, getAt, setAt, fieldByPath, CONTRACT,
+  isShown, kindOf, valueFromText, buildRequest, fieldForPointer, setAt, fieldByPath, CONTRACT,
+  isPrimary, aesUpFront, isPendingAe, plainError, gradeDescriptions,
 } from './fields.js';
-import { unitLabel, display, systemOf, formatNumber, fromCanonical, toCanonical, parseTyped, troughKind, canonicalUnit } from './units.js';
+import { readCase, readCaseObject, MAX_FILE_BYTES } from './case-file.js';
+import {
+  unitLabel, display, systemOf, formatNumber, fromCanonical, toCanonical, parseTyped, troughKind, canonicalUnit, SYSTEMS, decimals,
+} from './units.js';
 import { renderAnswer, renderReferences } from './render.js';
 import { label } from './labels.js';
 import { noteText, shortNote, inputLines } from './notes.js';
 import { planLine } from './plan-view.js';
-import { amlGrowth, latestTrough } from './history.js';
+import { amlGrowth, latestTrough, troughHistoryRequest, dayNumber } from './history.js';
 import { drawTroughChart, drawAmlChart, resizeCharts } from './charts.js';
 import { bundleToCase, bundleSummaryText } from './fhir.js';
 import { initEmbedApi } from './embed-api.js';
@@ -30,10 +34,12 @@ const blankState = () => ({
   indication: '',
   drug: '',
   units: { lab: 'us', body: 'metric', trough: 'mass' },
+  fieldUnits: {}, // path → a unit chosen at the field, over the switch above
   text: {}, // path → what the clinician typed / chose (their units)
   values: {}, // path → request value (canonical units)
   aes: [], // [{term, grade, recurrent}]
   troughs: [], // [{date, dose_mg, trough_ng_ml (canonical)}]
+  troughStart: '', // the therapy's start date, for trough_history's days
   aml: [], // [{date, diameter_cm}]
 });
 let state = blankState();
@@ -90,19 +96,71 @@ function dynamicOptions(kind) {
 // ---- form drawing ---------------------------------------------------------------
 const idFor = (path) => `f${path.replace(/\//g, '-')}`;
 
+// The unit a field is typed in: its own choice (labs that come in two
+// units, the trough), else the switch of its system. A limit follows its lab.
+const PER_FIELD_UNIT = new Set(['bilirubin', 'creatinine', 'trough_everolimus', 'trough_sirolimus']);
+const unitOwner = (field) => (field.isLimit ? FIELDS.find((x) => x.pair === field.path) : field);
+function choiceFor(field, kind) {
+  return state.fieldUnits[unitOwner(field).path] ?? state.units[systemOf(kind)];
+}
+function unitsFor(field) {
+  const kind = kindOf(field, effectiveDrug());
+  return kind ? { ...state.units, [systemOf(kind)]: choiceFor(field, kind) } : state.units;
+}
+const hasUnitChoice = (field) => !field.isLimit && PER_FIELD_UNIT.has(kindOf(field, 'everolimus'));
+
+function unitSelect(field) {
+  const kind = kindOf(field, effectiveDrug());
+  const sel = h('select', {
+    class: 'unit-select', id: `${idFor(field.path)}-unit`, autocomplete: 'off', dataset: { unitOf: field.path },
+    'aria-label': `Unit for ${field.label.toLowerCase()}`,
+  }, SYSTEMS[systemOf(kind)].map((c) => h('option', { value: c }, unitLabel(kind, c))));
+  sel.value = choiceFor(field, kind);
+  sel.addEventListener('change', () => {
+    state.fieldUnits[field.path] = sel.value;
+    // The value stays; only how it reads changes (and its limit's).
+    redisplay(field);
+    if (field.pair) redisplay(fieldByPath.get(field.pair));
+    updateUnitLabels();
+    recompute();
+  });
+  return sel;
+}
+
 function unitText(field) {
   const kind = kindOf(field, effectiveDrug());
-  if (kind) return unitLabel(kind, state.units[systemOf(kind)]);
+  if (kind) return unitLabel(kind, choiceFor(field, kind));
   return field.unit || '';
+}
+
+// Yes/no questions (and two-way choices such as sex) are one tap: a radio
+// group, one Tab stop, arrows to move, its question as the legend.
+const isSegmented = (field) => field.type === 'tri' || (field.type === 'enum' && Array.isArray(field.options) && field.options.length <= 2);
+
+function segmented(field, id, describedBy) {
+  const opts = field.type === 'tri' ? [['yes', 'Yes'], ['no', 'No']] : field.options;
+  const group = h('fieldset', { class: 'seg', id, dataset: { path: field.path }, 'aria-describedby': describedBy },
+    h('legend', {}, field.label),
+    [...opts, ['', 'Not known']].map(([v, t]) => {
+      const rid = `${id}--${v || 'unknown'}`;
+      return h('span', { class: 'seg-option' },
+        h('input', { type: 'radio', id: rid, name: field.path, value: v, autocomplete: 'off', checked: v === '' }),
+        h('label', { for: rid }, t));
+    }));
+  // The rest of the page reads and writes every control's .value (state
+  // sync, prefill, the tests' snapshots): the group answers to it too.
+  Object.defineProperty(group, 'value', {
+    get: () => group.querySelector('input:checked')?.value ?? '',
+    set: (v) => { for (const r of group.querySelectorAll('input')) r.checked = r.value === String(v ?? ''); },
+  });
+  return group;
 }
 
 function fieldControl(field) {
   const id = idFor(field.path);
   const describedBy = [`${id}-hint`, `${id}-cmp`, `${id}-err`].join(' ');
-  const common = { id, name: field.path, dataset: { path: field.path }, 'aria-describedby': describedBy };
-  if (field.type === 'tri') {
-    return h('select', common, h('option', { value: '' }, 'Not stated'), h('option', { value: 'yes' }, 'Yes'), h('option', { value: 'no' }, 'No'));
-  }
+  const common = { id, name: field.path, dataset: { path: field.path }, 'aria-describedby': describedBy, autocomplete: 'off' };
+  if (isSegmented(field)) return segmented(field, id, describedBy);
   if (field.type === 'enum') {
     const opts = typeof field.options === 'string' ? dynamicOptions(field.options) : field.options;
     return h('select', common, h('option', { value: '' }, 'Not stated'), opts.map(([v, t]) => h('option', { value: v }, t)));
@@ -114,37 +172,62 @@ function fieldControl(field) {
 function fieldBlock(field) {
   const id = idFor(field.path);
   const u = unitText(field);
+  if (isSegmented(field)) {
+    return h('div', { class: 'field seg-field', dataset: { field: field.path } }, fieldControl(field),
+      h('p', { class: 'hint', id: `${id}-hint` }, field.hint || ''),
+      h('p', { class: 'compared', id: `${id}-cmp` }),
+      h('p', { class: 'error', id: `${id}-err`, hidden: true }));
+  }
   return h('div', { class: `field${field.isLimit ? ' limit' : ''}`, dataset: { field: field.path } },
     h('label', { for: id },
       field.short ? [h('span', { class: 'visually-hidden' }, field.prefix), field.short] : field.label,
       h('span', { class: 'unit', dataset: { unitFor: field.path } }, u ? ` (${u})` : '')),
-    fieldControl(field),
+    hasUnitChoice(field) ? h('div', { class: 'with-unit' }, fieldControl(field), unitSelect(field)) : fieldControl(field),
     h('p', { class: 'hint', id: `${id}-hint` }, field.hint || ''),
     h('p', { class: 'compared', id: `${id}-cmp` }),
     h('p', { class: 'error', id: `${id}-err`, hidden: true }));
 }
 
-// One fieldset per group, appended to #groups (hidden) in GROUPS order, then
-// filled a few fields at a time: it yields after each, so that drawing can
-// be spread over idle moments.
+// Each group has two fieldsets: one up front in #groups, one under "More
+// (optional)" (#more-groups). Fields are drawn up front; placeFields() moves
+// each to where the question wants it. Drawing yields after each field so
+// that it can be spread over idle moments.
+function groupBox(g, title, where, prefix) {
+  const fs = h('fieldset', { class: 'group', id: `${prefix}${g}`, dataset: { group: g }, hidden: true }, h('legend', {}, title));
+  $(where).appendChild(fs);
+  return fs;
+}
+function moreBox() {
+  const more = h('details', { class: 'more-fields', id: 'more-fields', hidden: true },
+    h('summary', {}, 'More (optional)'),
+    h('p', { class: 'hint' }, 'Everything else this question can use. The answer says when it needs one of these.'),
+    h('div', { id: 'more-groups' }));
+  $('#groups').after(more);
+  // The unit switches are a setting, not a question: kept with the rest.
+  more.querySelector('.hint').after($('#group-units'));
+}
 function* drawGroup(g, title) {
-  const fs = h('fieldset', { class: 'group', id: `group-${g}`, dataset: { group: g }, hidden: true }, h('legend', {}, title));
-  $('#groups').appendChild(fs);
+  const fs = groupBox(g, title, '#groups', 'group-');
+  const mfs = groupBox(g, title, '#more-groups', 'more-');
   const fields = FIELDS.filter((x) => x.group === g);
   if (g === 'liver') {
-    fs.appendChild(fieldBlock(fields.find((x) => !x.sub)));
+    fs.appendChild(h('div', { class: 'field-grid' }, fieldBlock(fields.find((x) => !x.sub))));
+    mfs.appendChild(h('div', { class: 'field-grid' }));
     const sub = h('details', { class: 'sub', id: 'liver-components' }, h('summary', {}, 'Child-Pugh components (instead of the class)'));
-    fs.appendChild(sub);
+    mfs.appendChild(sub);
     for (const x of fields.filter((y) => y.sub === 'components')) {
       sub.appendChild(fieldBlock(x));
       yield;
     }
   } else if (g === 'labs') {
-    fs.appendChild(h('p', { class: 'hint' }, 'Your laboratory’s limits are used for the risk scores and toxicity grades.'));
+    const note = 'Your laboratory’s limits are used for the risk scores and toxicity grades.';
+    fs.appendChild(h('p', { class: 'hint' }, note));
+    mfs.appendChild(h('p', { class: 'hint' }, note));
     const grid = h('div', { class: 'lab-grid' });
     fs.appendChild(grid);
+    mfs.appendChild(h('div', { class: 'lab-grid' }));
     for (const x of fields.filter((y) => !y.isLimit)) {
-      const row = h('div', { class: 'lab-row' }, fieldBlock(x));
+      const row = h('div', { class: 'lab-row', dataset: { unit: x.path } }, fieldBlock(x));
       if (x.pair) row.appendChild(fieldBlock(fieldByPath.get(x.pair)));
       grid.appendChild(row);
       yield;
@@ -156,17 +239,44 @@ function* drawGroup(g, title) {
       onclick: () => {
         state.aes.push({ term: '', grade: '', recurrent: false });
         drawAes();
-        $$('#ae-rows .ae-row select')[$$('#ae-rows .ae-row').length * 2 - 2]?.focus();
+        // First the answer (a first row may move the group up front), then focus.
         recompute();
+        $$('#ae-rows .ae-row select')[$$('#ae-rows .ae-row').length * 2 - 2]?.focus();
       },
     }, 'Add an adverse event'));
   } else {
     const grid = h('div', { class: 'field-grid' });
     fs.appendChild(grid);
+    mfs.appendChild(h('div', { class: 'field-grid' }));
     for (const x of fields) {
       grid.appendChild(fieldBlock(x));
       yield;
     }
+  }
+}
+
+// Puts each field (a lab with its limit as one row) up front or under
+// "More (optional)" for this question. Only what changes place moves, to
+// the position FIELDS gives it, so the field being typed in keeps its focus.
+function placeFields(c) {
+  const units = [];
+  for (const field of FIELDS) {
+    if (field.sub || field.isLimit || field.group === 'adverse_events') continue;
+    const node = field.group === 'labs' ? $(`.lab-row[data-unit="${field.path}"]`) : $(`[data-field="${field.path}"]`);
+    if (!node) continue;
+    const up = isPrimary(field, c.indication, promoted) || (field.pair && isPrimary(fieldByPath.get(field.pair), c.indication, promoted));
+    const box = $(`#${up ? 'group-' : 'more-'}${field.group} ${field.group === 'labs' ? '.lab-grid' : '.field-grid'}`);
+    units.push([node, box]);
+  }
+  units.forEach(([node, box], i) => {
+    if (node.parentNode === box) return;
+    const after = units.slice(i + 1).find(([n]) => n.parentNode === box);
+    box.insertBefore(node, after ? after[0] : null);
+  });
+  const ae = $('#group-adverse_events');
+  if (ae) {
+    const target = aesUpFront(c.indication) || state.aes.length ? '#groups' : '#more-groups';
+    if (ae.parentNode !== $(target)) $(target).appendChild(ae);
   }
 }
 
@@ -176,15 +286,17 @@ function drawAes() {
   state.aes.forEach((ae, i) => {
     const base = `/adverse_events/${i}`;
     const id = `ae-${i}`;
-    const term = h('select', { id: `${id}-term`, dataset: { path: `${base}/term` }, 'aria-describedby': `${id}-err` },
+    const term = h('select', { id: `${id}-term`, dataset: { path: `${base}/term` }, 'aria-describedby': `${id}-err`, autocomplete: 'off' },
       h('option', { value: '' }, 'Choose…'), AE_TERMS.map(([v, t]) => h('option', { value: v }, t)));
     term.value = ae.term || '';
-    const grade = h('select', { id: `${id}-grade`, dataset: { path: `${base}/grade` }, 'aria-describedby': `${id}-err` },
+    const grade = h('select', { id: `${id}-grade`, dataset: { path: `${base}/grade` }, 'aria-describedby': `${id}-err`, autocomplete: 'off' },
       h('option', { value: '' }, 'Grade…'), [1, 2, 3, 4, 5].map((g) => h('option', { value: String(g) }, `Grade ${g}`)));
+    describeGrades(grade, ae.term);
     grade.value = ae.grade === '' || ae.grade == null ? '' : String(ae.grade);
-    const rec = h('input', { type: 'checkbox', id: `${id}-rec`, dataset: { path: `${base}/recurrent` } });
+    const rec = h('input', { type: 'checkbox', id: `${id}-rec`, dataset: { path: `${base}/recurrent` }, autocomplete: 'off' });
     rec.checked = Boolean(ae.recurrent);
     const update = () => {
+      if (term.value !== state.aes[i].term) describeGrades(grade, term.value);
       state.aes[i] = { term: term.value, grade: grade.value === '' ? '' : Number(grade.value), recurrent: rec.checked };
       recompute();
     };
@@ -204,11 +316,23 @@ function drawAes() {
   });
 }
 
+// Grade options say what the grade means where the content defines it by a
+// laboratory value (in the units the clinician reads); otherwise the number.
+function describeGrades(select, term) {
+  const fmt = (path, v) => {
+    const kind = kindOf(fieldByPath.get(path), effectiveDrug());
+    return kind ? `${display(kind, v, state.units[systemOf(kind)])} ${unitLabel(kind, state.units[systemOf(kind)])}` : String(v);
+  };
+  const text = term ? gradeDescriptions(getContent()?.ctcae, term, fmt) : {};
+  for (const o of select.options) if (o.value) o.textContent = text[o.value] ? `Grade ${o.value} — ${text[o.value]}` : `Grade ${o.value}`;
+}
+
 // The question's field groups (hundreds of elements, all hidden until an
 // indication is chosen) are drawn after the page is ready, one group per
 // idle moment so that no long task holds up a tap; the first use that needs
 // them (an indication chosen, a case loaded) draws what is left at once.
 function* drawAllGroups() {
+  moreBox();
   for (const [g, title] of GROUPS) yield* drawGroup(g, title);
 }
 let groupsToDraw = null; // the drawing under way (a generator); null before it starts
@@ -267,6 +391,12 @@ function syncFormFromState() {
 }
 
 function updateUnitLabels() {
+  for (const sel of $$('select[data-unit-of]')) {
+    const field = fieldByPath.get(sel.dataset.unitOf);
+    const kind = kindOf(field, effectiveDrug());
+    [...sel.options].forEach((o) => { o.textContent = unitLabel(kind, o.value); });
+    sel.value = choiceFor(field, kind);
+  }
   for (const span of $$('[data-unit-for]')) {
     const u = unitText(fieldByPath.get(span.dataset.unitFor));
     span.textContent = u ? ` (${u})` : '';
@@ -298,18 +428,21 @@ function drawDrugOptions() {
 
 // ---- reading input ----------------------------------------------------------------
 function onFieldInput(ev) {
-  const el = ev.target;
-  const path = el.dataset?.path;
+  // A radio's question is its group (the element carrying data-path).
+  const el = ev.target.closest?.('[data-path]');
+  const path = el?.dataset.path;
   if (!path) return;
   if (path === '/indication') {
     state.indication = el.value;
     askedFor = new Set();
+    newQuestion();
     engineDrug = '';
     drawDrugOptions();
     syncFormFromState();
     reconvertTroughs();
   } else if (path === '/drug') {
     state.drug = el.value;
+    newQuestion();
     syncFormFromState();
     reconvertTroughs();
   } else {
@@ -317,7 +450,7 @@ function onFieldInput(ev) {
     if (!field) return;
     state.text[path] = el.value;
     markEdited(path, idFor);
-    const v = valueFromText(field, el.value, state.units, effectiveDrug());
+    const v = valueFromText(field, el.value, unitsFor(field), effectiveDrug());
     if (v === undefined) delete state.values[path];
     else state.values[path] = v;
     showCompared(field);
@@ -338,7 +471,7 @@ function showCompared(field) {
   if (!el) return;
   const kind = kindOf(field, effectiveDrug());
   const v = state.values[field.path];
-  if (!kind || typeof v !== 'number' || unitLabel(kind, state.units[systemOf(kind)]) === canonicalUnit(kind)) {
+  if (!kind || typeof v !== 'number' || unitLabel(kind, choiceFor(field, kind)) === canonicalUnit(kind)) {
     el.textContent = '';
     return;
   }
@@ -349,7 +482,7 @@ function redisplay(field) {
   const kind = kindOf(field, effectiveDrug());
   const v = state.values[field.path];
   if (kind && typeof v === 'number') {
-    state.text[field.path] = display(kind, v, state.units[systemOf(kind)]);
+    state.text[field.path] = display(kind, v, choiceFor(field, kind));
     const el = document.getElementById(idFor(field.path));
     if (el) el.value = state.text[field.path];
   }
@@ -359,6 +492,11 @@ function redisplay(field) {
 function onUnitsChange(ev) {
   const sys = ev.target.dataset.units;
   state.units[sys] = ev.target.value;
+  // The switch sets every field of its system, including those set one by one.
+  for (const path of Object.keys(state.fieldUnits)) {
+    const kind = kindOf(fieldByPath.get(path), effectiveDrug());
+    if (kind && systemOf(kind) === sys) delete state.fieldUnits[path];
+  }
   // Keep the canonical values; only their display changes, so switching back
   // and forth never drifts and never changes the answer.
   for (const field of FIELDS) {
@@ -366,6 +504,7 @@ function onUnitsChange(ev) {
     if (kind && systemOf(kind) === sys) redisplay(field);
   }
   updateUnitLabels();
+  drawAes(); // grade descriptions carry laboratory values in these units
   drawHistory();
   recompute();
 }
@@ -386,20 +525,28 @@ function setHidden(el, hidden) {
 // Which fields are shown depends on the question, the drug, the sex and what
 // the engine asked for, not on the values typed: redone only when those change.
 let visibilityKey = '';
+// Fields moved up front for this question because the engine asked for them
+// or a loaded case filled them; they stay up front until the question
+// changes, so nothing jumps away while it is being typed.
+let promoted = new Set();
 function updateVisibility(c) {
-  const key = JSON.stringify([c.indication, c.drug, c.sex, [...askedFor].sort()]);
+  for (const p of askedFor) promoted.add(p);
+  const key = JSON.stringify([c.indication, c.drug, c.sex, [...askedFor].sort(), [...promoted].sort(), state.aes.length > 0]);
   if (key === visibilityKey) return;
   visibilityKey = key;
-  for (const block of $$('#groups .field[data-field]')) {
+  if (groupsDone) placeFields(c);
+  for (const block of $$('#case-form .field[data-field]')) {
     setHidden(block, !visible(fieldByPath.get(block.dataset.field), c));
   }
-  for (const fs of $$('#groups fieldset.group')) {
+  $$('.lab-row').forEach((r) => setHidden(r, $$('.field', r).every((b) => b.hidden)));
+  const liverSub = $('#liver-components');
+  if (liverSub) setHidden(liverSub, $$('.field[data-field]', liverSub).every((b) => b.hidden));
+  for (const fs of $$('#case-form fieldset.group[data-group]')) {
     const g = fs.dataset.group;
     setHidden(fs, !state.indication || (g !== 'adverse_events' && !$$('.field[data-field]', fs).some((b) => !b.hidden)));
   }
-  const liverSub = $('#liver-components');
-  if (liverSub) setHidden(liverSub, $$('.field[data-field]', liverSub).every((b) => b.hidden));
-  $$('.lab-row').forEach((r) => setHidden(r, $$('.field', r).every((b) => b.hidden)));
+  const more = $('#more-fields');
+  if (more) setHidden(more, !state.indication || $$('#more-groups > fieldset.group', more).every((fs) => fs.hidden));
   setHidden($('#history'), !state.indication);
   setHidden($$('#history .history-block')[1], state.indication !== 'tsc_renal_aml');
   setHidden($$('#history .history-block')[0], !troughKind(effectiveDrug()));
@@ -426,6 +573,52 @@ function fillRaw() {
   rawView.querySelector('#raw-response').textContent = lastText;
 }
 
+// The last complete answer for this question, kept (greyed, with a banner
+// naming what is awaited) while a value is invalid or an adverse-event row
+// waits for its grade. A new question, a loaded case or a cleared form
+// forgets it: an answer is never shown beside another patient's values.
+let lastGood = null;
+function newQuestion() {
+  promoted = new Set();
+  lastGood = null;
+}
+
+let staleBanner = null;
+function showStale(waiting) {
+  if (!staleBanner) {
+    staleBanner = h('p', { id: 'answer-stale', class: 'answer-stale', role: 'status', 'aria-live': 'polite', hidden: true });
+    $('#answer-body').before(staleBanner);
+  }
+  const stale = Boolean(waiting.length) && Boolean(lastGood);
+  $('#answer-body').classList.toggle('is-stale', stale);
+  setText(staleBanner, waiting.length
+    ? `Waiting for: ${waiting.join('; ')}.${stale ? ' The answer below is the last complete one, for the values before this change.' : ''}`
+    : '');
+  setHidden(staleBanner, !waiting.length);
+}
+
+// What the answer waits for, in words: fields to correct, grades to choose.
+function waitingFor(resp) {
+  const out = [];
+  for (const a of state.aes) if (isPendingAe(a)) out.push(`grade of ${label('term', a.term).toLowerCase()}`);
+  if (resp.status === 'invalid_request') {
+    for (const e of resp.errors || []) {
+      const field = fieldForPointer(e.path || '');
+      const name = field ? field.label : e.path === '/therapy/trough_history' ? 'the trough history' : 'a value';
+      const text = `${name.charAt(0).toLowerCase()}${name.slice(1)} (see the message at the field)`;
+      if (!out.includes(text)) out.push(text);
+    }
+  }
+  return out;
+}
+
+// The therapy's trough history for the engine, when the table has a start
+// date and complete rows (history.js does the arithmetic).
+function troughHistory() {
+  if (!troughKind(effectiveDrug())) return [];
+  return troughHistoryRequest(state.troughs, state.troughStart, state.values['/therapy/frequency']);
+}
+
 function recompute(depth = 0) {
   const c = ctx();
   updateVisibility(c);
@@ -434,6 +627,8 @@ function recompute(depth = 0) {
   if (!state.indication) {
     lastRequest = null;
     lastResponse = null;
+    lastGood = null;
+    showStale([]);
     renderAnswer($('#answer-body'), null, null);
     $('#engine-state').textContent = 'Choose the indication to start.';
     clearMarks();
@@ -442,14 +637,15 @@ function recompute(depth = 0) {
     $('#answer-peek').hidden = true;
     return;
   }
-  const req = buildRequest({ indication: state.indication, drug: state.drug, values: state.values, adverseEvents: state.aes }, c,
-    (field) => visible(field, c));
+  const req = buildRequest({
+    indication: state.indication, drug: state.drug, values: state.values, adverseEvents: state.aes, troughHistory: troughHistory(),
+  }, c, (field) => visible(field, c));
   const text = core.evaluate(JSON.stringify(req));
   let resp;
   try {
     resp = JSON.parse(text);
   } catch {
-    resp = { status: 'invalid_request', errors: [{ path: '', code: 'malformed_json', message: 'The engine answer could not be read.' }] };
+    resp = { status: 'error', errors: [{ path: '', code: 'malformed_json', message: 'The engine answer could not be read.' }] };
   }
   lastRequest = req;
   lastResponse = resp;
@@ -473,12 +669,26 @@ function recompute(depth = 0) {
     recompute(1);
     return;
   }
-  setText($('#engine-state'), resp.status === 'ok' ? '' : 'Some values need correcting.');
+  setText($('#engine-state'), resp.status === 'ok' ? '' : resp.status === 'invalid_request' ? 'Some values need correcting.' : 'The calculator could not answer this question.');
   markFields(resp);
+  const waiting = resp.status === 'error' ? [] : waitingFor(resp);
+  if (resp.status !== 'ok' && resp.status !== 'invalid_request') lastGood = null;
+  showStale(waiting);
+  if (waiting.length && lastGood) {
+    // Keep the last complete answer on screen; the raw view still shows
+    // what was just sent and answered. The phone's bar says what is awaited
+    // rather than repeat a decision made on the earlier values.
+    fillRaw();
+    setText($('#answer-peek'), `Waiting for: ${waiting.join('; ')}`);
+    return;
+  }
+  if (resp.status === 'ok' && !waiting.length) lastGood = resp;
+  // Errors reach the answer in the same words as at their fields.
+  const shown = resp.status === 'ok' ? resp : { ...resp, errors: (resp.errors || []).map((e) => ({ ...e, message: errorText(e) })) };
   const refNumber = new Map((resp.references || []).map((r, i) => [r.id, i + 1]));
   const refInfo = new Map((resp.references || []).map((r) => [r.id, r]));
   const unverified = new Map((resp.unverified_rules || []).map((u) => [u.rule, u]));
-  renderAnswer($('#answer-body'), resp, { units: state.units, refNumber, refInfo, unverified, focusField }, rawDetails());
+  renderAnswer($('#answer-body'), shown, { units: state.units, refNumber, refInfo, unverified, focusField }, rawDetails());
   fillRaw();
   renderReferences($('#reference-list'), resp);
   if (!$('#note-box').hidden) $('#note-text').value = noteFor(req, resp);
@@ -540,12 +750,35 @@ function markFields(resp) {
   applyMarks(next);
 }
 
+// An engine error in words, at its field: the range with its unit, and
+// what the value would be if it was typed in the field's other unit.
 function errorText(e) {
-  // The engine speaks canonical units; say so when the clinician typed in others.
   const field = fieldForPointer(e.path || '');
   const kind = field ? kindOf(field, effectiveDrug()) : null;
-  const note = kind && unitLabel(kind, state.units[systemOf(kind)]) !== canonicalUnit(kind) ? ` (checked in ${canonicalUnit(kind)})` : '';
-  return `${e.message}${note}`;
+  const unit = kind ? canonicalUnit(kind) : field?.unit || '';
+  const text = plainError(e, field, unit, (got, min, max) => slipHint(field, kind, got, min, max));
+  return kind && unitLabel(kind, choiceFor(field, kind)) !== unit ? `${text} (checked in ${unit})` : text;
+}
+
+function slipHint(field, kind, got, min, max) {
+  if (!field) return '';
+  const fits = (x) => Number.isFinite(x) && x >= min && x <= max;
+  const unit = kind ? canonicalUnit(kind) : field.unit || '';
+  for (const [name, factor] of field.slips || []) {
+    const x = got * factor;
+    if (fits(x)) return `${formatNumber(got, 4)} looks like ${name}: ${formatNumber(x, 2)} ${unit}?`;
+  }
+  if (kind) {
+    // The engine checks canonical values: read what was typed as the other unit.
+    const choices = SYSTEMS[systemOf(kind)];
+    const typed = choiceFor(field, kind);
+    for (const choice of choices) {
+      if (choice === typed || unitLabel(kind, choice) === canonicalUnit(kind)) continue;
+      const x = toCanonical(kind, got, choice);
+      if (fits(x)) return `${formatNumber(got, 4)} looks like ${unitLabel(kind, choice)}: ${formatNumber(x, decimals(kind, choices[0]))} ${unit}?`;
+    }
+  }
+  return '';
 }
 
 function focusField(pointer) {
@@ -553,8 +786,8 @@ function focusField(pointer) {
   let el = field ? document.getElementById(idFor(field.path)) : document.querySelector(`[data-path="${pointer}"]`);
   if (!el && /^\/adverse_events/.test(pointer)) el = document.querySelector(`[data-path^="/adverse_events"]`);
   if (!el) return;
-  const det = el.closest('details');
-  if (det) det.open = true;
+  if (el.tagName === 'FIELDSET') el = el.querySelector('input:checked') || el.querySelector('input');
+  for (let det = el.closest('details'); det; det = det.parentElement.closest('details')) det.open = true;
   el.focus();
   el.scrollIntoView({ block: 'center' });
 }
@@ -619,35 +852,53 @@ function drawHistory() {
 }
 
 function historyInput(labelText, value, onInput, attrs = {}) {
-  const el = h('input', { type: 'text', inputmode: 'decimal', 'aria-label': labelText, ...attrs });
+  const el = h('input', { type: 'text', inputmode: 'decimal', 'aria-label': labelText, autocomplete: 'off', ...attrs });
   el.value = value;
   el.addEventListener('input', () => onInput(el.value));
   return el;
 }
 
+// A start date the history cannot use is said at the field (not guessed).
+function showStartDateError() {
+  const bad = state.troughStart !== '' && dayNumber(state.troughStart) === null;
+  const err = $('#trough-start-err');
+  setText(err, bad ? 'Type the date as YYYY-MM-DD, e.g. 2026-01-05: until then no trough history is sent.' : '');
+  setHidden(err, !bad);
+  if (bad) $('#trough-start').setAttribute('aria-invalid', 'true');
+  else $('#trough-start').removeAttribute('aria-invalid');
+}
+
+// The table feeds the request's trough history: the answer follows it.
+function troughsChanged() {
+  updateHistoryViews();
+  recompute();
+}
+
 function drawTroughTable() {
+  $('#trough-start').value = state.troughStart || '';
+  showStartDateError();
   const body = $('#trough-table tbody');
   clear(body);
   const kind = troughDisplayKind();
   state.troughs.forEach((row, i) => {
     const n = i + 1;
     body.appendChild(h('tr', {},
-      h('td', {}, historyInput(`Trough row ${n}, date`, row.date || '', (v) => { row.date = v; updateHistoryViews(); }, { type: 'date', inputmode: null })),
+      h('td', {}, historyInput(`Trough row ${n}, date`, row.date || '', (v) => { row.date = v; troughsChanged(); }, { type: 'date', inputmode: null })),
       h('td', {}, historyInput(`Trough row ${n}, dose in mg`, row.dose_text ?? formatNumber(row.dose_mg, 2), (v) => {
         row.dose_text = v;
         const x = parseTyped(v);
         row.dose_mg = Number.isFinite(x) ? x : null;
-        updateHistoryViews();
+        troughsChanged();
       })),
       h('td', {}, historyInput(`Trough row ${n}, trough in ${unitLabel(kind, state.units.trough)}`,
         typeof row.trough_ng_ml === 'number' ? display(kind, row.trough_ng_ml, state.units.trough) : '', (v) => {
           const x = parseTyped(v);
           row.trough_ng_ml = Number.isFinite(x) ? toCanonical(kind, x, state.units.trough) : null;
-          updateHistoryViews();
+          troughsChanged();
         })),
       h('td', {}, h('button', {
         type: 'button', class: 'remove', 'aria-label': `Remove trough row ${n}`,
-        onclick: () => { state.troughs.splice(i, 1); drawHistory(); $('#trough-add').focus(); },
+        onclick: () => { state.troughs.splice(i, 1); drawHistory(); recompute(); $('#trough-add').focus(); },
       }, h('span', { 'aria-hidden': 'true' }, '✕')))));
   });
 }
@@ -709,7 +960,7 @@ function setField(path, value) {
     state.values[path] = value;
     const kind = kindOf(field, effectiveDrug());
     state.text[path] = typeof value === 'number'
-      ? (kind ? display(kind, value, state.units[systemOf(kind)]) : formatNumber(value, 4))
+      ? (kind ? display(kind, value, choiceFor(field, kind)) : formatNumber(value, 4))
       : typeof value === 'boolean' ? (value ? 'yes' : 'no') : Array.isArray(value) ? (value.length ? value.join(', ') : 'none') : value;
   }
   const el = document.getElementById(idFor(path));
@@ -748,10 +999,11 @@ function caseObject() {
     format: 'mtorcalc-case/1',
     exported: new Date().toISOString(),
     content_version: lastResponse?.content_version || getContent()?.content_version || null,
-    units: { ...state.units },
+    units: { ...state.units, ...(Object.keys(state.fieldUnits).length ? { fields: { ...state.fieldUnits } } : {}) },
     request: lastRequest || { contract: CONTRACT, indication: state.indication || undefined },
     history: {
       troughs: state.troughs.map(({ date, dose_mg, trough_ng_ml }) => ({ date, dose_mg, trough_ng_ml })),
+      trough_start_date: state.troughStart || undefined,
       aml: state.aml.map(({ date, diameter_cm }) => ({ date, diameter_cm })),
     },
   };
@@ -770,39 +1022,44 @@ function exportCase() {
   message('Case exported as a JSON file to your downloads. It contains the patient’s values: store it as you would any clinical record.');
 }
 
-// Loads a case object (from a file): the request's values go into the form.
+// Loads a case object (from a file, or a Bundle read by fhir.js): all of it
+// is checked into a new state first (case-file.js); the form changes only
+// if that succeeds, and then wholly, with the previous answer forgotten.
+// Returns the pointers the form does not know (reported, not loaded).
 export function loadCase(obj) {
-  const req = obj?.request && typeof obj.request === 'object' ? obj.request : obj;
-  if (!req || typeof req !== 'object' || req.contract !== CONTRACT) throw new Error('This is not an mtorcalc case file (mtor-calc/1).');
-  const next = blankState();
-  if (obj.units) for (const k of Object.keys(next.units)) if (typeof obj.units[k] === 'string') next.units[k] = obj.units[k];
-  next.indication = INDICATIONS.some(([k]) => k === req.indication) ? req.indication : '';
-  next.drug = DRUGS.some(([k]) => k === req.drug) ? req.drug : '';
-  state = next;
+  const { next, unknown } = readCaseObject(obj);
+  applyCase(next);
+  return unknown;
+}
+
+function applyCase(next) {
+  const fresh = blankState();
+  Object.assign(fresh.units, next.units);
+  fresh.fieldUnits = { ...next.fieldUnits };
+  fresh.indication = next.indication;
+  fresh.drug = next.drug;
+  fresh.aes = next.aes;
+  fresh.troughs = next.troughs;
+  fresh.aml = next.aml;
+  fresh.troughStart = next.troughStart;
+  state = fresh;
   askedFor = new Set();
+  newQuestion();
   engineDrug = '';
+  // A loaded value is shown up front, never hidden in a closed disclosure.
+  for (const path of Object.keys(next.values)) promoted.add(path);
   for (const sel of $$('[data-units]')) sel.value = state.units[sel.dataset.units];
   $('#indication').value = state.indication;
   drawDrugOptions();
-  const notLoaded = [];
-  for (const field of FIELDS) {
-    const v = getAt(req, field.path);
-    if (v !== undefined) setField(field.path, v);
-  }
-  walkLeaves(req, '', (p) => {
-    if (['/contract', '/indication', '/drug'].includes(p) || /^\/adverse_events\//.test(p)) return;
-    if (!fieldForPointer(p)) notLoaded.push(p);
-  });
-  state.aes = Array.isArray(req.adverse_events) ? req.adverse_events.map((a) => ({ term: a.term || '', grade: a.grade ?? '', recurrent: Boolean(a.recurrent) })) : [];
-  const hist = obj.history || {};
-  state.troughs = Array.isArray(hist.troughs) ? hist.troughs.map((r) => ({ date: r.date, dose_mg: r.dose_mg, trough_ng_ml: r.trough_ng_ml })) : [];
-  state.aml = Array.isArray(hist.aml) ? hist.aml.map((r) => ({ date: r.date, diameter_cm: r.diameter_cm })) : [];
+  ensureGroups();
+  for (const [path, v] of Object.entries(next.values)) setField(path, v);
   syncFormFromState();
   for (const field of FIELDS) showCompared(field);
   showProvenance($('#case-form'), {}, idFor);
   drawHistory();
+  $('#note-box').hidden = true;
+  $('#note-text').value = '';
   recompute();
-  return notLoaded;
 }
 
 // A FHIR R4 Bundle (a file, or a host page through embed-api.js) read by
@@ -817,36 +1074,45 @@ function prefillBundle(input) {
   }
   const request = { contract: CONTRACT, indication: state.indication || undefined, drug: state.drug || undefined };
   for (const [path, v] of Object.entries(r.values)) setAt(request, path, v);
-  loadCase({ units: { ...state.units }, request, history: { troughs: r.troughs } });
+  try {
+    loadCase({ units: { ...state.units, fields: { ...state.fieldUnits } }, request, history: { troughs: r.troughs } });
+  } catch (err) {
+    message(`Could not use that FHIR Bundle: ${err.message} Nothing was changed.`);
+    return { ok: false, message: err.message, unmapped: [] };
+  }
   showProvenance($('#case-form'), r.provenance, idFor);
   const text = bundleSummaryText(r);
   message(text);
   return { ok: true, message: text, unmapped: r.unmapped };
 }
 
-function walkLeaves(o, p, fn) {
-  if (o && typeof o === 'object' && !Array.isArray(o)) {
-    for (const [k, v] of Object.entries(o)) walkLeaves(v, `${p}/${k}`, fn);
-  } else fn(p);
-}
-
 function importCase(file) {
+  // Refused before it is read: a bigger file is not a case (and could hold
+  // the tab for a long time).
+  if (file.size > MAX_FILE_BYTES) {
+    message(`Could not load that file: it is larger than ${MAX_FILE_BYTES / 1024} KiB (${Math.ceil(file.size / 1024)} KiB), the most a case file can be. Nothing was changed.`);
+    return;
+  }
   const reader = new FileReader();
   reader.onload = () => {
+    const text = String(reader.result);
+    let bundle = false;
     try {
-      const text = String(reader.result);
-      const obj = JSON.parse(text);
-      if (obj?.resourceType === 'Bundle') {
-        prefillBundle(text);
-        return;
-      }
-      const notLoaded = loadCase(obj);
-      message(notLoaded.length ? `Case loaded. Not loaded (unknown to this form): ${notLoaded.join(', ')}` : 'Case loaded from the file.');
-    } catch (err) {
-      message(`Could not load that file: ${err.message}`);
+      bundle = JSON.parse(text)?.resourceType === 'Bundle';
+    } catch { /* readCase says why */ }
+    if (bundle) {
+      prefillBundle(text);
+      return;
     }
+    const r = readCase(text, file.size);
+    if (!r.ok) {
+      message(`Could not load that file: ${r.error} Nothing was changed.`);
+      return;
+    }
+    applyCase(r.next);
+    message(r.unknown.length ? `Case loaded. Not loaded (unknown to this form): ${r.unknown.join(', ')}` : 'Case loaded from the file.');
   };
-  reader.onerror = () => message('Could not read that file.');
+  reader.onerror = () => message('Could not read that file. Nothing was changed.');
   reader.readAsText(file);
 }
 
@@ -878,6 +1144,7 @@ async function copyText(kind = 'full') {
 function clearCase() {
   state = blankState();
   askedFor = new Set();
+  newQuestion();
   engineDrug = '';
   for (const sel of $$('[data-units]')) sel.value = state.units[sel.dataset.units];
   $('#indication').value = '';
@@ -922,6 +1189,11 @@ function wire() {
     $$('#aml-table tbody tr:last-child input')[0]?.focus();
   });
   $('#trough-use').addEventListener('click', useLatestTrough);
+  $('#trough-start').addEventListener('input', (ev) => {
+    state.troughStart = ev.target.value.trim();
+    showStartDateError();
+    recompute();
+  });
   $('#all-sources').closest('details').addEventListener('toggle', (ev) => { if (ev.target.open && core) showAllSources(); });
   $('#aml-use').addEventListener('click', useLatestAml);
   window.addEventListener('beforeprint', preparePrint);

@@ -47,12 +47,13 @@ export const CONDITION_KEY = {
   pecoma: 'pecoma', breast_hr_positive: 'breast', net: 'net',
 };
 
+// In the order the form asks: the condition first.
 export const GROUPS = [
+  ['condition', 'The condition'],
   ['patient', 'Patient'],
   ['liver', 'Liver function'],
-  ['labs', 'Laboratory values and your laboratory’s limits'],
-  ['condition', 'The condition'],
   ['therapy', 'Current mTOR inhibitor therapy'],
+  ['labs', 'Laboratory values and your laboratory’s limits'],
   ['comedications', 'Other medicines'],
   ['adverse_events', 'Adverse events'],
 ];
@@ -82,7 +83,8 @@ export const FIELDS = [
   f('/patient/age_years', 'Age', 'number', { group: 'patient', unit: 'years', hint: 'Fractions allowed: 0.5 = six months' }),
   f('/patient/sex', 'Sex', 'enum', { group: 'patient', options: [['female', 'Female'], ['male', 'Male']] }),
   f('/patient/weight_kg', 'Weight', 'number', { group: 'patient', kind: 'weight' }),
-  f('/patient/height_cm', 'Height', 'number', { group: 'patient', kind: 'height' }),
+  // 1.8 typed as a height is metres: 100 cm in a metre by the SI definition.
+  f('/patient/height_cm', 'Height', 'number', { group: 'patient', kind: 'height', slips: [['metres', 100]] }),
   f('/patient/bsa_m2', 'Body surface area (optional override)', 'number', {
     group: 'patient', unit: 'm²', hint: 'Leave empty: computed from height and weight', show: onlyFor(SYSTEMIC),
   }),
@@ -222,6 +224,36 @@ export const AE_TERMS = [
 
 export const fieldByPath = new Map(FIELDS.map((x) => [x.path, x]));
 
+// What each indication's questions need, asked first (after the indication's
+// own condition fields, which always lead): basics for BSA only where the
+// start is BSA-based, the current therapy, the liver where the label adjusts
+// for it. Everything else the question accepts sits under "More (optional)";
+// fields the engine names as missing join these while the question stays.
+const THERAPY = ['/therapy/current_dose_mg', '/therapy/frequency'];
+const TDM = ['/therapy/trough_ng_ml', '/therapy/days_on_current_dose'];
+const BSA = ['/patient/weight_kg', '/patient/height_cm'];
+const CP = '/patient/hepatic/child_pugh_class';
+export const FORM_PLAN = {
+  tsc_renal_aml: ['/patient/age_years', CP, ...THERAPY, ...TDM, '/comedications', 'adverse_events'],
+  tsc_sega: ['/patient/age_years', ...BSA, CP, ...THERAPY, '/therapy/form', ...TDM, '/comedications', 'adverse_events'],
+  tsc_seizures: ['/patient/age_years', ...BSA, CP, ...THERAPY, '/therapy/form', ...TDM, '/comedications', 'adverse_events'],
+  tsc_facial_angiofibroma: ['/patient/age_years', '/patient/tsc_definite', '/patient/rapamycin_hypersensitivity'],
+  lam: ['/patient/age_years', '/patient/rapamycin_hypersensitivity', CP, ...THERAPY, ...TDM, '/comedications', 'adverse_events'],
+  rcc: ['/patient/age_years', CP, ...THERAPY, '/comedications', 'adverse_events'],
+  pecoma: ['/patient/age_years', ...BSA, '/patient/labs/bilirubin_mg_dl', '/patient/limits/bilirubin_uln_mg_dl', ...THERAPY, '/comedications', 'adverse_events'],
+  breast_hr_positive: ['/patient/age_years', '/patient/sex', CP, ...THERAPY, '/comedications', 'adverse_events'],
+  net: ['/patient/age_years', CP, ...THERAPY, '/comedications', 'adverse_events'],
+  hnscc: ['/patient/age_years'],
+};
+
+// Is the field asked up front for this indication (else under "More")?
+// `promoted`: paths the engine asked for, or that hold an imported value.
+export function isPrimary(field, indication, promoted = new Set()) {
+  if (field.cond) return CONDITION_KEY[indication] === field.cond;
+  return (FORM_PLAN[indication] || []).includes(field.path) || promoted.has(field.path);
+}
+export const aesUpFront = (indication) => (FORM_PLAN[indication] || []).includes('adverse_events');
+
 // Is the field part of this question? ctx = { indication, drug, sex }.
 export function isShown(field, ctx) {
   if (!ctx.indication) return false;
@@ -282,7 +314,7 @@ export function getAt(obj, pointer) {
 // The request for the current form state. `values` maps path → request value
 // (already canonical); only fields shown for this question are sent, so a
 // value typed for another indication is kept in the form but never sent.
-export function buildRequest({ indication, drug, values, adverseEvents }, ctx, shown = (field) => isShown(field, ctx)) {
+export function buildRequest({ indication, drug, values, adverseEvents, troughHistory }, ctx, shown = (field) => isShown(field, ctx)) {
   const req = { contract: CONTRACT, indication };
   if (drug) req.drug = drug;
   for (const field of FIELDS) {
@@ -291,16 +323,57 @@ export function buildRequest({ indication, drug, values, adverseEvents }, ctx, s
     if (v === undefined) continue;
     setAt(req, field.path, v);
   }
-  const aes = (adverseEvents || []).filter((a) => a.term);
+  // A row with an event but no grade yet is being filled in: it is left out
+  // (the page says it waits for the grade) rather than sent as an error.
+  const aes = (adverseEvents || []).filter((a) => a.term && !isPendingAe(a));
   if (aes.length) {
-    req.adverse_events = aes.map((a) => {
-      const out = { term: a.term };
-      if (a.grade !== undefined && a.grade !== '') out.grade = Number(a.grade);
-      out.recurrent = Boolean(a.recurrent);
-      return out;
-    });
+    req.adverse_events = aes.map((a) => ({ term: a.term, grade: Number(a.grade), recurrent: Boolean(a.recurrent) }));
   }
+  if (troughHistory?.length && TDM_DRUGS.includes(ctx.drug)) setAt(req, '/therapy/trough_history', troughHistory);
   return req;
+}
+
+export const isPendingAe = (a) => Boolean(a.term) && (a.grade === undefined || a.grade === '' || a.grade === null);
+
+// ---- errors in words ----------------------------------------------------------
+const ERROR_WORDS = {
+  wrong_type: 'is not a number — type digits only, e.g. 12.5',
+  missing_required: 'is needed',
+  not_allowed: 'is not one of the choices',
+  unknown_field: 'is not a field this calculator knows',
+  too_long: 'is too long',
+  malformed_json: 'could not be read',
+};
+
+// The error as a clinician reads it, at its field. `e` is the engine's error
+// ({path, code, message} and, from newer engines, min/max/unit/suggestion);
+// `unit` the field's canonical unit; `slip(value)` → a suggestion or ''.
+export function plainError(e, field, unit, slip = () => '') {
+  if (e.code === 'out_of_range') {
+    let { min, max } = e;
+    let got = e.value;
+    const m = /between (-?[\d.e+]+) and (-?[\d.e+]+), got (-?[\d.e+]+)/i.exec(e.message || '');
+    if (m) {
+      min ??= Number(m[1]);
+      max ??= Number(m[2]);
+      got ??= Number(m[3]);
+    }
+    const u = e.unit ?? unit ?? '';
+    const withUnit = (x) => (u ? `${x} ${u}` : String(x));
+    if (Number.isFinite(min) && Number.isFinite(max) && got !== undefined && Number.isFinite(Number(got))) {
+      const hint = e.suggestion || slip(Number(got), min, max);
+      return `${withUnit(got)} is outside ${min}–${withUnit(max)} — check the value and its unit.${hint ? ` ${hint}` : ''}`;
+    }
+    if (/at most (\d+)/.test(e.message || '')) return `Too many entries: ${e.message}.`;
+    return `This value is outside the range the calculator accepts (${e.message}).${e.suggestion ? ` ${e.suggestion}` : ''}`;
+  }
+  const name = field ? field.label : 'This value';
+  const words = ERROR_WORDS[e.code];
+  if (words) return `${name} ${words}.`;
+  // An unknown code: the engine's message is plain already for these, and
+  // "expected a number, got a string" style type talk is never shown.
+  if (/expected .* got/i.test(e.message || '')) return `${name} has the wrong kind of value.`;
+  return `${name}: ${e.message}`;
 }
 
 // A human name for a JSON Pointer the engine mentions (missing inputs,
@@ -327,4 +400,37 @@ export function fieldForPointer(pointer) {
     p = p.slice(0, p.lastIndexOf('/'));
   }
   return null;
+}
+
+// ---- grade descriptions ---------------------------------------------------------
+// What each CTCAE grade of an adverse event means, where the engine's content
+// defines it by a laboratory value (content.ctcae.lab_terms: platelets for
+// thrombocytopenia, ANC for neutropenia, fasting glucose, cholesterol and
+// triglycerides). Terms graded clinically (stomatitis, pneumonitis,
+// infection…) have no description in the content and get none here.
+// `fmt(path, value)` writes a canonical value in the units the clinician reads.
+// → { grade: 'platelets < 50000 /µL' , … } ({} when the content has none).
+export function gradeDescriptions(ctcae, term, fmt) {
+  const out = {};
+  for (const t of Object.values(ctcae?.lab_terms || {})) {
+    if (t.adverse_event !== term || !Array.isArray(t.bands)) continue;
+    const path = `/patient/labs/${t.field}`;
+    const name = fieldByPath.get(path)?.label || t.field;
+    for (const b of t.bands) {
+      const op = ['lt', 'gt', 'ge'].find((k) => k in b);
+      if (!op || !Number.isInteger(b.grade)) continue;
+      const v = b[op];
+      const sign = { lt: '<', gt: '>', ge: '≥' }[op];
+      let text;
+      if (typeof v === 'number') text = `${name} ${sign} ${fmt(path, v)}`;
+      else if (v && typeof v.limit === 'string') {
+        const which = /_lln_/.test(v.limit) ? 'lower limit of normal' : 'upper limit of normal';
+        text = `${name} ${sign} ${v.times && v.times !== 1 ? `${v.times} × ` : ''}the ${which}`;
+      } else continue;
+      const version = t.version ? ` (CTCAE ${t.version})` : '';
+      // Two laboratory terms for one event (dyslipidaemia): either meets the grade.
+      out[b.grade] = out[b.grade] ? `${out[b.grade].replace(/ \(CTCAE [^)]*\)$/, '')} or ${text}${version}` : `${text}${version}`;
+    }
+  }
+  return out;
 }

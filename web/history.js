@@ -63,3 +63,19 @@ export function latestTrough(rows) {
   for (let i = pts.length - 2; i >= 0 && pts[i].dose_mg === last.dose_mg; i--) first = pts[i];
   return { ...last, days_on_dose: last.day - first.day, since: first.date };
 }
+
+// The engine's therapy.trough_history from the trough table: whole days
+// since the therapy's start date, complete rows only (a date on or after the
+// start, a dose and a trough), oldest first, at most `limit` rows (the
+// engine's list limit: the most recent are kept). Troughs are canonical
+// (ng/mL) already; the frequency is the therapy's. [] when the start date
+// or the frequency is missing.
+export function troughHistoryRequest(rows, startDate, frequency, limit = 64) {
+  const start = dayNumber(startDate);
+  if (start === null || !frequency) return [];
+  const pts = validRows(rows, ['dose_mg', 'trough_ng_ml'])
+    .filter((r) => r.day >= start && r.dose_mg > 0 && r.trough_ng_ml > 0);
+  return pts.slice(-limit).map((r) => ({
+    days_since_start: r.day - start, trough_ng_ml: r.trough_ng_ml, dose_mg: r.dose_mg, frequency,
+  }));
+}

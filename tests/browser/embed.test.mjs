@@ -190,6 +190,8 @@ test('a host page on an allowed origin prefills and asks; another origin is igno
     await page.goto(`${denied}/`);
     const frame = await calculatorFrame(page, app);
     await frame.selectOption('#indication', 'rcc');
+    // RCC does not ask the weight up front: it is under "More (optional)".
+    await frame.locator('#more-fields').evaluate((d) => { d.open = true; });
     await frame.locator('#f-patient-weight_kg').fill('80');
     const kept = await snapshot(frame);
     await page.evaluate((b) => window.send({ type: 'mtorcalc/prefill', bundle: b, id: 'p1' }), recordBundle());

@@ -115,10 +115,15 @@ export async function typeRequest(page, req, { keys = false } = {}) {
       return { count: all.length, tag: e?.tagName.toLowerCase(), closed: Boolean(e?.closest('details:not([open])')) };
     }, sel);
     if (info.count !== 1) throw new Error(`the form has no field for ${pointer}`);
-    // Child-Pugh components sit in a disclosure: open it as a user would.
-    if (info.closed) await page.locator('#liver-components > summary').click();
+    // Fields the question does not ask up front sit in disclosures ("More
+    // (optional)", the Child-Pugh components): open them as a user would.
+    await openDisclosures(page, sel);
     const el = page.locator(sel);
-    if (info.tag === 'select') {
+    if (info.tag === 'fieldset') {
+      // One-tap yes/no (and two-way) choices: a radio group.
+      const v = typeof value === 'boolean' ? (value ? 'yes' : 'no') : fmt(value);
+      await el.locator(`input[value="${v}"]`).check();
+    } else if (info.tag === 'select') {
       await el.selectOption(typeof value === 'boolean' ? (value ? 'yes' : 'no') : fmt(value));
     } else {
       const text = Array.isArray(value) ? (value.length ? value.join(', ') : 'none') : fmt(value);
@@ -131,10 +136,24 @@ export async function typeRequest(page, req, { keys = false } = {}) {
     }
   }
   for (const [i, ae] of (req.adverse_events || []).entries()) {
+    await openDisclosures(page, '#ae-add');
     await page.click('#ae-add');
     await page.selectOption(`#ae-${i}-term`, ae.term);
     if (ae.grade !== undefined) await page.selectOption(`#ae-${i}-grade`, String(ae.grade));
     if (ae.recurrent) await page.check(`#ae-${i}-rec`);
+  }
+}
+
+// Opens, outermost first, every closed disclosure around a form element.
+export async function openDisclosures(page, sel) {
+  for (;;) {
+    const summary = await page.evaluate((s) => {
+      let closed = null;
+      for (let d = document.querySelector(s)?.closest('details'); d; d = d.parentElement.closest('details')) if (!d.open) closed = d;
+      return closed ? `#${closed.id}` : null;
+    }, sel);
+    if (!summary) return;
+    await page.locator(`${summary} > summary`).click();
   }
 }
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  startBrowser, nodeEngine, typeRequest, pageExchange, canonicalJson, loadCases, screenshot, artifacts,
+  startBrowser, nodeEngine, typeRequest, pageExchange, canonicalJson, loadCases, screenshot, artifacts, openDisclosures,
 } from './page-harness.mjs';
 import { prose } from '../../web/labels.js';
 
@@ -252,6 +252,7 @@ describe('units', () => {
       await typeRequest(page, req);
       const before = await pageExchange(page);
       const val = (p) => page.locator(`#case-form [data-path="${p}"]`).inputValue();
+      await openDisclosures(page, '#units-lab');
       await page.selectOption('#units-lab', 'si');
       await page.selectOption('#units-body', 'imperial');
       await page.selectOption('#units-trough', 'molar');
@@ -296,6 +297,8 @@ describe('units', () => {
     const page = await browser.newPage();
     try {
       await page.selectOption('#indication', 'rcc');
+      // Units and labs are not asked up front for RCC: under "More (optional)".
+      await openDisclosures(page, '#units-lab');
       await page.selectOption('#units-lab', 'si');
       await page.selectOption('#units-body', 'imperial');
       await page.locator('[data-path="/patient/labs/calcium_mg_dl"]').pressSequentially('2.5');
@@ -329,7 +332,8 @@ describe('errors, missing inputs, history, the case as a file', () => {
       assert.ok(err, 'the engine locates the error');
       const shown = page.locator('#f-patient-age_years-err');
       assert.ok(await shown.isVisible());
-      assert.equal(await shown.innerText(), err.message);
+      // In words, with the range and its unit, not the engine's wording.
+      assert.equal(await shown.innerText(), '150 years is outside 0–120 years — check the value and its unit.');
       assert.equal(await page.locator('#f-patient-age_years').getAttribute('aria-invalid'), 'true');
       await screenshot(page, 'error-next-to-field');
       // Correcting the value brings the answer back.
@@ -419,6 +423,7 @@ describe('errors, missing inputs, history, the case as a file', () => {
     try {
       const c = loadCases().find((x) => x.id === 'eve-stomatitis-g2') || extraCases[4];
       await typeRequest(page, c.request);
+      await openDisclosures(page, '#units-lab');
       await page.selectOption('#units-lab', 'si');
       const before = await pageExchange(page);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
@@ -510,6 +515,7 @@ describe('print, accessibility, keyboard, embed, contract hook', () => {
       }],
       ['error shown', {}, async (p) => {
         await p.selectOption('#indication', 'rcc');
+        await openDisclosures(p, '[data-path="/patient/weight_kg"]');
         await p.locator('[data-path="/patient/weight_kg"]').pressSequentially('9999');
       }],
       ['history charts', {}, async (p) => {

@@ -158,6 +158,10 @@ export async function typeCase(page, indication = 'rcc') {
   const select = page.locator('select[data-path="/indication"]');
   if ((await select.count()) === 0) return typed;
   await select.selectOption(indication);
+  // Fields a question does not ask up front sit under "More (optional)":
+  // open every disclosure of the form so that they are typed too.
+  await page.waitForFunction(() => document.querySelector('#more-fields'));
+  await page.evaluate(() => document.querySelectorAll('#case-form details').forEach((d) => { d.open = true; }));
   const byPath = {
     '/patient/age_years': '61.7', '/patient/weight_kg': '73.37', '/patient/height_cm': '171.3',
     '/therapy/trough_ng_ml': '13.37', '/patient/labs/platelets_per_ul': '173370',
