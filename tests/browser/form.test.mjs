@@ -396,6 +396,12 @@ describe('case files', () => {
       assert.equal(answer.status, 'ok');
       assert.ok(answer.forecast, 'the engine answered with a forecast');
       assert.equal(answer.forecast.method, 'map');
+      // The page shows it beside the label's titration, as a model estimate,
+      // while the plan stays the label's.
+      const box = page.locator('#answer-body .forecast');
+      await box.waitFor();
+      assert.match(await box.locator('h3').innerText(), /^Model estimate/);
+      assert.match(await page.locator('#plan').innerText(), new RegExp(answer.plan.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       // A date it cannot read is said at the field, and no history is sent.
       await page.locator('#trough-start').fill('1/1/2026');
       assert.match(await page.locator('#trough-start-err').innerText(), /^Type the date as YYYY-MM-DD/);
