@@ -284,7 +284,9 @@ function renderRegimen(resp, ctx) {
   const start = isStart(resp);
   row('Dose', h(start ? 'strong' : 'span', { class: 'dose', dataset: { value: r.dose_mg ?? '' } }, r.dose_mg != null ? mg(r.dose_mg) : '—'), perM2);
   row('Schedule', h('span', { class: 'frequency', dataset: { value: r.frequency || '' } }, label('frequency', r.frequency)));
-  if (Array.isArray(r.units) && r.units.length) {
+  // As reference (not a start) it says what the label starts with, never
+  // what to give: that is the plan's alone.
+  if (start && Array.isArray(r.units) && r.units.length) {
     row('What to give', unitsText(r.units.map((u) => ({ ...u, unit: u.unit || label('form', r.form) }))));
   }
   if (Array.isArray(r.trough_target_ng_ml)) row('Trough target', h('span', { class: 'trough-target' }, troughRange(r.trough_target_ng_ml, r.drug, ctx)));
@@ -297,7 +299,11 @@ function renderRegimen(resp, ctx) {
       [`${prose(a.note) || label('adj', a.code)}`, a.from_mg != null ? ` (${mg(a.from_mg)} → ${mg(a.to_mg)})` : ''], a.refs, ctx, { dataset: { code: a.code } }, a.rule))));
   }
   for (const n of r.notes || []) body.push(h('p', { class: 'note' }, typeof n === 'string' ? prose(n) : prose(n.text || '')));
-  return section('regimen', start ? 'Labelled regimen' : 'Labelled start (reference)', ...body);
+  if (start) return section('regimen', 'Labelled regimen', ...body);
+  // Folded when the question is not a start, so that a withhold or a new
+  // dose is never read beside a bold labelled dose.
+  return section('regimen', 'Labelled start (reference)',
+    h('details', { class: 'reference-start' }, h('summary', {}, 'The label’s starting regimen, for reference'), ...body));
 }
 
 function renderTitration(resp, ctx) {
@@ -434,7 +440,7 @@ function renderToxicity(resp, ctx) {
     t.resume ? `; ${label('resume', t.resume)}` : '',
     t.resume_dose_mg != null ? ` — ${mg(t.resume_dose_mg)}${t.resume_frequency ? ` ${label('frequency', t.resume_frequency)}` : ''}` : '',
     unitsFor(t) ? ` = ${unitsFor(t)}` : '',
-    t.supportive ? h('span', { class: 'supportive' }, ` Supportive care: ${prose(t.supportive)}`) : '',
+    t.supportive ? h('span', { class: 'supportive' }, `. Supportive care: ${prose(t.supportive)}`) : '',
     // Why the answer differs from the plain table row: the engine says so, and so does the page.
     ...[
       t.action ? null : t.text,

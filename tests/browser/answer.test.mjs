@@ -102,6 +102,8 @@ describe('six bedside scenarios, imported from a case file', () => {
           const ref = page.locator('#answer-body .regimen');
           assert.match(await ref.locator('h3').innerText(), /^Labelled start \(reference\)$/);
           assert.equal(await ref.locator('.dose').evaluate((el) => el.tagName), 'SPAN', 'the reference dose is not bold');
+          assert.equal(await ref.locator('details.reference-start').evaluate((el) => el.open), false, 'the reference is folded');
+          assert.ok(!(await ref.textContent()).includes('What to give'), 'the reference says nothing of what to give');
           assert.ok(await page.evaluate(() => Boolean(document.querySelector('#plan').compareDocumentPosition(document.querySelector('#answer-body .regimen')) & Node.DOCUMENT_POSITION_FOLLOWING)));
         }
         // The titration's arithmetic is small print: no bold raw result.

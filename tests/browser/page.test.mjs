@@ -149,7 +149,7 @@ async function assertShows(page, resp) {
   if (resp.regimen) {
     const dose = body.locator('.regimen .dose');
     assert.equal(await dose.getAttribute('data-value'), String(resp.regimen.dose_mg ?? ''));
-    if (resp.regimen.dose_mg != null) assert.match(await dose.innerText(), new RegExp(`^${String(resp.regimen.dose_mg).replace('.', '\\.')} mg$`));
+    if (resp.regimen.dose_mg != null) assert.match((await dose.textContent()).trim(), new RegExp(`^${String(resp.regimen.dose_mg).replace('.', '\\.')} mg$`));
     assert.equal(await body.locator('.regimen .frequency').getAttribute('data-value'), resp.regimen.frequency || '');
   } else {
     assert.equal(await body.locator('.regimen').count(), 0);
