@@ -47,6 +47,9 @@ export function unitsText(units) {
     if (u.volume_ml != null) {
       return `${formatNumber(u.volume_ml, 2)} mL of the ${formatNumber(u.concentration_mg_ml, 2)} mg/mL oral solution`;
     }
+    // The gel's amount is the label's daily maximum halved between the two
+    // applications (content: sirolimus_topical notes.daily_maximum).
+    if (u.gel_mg_per_application != null) return `at most ${formatNumber(u.gel_mg_per_application, 2)} mg of gel per application, a thin layer on the lesions`;
     return `${formatNumber(u.count, 2)} × ${mg(u.strength_mg)} ${plural(u.unit || '', u.count)}`.trim();
   }).join(' + ');
 }

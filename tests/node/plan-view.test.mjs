@@ -12,6 +12,7 @@ test('units: counts, plurals, solutions, several strengths', () => {
   assert.equal(unitsText([{ strength_mg: 5, count: 1, unit: 'tablet for oral suspension' }, { strength_mg: 2, count: 2, unit: 'tablet for oral suspension' }]),
     '1 × 5 mg tablet for oral suspension + 2 × 2 mg tablets for oral suspension');
   assert.equal(unitsText([{ concentration_mg_ml: 1, volume_ml: 2.5, unit: 'mL' }]), '2.5 mL of the 1 mg/mL oral solution');
+  assert.equal(unitsText([{ gel_mg_per_application: 400, unit: 'mg of gel' }]), 'at most 400 mg of gel per application, a thin layer on the lesions');
   assert.equal(unitsText([{ strength_mg: 25, count: 2, unit: 'vials' }]), '2 × 25 mg vials');
   assert.equal(unitsText([]), '');
 });
