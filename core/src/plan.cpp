@@ -8,6 +8,7 @@
 
 #include "dosing.hpp"
 #include "mechanisms.hpp"
+#include "plausibility.hpp"
 #include "request.hpp"
 
 namespace mtorcalc {
@@ -192,34 +193,6 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
   return true;
 }
 
-// A bilirubin that is grade 4 in mg/dL but normal read as µmol/L: warned,
-// used as entered (the cautious reading).
-void bilirubin_unit_slip(Ctx& ctx) {
-  const std::string id = "plausibility.unit_slip.bilirubin_mg_dl";
-  const json& r = content::at(id);
-  auto value = ctx.req.num({"patient", "labs", "bilirubin_mg_dl"});
-  if (!value) value = ctx.req.num({"patient", "hepatic", "bilirubin_mg_dl"});
-  if (!r.is_object() || !value) return;
-  const double uln = ctx.req.num({"patient", "limits", "bilirubin_uln_mg_dl"})
-                         .value_or(r["reference_upper_mg_dl"sv].get<double>());
-  const double converted = *value / r["umol_l_per_mg_dl"sv].get<double>();
-  if (*value <= r["flag_above_uln_times"sv].get<double>() * uln ||
-      converted > r["converted_at_most_uln_times"sv].get<double>() * uln)
-    return;
-  ctx.record_rule(id);
-  std::string t = r["text"sv].get<std::string>();
-  for (const auto& [key, with] :
-       {std::pair<std::string, std::string>{"{value}", number_text(*value)},
-        {"{converted}", number_text(converted)}})
-    for (auto at = t.find(key); at != std::string::npos; at = t.find(key))
-      t.replace(at, key.size(), with);
-  ctx.warnings.push_back({{"code", "possible_unit_error"},
-                          {"severity", "serious"},
-                          {"text", t},
-                          {"path", "/patient/labs/bilirubin_mg_dl"},
-                          {"refs", Ctx::refs_of(r)}});
-}
-
 // The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
 Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indication,
                    const Derived& d, const Dose& start, bool titrating) {
@@ -385,7 +358,7 @@ std::string drug_name(const std::string& drug) {
 
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
                   const Derived& d) {
-  bilirubin_unit_slip(ctx);
+  warn_lab_unit_slips(ctx);
   ojson p = ojson::object();
   const auto current = ctx.req.num({"therapy", "current_dose_mg"});
   const bool on_therapy = current.has_value();
