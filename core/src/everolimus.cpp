@@ -409,7 +409,7 @@ void hepatic_fixed(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   double to = r["dose_mg"sv].get<double>();
   if (to < spec.dose_mg) {
     spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
-                                Ctx::refs_of(r), "", r.value("text"sv, "")});
+                                Ctx::refs_of(r), "", r.value("text"sv, ""), id});
     spec.dose_mg = to;
   }
   ctx.warn(drug, "hepatic_impairment");
@@ -435,8 +435,9 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
     const json& c = ctx.rule("everolimus.indications.rcc.notes.lenvatinib_combination");
     double to = ind["lenvatinib_combination_dose_mg"sv].get<double>();
     if (to < spec.dose_mg) {
-      spec.adjustments.push_back(
-          {"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "", c.value("text"sv, "")});
+      spec.adjustments.push_back({"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "",
+                                  c.value("text"sv, ""),
+                                  "everolimus.indications.rcc.notes.lenvatinib_combination"});
       spec.dose_mg = to;
     }
   }
@@ -449,7 +450,7 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       double to = r["dose_mg"sv].get<double>();
       if (to < spec.dose_mg) {
         spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", spec.dose_mg, to, Ctx::refs_of(r),
-                                    "", r.value("text"sv, "")});
+                                    "", r.value("text"sv, ""), rid});
         spec.dose_mg = to;
       }
     }
@@ -477,7 +478,8 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
 
   // Severe hepatic impairment lowers the starting dose per m² (afinitor-pi-2.10).
   if (d.child_pugh_class) {
-    const json& r = ctx.rule("everolimus.hepatic.bsa_dose." + *d.child_pugh_class);
+    const std::string id = "everolimus.hepatic.bsa_dose." + *d.child_pugh_class;
+    const json& r = ctx.rule(id);
     ctx.warn(drug, "hepatic_impairment");
     if (r.is_object() && r.contains("dose_mg_per_m2"sv) &&
         r["dose_mg_per_m2"sv].get<double>() < per_m2) {
@@ -485,7 +487,8 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       // Adjustments are in mg; without a BSA only the note can say it.
       if (d.bsa_m2)
         spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, per_m2 * *d.bsa_m2,
-                                    to * *d.bsa_m2, Ctx::refs_of(r), "", r.value("text"sv, "")});
+                                    to * *d.bsa_m2, Ctx::refs_of(r), "", r.value("text"sv, ""),
+                                    id});
       else
         spec.notes.push_back(r.value("text"sv, ""));
       per_m2 = to;
@@ -518,7 +521,7 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
         dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"sv].get<double>(),
                             tie_rule(drug));
         spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", before.dose_mg, dose->dose_mg,
-                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
+                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, ""), rid});
       }
     }
     // A P-gp and strong CYP3A4 inducer the patient takes at the start and
@@ -534,7 +537,7 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
                                        daily + tdm["max_increase_mg_per_step"sv].get<double>());
         dose = dose_in_form(strengths, target, tie_rule(drug));
         spec.adjustments.push_back({"strong_cyp3a4_inducer", before.dose_mg, dose->dose_mg,
-                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
+                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, ""), rid});
       }
     }
   } else if (e) {

@@ -105,10 +105,11 @@ struct Level {
   std::vector<Adjustment> adjustments;  // in mg/m² until the BSA is applied
 };
 
-void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note) {
+void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note,
+              std::string rule) {
   if (to_m2 >= level.mg_per_m2) return;
-  level.adjustments.push_back(
-      {std::move(code), level.mg_per_m2, to_m2, std::move(refs), "", std::move(note)});
+  level.adjustments.push_back({std::move(code), level.mg_per_m2, to_m2, std::move(refs), "",
+                               std::move(note), std::move(rule)});
   level.mg_per_m2 = to_m2;
 }
 
@@ -181,16 +182,18 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   Level level{ind["dose_mg_per_m2"sv].get<double>(), {}};
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
     std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";
-    const json& r = ctx.rule(std::string(drug) + ".hepatic." + key);
+    const std::string id = std::string(drug) + ".hepatic." + key;
+    const json& r = ctx.rule(id);
     lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""));
+             r.value("text"sv, ""), id);
     ctx.warn(drug, "hepatic_impairment");
   }
   for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
     if (!inter.has(klass)) continue;
-    const json& r = ctx.rule(interaction_rule_id(drug, klass, ""));
+    const std::string id = interaction_rule_id(drug, klass, "");
+    const json& r = ctx.rule(id);
     lower_to(level, klass, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""));
+             r.value("text"sv, ""), id);
   }
 
   RegimenSpec spec;

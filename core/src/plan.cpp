@@ -403,14 +403,34 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     comp.step("therapy.current_dose_mg", "start", std::nullopt, current);
   } else if (ctx.regimen.is_object()) {
     comp.dose = {num(ctx.regimen, "dose_mg"), text(ctx.regimen, "frequency")};
-    // Each adjustment the regimen made to the labelled start is a step.
+    // The labelled start, then each adjustment the regimen made to it (a
+    // combination's start, the hepatic class, interactions), each from the
+    // dose the one before left; a dose the form cannot make is rounded where
+    // the next rule needs a makeable dose, and at the end.
+    std::vector<const ojson*> ordered;
     if (ctx.regimen.contains("adjustments"sv))
-      for (const auto& a : ctx.regimen["adjustments"sv]) {
-        std::string code = text(a, "code");
-        std::string effect = code.rfind("hepatic", 0) == 0 ? "hepatic" : "interaction";
-        comp.step(code, effect, num(a, "from_mg"), num(a, "to_mg"));
+      for (const auto& a : ctx.regimen["adjustments"sv]) ordered.push_back(&a);
+    std::optional<double> at = ordered.empty() ? comp.dose.mg : num(*ordered.front(), "from_mg");
+    comp.step(drug + ".indications." + indication, "start", std::nullopt, at);
+    const std::string rounding = drug + ".rounding";
+    auto round_to_here = [&](std::optional<double> to) {
+      if (at && to && std::fabs(*at - *to) > 1e-9) {
+        comp.step(content::at(rounding).is_object() ? rounding : drug + ".forms." + form, "round",
+                  at, to);
+        at = to;
       }
-    comp.step(drug + ".indications." + indication, "start", std::nullopt, comp.dose.mg);
+    };
+    for (const ojson* a : ordered) {
+      round_to_here(num(*a, "from_mg"));
+      std::string code = text(*a, "code");
+      std::string rule = text(*a, "rule").empty() ? code : text(*a, "rule");
+      const std::string_view effect = code.rfind("hepatic", 0) == 0      ? "hepatic"
+                                      : code == "lenvatinib_combination" ? "start"
+                                                                         : "interaction";
+      comp.step(rule, effect, num(*a, "from_mg"), num(*a, "to_mg"));
+      at = num(*a, "to_mg");
+    }
+    round_to_here(comp.dose.mg);
   }
   const Dose start = comp.dose;
 

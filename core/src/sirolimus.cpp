@@ -66,7 +66,7 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   if (std::fabs(to - raw) > 1e-9)
     ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
   spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
-                              Ctx::refs_of(r), "", r.value("text"sv, "")});
+                              Ctx::refs_of(r), "", r.value("text"sv, ""), id});
   spec.dose_mg = to;
   ctx.warn(drug, "hepatic_impairment");
 }

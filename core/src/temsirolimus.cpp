@@ -100,8 +100,8 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   if (h.category == NciHepatic::mild) {
     const json& mild = ctx.rule(std::string(drug) + ".hepatic.mild");
     double to = mild["dose_mg"sv].get<double>();
-    spec.adjustments.push_back(
-        {"hepatic_mild", spec.dose_mg, to, Ctx::refs_of(mild), "", mild.value("text"sv, "")});
+    spec.adjustments.push_back({"hepatic_mild", spec.dose_mg, to, Ctx::refs_of(mild), "",
+                                mild.value("text"sv, ""), std::string(drug) + ".hepatic.mild"});
     spec.dose_mg = to;
     ctx.warn(drug, "hepatic_impairment");
   }
