@@ -348,6 +348,53 @@ std::string class_phrase(const std::string& klass) {
   return out;
 }
 
+// A comedication that changes the drug's concentrations, started or stopped
+// too recently for the trough to reflect it (content
+// "<drug>.tdm.interacting_change"): the titration may not move the dose in
+// the direction the change pushes the concentration.
+struct TroughHold {
+  std::string rule;
+  std::string comedication;
+  std::string status;
+  std::optional<double> days_since_change;
+  bool no_increase = false;  // the change raises concentrations
+  bool no_decrease = false;  // the change lowers them
+  bool assumed = false;      // no comedication_status entry: read as started
+};
+std::optional<TroughHold> trough_hold(const Ctx& ctx, const std::string& drug) {
+  const std::string id = drug + ".tdm.interacting_change";
+  const json& r = content::at(id);
+  const json& tdm = content::at(drug + ".tdm");
+  if (!r.is_object() || !tdm.is_object() || !tdm["steady_state_min_days"sv].is_number())
+    return std::nullopt;
+  const double steady = tdm["steady_state_min_days"sv].get<double>();
+  auto listed = [&](std::string_view key, const std::string& klass) {
+    for (const auto& k : r[key])
+      if (k == klass) return true;
+    return false;
+  };
+  std::optional<TroughHold> hold;
+  for (const auto& ix : ctx.interactions) {
+    const std::string klass = text(ix, "class");
+    const bool raises = listed("raises_concentration", klass);
+    if (!raises && !listed("lowers_concentration", klass)) continue;
+    const CoStatus st = status_of(ctx, text(ix, "drug"), true);
+    if (st.status == "ongoing_at_start") continue;
+    if (st.days_since_change && *st.days_since_change >= steady) continue;
+    if (!hold) hold = TroughHold{id, text(ix, "drug"), st.status, st.days_since_change};
+    bool stated = false;
+    const json& given = ctx.req.node({"comedication_status"});
+    if (given.is_array())
+      for (const auto& g : given)
+        stated = stated || canonical_comedication(g["name"sv].get<std::string>()) ==
+                               canonical_comedication(text(ix, "drug"));
+    hold->assumed = hold->assumed || !stated;
+    // Stopping a drug that raises concentrations lowers them, and the reverse.
+    ((raises == (st.status == "started")) ? hold->no_increase : hold->no_decrease) = true;
+  }
+  return hold;
+}
+
 std::string drug_name(const std::string& drug) {
   if (drug == "sirolimus_topical") return "sirolimus gel";
   if (drug == "nab_sirolimus") return "nab-sirolimus";
@@ -436,6 +483,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
 
   std::string action;
   ojson resume = nullptr;
+  std::optional<TroughHold> held;
   std::string reason;
   Ceiling ceiling;
   if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
@@ -514,12 +562,40 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     const bool in_range = ctx.titration.value("in_range", false);
     const bool targeted = ctx.req.num({"therapy", "target_trough_ng_ml"}).has_value();
     const bool steady = ctx.titration.value("at_steady_state", true) != false;
+    held = trough_hold(ctx, drug);
+    if (held && !((held->no_increase && daily(t) > daily(comp.dose) + 1e-9) ||
+                  (held->no_decrease && daily(t) < daily(comp.dose) - 1e-9)))
+      held.reset();
     if (!steady || (in_range && !targeted)) {
       // Not at steady state, or an in-range trough without the clinician's
       // target: no titration.
+      held.reset();
       comp.step(drug + ".tdm", "no_change", comp.dose.mg, comp.dose.mg);
       comp.dose = bound(comp.dose, "titrate");
       reason = steady ? "the trough is in range" : "the trough was drawn before steady state";
+    } else if (held) {
+      // The trough predates the interacting change's steady state: the
+      // change it asks for is not made from it (Rapamune §2.1, §7).
+      ctx.record_rule(held->rule);
+      ctx.warn(drug, "trough_before_interacting_change");
+      if (held->assumed) ctx.warn("common", "comedication_status_assumed");
+      comp.step(held->rule, "no_change", comp.dose.mg, comp.dose.mg);
+      comp.dose = bound(comp.dose, "titrate");
+      reason = held->comedication + " " + held->status +
+               (held->days_since_change ? " " + number_text(*held->days_since_change) + " days ago"
+                                        : "") +
+               ": the trough does not reflect it yet";
+      // The loading dose belonged to the rise that is not made.
+      if (ctx.titration.contains("loading_dose_option"sv)) {
+        for (std::string_view key : {"rule"sv, "rounding_rule"sv}) {
+          const std::string rid = text(ctx.titration["loading_dose_option"sv], key);
+          ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), rid), ctx.rules.end());
+        }
+        ctx.titration.erase("loading_dose_option");
+      }
+      ctx.titration["held"sv] = {{"rule", held->rule},
+                                 {"text", content::at(held->rule)["text"sv].get<std::string>()},
+                                 {"refs", Ctx::refs_of(content::at(held->rule))}};
     } else {
       const std::string tdm_rule = drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm");
       auto raw = num(ctx.titration, "raw_new_dose_mg");
@@ -675,9 +751,18 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     };
     ojson days = nullptr;
     const bool moved = comp.dose.mg && start.mg && daily(comp.dose) != daily(start);
-    if ((interaction_event || hepatic_event) && window("interaction_or_hepatic").is_array())
+    if (held) {
+      // 7-14 days after the interacting change, counted from it.
+      ojson base = window("dose_change");
+      // Whole days since the change (a trough is drawn on a day).
+      const double since = std::floor(held->days_since_change.value_or(0));
+      if (base.is_array())
+        days = ojson::array({std::max(0.0, base[0].get<double>() - since),
+                             std::max(0.0, base[1].get<double>() - since)});
+    } else if ((interaction_event || hepatic_event) &&
+               window("interaction_or_hepatic").is_array()) {
       days = window("interaction_or_hepatic");
-    else if (question == "start")
+    } else if (question == "start")
       days = window("start");
     else if (question == "titrate" && ctx.titration.value("at_steady_state", true) == false) {
       // The rest of the window from the days already on this dose.
