@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dosing.hpp"
+#include "everolimus_dosing.hpp"
 #include "mechanisms.hpp"
 #include "plausibility.hpp"
 #include "request.hpp"
@@ -402,6 +403,51 @@ std::string drug_name(const std::string& drug) {
 }
 
 }  // namespace
+
+StartDose compose_start(const StartRules& rules) {
+  StartDose out;
+  if (rules.dose_mg) {
+    double mg = *rules.dose_mg;
+    for (const StartStep& s : rules.steps) {
+      if (s.kind != StartStep::Kind::dose_mg || s.value >= mg) continue;
+      out.adjustments.push_back({s.code, mg, s.value, s.refs, "", s.note, s.rule});
+      mg = s.value;
+    }
+    out.dose_mg = mg;
+    return out;
+  }
+  if (!rules.dose_mg_per_m2) return out;
+  // mg/m² levels first (they replace the labelled level), then the BSA,
+  // rounded to what the form makes, then the daily-amount rules.
+  double per_m2 = *rules.dose_mg_per_m2;
+  for (const StartStep& s : rules.steps) {
+    if (s.kind != StartStep::Kind::dose_mg_per_m2) continue;
+    if (s.value < per_m2 && rules.bsa_m2) {
+      out.adjustments.push_back(
+          {s.code, per_m2 * *rules.bsa_m2, s.value * *rules.bsa_m2, s.refs, "", s.note, s.rule});
+    } else {
+      out.notes.push_back(s.note);
+    }
+    if (s.value < per_m2) per_m2 = s.value;
+  }
+  out.dose_mg_per_m2 = per_m2;
+  if (!rules.bsa_m2) return out;
+  const double calculated = per_m2 * *rules.bsa_m2;
+  out.calculated_dose_mg = calculated;
+  FormDose dose = dose_in_form(rules.strengths_mg, calculated, rules.tie, BelowLowest::nearest);
+  for (const StartStep& s : rules.steps) {
+    if (s.kind != StartStep::Kind::daily_factor) continue;
+    const FormDose before = dose;
+    double target = daily_amount_mg(dose) * s.value;
+    if (s.max_increase_mg) target = std::min(target, daily_amount_mg(dose) + *s.max_increase_mg);
+    dose = dose_in_form(rules.strengths_mg, target, rules.tie);
+    out.adjustments.push_back(
+        {s.code, before.dose_mg, dose.dose_mg, s.refs, dose.frequency, s.note, s.rule});
+  }
+  out.dose_mg = dose.dose_mg;
+  out.frequency = dose.frequency;
+  return out;
+}
 
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
                   const Derived& d) {

@@ -1,19 +1,70 @@
 // The plan: the one decision an answer leads with (contract "the plan",
-// docs/plan.md). It is composed once, in one order for every drug, from the
-// rules the drug module applied (regimen, hepatic class, interactions,
-// toxicity rows, trough titration), then bounded by the lowest ceiling any
-// rule sets and rounded to what the form can make. The other sections are
+// docs/plan.md). It is composed once, in one order for every drug. The start
+// (labelled dose, hepatic class, interactions at the start, rounding) is
+// composed here from the rules a drug module supplies (compose_start: the
+// everolimus and temsirolimus regimens take their dose from it); the plan
+// then adds the toxicity row, trough titration or the interaction the module
+// found, bounded by the lowest ceiling any rule sets and rounded to what the
+// form can make. The other sections are
 // then brought into agreement with it: no dose anywhere above the ceiling,
 // the titration's new dose the plan's dose when the question is titration,
 // the acting toxicity row's resume dose the plan's.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "derived.hpp"
+#include "dosing.hpp"
 #include "eval.hpp"
 
 namespace mtorcalc {
+
+// ---- the start of the composition: labelled dose, hepatic class,
+// interactions at the start, rounding to the form ---------------------------
+// A drug module supplies its rules as data (StartRules); compose_start is the
+// one place that turns them into the starting dose and the adjustments the
+// regimen shows.
+
+/// One rule that moves the starting dose, in the composition's order.
+struct StartStep {
+  enum class Kind {
+    dose_mg,         // a fixed dose that replaces a higher one (hepatic class, a combination)
+    dose_mg_per_m2,  // a lower mg/m² level that replaces the labelled one
+    daily_factor,    // the daily amount times a factor, made in the form's strengths
+  };
+  Kind kind = Kind::dose_mg;
+  double value = 0;  // mg, mg/m², or the factor
+  // daily_factor above 1: one step raises the daily amount by at most this.
+  std::optional<double> max_increase_mg = std::nullopt;
+  std::string code;  // regimen.adjustments[].code
+  std::string rule;  // the content rule's id
+  ojson refs = ojson::array();
+  std::string note;  // the rule's text
+};
+
+/// What a drug module supplies for a start: the labelled dose (fixed, or per
+/// m² with the BSA) and the rules that move it, in order.
+struct StartRules {
+  std::optional<double> dose_mg;         // a fixed labelled dose
+  std::optional<double> dose_mg_per_m2;  // or a BSA-based one
+  std::optional<double> bsa_m2;
+  std::vector<double> strengths_mg;  // the form's strengths (BSA doses are made in them)
+  Tie tie = Tie::down;
+  std::vector<StartStep> steps;
+};
+
+/// The starting dose the rules compose to.
+struct StartDose {
+  std::optional<double> dose_mg;  // nullopt: a BSA dose without a BSA
+  std::string frequency;          // "" keeps the labelled frequency
+  std::optional<double> dose_mg_per_m2;
+  std::optional<double> calculated_dose_mg;  // mg/m² × BSA before rounding
+  std::vector<Adjustment> adjustments;
+  std::vector<std::string> notes;  // a mg/m² rule that did not lower, or had no BSA to apply to
+};
+[[nodiscard]] StartDose compose_start(const StartRules& rules);
 
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.

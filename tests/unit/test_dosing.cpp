@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dosing.hpp"
+#include "plan.hpp"
 #include "writer.hpp"
 
 using mtorcalc::largest_achievable_at_most;
@@ -186,4 +187,69 @@ TEST_CASE("a dose's units are the tablets that make it") {
   CHECK(text(17.49) == "[]");
   CHECK(text(17.5 + 1e-12) == tablets);
   CHECK(text(17.5 + 1e-6) == tablets);
+}
+
+TEST_CASE(
+    "the start pipeline: fixed doses only lower, mg/m2 levels then the BSA, then daily rules") {
+  using mtorcalc::StartRules;
+  using mtorcalc::StartStep;
+  StartRules fixed;
+  fixed.dose_mg = 10;
+  StartStep hepatic;
+  hepatic.value = 2.5;
+  hepatic.code = "hepatic_child_pugh_C";
+  StartStep higher;
+  higher.value = 5;  // a rule's dose above the dose so far never raises it
+  higher.code = "moderate_cyp3a4_inhibitor";
+  fixed.steps = {hepatic, higher};
+  auto f = mtorcalc::compose_start(fixed);
+  REQUIRE(f.dose_mg);
+  CHECK(*f.dose_mg == 2.5);
+  REQUIRE(f.adjustments.size() == 1);
+  CHECK(f.adjustments[0].from_mg == 10);
+  CHECK(f.adjustments[0].to_mg == 2.5);
+
+  // SEGA 4.5 mg/m2, Child-Pugh C 2.5 mg/m2, BSA 1.1: 2.75 mg -> 2.5 mg tablets;
+  // halved: below the lowest strength, so 2.5 mg every other day.
+  StartRules bsa;
+  bsa.dose_mg_per_m2 = 4.5;
+  bsa.bsa_m2 = 1.1;
+  bsa.strengths_mg = {2.5, 5, 7.5, 10};
+  StartStep per_m2;
+  per_m2.kind = StartStep::Kind::dose_mg_per_m2;
+  per_m2.value = 2.5;
+  StartStep half;
+  half.kind = StartStep::Kind::daily_factor;
+  half.value = 0.5;
+  bsa.steps = {per_m2, half};
+  auto b = mtorcalc::compose_start(bsa);
+  REQUIRE(b.dose_mg);
+  CHECK(*b.dose_mg == 2.5);
+  CHECK(b.frequency == "every_other_day");
+  REQUIRE(b.calculated_dose_mg);
+  CHECK(*b.calculated_dose_mg == doctest::Approx(2.75));
+  REQUIRE(b.adjustments.size() == 2);
+  CHECK(b.adjustments[1].frequency == "every_other_day");
+
+  // Without a BSA: no dose, the mg/m2 rule only as a note.
+  bsa.bsa_m2.reset();
+  auto none = mtorcalc::compose_start(bsa);
+  CHECK_FALSE(none.dose_mg);
+  CHECK(none.notes.size() == 1);
+  CHECK(*none.dose_mg_per_m2 == 2.5);
+
+  // An inducer doubles in one step of at most 5 mg: 4.5 mg/m2 x 1.6 = 7.2 ->
+  // 7.5 mg, doubled 15 but capped at 12.5 mg.
+  StartRules ind;
+  ind.dose_mg_per_m2 = 4.5;
+  ind.bsa_m2 = 1.6;
+  ind.strengths_mg = {2.5, 5, 7.5, 10};
+  StartStep twice;
+  twice.kind = StartStep::Kind::daily_factor;
+  twice.value = 2;
+  twice.max_increase_mg = 5;
+  ind.steps = {twice};
+  auto i = mtorcalc::compose_start(ind);
+  CHECK(*i.dose_mg == 12.5);
+  CHECK(i.frequency == "once_daily");
 }
