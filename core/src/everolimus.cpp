@@ -556,25 +556,6 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   return p;
 }
 
-// Interaction doses for the TDM group are scaled from the current dose and
-// must be given in the strengths of one form, every other day below the
-// lowest strength.
-void round_tdm_interactions(Ctx& ctx, const std::string& form, bool base_every_other_day) {
-  auto strengths = strengths_of(drug, form);
-  for (auto& it : ctx.interactions) {
-    if (!it.contains("dose_mg"sv) || !it["dose_mg"sv].is_number()) continue;
-    if (!it.contains("rule"sv) ||
-        it["rule"sv].get<std::string>().find(".tdm"sv) == std::string::npos)
-      continue;
-    // The mechanism scales the dose per administration; every other day
-    // gives half of it per day.
-    double daily = it["dose_mg"sv].get<double>() * (base_every_other_day ? 0.5 : 1.0);
-    FormDose fd = dose_in_form(strengths, daily, tie_rule(drug));
-    it["dose_mg"sv] = fd.dose_mg;
-    it["frequency"sv] = fd.frequency;
-  }
-}
-
 // ---- titration, warnings, monitoring ------------------------------------------------
 
 void titration(Ctx& ctx, const std::string& indication, const Plan& p) {
@@ -679,27 +660,12 @@ Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
   const bool give_regimen = status != Status::contraindicated && status != Status::not_indicated;
   InteractionSummary ix;
   Plan plan;
-  if (group == DosingGroup::tdm) {
-    ix = evaluate_interactions(ctx, drug, group_name(group), base);
-    if (give_regimen) plan = bsa_regimen(ctx, d, indication, ix, &e);
-    if (!base && plan.dose_mg) {
-      // Scale interaction doses from the planned starting dose.
-      for (auto& it : ctx.interactions) {
-        const json& r = content::at(it.value("rule"sv, std::string()));
-        if (r.is_object() && r.contains("dose_factor"sv))
-          it["dose_mg"sv] = round_to(*plan.dose_mg * r["dose_factor"sv].get<double>(), 2);
-      }
-    }
-    std::string ix_form =
-        plan.form.empty() ? content::at(scope + ".default_form").get<std::string>() : plan.form;
-    if (auto f = ctx.req.str({"therapy", "form"}); f && base && !plan.form_overridden) ix_form = *f;
-    const bool eod = base && ctx.req.str({"therapy", "frequency"}) ==
-                                 std::optional<std::string>("every_other_day");
-    round_tdm_interactions(ctx, ix_form, eod);
-  } else {
-    ix = evaluate_interactions(ctx, drug, group_name(group), base);
-    if (give_regimen) plan = fixed_regimen(ctx, d, indication, ix, combination);
-  }
+  // The entries' doses come from the plan's composition (plan.cpp), which
+  // applies each rule once: no base dose is scaled here.
+  ix = evaluate_interactions(ctx, drug, group_name(group), std::nullopt);
+  if (give_regimen)
+    plan = group == DosingGroup::tdm ? bsa_regimen(ctx, d, indication, ix, &e)
+                                     : fixed_regimen(ctx, d, indication, ix, combination);
   if (ix.has("strong_cyp3a4_inhibitor")) ctx.warn(drug, "strong_inhibitor_avoid");
   if (ix.has("strong_cyp3a4_inducer")) ctx.warn(drug, "strong_inducer_avoid");
   if (!give_regimen && d.child_pugh_class) ctx.warn(drug, "hepatic_impairment");

@@ -349,6 +349,22 @@ std::string class_phrase(const std::string& klass) {
   return out;
 }
 
+// The dose an everolimus interaction rule asks for from `d`: the rule's
+// fixed dose, or the daily amount times its factor made in the form's
+// strengths, every other day below the lowest (Afinitor §2.11, §2.12).
+std::optional<Dose> everolimus_rule_dose(const ojson& ix, const Dose& d, const std::string& form) {
+  const json& r = content::at(text(ix, "rule"));
+  if (!r.is_object()) return std::nullopt;
+  if (r["dose_mg"sv].is_number())
+    return Dose{r["dose_mg"sv].get<double>(),
+                r["frequency"sv].is_string() ? r["frequency"sv].get<std::string>() : d.frequency};
+  if (!r["dose_factor"sv].is_number() || !d.mg) return std::nullopt;
+  const FormDose fd =
+      dose_in_form(strengths_of("everolimus", form), daily(d) * r["dose_factor"sv].get<double>(),
+                   tie_rule("everolimus"));
+  return Dose{fd.dose_mg, fd.frequency};
+}
+
 // A comedication that changes the drug's concentrations, started or stopped
 // too recently for the trough to reflect it (content
 // "<drug>.tdm.interacting_change"): the titration may not move the dose in
@@ -530,6 +546,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   std::string action;
   ojson resume = nullptr;
   std::optional<TroughHold> held;
+  std::vector<const ojson*> not_applied;  // interaction entries the composition left out
   std::string reason;
   Ceiling ceiling;
   if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
@@ -714,7 +731,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         }
         continue;
       }
-      if (!mg) continue;
+      if (!mg && drug != "everolimus") continue;
       if (is_inducer(klass)) {
         // A second strong inducer needs no further change (Afinitor §2.12).
         bool other = false;
@@ -725,11 +742,18 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         if (other) {
           comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
           ix["dose_mg"sv] = nullptr;
+          not_applied.push_back(&ix);
           continue;
         }
       }
       Dose rule_dose{mg,
                      text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
+      if (drug == "everolimus") {
+        // The composition works out the rule's dose from the dose so far.
+        auto ruled = everolimus_rule_dose(ix, comp.dose, form);
+        if (!ruled) continue;
+        rule_dose = *ruled;
+      }
       Dose before = comp.dose;
       if (is_inhibitor(klass) && daily(rule_dose) < daily(comp.dose)) comp.dose = rule_dose;
       if (is_inducer(klass) && daily(rule_dose) > daily(comp.dose)) {
@@ -920,6 +944,39 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   // An entry whose rule applied gives the plan's dose (the one moment, one
   // dose); other entries are bounded by the ceiling.
   for (auto& ix : ctx.interactions) {
+    if (drug == "everolimus") {
+      // Every number from the composition: the plan's dose where this rule
+      // took part in it (even when the dose stayed because it already was
+      // lower or higher), else none; a fixed-dose inducer keeps the label's
+      // target, bounded by the ceiling (docs/plan.md 6.3).
+      const bool fixed_inducer =
+          is_inducer(text(ix, "class")) && fixed_everolimus(drug, indication);
+      const json& r = content::at(text(ix, "rule"));
+      const bool dose_rule =
+          r.is_object() && (r["dose_mg"sv].is_number() || r["dose_factor"sv].is_number());
+      const std::string st = status_of(ctx, text(ix, "drug"), on_therapy).status;
+      // At a start, a rule the regimen applied (a combination's dose among them).
+      bool in_regimen = false;
+      if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv))
+        for (const auto& a : ctx.regimen["adjustments"sv])
+          in_regimen = in_regimen || text(a, "code") == text(ix, "class");
+      const bool applied =
+          (acts_on_dose(ix) || in_regimen) && dose_rule && p["dose_mg"sv].is_number() &&
+          (question == "start" || question == "interaction") && st != "stopped" &&
+          !(on_therapy && st == "ongoing_at_start") &&
+          std::find(not_applied.begin(), not_applied.end(), &ix) == not_applied.end();
+      if (fixed_inducer && !(on_therapy && st == "ongoing_at_start")) {
+        cap(ix, "dose_mg");
+      } else if (applied) {
+        ix["dose_mg"sv] = p["dose_mg"sv];
+        if (r["dose_factor"sv].is_number() || ix.contains("frequency"sv) ||
+            p["frequency"sv] != "once_daily")
+          ix["frequency"sv] = p["frequency"sv];
+      } else {
+        ix["dose_mg"sv] = nullptr;
+      }
+      continue;
+    }
     // A rule the regimen already applied at the start gives the regimen's
     // dose, never that dose moved again.
     if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv) &&
