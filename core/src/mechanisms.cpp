@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "dosing.hpp"
+#include "plan.hpp"
+#include "plan.hpp"
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
@@ -609,34 +611,21 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
     t["capped"sv] = false;
     t["missing"sv] = ojson::array({"/therapy/current_dose_mg"});
   } else {
-    double daily = *current * daily_factor(frequency);
-    double raw = daily * target / *trough;
-    double capped_daily = raw;
-    bool capped = false;
-    if (auto step = num_of(tdm, "max_increase_mg_per_step"); step && raw - daily > *step) {
-      capped_daily = daily + *step;
-      capped = true;
-    }
-    if (auto max_daily = num_of(tdm, "max_daily_dose_mg"); max_daily && capped_daily > *max_daily) {
-      capped_daily = *max_daily;
-      capped = true;
-    }
-    // Per administration: once daily unless below the lowest strength.
-    auto strengths = strengths_of(drug, form);
-    double new_dose = capped_daily;
-    std::string new_frequency = frequency == "twice_daily"sv ? "twice_daily" : "once_daily";
-    if (new_frequency == "twice_daily"sv) new_dose = capped_daily / 2.0;
-    if (!strengths.empty()) {
-      double lowest = *std::min_element(strengths.begin(), strengths.end());
-      if (new_dose < lowest - 1e-9) {
-        new_dose = lowest;
-        new_frequency = "every_other_day";
-      } else {
-        new_dose = nearest_achievable(strengths, new_dose, tie_rule(drug));
-      }
-    } else if (auto inc = increment_of(drug, form)) {
-      new_dose = nearest_increment(new_dose, *inc, tie_rule(drug));
-    }
+    // The dose arithmetic is the composition's titration stage (plan.hpp).
+    TitrationRules rules;
+    rules.current_daily_mg = *current * daily_factor(frequency);
+    rules.frequency = frequency;
+    rules.target_ng_ml = target;
+    rules.trough_ng_ml = *trough;
+    rules.max_increase_mg_per_step = num_of(tdm, "max_increase_mg_per_step");
+    rules.max_daily_mg = num_of(tdm, "max_daily_dose_mg");
+    rules.strengths_mg = strengths_of(drug, form);
+    rules.increment_mg = increment_of(drug, form);
+    rules.tie = tie_rule(drug);
+    const TitrationDose td = titration_dose(rules);
+    const double daily = rules.current_daily_mg, raw = td.raw_daily_mg, new_dose = td.dose_mg;
+    const bool capped = td.capped;
+    const std::string& new_frequency = td.frequency;
     t["raw_new_dose_mg"sv] = round_to(raw, 2);
     t["new_dose_mg"sv] = round_to(new_dose, 2);
     t["new_frequency"sv] = new_frequency;

@@ -465,6 +465,39 @@ StartDose compose_start(const StartRules& rules) {
   return out;
 }
 
+TitrationDose titration_dose(const TitrationRules& rules) {
+  TitrationDose out;
+  const double daily = rules.current_daily_mg;
+  out.raw_daily_mg = daily * rules.target_ng_ml / rules.trough_ng_ml;
+  double capped_daily = out.raw_daily_mg;
+  if (rules.max_increase_mg_per_step &&
+      out.raw_daily_mg - daily > *rules.max_increase_mg_per_step) {
+    capped_daily = daily + *rules.max_increase_mg_per_step;
+    out.capped = true;
+  }
+  if (rules.max_daily_mg && capped_daily > *rules.max_daily_mg) {
+    capped_daily = *rules.max_daily_mg;
+    out.capped = true;
+  }
+  // Per administration: once daily unless below the lowest strength.
+  double dose = capped_daily;
+  out.frequency = rules.frequency == "twice_daily" ? "twice_daily" : "once_daily";
+  if (out.frequency == "twice_daily") dose = capped_daily / 2.0;
+  if (!rules.strengths_mg.empty()) {
+    const double lowest = *std::min_element(rules.strengths_mg.begin(), rules.strengths_mg.end());
+    if (dose < lowest - 1e-9) {
+      dose = lowest;
+      out.frequency = "every_other_day";
+    } else {
+      dose = nearest_achievable(rules.strengths_mg, dose, rules.tie);
+    }
+  } else if (rules.increment_mg) {
+    dose = nearest_increment(dose, *rules.increment_mg, rules.tie);
+  }
+  out.dose_mg = dose;
+  return out;
+}
+
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
                   const Derived& d) {
   warn_lab_unit_slips(ctx);

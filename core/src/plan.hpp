@@ -66,6 +66,33 @@ struct StartDose {
 };
 [[nodiscard]] StartDose compose_start(const StartRules& rules);
 
+// ---- the titration stage: a trough-guided new dose ----------------------------
+
+/// What the titration stage needs: the dose now, the trough and its target,
+/// the label's caps, and what the form can make.
+struct TitrationRules {
+  double current_daily_mg = 0;
+  std::string frequency;  // of the current dose
+  double target_ng_ml = 0;
+  double trough_ng_ml = 0;
+  std::optional<double> max_increase_mg_per_step;  // a daily increase per step (Afinitor §2.8)
+  std::optional<double> max_daily_mg;              // the most on any day (Rapamune §2.1)
+  std::vector<double> strengths_mg;                // tablets
+  std::optional<double> increment_mg;              // a liquid's measuring step
+  Tie tie = Tie::down;
+};
+
+struct TitrationDose {
+  double raw_daily_mg = 0;  // current × target ÷ trough, before caps and rounding
+  double dose_mg = 0;       // per administration, what the form makes
+  std::string frequency;
+  bool capped = false;
+};
+
+/// new daily dose = current × target ÷ trough, capped, in the form's doses:
+/// below the lowest strength, the lowest every other day.
+[[nodiscard]] TitrationDose titration_dose(const TitrationRules& rules);
+
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,

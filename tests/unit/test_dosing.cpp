@@ -253,3 +253,36 @@ TEST_CASE(
   CHECK(*i.dose_mg == 12.5);
   CHECK(i.frequency == "once_daily");
 }
+
+TEST_CASE("the titration stage: proportional dose, caps, the form's doses") {
+  mtorcalc::TitrationRules r;
+  r.current_daily_mg = 5;
+  r.frequency = "once_daily";
+  r.target_ng_ml = 10;
+  r.trough_ng_ml = 2;  // 25 mg raw, capped at +5 mg a step (Afinitor §2.8)
+  r.max_increase_mg_per_step = 5;
+  r.strengths_mg = {2.5, 5, 7.5, 10};
+  auto up = mtorcalc::titration_dose(r);
+  CHECK(up.raw_daily_mg == doctest::Approx(25));
+  CHECK(up.capped);
+  CHECK(up.dose_mg == 10);
+  CHECK(up.frequency == "once_daily");
+  r.trough_ng_ml = 40;  // 1.25 mg: below the lowest strength, every other day
+  auto down = mtorcalc::titration_dose(r);
+  CHECK_FALSE(down.capped);
+  CHECK(down.dose_mg == 2.5);
+  CHECK(down.frequency == "every_other_day");
+  // A liquid in 0.1 mg steps: 2 mg x 10 / 3.2 = 6.25 mg, a tie, rounded down.
+  mtorcalc::TitrationRules liquid;
+  liquid.current_daily_mg = 2;
+  liquid.frequency = "once_daily";
+  liquid.target_ng_ml = 10;
+  liquid.trough_ng_ml = 3.2;
+  liquid.increment_mg = 0.1;
+  liquid.max_daily_mg = 40;
+  CHECK(mtorcalc::titration_dose(liquid).dose_mg == doctest::Approx(6.2));
+  liquid.trough_ng_ml = 0.4;  // 50 mg a day: the 40 mg daily maximum
+  auto capped = mtorcalc::titration_dose(liquid);
+  CHECK(capped.capped);
+  CHECK(capped.dose_mg == doctest::Approx(40));
+}
