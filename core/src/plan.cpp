@@ -130,6 +130,7 @@ struct CoStatus {
   std::string status;
   std::optional<double> days_since_change;
   std::optional<double> dose_before_mg;
+  bool assumed = false;  // no comedication_status entry: read from the therapy
 };
 CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
   const std::string key = canonical_comedication(name);
@@ -143,7 +144,7 @@ CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
       if (s.contains("dose_before_mg"sv)) c.dose_before_mg = s["dose_before_mg"sv].get<double>();
       return c;
     }
-  return {on_therapy ? "started" : "ongoing_at_start", std::nullopt, std::nullopt};
+  return {on_therapy ? "started" : "ongoing_at_start", std::nullopt, std::nullopt, true};
 }
 
 // A current dose above the highest dose the label names for the drug
@@ -399,13 +400,7 @@ std::optional<TroughHold> trough_hold(const Ctx& ctx, const std::string& drug) {
     if (st.status == "ongoing_at_start") continue;
     if (st.days_since_change && *st.days_since_change >= steady) continue;
     if (!hold) hold = TroughHold{id, text(ix, "drug"), st.status, st.days_since_change};
-    bool stated = false;
-    const json& given = ctx.req.node({"comedication_status"});
-    if (given.is_array())
-      for (const auto& g : given)
-        stated = stated || canonical_comedication(g["name"sv].get<std::string>()) ==
-                               canonical_comedication(text(ix, "drug"));
-    hold->assumed = hold->assumed || !stated;
+    hold->assumed = hold->assumed || st.assumed;
     // Stopping a drug that raises concentrations lowers them, and the reverse.
     ((raises == (st.status == "started")) ? hold->no_increase : hold->no_decrease) = true;
   }
@@ -707,15 +702,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     }
   } else if (interacting) {
     // A status not given is read as started, and the answer says so.
-    const json& given = ctx.req.node({"comedication_status"});
     for (const auto& ix : ctx.interactions) {
       if (!acts_on_dose(ix)) continue;
-      bool stated = false;
-      if (given.is_array())
-        for (const auto& g : given)
-          stated = stated || canonical_comedication(g["name"sv].get<std::string>()) ==
-                                 canonical_comedication(text(ix, "drug"));
-      if (!stated) {
+      if (status_of(ctx, text(ix, "drug"), true).assumed) {
         ctx.warn("common", "comedication_status_assumed");
         break;
       }
