@@ -18,15 +18,8 @@ using namespace std::string_view_literals;
 
 namespace {
 
-// A number as a clinician writes it: 10, 2.5, 0.75 (no trailing ".0").
-std::string number_text(double v) {
-  std::string t = ojson(round_to(v, 2)).dump();
-  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
-  return t;
-}
-
 std::string mg_text(double v) {
-  return number_text(v) + " mg";
+  return plain_number(v) + " mg";
 }
 
 struct Dose {
@@ -189,7 +182,7 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
       if (meant * (value / *current) > limit + 1e-9) continue;
       ctx.record_rule(hints_id);
       ojson& w = *warning;
-      w["text"sv] = w["text"sv].get<std::string>() + " Was " + number_text(meant) + " mg meant?";
+      w["text"sv] = w["text"sv].get<std::string>() + " Was " + plain_number(meant) + " mg meant?";
       break;
     }
   return true;
@@ -319,7 +312,7 @@ ojson plan_units(const std::string& drug, const std::string& form, std::optional
 
 std::string units_phrase(const ojson& units) {
   std::string out;
-  auto fmt = [](double v) { return number_text(v); };
+  auto fmt = [](double v) { return plain_number(v); };
   for (const auto& u : units) {
     if (!out.empty()) out += " + ";
     if (u.contains("volume_ml"sv)) {
@@ -620,7 +613,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     std::string rule = text(*tox, "rule");
     reason = text(*tox, "term");
     std::replace(reason.begin(), reason.end(), '_', ' ');
-    reason += " grade " + number_text(num(*tox, "grade").value_or(0));
+    reason += " grade " + plain_number(num(*tox, "grade").value_or(0));
     Dose r{num(*tox, "resume_dose_mg"), text(*tox, "resume_frequency").empty()
                                             ? comp.dose.frequency
                                             : text(*tox, "resume_frequency")};
@@ -673,7 +666,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.step(held->rule, "no_change", comp.dose.mg, comp.dose.mg);
       comp.dose = bound(comp.dose, "titrate");
       reason = held->comedication + " " + held->status +
-               (held->days_since_change ? " " + number_text(*held->days_since_change) + " days ago"
+               (held->days_since_change ? " " + plain_number(*held->days_since_change) + " days ago"
                                         : "") +
                ": the trough does not reflect it yet";
       // The loading dose belonged to the rise that is not made.
@@ -742,7 +735,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         if (st.days_since_change.value_or(0) < washout) {
           resume = ojson::object();
           resume["when"sv] =
-              "from day " + number_text(washout) + " after the last " + text(ix, "drug") + " dose";
+              "from day " + plain_number(washout) + " after the last " + text(ix, "drug") + " dose";
           resume["dose_mg"sv] = *back.mg;
           resume["frequency"sv] = back.frequency;
           resume["units"sv] = plan_units(drug, form, back.mg);

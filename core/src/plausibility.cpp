@@ -12,19 +12,12 @@ using namespace std::string_view_literals;
 
 namespace {
 
-// A number as a clinician writes it: 180, 0.88 (2 decimals, no trailing ".0").
-std::string number_text(double v) {
-  std::string t = ojson(round_to(v, 2)).dump();
-  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
-  return t;
-}
-
 // The rule's text with {value} and {converted} filled in.
 std::string slip_text(const json& rule, double value, double converted) {
   std::string t = rule["text"sv].get<std::string>();
   for (const auto& [key, with] :
-       {std::pair<std::string, std::string>{"{value}", number_text(value)},
-        {"{converted}", number_text(converted)}})
+       {std::pair<std::string, std::string>{"{value}", plain_number(value)},
+        {"{converted}", plain_number(converted)}})
     for (auto at = t.find(key); at != std::string::npos; at = t.find(key))
       t.replace(at, key.size(), with);
   return t;
@@ -68,6 +61,19 @@ const json* at_pointer(const json& doc, const std::string& pointer) {
   return cur;
 }
 
+// The serious warning for an in-range value that fits a unit slip; the
+// value is used as entered.
+void warn_slip(Ctx& ctx, const std::string& id, double value, double converted,
+               std::string_view path) {
+  const json& r = content::at(id);
+  ctx.record_rule(id);
+  ctx.warnings.push_back({{"code", "possible_unit_error"},
+                          {"severity", "serious"},
+                          {"text", slip_text(r, value, converted)},
+                          {"path", path},
+                          {"refs", Ctx::refs_of(r)}});
+}
+
 }  // namespace
 
 void suggest_unit_slips(const json& doc, std::vector<RequestError>& errors) {
@@ -104,12 +110,7 @@ void warn_lab_unit_slips(Ctx& ctx) {
       const double converted = *value / number_of(r, "umol_l_per_mg_dl");
       if (*value > number_of(r, "flag_above_uln_times") * uln &&
           converted <= number_of(r, "converted_at_most_uln_times") * uln) {
-        ctx.record_rule(id);
-        ctx.warnings.push_back({{"code", "possible_unit_error"},
-                                {"severity", "serious"},
-                                {"text", slip_text(r, *value, converted)},
-                                {"path", "/patient/labs/bilirubin_mg_dl"},
-                                {"refs", Ctx::refs_of(r)}});
+        warn_slip(ctx, id, *value, converted, "/patient/labs/bilirubin_mg_dl");
       }
     }
   }
@@ -123,12 +124,7 @@ void warn_lab_unit_slips(Ctx& ctx) {
       const json& ref = r["reference_mg_dl"sv];
       if (*value < number_of(r, "grade4_below_mg_dl") && converted >= ref[0].get<double>() &&
           converted <= ref[1].get<double>()) {
-        ctx.record_rule(id);
-        ctx.warnings.push_back({{"code", "possible_unit_error"},
-                                {"severity", "serious"},
-                                {"text", slip_text(r, *value, converted)},
-                                {"path", "/patient/labs/calcium_mg_dl"},
-                                {"refs", Ctx::refs_of(r)}});
+        warn_slip(ctx, id, *value, converted, "/patient/labs/calcium_mg_dl");
       }
     }
   }
