@@ -413,9 +413,20 @@ StartDose compose_start(const StartRules& rules) {
   if (rules.dose_mg) {
     double mg = *rules.dose_mg;
     for (const StartStep& s : rules.steps) {
-      if (s.kind != StartStep::Kind::dose_mg || s.value >= mg) continue;
-      out.adjustments.push_back({s.code, mg, s.value, s.refs, "", s.note, s.rule});
-      mg = s.value;
+      double to = s.value;
+      if (s.kind == StartStep::Kind::dose_factor) {
+        // The nearest dose the form makes (tablets, or the liquid's step).
+        const double raw = mg * s.value;
+        to = !rules.strengths_mg.empty() ? nearest_achievable(rules.strengths_mg, raw, rules.tie)
+             : rules.increment_mg        ? nearest_increment(raw, *rules.increment_mg, rules.tie)
+                                         : raw;
+        out.rounded = out.rounded || std::fabs(to - raw) > 1e-9;
+      } else if (s.kind != StartStep::Kind::dose_mg) {
+        continue;
+      }
+      if (to >= mg) continue;
+      out.adjustments.push_back({s.code, mg, to, s.refs, "", s.note, s.rule});
+      mg = to;
     }
     out.dose_mg = mg;
     return out;

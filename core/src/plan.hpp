@@ -2,7 +2,8 @@
 // docs/plan.md). It is composed once, in one order for every drug. The start
 // (labelled dose, hepatic class, interactions at the start, rounding) is
 // composed here from the rules a drug module supplies (compose_start: the
-// everolimus and temsirolimus regimens take their dose from it); the plan
+// everolimus, sirolimus and temsirolimus regimens take their dose from it;
+// titration_dose is the trough stage's arithmetic); the plan
 // then adds the toxicity row, trough titration or the interaction the module
 // found, bounded by the lowest ceiling any rule sets and rounded to what the
 // form can make. The other sections are
@@ -33,6 +34,7 @@ struct StartStep {
     dose_mg,         // a fixed dose that replaces a higher one (hepatic class, a combination)
     dose_mg_per_m2,  // a lower mg/m² level that replaces the labelled one
     daily_factor,    // the daily amount times a factor, made in the form's strengths
+    dose_factor,     // a fixed dose times a factor, made in the form's doses
   };
   Kind kind = Kind::dose_mg;
   double value = 0;  // mg, mg/m², or the factor
@@ -50,7 +52,8 @@ struct StartRules {
   std::optional<double> dose_mg;         // a fixed labelled dose
   std::optional<double> dose_mg_per_m2;  // or a BSA-based one
   std::optional<double> bsa_m2;
-  std::vector<double> strengths_mg;  // the form's strengths (BSA doses are made in them)
+  std::vector<double> strengths_mg;    // the form's strengths (BSA doses are made in them)
+  std::optional<double> increment_mg;  // a liquid's measuring step
   Tie tie = Tie::down;
   std::vector<StartStep> steps;
 };
@@ -63,6 +66,7 @@ struct StartDose {
   std::optional<double> calculated_dose_mg;  // mg/m² × BSA before rounding
   std::vector<Adjustment> adjustments;
   std::vector<std::string> notes;  // a mg/m² rule that did not lower, or had no BSA to apply to
+  bool rounded = false;            // a factor's dose was rounded to what the form makes
 };
 [[nodiscard]] StartDose compose_start(const StartRules& rules);
 

@@ -286,3 +286,23 @@ TEST_CASE("the titration stage: proportional dose, caps, the form's doses") {
   CHECK(capped.capped);
   CHECK(capped.dose_mg == doctest::Approx(40));
 }
+
+TEST_CASE("the start pipeline: a factor on a fixed dose, made in the form") {
+  mtorcalc::StartRules r;
+  r.dose_mg = 2;
+  r.strengths_mg = {0.5, 1, 2};
+  mtorcalc::StartStep third;
+  third.kind = mtorcalc::StartStep::Kind::dose_factor;
+  third.value = 0.5;  // 1 mg: a tablet dose, no rounding
+  r.steps = {third};
+  auto exact = mtorcalc::compose_start(r);
+  CHECK(*exact.dose_mg == 1);
+  CHECK_FALSE(exact.rounded);
+  r.steps[0].value = 0.66;  // 1.32 mg -> the nearest tablet dose, 1.5 mg
+  auto tabs = mtorcalc::compose_start(r);
+  CHECK(*tabs.dose_mg == 1.5);
+  CHECK(tabs.rounded);
+  r.strengths_mg.clear();
+  r.increment_mg = 0.1;  // the oral solution: 1.3 mg
+  CHECK(*mtorcalc::compose_start(r).dose_mg == doctest::Approx(1.3));
+}
