@@ -6,7 +6,6 @@
 
 #include "dosing.hpp"
 #include "plan.hpp"
-#include "plan.hpp"
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
@@ -242,44 +241,25 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
   // What the label does once no lower dose remains is content's to say.
   const std::string no_lower = str_or(r, "no_lower_dose_text");
 
-  if (method == "fraction"sv) {
-    double fraction = num_of(r, "fraction").value_or(0.5);
-    auto strengths = strengths_of(drug, form);
-    // Already every other day at the lowest strength: no lower labelled dose.
-    if (frequency == "every_other_day"sv) {
-      double lowest = strengths.empty() ? current_dose_mg
-                                        : *std::min_element(strengths.begin(), strengths.end());
-      if (current_dose_mg <= lowest + 1e-9) {
-        out.resume_note = no_lower;
-        return out;
-      }
+  if (method == "fraction"sv || method == "step"sv) {
+    // The arithmetic is the composition's toxicity stage (plan.hpp).
+    ReductionRules rules;
+    rules.current_dose_mg = current_dose_mg;
+    rules.frequency = frequency;
+    if (method == "fraction"sv) {
+      rules.fraction = num_of(r, "fraction").value_or(0.5);
+      rules.strengths_mg = strengths_of(drug, form);
+      rules.tie = tie_rule(drug);
+    } else {
+      rules.step_mg = num_of(r, "step_mg").value_or(0);
+      rules.floor_mg = num_of(r, "floor_mg").value_or(0);
     }
-    double target = current_dose_mg * fraction;
-    if (strengths.empty()) {
-      out.dose_mg = round_to(target, 2);
-      out.frequency = frequency;
-      return out;
-    }
-    double lowest = *std::min_element(strengths.begin(), strengths.end());
-    if (target < lowest - 1e-9) {
-      // Below the lowest strength: the lowest strength every other day.
-      out.dose_mg = lowest;
-      out.frequency = "every_other_day";
-      return out;
-    }
-    out.dose_mg = nearest_achievable(strengths, target, tie_rule(drug));
-    out.frequency = frequency;
-    return out;
-  }
-  if (method == "step"sv) {
-    double step = num_of(r, "step_mg").value_or(0);
-    double floor = num_of(r, "floor_mg").value_or(0);
-    if (current_dose_mg <= floor + 1e-9) {
+    if (auto reduced = reduction_dose(rules)) {
+      out.dose_mg = reduced->mg;
+      out.frequency = reduced->frequency;
+    } else {
       out.resume_note = no_lower;
-      return out;
     }
-    out.dose_mg = std::max(current_dose_mg - step, floor);
-    out.frequency = frequency;
     return out;
   }
   if (method == "levels"sv) {

@@ -497,6 +497,27 @@ TitrationDose titration_dose(const TitrationRules& rules) {
   return out;
 }
 
+std::optional<ReducedTo> reduction_dose(const ReductionRules& rules) {
+  const double current = rules.current_dose_mg;
+  if (!rules.fraction) {
+    if (current <= rules.floor_mg + 1e-9) return std::nullopt;
+    return ReducedTo{std::max(current - rules.step_mg, rules.floor_mg), rules.frequency};
+  }
+  const auto& strengths = rules.strengths_mg;
+  // Already every other day at the lowest strength: no lower labelled dose.
+  if (rules.frequency == "every_other_day") {
+    const double lowest =
+        strengths.empty() ? current : *std::min_element(strengths.begin(), strengths.end());
+    if (current <= lowest + 1e-9) return std::nullopt;
+  }
+  const double target = current * *rules.fraction;
+  if (strengths.empty()) return ReducedTo{round_to(target, 2), rules.frequency};
+  const double lowest = *std::min_element(strengths.begin(), strengths.end());
+  // Below the lowest strength: the lowest strength every other day.
+  if (target < lowest - 1e-9) return ReducedTo{lowest, "every_other_day"};
+  return ReducedTo{nearest_achievable(strengths, target, rules.tie), rules.frequency};
+}
+
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
                   const Derived& d) {
   warn_lab_unit_slips(ctx);

@@ -3,7 +3,8 @@
 // (labelled dose, hepatic class, interactions at the start, rounding) is
 // composed here from the rules a drug module supplies (compose_start: the
 // everolimus, sirolimus and temsirolimus regimens take their dose from it;
-// titration_dose is the trough stage's arithmetic); the plan
+// titration_dose is the trough stage's arithmetic, reduction_dose the
+// toxicity stage's for fraction and step reductions); the plan
 // then adds the toxicity row, trough titration or the interaction the module
 // found, bounded by the lowest ceiling any rule sets and rounded to what the
 // form can make. The other sections are
@@ -96,6 +97,27 @@ struct TitrationDose {
 /// new daily dose = current × target ÷ trough, capped, in the form's doses:
 /// below the lowest strength, the lowest every other day.
 [[nodiscard]] TitrationDose titration_dose(const TitrationRules& rules);
+
+// ---- the toxicity stage: the reduced dose a toxicity row resumes at ----------
+
+/// A label's dose reduction: a fraction of the dose in the form's strengths
+/// (below the lowest strength, the lowest every other day), or a step down to
+/// a floor.
+struct ReductionRules {
+  double current_dose_mg = 0;
+  std::string frequency;
+  std::optional<double> fraction;
+  std::vector<double> strengths_mg;
+  Tie tie = Tie::down;
+  double step_mg = 0;
+  double floor_mg = 0;
+};
+struct ReducedTo {
+  double mg = 0;
+  std::string frequency;
+};
+/// The reduced dose, or nullopt when no lower labelled dose remains.
+[[nodiscard]] std::optional<ReducedTo> reduction_dose(const ReductionRules& rules);
 
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.

@@ -306,3 +306,28 @@ TEST_CASE("the start pipeline: a factor on a fixed dose, made in the form") {
   r.increment_mg = 0.1;  // the oral solution: 1.3 mg
   CHECK(*mtorcalc::compose_start(r).dose_mg == doctest::Approx(1.3));
 }
+
+TEST_CASE("the toxicity stage: a fraction in the form's strengths, or a step to a floor") {
+  mtorcalc::ReductionRules half;
+  half.current_dose_mg = 10;
+  half.frequency = "once_daily";
+  half.fraction = 0.5;
+  half.strengths_mg = {2.5, 5, 7.5, 10};
+  auto five = mtorcalc::reduction_dose(half);
+  REQUIRE(five);
+  CHECK(five->mg == 5);
+  half.current_dose_mg = 2.5;  // 1.25 mg: the lowest strength every other day
+  auto eod = mtorcalc::reduction_dose(half);
+  REQUIRE(eod);
+  CHECK(eod->frequency == "every_other_day");
+  half.frequency = "every_other_day";  // already there: no lower labelled dose
+  CHECK_FALSE(mtorcalc::reduction_dose(half));
+  mtorcalc::ReductionRules step;
+  step.current_dose_mg = 25;
+  step.frequency = "weekly";
+  step.step_mg = 5;
+  step.floor_mg = 15;
+  CHECK(mtorcalc::reduction_dose(step)->mg == 20);
+  step.current_dose_mg = 15;  // at the floor
+  CHECK_FALSE(mtorcalc::reduction_dose(step));
+}
