@@ -173,10 +173,7 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
     ctx.warn(drug, "hepatic_impairment");
   }
   InteractionSummary inter = evaluate_interactions(ctx, drug, "", std::nullopt);
-  // Interaction doses are labelled per m²: give them in mg for this patient.
-  for (auto& item : ctx.interactions)
-    if (item.contains("dose_mg_per_m2"sv) && d.bsa_m2)
-      item["dose_mg"sv] = round_to(item["dose_mg_per_m2"sv].get<double>() * *d.bsa_m2, 2);
+  // Their doses in mg for this patient come from the plan's composition.
   if (status == Status::not_indicated) return Reached::stopped_early;
 
   Level level{ind["dose_mg_per_m2"sv].get<double>(), {}};

@@ -343,19 +343,22 @@ std::string class_phrase(const std::string& klass) {
   return out;
 }
 
-// The dose an everolimus interaction rule asks for from `d`: the rule's
-// fixed dose, or the daily amount times its factor made in the form's
-// strengths, every other day below the lowest (Afinitor §2.11, §2.12).
-std::optional<Dose> everolimus_rule_dose(const ojson& ix, const Dose& d, const std::string& form) {
+// The dose an interaction rule asks for from `d`: the rule's fixed dose, its
+// mg/m² for this BSA, or the daily amount times its factor made in the form's
+// strengths, every other day below the lowest (Afinitor §2.11, §2.12;
+// Torisel §2.4; Fyarro §2.4).
+std::optional<Dose> rule_dose(const std::string& drug, const ojson& ix, const Dose& d,
+                              const std::string& form, std::optional<double> bsa_m2) {
   const json& r = content::at(text(ix, "rule"));
   if (!r.is_object()) return std::nullopt;
-  if (r["dose_mg"sv].is_number())
-    return Dose{r["dose_mg"sv].get<double>(),
-                r["frequency"sv].is_string() ? r["frequency"sv].get<std::string>() : d.frequency};
+  const std::string frequency =
+      r["frequency"sv].is_string() ? r["frequency"sv].get<std::string>() : d.frequency;
+  if (r["dose_mg"sv].is_number()) return Dose{r["dose_mg"sv].get<double>(), frequency};
+  if (r["dose_mg_per_m2"sv].is_number() && bsa_m2)
+    return Dose{round_to(r["dose_mg_per_m2"sv].get<double>() * *bsa_m2, 2), frequency};
   if (!r["dose_factor"sv].is_number() || !d.mg) return std::nullopt;
-  const FormDose fd =
-      dose_in_form(strengths_of("everolimus", form), daily(d) * r["dose_factor"sv].get<double>(),
-                   tie_rule("everolimus"));
+  const FormDose fd = dose_in_form(strengths_of(drug, form),
+                                   daily(d) * r["dose_factor"sv].get<double>(), tie_rule(drug));
   return Dose{fd.dose_mg, fd.frequency};
 }
 
@@ -738,7 +741,6 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     // an inducer never lowers it.
     for (auto& ix : ctx.interactions) {
       if (!acts_on_dose(ix)) continue;
-      auto mg = num(ix, "dose_mg");
       std::string klass = text(ix, "class");
       const CoStatus st = status_of(ctx, text(ix, "drug"), true);
       if (st.status == "ongoing_at_start") {
@@ -778,7 +780,6 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         }
         continue;
       }
-      if (!mg && drug != "everolimus") continue;
       if (is_inducer(klass)) {
         // A second strong inducer needs no further change (Afinitor §2.12).
         bool other = false;
@@ -793,24 +794,20 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           continue;
         }
       }
-      Dose rule_dose{mg,
-                     text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
-      if (drug == "everolimus") {
-        // The composition works out the rule's dose from the dose so far.
-        auto ruled = everolimus_rule_dose(ix, comp.dose, form);
-        if (!ruled) continue;
-        rule_dose = *ruled;
-      }
+      // The composition works out the rule's dose from the dose so far.
+      auto ruled = rule_dose(drug, ix, comp.dose, form, d.bsa_m2);
+      if (!ruled) continue;
+      Dose target = *ruled;
       Dose before = comp.dose;
-      if (is_inhibitor(klass) && daily(rule_dose) < daily(comp.dose)) comp.dose = rule_dose;
-      if (is_inducer(klass) && daily(rule_dose) > daily(comp.dose)) {
+      if (is_inhibitor(klass) && daily(target) < daily(comp.dose)) comp.dose = target;
+      if (is_inducer(klass) && daily(target) > daily(comp.dose)) {
         // A fixed-dose inducer rise goes in steps of at most 5 mg (Afinitor §2.12).
         const json& tdm = content::at("everolimus.tdm");
         if (fixed_everolimus(drug, indication) && tdm.is_object() &&
             tdm["max_increase_mg_per_step"sv].is_number())
-          rule_dose.mg = std::min(*rule_dose.mg,
-                                  *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
-        comp.dose = rule_dose;
+          target.mg =
+              std::min(*target.mg, *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
+        comp.dose = target;
       }
       comp.step(text(ix, "rule"), before.mg == comp.dose.mg ? "no_change" : "interaction",
                 before.mg, comp.dose.mg);
@@ -988,67 +985,50 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
-  // An entry whose rule applied gives the plan's dose (the one moment, one
-  // dose); other entries are bounded by the ceiling.
+  // One moment, one dose: an interaction entry's number comes from the
+  // composition.
   for (auto& ix : ctx.interactions) {
-    if (drug == "everolimus") {
-      // Every number from the composition: the plan's dose where this rule
-      // took part in it (even when the dose stayed because it already was
-      // lower or higher), else none; a fixed-dose inducer keeps the label's
-      // target, bounded by the ceiling (docs/plan.md 6.3).
-      const bool fixed_inducer =
-          is_inducer(text(ix, "class")) && fixed_everolimus(drug, indication);
-      const json& r = content::at(text(ix, "rule"));
-      const bool dose_rule =
-          r.is_object() && (r["dose_mg"sv].is_number() || r["dose_factor"sv].is_number());
-      const std::string st = status_of(ctx, text(ix, "drug"), on_therapy).status;
-      // At a start, a rule the regimen applied (a combination's dose among them).
-      bool in_regimen = false;
-      if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv))
-        for (const auto& a : ctx.regimen["adjustments"sv])
-          in_regimen = in_regimen || text(a, "code") == text(ix, "class");
-      const bool applied =
-          (acts_on_dose(ix) || in_regimen) && dose_rule && p["dose_mg"sv].is_number() &&
-          (question == "start" || question == "interaction") && st != "stopped" &&
-          !(on_therapy && st == "ongoing_at_start") &&
-          std::find(not_applied.begin(), not_applied.end(), &ix) == not_applied.end();
-      if (fixed_inducer && !(on_therapy && st == "ongoing_at_start")) {
-        cap(ix, "dose_mg");
-      } else if (applied) {
-        ix["dose_mg"sv] = p["dose_mg"sv];
-        if (r["dose_factor"sv].is_number() || ix.contains("frequency"sv) ||
-            p["frequency"sv] != "once_daily")
-          ix["frequency"sv] = p["frequency"sv];
-      } else {
-        ix["dose_mg"sv] = nullptr;
-      }
-      continue;
-    }
-    // A rule the regimen already applied at the start gives the regimen's
-    // dose, never that dose moved again.
-    if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv) &&
-        num(ix, "dose_mg"))
-      for (const auto& a : ctx.regimen["adjustments"sv])
-        if (text(a, "code") == text(ix, "class") && num(ctx.regimen, "dose_mg")) {
-          ix["dose_mg"sv] = ctx.regimen["dose_mg"sv];
-          if (ix.contains("frequency"sv) || ctx.regimen["frequency"sv] != "once_daily")
-            ix["frequency"sv] = ctx.regimen["frequency"sv];
-        }
-    // A fixed-dose inducer entry keeps the label's target (bounded below).
+    // Every number from the composition: the plan's dose where this rule
+    // took part in it (even when the dose stayed because it already was
+    // lower or higher), else none; a fixed-dose inducer keeps the label's
+    // target, bounded by the ceiling (docs/plan.md 6.3).
     const bool fixed_inducer = is_inducer(text(ix, "class")) &&
                                (fixed_everolimus(drug, indication) || drug == "temsirolimus");
-    if (acts_on_dose(ix) && !fixed_inducer && num(ix, "dose_mg") && p["dose_mg"sv].is_number() &&
-        (question == "start" || question == "interaction") &&
-        status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped") {
+    const json& r = content::at(text(ix, "rule"));
+    const bool dose_rule =
+        r.is_object() && (r["dose_mg"sv].is_number() || r["dose_mg_per_m2"sv].is_number() ||
+                          r["dose_factor"sv].is_number());
+    const std::string st = status_of(ctx, text(ix, "drug"), on_therapy).status;
+    // At a start, a rule the regimen applied (a combination's dose among them).
+    bool in_regimen = false;
+    if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv))
+      for (const auto& a : ctx.regimen["adjustments"sv])
+        in_regimen = in_regimen || text(a, "code") == text(ix, "class");
+    const bool applied =
+        (acts_on_dose(ix) || in_regimen) && dose_rule && p["dose_mg"sv].is_number() &&
+        (question == "start" || question == "interaction") && st != "stopped" &&
+        !(on_therapy && st == "ongoing_at_start") &&
+        std::find(not_applied.begin(), not_applied.end(), &ix) == not_applied.end();
+    // A rule that bounded the dose as its ceiling (an inhibitor's dose if
+    // unavoidable) took part too: the plan's dose, or the resume dose while
+    // the drug is withheld.
+    bool bounded = false;
+    for (const auto& step : p["steps"sv])
+      bounded =
+          bounded || (text(step, "effect") == "ceiling" && text(step, "rule") == text(ix, "rule"));
+    if (fixed_inducer && !(on_therapy && st == "ongoing_at_start")) {
+      cap(ix, "dose_mg");
+    } else if (bounded && !p["dose_mg"sv].is_number() && resume.is_object() &&
+               resume["dose_mg"sv].is_number()) {
+      ix["dose_mg"sv] = resume["dose_mg"sv];
+    } else if (applied || (bounded && p["dose_mg"sv].is_number())) {
       ix["dose_mg"sv] = p["dose_mg"sv];
-      if (ix.contains("frequency"sv) || p["frequency"sv] != "once_daily")
+      if (r["dose_factor"sv].is_number() || ix.contains("frequency"sv) ||
+          p["frequency"sv] != "once_daily")
         ix["frequency"sv] = p["frequency"sv];
-    }
-    // Taken since before the current dose: no dose rule applies now.
-    if (on_therapy && acts_on_dose(ix) &&
-        status_of(ctx, text(ix, "drug"), true).status == "ongoing_at_start")
+    } else {
       ix["dose_mg"sv] = nullptr;
-    cap(ix, "dose_mg");
+    }
   }
   for (auto& t : ctx.toxicity) {
     if (tox && &t == tox && resume.is_object()) t["resume_dose_mg"sv] = resume["dose_mg"sv];

@@ -382,15 +382,16 @@ void check_plan(const json& r) {
   }
   if (p["question"] == "titrate" && r["titration"].is_object())
     CHECK(r["titration"]["new_dose_mg"] == p["dose_mg"]);
-  // Everolimus interaction entries take their dose from the composition: the
-  // plan's dose, or none; only a fixed-dose inducer keeps the label's target.
-  if (p["drug"] == "everolimus")
-    for (const auto& ix : r["interactions"]) {
-      if (!ix["dose_mg"].is_number() || ix["class"] == "strong_cyp3a4_inducer") continue;
-      const bool same = p["dose_mg"].is_number() && ix["dose_mg"] == p["dose_mg"] &&
-                        (!ix.contains("frequency") || ix["frequency"] == p["frequency"]);
-      CHECK_MESSAGE(same, "interaction ", ix["drug"], " gives a dose the plan does not");
-    }
+  // Interaction entries take their dose from the composition: the plan's
+  // dose (the resume dose while withheld), or none; only a fixed-dose inducer
+  // keeps the label's target.
+  for (const auto& ix : r["interactions"]) {
+    if (!ix["dose_mg"].is_number() || ix["class"] == "strong_cyp3a4_inducer") continue;
+    const bool same = (p["dose_mg"].is_number() && ix["dose_mg"] == p["dose_mg"] &&
+                       (!ix.contains("frequency") || ix["frequency"] == p["frequency"])) ||
+                      (p["resume"].is_object() && ix["dose_mg"] == p["resume"]["dose_mg"]);
+    CHECK_MESSAGE(same, "interaction ", ix["drug"], " gives a dose the plan does not");
+  }
   // The steps in the composition's order: the start first, then hepatic,
   // interactions, toxicity, titration and the ceiling (rounding and
   // "no change" anywhere), each from the dose the one before left.
