@@ -232,6 +232,7 @@ ojson regimen_json(Ctx& ctx, const RegimenSpec& spec) {
                {"refs", a.refs}};
     if (!a.frequency.empty()) j["frequency"sv] = a.frequency;
     if (!a.note.empty()) j["note"sv] = a.note;
+    if (!a.rule.empty()) j["rule"sv] = a.rule;
     adj.push_back(std::move(j));
   }
   r["adjustments"sv] = std::move(adj);

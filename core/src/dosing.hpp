@@ -58,6 +58,7 @@ struct Adjustment {
   ojson refs;
   std::string frequency;  // empty: unchanged
   std::string note;
+  std::string rule = {};  // the content rule that made it
 };
 
 /// Builds the contract's regimen object for an oral or topical fixed form.

@@ -1,6 +1,7 @@
 #include "mtorcalc/engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "content.hpp"
 #include "derived.hpp"
@@ -10,6 +11,7 @@
 #include "forecast_answer.hpp"
 #include "mechanisms.hpp"
 #include "plan.hpp"
+#include "plausibility.hpp"
 #include "request.hpp"
 #include "request_schema.hpp"
 #include "sirolimus_family.hpp"
@@ -38,11 +40,25 @@ ojson head(std::string_view status) {
   return a;
 }
 
+// A bound as the schema writes it: 30, not 30.0.
+ojson bound_json(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return static_cast<long long>(v);
+  return v;
+}
+
 std::string invalid(const std::vector<RequestError>& errors) {
   ojson a = head("invalid_request");
   ojson& errs = a["errors"] = ojson::array();
-  for (const auto& e : errors)
-    errs.push_back({{"path", e.path}, {"code", to_string(e.code)}, {"message", e.message}});
+  for (const auto& e : errors) {
+    ojson o = {{"path", e.path}, {"code", to_string(e.code)}, {"message", e.message}};
+    if (e.min) o["min"] = bound_json(*e.min);
+    if (e.max) o["max"] = bound_json(*e.max);
+    if (e.min_exclusive) o["min_exclusive"] = true;
+    if (!e.unit.empty()) o["unit"] = e.unit;
+    if (!e.suggestion.empty()) o["suggestion"] = e.suggestion;
+    if (!e.rule.empty()) o["rule"] = e.rule;
+    errs.push_back(std::move(o));
+  }
   // Every section present and empty (the contract's invalid_request shape).
   a["plan"] = nullptr;
   a["derived"] = ojson::object();
@@ -238,7 +254,10 @@ std::string evaluate_valid(const json& doc) {
 std::string evaluate(std::string_view request_text) noexcept {
   try {
     Parsed p = parse_and_validate(request_text);
-    if (!p.errors.empty()) return invalid(p.errors);
+    if (!p.errors.empty()) {
+      suggest_unit_slips(p.doc, p.errors);
+      return invalid(p.errors);
+    }
     return evaluate_valid(p.doc);
   } catch (const std::exception& e) {
     // Unreachable by design (content is checked by tests); answered, not thrown.

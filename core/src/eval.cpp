@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-
 namespace mtorcalc {
 
 using namespace std::string_view_literals;
@@ -139,6 +138,12 @@ double round_to(double value, int places) {
   double scaled = value * scale;
   double nudge = std::copysign(1e-9, scaled);
   return std::round(scaled + nudge) / scale;
+}
+
+std::string plain_number(double value) {
+  std::string t = ojson(round_to(value, 2)).dump();
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
+  return t;
 }
 
 namespace {

@@ -93,6 +93,9 @@ class Ctx {
 /// Rounds to `places` decimals, halves away from zero (doses, BSA).
 [[nodiscard]] double round_to(double value, int places);
 
+/// A number as a clinician writes it: 10, 2.5, 0.75 (2 decimals, no ".0").
+[[nodiscard]] std::string plain_number(double value);
+
 /// A value compared against a content "band" condition: any of lt, le, gt,
 /// ge, each a number or {"limit": "<labs limit field>", "times": k}.
 /// Returns nullopt when the condition needs a limit the request lacks.

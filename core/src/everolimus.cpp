@@ -11,6 +11,7 @@
 #include "eligibility.hpp"
 #include "everolimus_dosing.hpp"
 #include "mechanisms.hpp"
+#include "plan.hpp"
 
 namespace mtorcalc {
 
@@ -400,18 +401,27 @@ struct Plan {
   return chosen;
 }
 
-// Fixed-dose hepatic adjustment by Child-Pugh class (afinitor-pi-2.10).
-void hepatic_fixed(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
+// A rule's step for the start pipeline (plan.hpp compose_start).
+StartStep step_of(StartStep::Kind kind, double value, std::string code, const std::string& rule,
+                  const json& r) {
+  StartStep s;
+  s.kind = kind;
+  s.value = value;
+  s.code = std::move(code);
+  s.rule = rule;
+  s.refs = Ctx::refs_of(r);
+  s.note = r.value("text"sv, "");
+  return s;
+}
+
+// Fixed-dose hepatic dose by Child-Pugh class (afinitor-pi-2.10).
+void hepatic_fixed(Ctx& ctx, const Derived& d, StartRules& rules) {
   if (!d.child_pugh_class) return;
   const std::string id = std::string(drug) + ".hepatic.fixed_dose." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  double to = r["dose_mg"sv].get<double>();
-  if (to < spec.dose_mg) {
-    spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
-                                Ctx::refs_of(r), "", r.value("text"sv, "")});
-    spec.dose_mg = to;
-  }
+  rules.steps.push_back(step_of(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
+                                "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
   ctx.warn(drug, "hepatic_impairment");
   if (r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
 }
@@ -425,35 +435,33 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = form_for(ctx, ind, p.form_overridden);
-  spec.dose_mg = ind["dose_mg"sv].get<double>();
   spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
   if (ind.contains("companion"sv)) spec.notes.push_back(ind["companion"sv].get<std::string>());
 
-  // Lenvatinib + everolimus: everolimus 5 mg (lenvima-pi-2).
+  // The rules the start pipeline composes: the labelled dose, lenvatinib's
+  // combination dose (lenvima-pi-2), the hepatic class, a moderate inhibitor's
+  // fixed dose (afinitor-pi-2.11).
+  StartRules rules;
+  rules.dose_mg = ind["dose_mg"sv].get<double>();
   if (combination) {
-    const json& c = ctx.rule("everolimus.indications.rcc.notes.lenvatinib_combination");
-    double to = ind["lenvatinib_combination_dose_mg"sv].get<double>();
-    if (to < spec.dose_mg) {
-      spec.adjustments.push_back(
-          {"lenvatinib_combination", spec.dose_mg, to, Ctx::refs_of(c), "", c.value("text"sv, "")});
-      spec.dose_mg = to;
-    }
+    const std::string id = "everolimus.indications.rcc.notes.lenvatinib_combination";
+    const json& c = ctx.rule(id);
+    rules.steps.push_back(step_of(StartStep::Kind::dose_mg,
+                                  ind["lenvatinib_combination_dose_mg"sv].get<double>(),
+                                  "lenvatinib_combination", id, c));
   }
-  hepatic_fixed(ctx, d, spec);
-  // P-gp and moderate CYP3A4 inhibitor: the label's fixed dose (afinitor-pi-2.11).
+  hepatic_fixed(ctx, d, rules);
   if (ix.has("moderate_cyp3a4_inhibitor")) {
     const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "fixed");
     const json& r = ctx.rule(rid);
-    if (r.contains("dose_mg"sv)) {
-      double to = r["dose_mg"sv].get<double>();
-      if (to < spec.dose_mg) {
-        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", spec.dose_mg, to, Ctx::refs_of(r),
-                                    "", r.value("text"sv, "")});
-        spec.dose_mg = to;
-      }
-    }
+    if (r.contains("dose_mg"sv))
+      rules.steps.push_back(step_of(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
+                                    "moderate_cyp3a4_inhibitor", rid, r));
   }
+  StartDose start = compose_start(rules);
+  spec.dose_mg = *start.dose_mg;
+  spec.adjustments = std::move(start.adjustments);
   p.form = spec.form;
   p.dose_mg = spec.dose_mg;
   p.frequency = spec.frequency;
@@ -473,53 +481,40 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   spec.form = form_for(ctx, ind, p.form_overridden);
   spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
-  double per_m2 = ind["dose_mg_per_m2"sv].get<double>();
 
+  StartRules rules;
+  rules.dose_mg_per_m2 = ind["dose_mg_per_m2"sv].get<double>();
+  rules.bsa_m2 = d.bsa_m2;
+  rules.strengths_mg = strengths_of(drug, spec.form);
+  rules.tie = tie_rule(drug);
   // Severe hepatic impairment lowers the starting dose per m² (afinitor-pi-2.10).
   if (d.child_pugh_class) {
-    const json& r = ctx.rule("everolimus.hepatic.bsa_dose." + *d.child_pugh_class);
+    const std::string id = "everolimus.hepatic.bsa_dose." + *d.child_pugh_class;
+    const json& r = ctx.rule(id);
     ctx.warn(drug, "hepatic_impairment");
-    if (r.is_object() && r.contains("dose_mg_per_m2"sv) &&
-        r["dose_mg_per_m2"sv].get<double>() < per_m2) {
-      double to = r["dose_mg_per_m2"sv].get<double>();
-      // Adjustments are in mg; without a BSA only the note can say it.
-      if (d.bsa_m2)
-        spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, per_m2 * *d.bsa_m2,
-                                    to * *d.bsa_m2, Ctx::refs_of(r), "", r.value("text"sv, "")});
-      else
-        spec.notes.push_back(r.value("text"sv, ""));
-      per_m2 = to;
-    } else if (r.is_object()) {
+    if (r.is_object() && r.contains("dose_mg_per_m2"sv))
+      rules.steps.push_back(step_of(StartStep::Kind::dose_mg_per_m2,
+                                    r["dose_mg_per_m2"sv].get<double>(),
+                                    "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
+    else if (r.is_object())
       spec.notes.push_back(r.value("text"sv, ""));
-    }
     if (r.is_object() && r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
   }
-  spec.dose_mg_per_m2 = per_m2;
   spec.trough_target_ng_ml = {tdm["target_range_ng_ml"sv][0].get<double>(),
                               tdm["target_range_ng_ml"sv][1].get<double>()};
   spec.next_trough_check_days = {tdm["recheck_days"sv][0].get<double>(),
                                  tdm["recheck_days"sv][1].get<double>()};
-  spec.notes.push_back(content::at("everolimus.rounding.text").get<std::string>());
   ctx.rule("everolimus.rounding");
-
-  std::optional<FormDose> dose;
   if (d.bsa_m2) {
-    auto strengths = strengths_of(drug, spec.form);
-    const double calculated = per_m2 * *d.bsa_m2;
-    spec.calculated_dose_mg = calculated;
-    dose = dose_in_form(strengths, calculated, tie_rule(drug), BelowLowest::nearest);
     // P-gp and moderate CYP3A4 inhibitor: halve, every other day below the
     // lowest strength (afinitor-pi-2.11).
     if (ix.has("moderate_cyp3a4_inhibitor")) {
       const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "tdm");
       const json& r = ctx.rule(rid);
-      if (r.contains("dose_factor"sv)) {
-        FormDose before = *dose;
-        dose = dose_in_form(strengths, daily_amount_mg(*dose) * r["dose_factor"sv].get<double>(),
-                            tie_rule(drug));
-        spec.adjustments.push_back({"moderate_cyp3a4_inhibitor", before.dose_mg, dose->dose_mg,
-                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
-      }
+      if (r.contains("dose_factor"sv))
+        rules.steps.push_back(step_of(StartStep::Kind::daily_factor,
+                                      r["dose_factor"sv].get<double>(), "moderate_cyp3a4_inhibitor",
+                                      rid, r));
     }
     // A P-gp and strong CYP3A4 inducer the patient takes at the start and
     // cannot avoid: the daily dose doubled, in one step of at most the label's
@@ -528,53 +523,37 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       const std::string rid = interaction_rule_id(drug, "strong_cyp3a4_inducer", "tdm");
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor"sv) && tdm.contains("max_increase_mg_per_step"sv)) {
-        FormDose before = *dose;
-        const double daily = daily_amount_mg(*dose);
-        const double target = std::min(daily * r["dose_factor"sv].get<double>(),
-                                       daily + tdm["max_increase_mg_per_step"sv].get<double>());
-        dose = dose_in_form(strengths, target, tie_rule(drug));
-        spec.adjustments.push_back({"strong_cyp3a4_inducer", before.dose_mg, dose->dose_mg,
-                                    Ctx::refs_of(r), dose->frequency, r.value("text"sv, "")});
+        StartStep s = step_of(StartStep::Kind::daily_factor, r["dose_factor"sv].get<double>(),
+                              "strong_cyp3a4_inducer", rid, r);
+        s.max_increase_mg = tdm["max_increase_mg_per_step"sv].get<double>();
+        rules.steps.push_back(std::move(s));
       }
     }
   } else if (e) {
     e->missing("/patient/weight_kg");
     e->missing("/patient/height_cm");
   }
-  if (dose) {
-    spec.dose_mg = dose->dose_mg;
-    spec.frequency = dose->frequency;
+  StartDose start = compose_start(rules);
+  for (auto& n : start.notes) spec.notes.push_back(std::move(n));
+  spec.notes.push_back(content::at("everolimus.rounding.text").get<std::string>());
+  spec.dose_mg_per_m2 = start.dose_mg_per_m2;
+  spec.calculated_dose_mg = start.calculated_dose_mg;
+  spec.adjustments = std::move(start.adjustments);
+  if (start.dose_mg) {
+    spec.dose_mg = *start.dose_mg;
+    spec.frequency = start.frequency;
   }
   ojson reg = regimen_json(ctx, spec);
-  if (!dose) {
+  if (!start.dose_mg) {
     reg["dose_mg"sv] = nullptr;
     reg["units"sv] = ojson::array();
     reg["missing"sv] = ojson::array({"/patient/weight_kg", "/patient/height_cm"});
   }
   ctx.regimen = std::move(reg);
   p.form = spec.form;
-  if (dose) p.dose_mg = dose->dose_mg;
+  if (start.dose_mg) p.dose_mg = start.dose_mg;
   p.frequency = spec.frequency;
   return p;
-}
-
-// Interaction doses for the TDM group are scaled from the current dose and
-// must be given in the strengths of one form, every other day below the
-// lowest strength.
-void round_tdm_interactions(Ctx& ctx, const std::string& form, bool base_every_other_day) {
-  auto strengths = strengths_of(drug, form);
-  for (auto& it : ctx.interactions) {
-    if (!it.contains("dose_mg"sv) || !it["dose_mg"sv].is_number()) continue;
-    if (!it.contains("rule"sv) ||
-        it["rule"sv].get<std::string>().find(".tdm"sv) == std::string::npos)
-      continue;
-    // The mechanism scales the dose per administration; every other day
-    // gives half of it per day.
-    double daily = it["dose_mg"sv].get<double>() * (base_every_other_day ? 0.5 : 1.0);
-    FormDose fd = dose_in_form(strengths, daily, tie_rule(drug));
-    it["dose_mg"sv] = fd.dose_mg;
-    it["frequency"sv] = fd.frequency;
-  }
 }
 
 // ---- titration, warnings, monitoring ------------------------------------------------
@@ -681,27 +660,12 @@ Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
   const bool give_regimen = status != Status::contraindicated && status != Status::not_indicated;
   InteractionSummary ix;
   Plan plan;
-  if (group == DosingGroup::tdm) {
-    ix = evaluate_interactions(ctx, drug, group_name(group), base);
-    if (give_regimen) plan = bsa_regimen(ctx, d, indication, ix, &e);
-    if (!base && plan.dose_mg) {
-      // Scale interaction doses from the planned starting dose.
-      for (auto& it : ctx.interactions) {
-        const json& r = content::at(it.value("rule"sv, std::string()));
-        if (r.is_object() && r.contains("dose_factor"sv))
-          it["dose_mg"sv] = round_to(*plan.dose_mg * r["dose_factor"sv].get<double>(), 2);
-      }
-    }
-    std::string ix_form =
-        plan.form.empty() ? content::at(scope + ".default_form").get<std::string>() : plan.form;
-    if (auto f = ctx.req.str({"therapy", "form"}); f && base && !plan.form_overridden) ix_form = *f;
-    const bool eod = base && ctx.req.str({"therapy", "frequency"}) ==
-                                 std::optional<std::string>("every_other_day");
-    round_tdm_interactions(ctx, ix_form, eod);
-  } else {
-    ix = evaluate_interactions(ctx, drug, group_name(group), base);
-    if (give_regimen) plan = fixed_regimen(ctx, d, indication, ix, combination);
-  }
+  // The entries' doses come from the plan's composition (plan.cpp), which
+  // applies each rule once: no base dose is scaled here.
+  ix = evaluate_interactions(ctx, drug, group_name(group));
+  if (give_regimen)
+    plan = group == DosingGroup::tdm ? bsa_regimen(ctx, d, indication, ix, &e)
+                                     : fixed_regimen(ctx, d, indication, ix, combination);
   if (ix.has("strong_cyp3a4_inhibitor")) ctx.warn(drug, "strong_inhibitor_avoid");
   if (ix.has("strong_cyp3a4_inducer")) ctx.warn(drug, "strong_inducer_avoid");
   if (!give_regimen && d.child_pugh_class) ctx.warn(drug, "hepatic_impairment");

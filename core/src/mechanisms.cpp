@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "dosing.hpp"
+#include "plan.hpp"
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
@@ -94,8 +95,7 @@ std::string interaction_rule_id(std::string_view drug, std::string_view klass,
 }
 
 InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
-                                         std::string_view dosing_group,
-                                         std::optional<double> base_dose_mg) {
+                                         std::string_view dosing_group) {
   InteractionSummary summary;
   std::vector<std::string> seen;
   for (const std::string& raw : ctx.req.strings({"comedications"})) {
@@ -135,9 +135,6 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
       item["class"sv] = klass;
       item["action"sv] = str_or(r, "action");
       std::optional<double> dose = num_of(r, "dose_mg");
-      if (!dose && base_dose_mg) {
-        if (auto f = num_of(r, "dose_factor")) dose = round_to(*base_dose_mg * *f, 2);
-      }
       item["dose_mg"sv] = dose ? ojson(*dose) : ojson(nullptr);
       if (auto m2 = num_of(r, "dose_mg_per_m2")) item["dose_mg_per_m2"sv] = *m2;
       if (r.contains("frequency"sv)) item["frequency"sv] = str_or(r, "frequency");
@@ -240,44 +237,25 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
   // What the label does once no lower dose remains is content's to say.
   const std::string no_lower = str_or(r, "no_lower_dose_text");
 
-  if (method == "fraction"sv) {
-    double fraction = num_of(r, "fraction").value_or(0.5);
-    auto strengths = strengths_of(drug, form);
-    // Already every other day at the lowest strength: no lower labelled dose.
-    if (frequency == "every_other_day"sv) {
-      double lowest = strengths.empty() ? current_dose_mg
-                                        : *std::min_element(strengths.begin(), strengths.end());
-      if (current_dose_mg <= lowest + 1e-9) {
-        out.resume_note = no_lower;
-        return out;
-      }
+  if (method == "fraction"sv || method == "step"sv) {
+    // The arithmetic is the composition's toxicity stage (plan.hpp).
+    ReductionRules rules;
+    rules.current_dose_mg = current_dose_mg;
+    rules.frequency = frequency;
+    if (method == "fraction"sv) {
+      rules.fraction = num_of(r, "fraction").value_or(0.5);
+      rules.strengths_mg = strengths_of(drug, form);
+      rules.tie = tie_rule(drug);
+    } else {
+      rules.step_mg = num_of(r, "step_mg").value_or(0);
+      rules.floor_mg = num_of(r, "floor_mg").value_or(0);
     }
-    double target = current_dose_mg * fraction;
-    if (strengths.empty()) {
-      out.dose_mg = round_to(target, 2);
-      out.frequency = frequency;
-      return out;
-    }
-    double lowest = *std::min_element(strengths.begin(), strengths.end());
-    if (target < lowest - 1e-9) {
-      // Below the lowest strength: the lowest strength every other day.
-      out.dose_mg = lowest;
-      out.frequency = "every_other_day";
-      return out;
-    }
-    out.dose_mg = nearest_achievable(strengths, target, tie_rule(drug));
-    out.frequency = frequency;
-    return out;
-  }
-  if (method == "step"sv) {
-    double step = num_of(r, "step_mg").value_or(0);
-    double floor = num_of(r, "floor_mg").value_or(0);
-    if (current_dose_mg <= floor + 1e-9) {
+    if (auto reduced = reduction_dose(rules)) {
+      out.dose_mg = reduced->mg;
+      out.frequency = reduced->frequency;
+    } else {
       out.resume_note = no_lower;
-      return out;
     }
-    out.dose_mg = std::max(current_dose_mg - step, floor);
-    out.frequency = frequency;
     return out;
   }
   if (method == "levels"sv) {
@@ -609,34 +587,21 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
     t["capped"sv] = false;
     t["missing"sv] = ojson::array({"/therapy/current_dose_mg"});
   } else {
-    double daily = *current * daily_factor(frequency);
-    double raw = daily * target / *trough;
-    double capped_daily = raw;
-    bool capped = false;
-    if (auto step = num_of(tdm, "max_increase_mg_per_step"); step && raw - daily > *step) {
-      capped_daily = daily + *step;
-      capped = true;
-    }
-    if (auto max_daily = num_of(tdm, "max_daily_dose_mg"); max_daily && capped_daily > *max_daily) {
-      capped_daily = *max_daily;
-      capped = true;
-    }
-    // Per administration: once daily unless below the lowest strength.
-    auto strengths = strengths_of(drug, form);
-    double new_dose = capped_daily;
-    std::string new_frequency = frequency == "twice_daily"sv ? "twice_daily" : "once_daily";
-    if (new_frequency == "twice_daily"sv) new_dose = capped_daily / 2.0;
-    if (!strengths.empty()) {
-      double lowest = *std::min_element(strengths.begin(), strengths.end());
-      if (new_dose < lowest - 1e-9) {
-        new_dose = lowest;
-        new_frequency = "every_other_day";
-      } else {
-        new_dose = nearest_achievable(strengths, new_dose, tie_rule(drug));
-      }
-    } else if (auto inc = increment_of(drug, form)) {
-      new_dose = nearest_increment(new_dose, *inc, tie_rule(drug));
-    }
+    // The dose arithmetic is the composition's titration stage (plan.hpp).
+    TitrationRules rules;
+    rules.current_daily_mg = *current * daily_factor(frequency);
+    rules.frequency = frequency;
+    rules.target_ng_ml = target;
+    rules.trough_ng_ml = *trough;
+    rules.max_increase_mg_per_step = num_of(tdm, "max_increase_mg_per_step");
+    rules.max_daily_mg = num_of(tdm, "max_daily_dose_mg");
+    rules.strengths_mg = strengths_of(drug, form);
+    rules.increment_mg = increment_of(drug, form);
+    rules.tie = tie_rule(drug);
+    const TitrationDose td = titration_dose(rules);
+    const double daily = rules.current_daily_mg, raw = td.raw_daily_mg, new_dose = td.dose_mg;
+    const bool capped = td.capped;
+    const std::string& new_frequency = td.frequency;
     t["raw_new_dose_mg"sv] = round_to(raw, 2);
     t["new_dose_mg"sv] = round_to(new_dose, 2);
     t["new_frequency"sv] = new_frequency;

@@ -105,10 +105,11 @@ struct Level {
   std::vector<Adjustment> adjustments;  // in mg/m² until the BSA is applied
 };
 
-void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note) {
+void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note,
+              std::string rule) {
   if (to_m2 >= level.mg_per_m2) return;
-  level.adjustments.push_back(
-      {std::move(code), level.mg_per_m2, to_m2, std::move(refs), "", std::move(note)});
+  level.adjustments.push_back({std::move(code), level.mg_per_m2, to_m2, std::move(refs), "",
+                               std::move(note), std::move(rule)});
   level.mg_per_m2 = to_m2;
 }
 
@@ -171,26 +172,25 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
     ctx.rule(std::string(drug) + ".hepatic.severe");
     ctx.warn(drug, "hepatic_impairment");
   }
-  InteractionSummary inter = evaluate_interactions(ctx, drug, "", std::nullopt);
-  // Interaction doses are labelled per m²: give them in mg for this patient.
-  for (auto& item : ctx.interactions)
-    if (item.contains("dose_mg_per_m2"sv) && d.bsa_m2)
-      item["dose_mg"sv] = round_to(item["dose_mg_per_m2"sv].get<double>() * *d.bsa_m2, 2);
+  InteractionSummary inter = evaluate_interactions(ctx, drug, "");
+  // Their doses in mg for this patient come from the plan's composition.
   if (status == Status::not_indicated) return Reached::stopped_early;
 
   Level level{ind["dose_mg_per_m2"sv].get<double>(), {}};
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
     std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";
-    const json& r = ctx.rule(std::string(drug) + ".hepatic." + key);
+    const std::string id = std::string(drug) + ".hepatic." + key;
+    const json& r = ctx.rule(id);
     lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""));
+             r.value("text"sv, ""), id);
     ctx.warn(drug, "hepatic_impairment");
   }
   for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
     if (!inter.has(klass)) continue;
-    const json& r = ctx.rule(interaction_rule_id(drug, klass, ""));
+    const std::string id = interaction_rule_id(drug, klass, "");
+    const json& r = ctx.rule(id);
     lower_to(level, klass, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""));
+             r.value("text"sv, ""), id);
   }
 
   RegimenSpec spec;

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "dosing.hpp"
+#include "everolimus_dosing.hpp"
 #include "mechanisms.hpp"
+#include "plausibility.hpp"
 #include "request.hpp"
 
 namespace mtorcalc {
@@ -16,15 +18,8 @@ using namespace std::string_view_literals;
 
 namespace {
 
-// A number as a clinician writes it: 10, 2.5, 0.75 (no trailing ".0").
-std::string number_text(double v) {
-  std::string t = ojson(round_to(v, 2)).dump();
-  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
-  return t;
-}
-
 std::string mg_text(double v) {
-  return number_text(v) + " mg";
+  return plain_number(v) + " mg";
 }
 
 struct Dose {
@@ -128,6 +123,7 @@ struct CoStatus {
   std::string status;
   std::optional<double> days_since_change;
   std::optional<double> dose_before_mg;
+  bool assumed = false;  // no comedication_status entry: read from the therapy
 };
 CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
   const std::string key = canonical_comedication(name);
@@ -141,7 +137,7 @@ CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
       if (s.contains("dose_before_mg"sv)) c.dose_before_mg = s["dose_before_mg"sv].get<double>();
       return c;
     }
-  return {on_therapy ? "started" : "ongoing_at_start", std::nullopt, std::nullopt};
+  return {on_therapy ? "started" : "ongoing_at_start", std::nullopt, std::nullopt, true};
 }
 
 // A current dose above the highest dose the label names for the drug
@@ -186,38 +182,10 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
       if (meant * (value / *current) > limit + 1e-9) continue;
       ctx.record_rule(hints_id);
       ojson& w = *warning;
-      w["text"sv] = w["text"sv].get<std::string>() + " Was " + number_text(meant) + " mg meant?";
+      w["text"sv] = w["text"sv].get<std::string>() + " Was " + plain_number(meant) + " mg meant?";
       break;
     }
   return true;
-}
-
-// A bilirubin that is grade 4 in mg/dL but normal read as µmol/L: warned,
-// used as entered (the cautious reading).
-void bilirubin_unit_slip(Ctx& ctx) {
-  const std::string id = "plausibility.unit_slip.bilirubin_mg_dl";
-  const json& r = content::at(id);
-  auto value = ctx.req.num({"patient", "labs", "bilirubin_mg_dl"});
-  if (!value) value = ctx.req.num({"patient", "hepatic", "bilirubin_mg_dl"});
-  if (!r.is_object() || !value) return;
-  const double uln = ctx.req.num({"patient", "limits", "bilirubin_uln_mg_dl"})
-                         .value_or(r["reference_upper_mg_dl"sv].get<double>());
-  const double converted = *value / r["umol_l_per_mg_dl"sv].get<double>();
-  if (*value <= r["flag_above_uln_times"sv].get<double>() * uln ||
-      converted > r["converted_at_most_uln_times"sv].get<double>() * uln)
-    return;
-  ctx.record_rule(id);
-  std::string t = r["text"sv].get<std::string>();
-  for (const auto& [key, with] :
-       {std::pair<std::string, std::string>{"{value}", number_text(*value)},
-        {"{converted}", number_text(converted)}})
-    for (auto at = t.find(key); at != std::string::npos; at = t.find(key))
-      t.replace(at, key.size(), with);
-  ctx.warnings.push_back({{"code", "possible_unit_error"},
-                          {"severity", "serious"},
-                          {"text", t},
-                          {"path", "/patient/labs/bilirubin_mg_dl"},
-                          {"refs", Ctx::refs_of(r)}});
 }
 
 // The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
@@ -344,7 +312,7 @@ ojson plan_units(const std::string& drug, const std::string& form, std::optional
 
 std::string units_phrase(const ojson& units) {
   std::string out;
-  auto fmt = [](double v) { return number_text(v); };
+  auto fmt = [](double v) { return plain_number(v); };
   for (const auto& u : units) {
     if (!out.empty()) out += " + ";
     if (u.contains("volume_ml"sv)) {
@@ -375,6 +343,66 @@ std::string class_phrase(const std::string& klass) {
   return out;
 }
 
+// The dose an interaction rule asks for from `d`: the rule's fixed dose, its
+// mg/m² for this BSA, or the daily amount times its factor made in the form's
+// strengths, every other day below the lowest (Afinitor §2.11, §2.12;
+// Torisel §2.4; Fyarro §2.4).
+std::optional<Dose> rule_dose(const std::string& drug, const ojson& ix, const Dose& d,
+                              const std::string& form, std::optional<double> bsa_m2) {
+  const json& r = content::at(text(ix, "rule"));
+  if (!r.is_object()) return std::nullopt;
+  const std::string frequency =
+      r["frequency"sv].is_string() ? r["frequency"sv].get<std::string>() : d.frequency;
+  if (r["dose_mg"sv].is_number()) return Dose{r["dose_mg"sv].get<double>(), frequency};
+  if (r["dose_mg_per_m2"sv].is_number() && bsa_m2)
+    return Dose{round_to(r["dose_mg_per_m2"sv].get<double>() * *bsa_m2, 2), frequency};
+  if (!r["dose_factor"sv].is_number() || !d.mg) return std::nullopt;
+  const FormDose fd = dose_in_form(strengths_of(drug, form),
+                                   daily(d) * r["dose_factor"sv].get<double>(), tie_rule(drug));
+  return Dose{fd.dose_mg, fd.frequency};
+}
+
+// A comedication that changes the drug's concentrations, started or stopped
+// too recently for the trough to reflect it (content
+// "<drug>.tdm.interacting_change"): the titration may not move the dose in
+// the direction the change pushes the concentration.
+struct TroughHold {
+  std::string rule;
+  std::string comedication;
+  std::string status;
+  std::optional<double> days_since_change;
+  bool no_increase = false;  // the change raises concentrations
+  bool no_decrease = false;  // the change lowers them
+  bool assumed = false;      // no comedication_status entry: read as started
+};
+std::optional<TroughHold> trough_hold(const Ctx& ctx, const std::string& drug) {
+  const std::string id = drug + ".tdm.interacting_change";
+  const json& r = content::at(id);
+  const json& tdm = content::at(drug + ".tdm");
+  if (!r.is_object() || !tdm.is_object() || !tdm["steady_state_min_days"sv].is_number())
+    return std::nullopt;
+  const double steady = tdm["steady_state_min_days"sv].get<double>();
+  auto listed = [&](std::string_view key, const std::string& klass) {
+    for (const auto& k : r[key])
+      if (k == klass) return true;
+    return false;
+  };
+  std::optional<TroughHold> hold;
+  for (const auto& ix : ctx.interactions) {
+    const std::string klass = text(ix, "class");
+    const bool raises = listed("raises_concentration", klass);
+    if (!raises && !listed("lowers_concentration", klass)) continue;
+    const CoStatus st = status_of(ctx, text(ix, "drug"), true);
+    if (st.status == "ongoing_at_start") continue;
+    if (st.days_since_change && *st.days_since_change >= steady) continue;
+    if (!hold) hold = TroughHold{id, text(ix, "drug"), st.status, st.days_since_change};
+    hold->assumed = hold->assumed || st.assumed;
+    // Stopping a drug that raises concentrations lowers them, and the reverse.
+    ((raises == (st.status == "started")) ? hold->no_increase : hold->no_decrease) = true;
+  }
+  return hold;
+}
+
 std::string drug_name(const std::string& drug) {
   if (drug == "sirolimus_topical") return "sirolimus gel";
   if (drug == "nab_sirolimus") return "nab-sirolimus";
@@ -383,9 +411,119 @@ std::string drug_name(const std::string& drug) {
 
 }  // namespace
 
+StartDose compose_start(const StartRules& rules) {
+  StartDose out;
+  if (rules.dose_mg) {
+    double mg = *rules.dose_mg;
+    for (const StartStep& s : rules.steps) {
+      double to = s.value;
+      if (s.kind == StartStep::Kind::dose_factor) {
+        // The nearest dose the form makes (tablets, or the liquid's step).
+        const double raw = mg * s.value;
+        to = !rules.strengths_mg.empty() ? nearest_achievable(rules.strengths_mg, raw, rules.tie)
+             : rules.increment_mg        ? nearest_increment(raw, *rules.increment_mg, rules.tie)
+                                         : raw;
+        out.rounded = out.rounded || std::fabs(to - raw) > 1e-9;
+      } else if (s.kind != StartStep::Kind::dose_mg) {
+        continue;
+      }
+      if (to >= mg) continue;
+      out.adjustments.push_back({s.code, mg, to, s.refs, "", s.note, s.rule});
+      mg = to;
+    }
+    out.dose_mg = mg;
+    return out;
+  }
+  if (!rules.dose_mg_per_m2) return out;
+  // mg/m² levels first (they replace the labelled level), then the BSA,
+  // rounded to what the form makes, then the daily-amount rules.
+  double per_m2 = *rules.dose_mg_per_m2;
+  for (const StartStep& s : rules.steps) {
+    if (s.kind != StartStep::Kind::dose_mg_per_m2) continue;
+    if (s.value < per_m2 && rules.bsa_m2) {
+      out.adjustments.push_back(
+          {s.code, per_m2 * *rules.bsa_m2, s.value * *rules.bsa_m2, s.refs, "", s.note, s.rule});
+    } else {
+      out.notes.push_back(s.note);
+    }
+    if (s.value < per_m2) per_m2 = s.value;
+  }
+  out.dose_mg_per_m2 = per_m2;
+  if (!rules.bsa_m2) return out;
+  const double calculated = per_m2 * *rules.bsa_m2;
+  out.calculated_dose_mg = calculated;
+  FormDose dose = dose_in_form(rules.strengths_mg, calculated, rules.tie, BelowLowest::nearest);
+  for (const StartStep& s : rules.steps) {
+    if (s.kind != StartStep::Kind::daily_factor) continue;
+    const FormDose before = dose;
+    double target = daily_amount_mg(dose) * s.value;
+    if (s.max_increase_mg) target = std::min(target, daily_amount_mg(dose) + *s.max_increase_mg);
+    dose = dose_in_form(rules.strengths_mg, target, rules.tie);
+    out.adjustments.push_back(
+        {s.code, before.dose_mg, dose.dose_mg, s.refs, dose.frequency, s.note, s.rule});
+  }
+  out.dose_mg = dose.dose_mg;
+  out.frequency = dose.frequency;
+  return out;
+}
+
+TitrationDose titration_dose(const TitrationRules& rules) {
+  TitrationDose out;
+  const double daily = rules.current_daily_mg;
+  out.raw_daily_mg = daily * rules.target_ng_ml / rules.trough_ng_ml;
+  double capped_daily = out.raw_daily_mg;
+  if (rules.max_increase_mg_per_step &&
+      out.raw_daily_mg - daily > *rules.max_increase_mg_per_step) {
+    capped_daily = daily + *rules.max_increase_mg_per_step;
+    out.capped = true;
+  }
+  if (rules.max_daily_mg && capped_daily > *rules.max_daily_mg) {
+    capped_daily = *rules.max_daily_mg;
+    out.capped = true;
+  }
+  // Per administration: once daily unless below the lowest strength.
+  double dose = capped_daily;
+  out.frequency = rules.frequency == "twice_daily" ? "twice_daily" : "once_daily";
+  if (out.frequency == "twice_daily") dose = capped_daily / 2.0;
+  if (!rules.strengths_mg.empty()) {
+    const double lowest = *std::min_element(rules.strengths_mg.begin(), rules.strengths_mg.end());
+    if (dose < lowest - 1e-9) {
+      dose = lowest;
+      out.frequency = "every_other_day";
+    } else {
+      dose = nearest_achievable(rules.strengths_mg, dose, rules.tie);
+    }
+  } else if (rules.increment_mg) {
+    dose = nearest_increment(dose, *rules.increment_mg, rules.tie);
+  }
+  out.dose_mg = dose;
+  return out;
+}
+
+std::optional<ReducedTo> reduction_dose(const ReductionRules& rules) {
+  const double current = rules.current_dose_mg;
+  if (!rules.fraction) {
+    if (current <= rules.floor_mg + 1e-9) return std::nullopt;
+    return ReducedTo{std::max(current - rules.step_mg, rules.floor_mg), rules.frequency};
+  }
+  const auto& strengths = rules.strengths_mg;
+  // Already every other day at the lowest strength: no lower labelled dose.
+  if (rules.frequency == "every_other_day") {
+    const double lowest =
+        strengths.empty() ? current : *std::min_element(strengths.begin(), strengths.end());
+    if (current <= lowest + 1e-9) return std::nullopt;
+  }
+  const double target = current * *rules.fraction;
+  if (strengths.empty()) return ReducedTo{round_to(target, 2), rules.frequency};
+  const double lowest = *std::min_element(strengths.begin(), strengths.end());
+  // Below the lowest strength: the lowest strength every other day.
+  if (target < lowest - 1e-9) return ReducedTo{lowest, "every_other_day"};
+  return ReducedTo{nearest_achievable(strengths, target, rules.tie), rules.frequency};
+}
+
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
                   const Derived& d) {
-  bilirubin_unit_slip(ctx);
+  warn_lab_unit_slips(ctx);
   ojson p = ojson::object();
   const auto current = ctx.req.num({"therapy", "current_dose_mg"});
   const bool on_therapy = current.has_value();
@@ -430,19 +568,41 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     comp.step("therapy.current_dose_mg", "start", std::nullopt, current);
   } else if (ctx.regimen.is_object()) {
     comp.dose = {num(ctx.regimen, "dose_mg"), text(ctx.regimen, "frequency")};
-    // Each adjustment the regimen made to the labelled start is a step.
+    // The labelled start, then each adjustment the regimen made to it (a
+    // combination's start, the hepatic class, interactions), each from the
+    // dose the one before left; a dose the form cannot make is rounded where
+    // the next rule needs a makeable dose, and at the end.
+    std::vector<const ojson*> ordered;
     if (ctx.regimen.contains("adjustments"sv))
-      for (const auto& a : ctx.regimen["adjustments"sv]) {
-        std::string code = text(a, "code");
-        std::string effect = code.rfind("hepatic", 0) == 0 ? "hepatic" : "interaction";
-        comp.step(code, effect, num(a, "from_mg"), num(a, "to_mg"));
+      for (const auto& a : ctx.regimen["adjustments"sv]) ordered.push_back(&a);
+    std::optional<double> at = ordered.empty() ? comp.dose.mg : num(*ordered.front(), "from_mg");
+    comp.step(drug + ".indications." + indication, "start", std::nullopt, at);
+    const std::string rounding = drug + ".rounding";
+    auto round_to_here = [&](std::optional<double> to) {
+      if (at && to && std::fabs(*at - *to) > 1e-9) {
+        comp.step(content::at(rounding).is_object() ? rounding : drug + ".forms." + form, "round",
+                  at, to);
+        at = to;
       }
-    comp.step(drug + ".indications." + indication, "start", std::nullopt, comp.dose.mg);
+    };
+    for (const ojson* a : ordered) {
+      round_to_here(num(*a, "from_mg"));
+      std::string code = text(*a, "code");
+      std::string rule = text(*a, "rule").empty() ? code : text(*a, "rule");
+      const std::string_view effect = code.rfind("hepatic", 0) == 0      ? "hepatic"
+                                      : code == "lenvatinib_combination" ? "start"
+                                                                         : "interaction";
+      comp.step(rule, effect, num(*a, "from_mg"), num(*a, "to_mg"));
+      at = num(*a, "to_mg");
+    }
+    round_to_here(comp.dose.mg);
   }
   const Dose start = comp.dose;
 
   std::string action;
   ojson resume = nullptr;
+  std::optional<TroughHold> held;
+  std::vector<const ojson*> not_applied;  // interaction entries the composition left out
   std::string reason;
   Ceiling ceiling;
   if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
@@ -488,7 +648,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     std::string rule = text(*tox, "rule");
     reason = text(*tox, "term");
     std::replace(reason.begin(), reason.end(), '_', ' ');
-    reason += " grade " + number_text(num(*tox, "grade").value_or(0));
+    reason += " grade " + plain_number(num(*tox, "grade").value_or(0));
     Dose r{num(*tox, "resume_dose_mg"), text(*tox, "resume_frequency").empty()
                                             ? comp.dose.frequency
                                             : text(*tox, "resume_frequency")};
@@ -521,12 +681,40 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     const bool in_range = ctx.titration.value("in_range", false);
     const bool targeted = ctx.req.num({"therapy", "target_trough_ng_ml"}).has_value();
     const bool steady = ctx.titration.value("at_steady_state", true) != false;
+    held = trough_hold(ctx, drug);
+    if (held && !((held->no_increase && daily(t) > daily(comp.dose) + 1e-9) ||
+                  (held->no_decrease && daily(t) < daily(comp.dose) - 1e-9)))
+      held.reset();
     if (!steady || (in_range && !targeted)) {
       // Not at steady state, or an in-range trough without the clinician's
       // target: no titration.
+      held.reset();
       comp.step(drug + ".tdm", "no_change", comp.dose.mg, comp.dose.mg);
       comp.dose = bound(comp.dose, "titrate");
       reason = steady ? "the trough is in range" : "the trough was drawn before steady state";
+    } else if (held) {
+      // The trough predates the interacting change's steady state: the
+      // change it asks for is not made from it (Rapamune §2.1, §7).
+      ctx.record_rule(held->rule);
+      ctx.warn(drug, "trough_before_interacting_change");
+      if (held->assumed) ctx.warn("common", "comedication_status_assumed");
+      comp.step(held->rule, "no_change", comp.dose.mg, comp.dose.mg);
+      comp.dose = bound(comp.dose, "titrate");
+      reason = held->comedication + " " + held->status +
+               (held->days_since_change ? " " + plain_number(*held->days_since_change) + " days ago"
+                                        : "") +
+               ": the trough does not reflect it yet";
+      // The loading dose belonged to the rise that is not made.
+      if (ctx.titration.contains("loading_dose_option"sv)) {
+        for (std::string_view key : {"rule"sv, "rounding_rule"sv}) {
+          const std::string rid = text(ctx.titration["loading_dose_option"sv], key);
+          ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), rid), ctx.rules.end());
+        }
+        ctx.titration.erase("loading_dose_option");
+      }
+      ctx.titration["held"sv] = {{"rule", held->rule},
+                                 {"text", content::at(held->rule)["text"sv].get<std::string>()},
+                                 {"refs", Ctx::refs_of(content::at(held->rule))}};
     } else {
       const std::string tdm_rule = drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm");
       auto raw = num(ctx.titration, "raw_new_dose_mg");
@@ -542,15 +730,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     }
   } else if (interacting) {
     // A status not given is read as started, and the answer says so.
-    const json& given = ctx.req.node({"comedication_status"});
     for (const auto& ix : ctx.interactions) {
       if (!acts_on_dose(ix)) continue;
-      bool stated = false;
-      if (given.is_array())
-        for (const auto& g : given)
-          stated = stated || canonical_comedication(g["name"sv].get<std::string>()) ==
-                                 canonical_comedication(text(ix, "drug"));
-      if (!stated) {
+      if (status_of(ctx, text(ix, "drug"), true).assumed) {
         ctx.warn("common", "comedication_status_assumed");
         break;
       }
@@ -559,7 +741,6 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     // an inducer never lowers it.
     for (auto& ix : ctx.interactions) {
       if (!acts_on_dose(ix)) continue;
-      auto mg = num(ix, "dose_mg");
       std::string klass = text(ix, "class");
       const CoStatus st = status_of(ctx, text(ix, "drug"), true);
       if (st.status == "ongoing_at_start") {
@@ -588,7 +769,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         if (st.days_since_change.value_or(0) < washout) {
           resume = ojson::object();
           resume["when"sv] =
-              "from day " + number_text(washout) + " after the last " + text(ix, "drug") + " dose";
+              "from day " + plain_number(washout) + " after the last " + text(ix, "drug") + " dose";
           resume["dose_mg"sv] = *back.mg;
           resume["frequency"sv] = back.frequency;
           resume["units"sv] = plan_units(drug, form, back.mg);
@@ -599,7 +780,6 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         }
         continue;
       }
-      if (!mg) continue;
       if (is_inducer(klass)) {
         // A second strong inducer needs no further change (Afinitor §2.12).
         bool other = false;
@@ -610,21 +790,24 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         if (other) {
           comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
           ix["dose_mg"sv] = nullptr;
+          not_applied.push_back(&ix);
           continue;
         }
       }
-      Dose rule_dose{mg,
-                     text(ix, "frequency").empty() ? comp.dose.frequency : text(ix, "frequency")};
+      // The composition works out the rule's dose from the dose so far.
+      auto ruled = rule_dose(drug, ix, comp.dose, form, d.bsa_m2);
+      if (!ruled) continue;
+      Dose target = *ruled;
       Dose before = comp.dose;
-      if (is_inhibitor(klass) && daily(rule_dose) < daily(comp.dose)) comp.dose = rule_dose;
-      if (is_inducer(klass) && daily(rule_dose) > daily(comp.dose)) {
+      if (is_inhibitor(klass) && daily(target) < daily(comp.dose)) comp.dose = target;
+      if (is_inducer(klass) && daily(target) > daily(comp.dose)) {
         // A fixed-dose inducer rise goes in steps of at most 5 mg (Afinitor §2.12).
         const json& tdm = content::at("everolimus.tdm");
         if (fixed_everolimus(drug, indication) && tdm.is_object() &&
             tdm["max_increase_mg_per_step"sv].is_number())
-          rule_dose.mg = std::min(*rule_dose.mg,
-                                  *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
-        comp.dose = rule_dose;
+          target.mg =
+              std::min(*target.mg, *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
+        comp.dose = target;
       }
       comp.step(text(ix, "rule"), before.mg == comp.dose.mg ? "no_change" : "interaction",
                 before.mg, comp.dose.mg);
@@ -682,9 +865,18 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     };
     ojson days = nullptr;
     const bool moved = comp.dose.mg && start.mg && daily(comp.dose) != daily(start);
-    if ((interaction_event || hepatic_event) && window("interaction_or_hepatic").is_array())
+    if (held) {
+      // 7-14 days after the interacting change, counted from it.
+      ojson base = window("dose_change");
+      // Whole days since the change (a trough is drawn on a day).
+      const double since = std::floor(held->days_since_change.value_or(0));
+      if (base.is_array())
+        days = ojson::array({std::max(0.0, base[0].get<double>() - since),
+                             std::max(0.0, base[1].get<double>() - since)});
+    } else if ((interaction_event || hepatic_event) &&
+               window("interaction_or_hepatic").is_array()) {
       days = window("interaction_or_hepatic");
-    else if (question == "start")
+    } else if (question == "start")
       days = window("start");
     else if (question == "titrate" && ctx.titration.value("at_steady_state", true) == false) {
       // The rest of the window from the days already on this dose.
@@ -793,34 +985,50 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
-  // An entry whose rule applied gives the plan's dose (the one moment, one
-  // dose); other entries are bounded by the ceiling.
+  // One moment, one dose: an interaction entry's number comes from the
+  // composition.
   for (auto& ix : ctx.interactions) {
-    // A rule the regimen already applied at the start gives the regimen's
-    // dose, never that dose moved again.
-    if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv) &&
-        num(ix, "dose_mg"))
-      for (const auto& a : ctx.regimen["adjustments"sv])
-        if (text(a, "code") == text(ix, "class") && num(ctx.regimen, "dose_mg")) {
-          ix["dose_mg"sv] = ctx.regimen["dose_mg"sv];
-          if (ix.contains("frequency"sv) || ctx.regimen["frequency"sv] != "once_daily")
-            ix["frequency"sv] = ctx.regimen["frequency"sv];
-        }
-    // A fixed-dose inducer entry keeps the label's target (bounded below).
+    // Every number from the composition: the plan's dose where this rule
+    // took part in it (even when the dose stayed because it already was
+    // lower or higher), else none; a fixed-dose inducer keeps the label's
+    // target, bounded by the ceiling (docs/plan.md 6.3).
     const bool fixed_inducer = is_inducer(text(ix, "class")) &&
                                (fixed_everolimus(drug, indication) || drug == "temsirolimus");
-    if (acts_on_dose(ix) && !fixed_inducer && num(ix, "dose_mg") && p["dose_mg"sv].is_number() &&
-        (question == "start" || question == "interaction") &&
-        status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped") {
+    const json& r = content::at(text(ix, "rule"));
+    const bool dose_rule =
+        r.is_object() && (r["dose_mg"sv].is_number() || r["dose_mg_per_m2"sv].is_number() ||
+                          r["dose_factor"sv].is_number());
+    const std::string st = status_of(ctx, text(ix, "drug"), on_therapy).status;
+    // At a start, a rule the regimen applied (a combination's dose among them).
+    bool in_regimen = false;
+    if (!on_therapy && ctx.regimen.is_object() && ctx.regimen.contains("adjustments"sv))
+      for (const auto& a : ctx.regimen["adjustments"sv])
+        in_regimen = in_regimen || text(a, "code") == text(ix, "class");
+    const bool applied =
+        (acts_on_dose(ix) || in_regimen) && dose_rule && p["dose_mg"sv].is_number() &&
+        (question == "start" || question == "interaction") && st != "stopped" &&
+        !(on_therapy && st == "ongoing_at_start") &&
+        std::find(not_applied.begin(), not_applied.end(), &ix) == not_applied.end();
+    // A rule that bounded the dose as its ceiling (an inhibitor's dose if
+    // unavoidable) took part too: the plan's dose, or the resume dose while
+    // the drug is withheld.
+    bool bounded = false;
+    for (const auto& step : p["steps"sv])
+      bounded =
+          bounded || (text(step, "effect") == "ceiling" && text(step, "rule") == text(ix, "rule"));
+    if (fixed_inducer && !(on_therapy && st == "ongoing_at_start")) {
+      cap(ix, "dose_mg");
+    } else if (bounded && !p["dose_mg"sv].is_number() && resume.is_object() &&
+               resume["dose_mg"sv].is_number()) {
+      ix["dose_mg"sv] = resume["dose_mg"sv];
+    } else if (applied || (bounded && p["dose_mg"sv].is_number())) {
       ix["dose_mg"sv] = p["dose_mg"sv];
-      if (ix.contains("frequency"sv) || p["frequency"sv] != "once_daily")
+      if (r["dose_factor"sv].is_number() || ix.contains("frequency"sv) ||
+          p["frequency"sv] != "once_daily")
         ix["frequency"sv] = p["frequency"sv];
-    }
-    // Taken since before the current dose: no dose rule applies now.
-    if (on_therapy && acts_on_dose(ix) &&
-        status_of(ctx, text(ix, "drug"), true).status == "ongoing_at_start")
+    } else {
       ix["dose_mg"sv] = nullptr;
-    cap(ix, "dose_mg");
+    }
   }
   for (auto& t : ctx.toxicity) {
     if (tox && &t == tox && resume.is_object()) t["resume_dose_mg"sv] = resume["dose_mg"sv];

@@ -1,19 +1,123 @@
 // The plan: the one decision an answer leads with (contract "the plan",
-// docs/plan.md). It is composed once, in one order for every drug, from the
-// rules the drug module applied (regimen, hepatic class, interactions,
-// toxicity rows, trough titration), then bounded by the lowest ceiling any
-// rule sets and rounded to what the form can make. The other sections are
+// docs/plan.md). It is composed once, in one order for every drug. The start
+// (labelled dose, hepatic class, interactions at the start, rounding) is
+// composed here from the rules a drug module supplies (compose_start: the
+// everolimus, sirolimus and temsirolimus regimens take their dose from it;
+// titration_dose is the trough stage's arithmetic, reduction_dose the
+// toxicity stage's for fraction and step reductions); the plan
+// then adds the toxicity row, trough titration or the interaction the module
+// found, bounded by the lowest ceiling any rule sets and rounded to what the
+// form can make. The other sections are
 // then brought into agreement with it: no dose anywhere above the ceiling,
 // the titration's new dose the plan's dose when the question is titration,
 // the acting toxicity row's resume dose the plan's.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "derived.hpp"
+#include "dosing.hpp"
 #include "eval.hpp"
 
 namespace mtorcalc {
+
+// ---- the start of the composition: labelled dose, hepatic class,
+// interactions at the start, rounding to the form ---------------------------
+// A drug module supplies its rules as data (StartRules); compose_start is the
+// one place that turns them into the starting dose and the adjustments the
+// regimen shows.
+
+/// One rule that moves the starting dose, in the composition's order.
+struct StartStep {
+  enum class Kind {
+    dose_mg,         // a fixed dose that replaces a higher one (hepatic class, a combination)
+    dose_mg_per_m2,  // a lower mg/m² level that replaces the labelled one
+    daily_factor,    // the daily amount times a factor, made in the form's strengths
+    dose_factor,     // a fixed dose times a factor, made in the form's doses
+  };
+  Kind kind = Kind::dose_mg;
+  double value = 0;  // mg, mg/m², or the factor
+  // daily_factor above 1: one step raises the daily amount by at most this.
+  std::optional<double> max_increase_mg = std::nullopt;
+  std::string code;  // regimen.adjustments[].code
+  std::string rule;  // the content rule's id
+  ojson refs = ojson::array();
+  std::string note;  // the rule's text
+};
+
+/// What a drug module supplies for a start: the labelled dose (fixed, or per
+/// m² with the BSA) and the rules that move it, in order.
+struct StartRules {
+  std::optional<double> dose_mg;         // a fixed labelled dose
+  std::optional<double> dose_mg_per_m2;  // or a BSA-based one
+  std::optional<double> bsa_m2;
+  std::vector<double> strengths_mg;    // the form's strengths (BSA doses are made in them)
+  std::optional<double> increment_mg;  // a liquid's measuring step
+  Tie tie = Tie::down;
+  std::vector<StartStep> steps;
+};
+
+/// The starting dose the rules compose to.
+struct StartDose {
+  std::optional<double> dose_mg;  // nullopt: a BSA dose without a BSA
+  std::string frequency;          // "" keeps the labelled frequency
+  std::optional<double> dose_mg_per_m2;
+  std::optional<double> calculated_dose_mg;  // mg/m² × BSA before rounding
+  std::vector<Adjustment> adjustments;
+  std::vector<std::string> notes;  // a mg/m² rule that did not lower, or had no BSA to apply to
+  bool rounded = false;            // a factor's dose was rounded to what the form makes
+};
+[[nodiscard]] StartDose compose_start(const StartRules& rules);
+
+// ---- the titration stage: a trough-guided new dose ----------------------------
+
+/// What the titration stage needs: the dose now, the trough and its target,
+/// the label's caps, and what the form can make.
+struct TitrationRules {
+  double current_daily_mg = 0;
+  std::string frequency;  // of the current dose
+  double target_ng_ml = 0;
+  double trough_ng_ml = 0;
+  std::optional<double> max_increase_mg_per_step;  // a daily increase per step (Afinitor §2.8)
+  std::optional<double> max_daily_mg;              // the most on any day (Rapamune §2.1)
+  std::vector<double> strengths_mg;                // tablets
+  std::optional<double> increment_mg;              // a liquid's measuring step
+  Tie tie = Tie::down;
+};
+
+struct TitrationDose {
+  double raw_daily_mg = 0;  // current × target ÷ trough, before caps and rounding
+  double dose_mg = 0;       // per administration, what the form makes
+  std::string frequency;
+  bool capped = false;
+};
+
+/// new daily dose = current × target ÷ trough, capped, in the form's doses:
+/// below the lowest strength, the lowest every other day.
+[[nodiscard]] TitrationDose titration_dose(const TitrationRules& rules);
+
+// ---- the toxicity stage: the reduced dose a toxicity row resumes at ----------
+
+/// A label's dose reduction: a fraction of the dose in the form's strengths
+/// (below the lowest strength, the lowest every other day), or a step down to
+/// a floor.
+struct ReductionRules {
+  double current_dose_mg = 0;
+  std::string frequency;
+  std::optional<double> fraction;
+  std::vector<double> strengths_mg;
+  Tie tie = Tie::down;
+  double step_mg = 0;
+  double floor_mg = 0;
+};
+struct ReducedTo {
+  double mg = 0;
+  std::string frequency;
+};
+/// The reduced dose, or nullopt when no lower labelled dose remains.
+[[nodiscard]] std::optional<ReducedTo> reduction_dose(const ReductionRules& rules);
 
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.

@@ -94,6 +94,52 @@ const Spec& schema() {
   return request_schema::kSchema;
 }
 
+// The schema of the field a JSON Pointer names (array items by index or
+// "-"), nullptr when the schema has no such field.
+const Spec* spec_at(std::string_view pointer) {
+  const Spec* s = &schema();
+  std::size_t at = 0;
+  bool at_item = false;
+  while (at < pointer.size()) {
+    if (pointer[at] != '/') return nullptr;
+    std::size_t next = pointer.find('/', at + 1);
+    if (next == std::string_view::npos) next = pointer.size();
+    std::string_view token = pointer.substr(at + 1, next - at - 1);
+    at = next;
+    if (s->kind == Spec::Kind::object_array && !at_item) {
+      at_item = true;  // the token is the item's index; its fields follow
+      continue;
+    }
+    if (s->kind != Spec::Kind::object && !at_item) return nullptr;
+    at_item = false;
+    const Spec* child = nullptr;
+    for (const Field& f : s->fields)
+      if (f.name == token) child = &f.spec;
+    if (!child) return nullptr;
+    s = child;
+  }
+  return s;
+}
+
+// The last key of a JSON Pointer (a field's name).
+std::string_view last_key(std::string_view pointer) {
+  auto slash = pointer.rfind('/');
+  return slash == std::string_view::npos ? pointer : pointer.substr(slash + 1);
+}
+
+// An out_of_range error with the bounds of its field, when the schema has them.
+RequestError out_of_range(std::string path, std::string message) {
+  RequestError e{std::move(path), ErrorCode::out_of_range, std::move(message)};
+  const Spec* s = spec_at(e.path);
+  if (s && (s->kind == Spec::Kind::number || s->kind == Spec::Kind::integer)) {
+    e.min = s->lo;
+    e.max = s->hi;
+    e.min_exclusive = s->lo_exclusive;
+    e.unit = std::string(unit_of_field(last_key(e.path)));
+  }
+  return e;
+}
+
 // ---- the validator --------------------------------------------------------
 
 // Where a value lies in the request: a chain of links on the validator's
@@ -144,6 +190,13 @@ class Validator {
     if (errors_.size() >= limits::max_errors) return;
     errors_.push_back({path.text(), code, std::move(message)});
   }
+  // An out_of_range error with the bounds the value must lie within.
+  void fail_range(const Path& path, std::string message, double min, double max,
+                  std::string_view unit, bool min_exclusive = false) {
+    if (errors_.size() >= limits::max_errors) return;
+    errors_.push_back({path.text(), ErrorCode::out_of_range, std::move(message), min, max,
+                       min_exclusive, std::string(unit)});
+  }
 
   void check_object(const json& j, const Spec& s, const Path& path) {
     if (!j.is_object()) {
@@ -179,8 +232,9 @@ class Validator {
       return;
     }
     double v = j.get<double>();
+    const std::string_view unit = path.is_index ? "" : unit_of_field(path.key);
     if (!std::isfinite(v)) {
-      fail(path, ErrorCode::out_of_range, "number is too large");
+      fail_range(path, "number is too large", s.lo, s.hi, unit, s.lo_exclusive);
       return;
     }
     if (s.kind == Spec::Kind::integer && v != std::floor(v)) {
@@ -192,7 +246,8 @@ class Validator {
       std::string range =
           s.lo_exclusive ? "greater than " + number_text(s.lo) + " and at most " + number_text(s.hi)
                          : "between " + number_text(s.lo) + " and " + number_text(s.hi);
-      fail(path, ErrorCode::out_of_range, "must be " + range + ", got " + number_text(v));
+      fail_range(path, "must be " + range + ", got " + number_text(v), s.lo, s.hi, unit,
+                 s.lo_exclusive);
     }
   }
 
@@ -219,8 +274,8 @@ class Validator {
       return;
     }
     if (j.size() > limits::max_list_items) {
-      fail(path, ErrorCode::out_of_range,
-           "at most " + std::to_string(limits::max_list_items) + " names");
+      fail_range(path, "at most " + std::to_string(limits::max_list_items) + " names", 0,
+                 static_cast<double>(limits::max_list_items), "");
       return;
     }
     for (std::size_t i = 0; i < j.size(); ++i) {
@@ -229,8 +284,9 @@ class Validator {
         fail(item, ErrorCode::wrong_type, "expected a name (string), got " + type_name(j[i]));
       else if (j[i].get_ref<const std::string&>().empty() ||
                j[i].get_ref<const std::string&>().size() > limits::max_name_chars)
-        fail(item, ErrorCode::out_of_range,
-             "a name has 1 to " + std::to_string(limits::max_name_chars) + " characters");
+        fail_range(item,
+                   "a name has 1 to " + std::to_string(limits::max_name_chars) + " characters", 1,
+                   static_cast<double>(limits::max_name_chars), "characters");
     }
   }
 
@@ -240,8 +296,8 @@ class Validator {
       return;
     }
     if (j.size() > limits::max_list_items) {
-      fail(path, ErrorCode::out_of_range,
-           "at most " + std::to_string(limits::max_list_items) + " entries");
+      fail_range(path, "at most " + std::to_string(limits::max_list_items) + " entries", 0,
+                 static_cast<double>(limits::max_list_items), "");
       return;
     }
     Spec item = s;
@@ -296,8 +352,8 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
                    const nlohmann::detail::exception& ex) {
     if (ex.id == 406) {  // a number too large for a double (1e999): valid JSON, out of any range
       parse_failed_ = true;
-      errors_.push_back({path(), ErrorCode::out_of_range,
-                         "number too large (at byte " + std::to_string(position) + ")"});
+      errors_.push_back(
+          out_of_range(path(), "number too large (at byte " + std::to_string(position) + ")"));
       return false;
     }
     std::string what = ex.what();
@@ -348,7 +404,8 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
   bool depth_error() {
     if (!parse_failed_)
       errors_.push_back({"", ErrorCode::out_of_range,
-                         "nesting deeper than " + std::to_string(limits::max_depth) + " levels"});
+                         "nesting deeper than " + std::to_string(limits::max_depth) + " levels", 1,
+                         static_cast<double>(limits::max_depth), false, "levels"});
     parse_failed_ = true;
     return false;
   }
@@ -369,8 +426,7 @@ class Sax : public nlohmann::detail::json_sax_dom_parser<json> {
 
 // nlohmann's parser with the handler above: the DOM, or false with the
 // errors located.
-bool read_with_located_errors(std::string_view text, json& doc,
-                                                std::vector<RequestError>& errors) {
+bool read_with_located_errors(std::string_view text, json& doc, std::vector<RequestError>& errors) {
   Sax sax(doc, errors);
   const bool ok =
       json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
@@ -381,6 +437,8 @@ bool read_with_located_errors(std::string_view text, json& doc,
 
 Parsed parse_and_validate(std::string_view text) {
   Parsed out;
+  // The whole text's size carries no bounds: the page and the Node module
+  // answer it before the engine (web/engine-call.js) with this same object.
   if (text.size() > limits::max_request_bytes) {
     out.errors.push_back(
         {"", ErrorCode::out_of_range,
@@ -413,6 +471,33 @@ Parsed parse_and_validate(std::string_view text) {
   v.check(doc, schema(), Path{});
   out.doc = std::move(doc);
   return out;
+}
+
+std::string_view unit_of_field(std::string_view name) {
+  // Longest suffixes first: "_cm_per_year" before "_cm" cannot clash, but
+  // "_mg_dl" must be read before "_mg" would be.
+  static constexpr std::pair<std::string_view, std::string_view> kSuffixes[] = {
+      {"_percent_predicted", "% predicted"},
+      {"_ml_per_year", "mL/year"},
+      {"_cm_per_year", "cm/year"},
+      {"_per_ul", "/\xC2\xB5L"},
+      {"_ng_ml", "ng/mL"},
+      {"_mg_dl", "mg/dL"},
+      {"_g_dl", "g/dL"},
+      {"_u_l", "U/L"},
+      {"_years", "years"},
+      {"_m2", "m\xC2\xB2"},
+      {"_kg", "kg"},
+      {"_cm", "cm"},
+      {"_mm", "mm"},
+      {"_mg", "mg"},
+  };
+  for (const auto& [suffix, unit] : kSuffixes)
+    if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix)
+      return unit;
+  if (name.rfind("days_", 0) == 0) return "days";
+  if (name.rfind("months_", 0) == 0) return "months";
+  return "";
 }
 
 // ---- typed access ---------------------------------------------------------

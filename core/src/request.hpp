@@ -28,7 +28,20 @@ struct RequestError {
   std::string path;  // JSON Pointer into the request, "" for the whole text
   ErrorCode code;
   std::string message;
+  // out_of_range: the bounds the value must lie within and the field's unit
+  // ("" when unitless), so that a form can say what it accepts.
+  std::optional<double> min = std::nullopt;
+  std::optional<double> max = std::nullopt;
+  bool min_exclusive = false;  // the value must be greater than min
+  std::string unit = {};
+  // What the value probably meant (a unit slip), and the content rule saying so.
+  std::string suggestion = {};
+  std::string rule = {};
 };
+
+/// The unit a request field's name carries ("weight_kg" -> "kg"); "" when
+/// the field is unitless (a score, a count, an INR).
+[[nodiscard]] std::string_view unit_of_field(std::string_view name);
 
 /// Parses the request text and checks it against the mtor-calc/1 schema.
 /// Returns every error found, not only the first; empty means valid.

@@ -9,6 +9,7 @@
 #include "drugs.hpp"
 #include "eligibility.hpp"
 #include "mechanisms.hpp"
+#include "plan.hpp"
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
@@ -32,15 +33,6 @@ std::string form_for(const Ctx& ctx, const json& ind) {
   return ind["form"sv].get<std::string>();
 }
 
-// A dose the form can give: nearest tablet dose, or the liquid's increment.
-double achievable(std::string_view form, double dose_mg) {
-  auto strengths = strengths_of(drug, form);
-  if (!strengths.empty()) return nearest_achievable(strengths, dose_mg, tie_rule(drug));
-  if (auto step = increment_of(drug, form))
-    return nearest_increment(dose_mg, *step, tie_rule(drug));
-  return dose_mg;
-}
-
 // The largest daily loading amount the form can give without exceeding the
 // formula's: tablets make sums of their strengths, the solution is measured in
 // its increment. Rounded down, never to the nearest, so that no day gets more
@@ -56,18 +48,30 @@ double achievable_at_most(std::string_view form, double dose_mg) {
 
 // Maintenance about one third lower (Child-Pugh A/B) or one half lower (C);
 // the loading dose is unchanged (rapamune-pi-2.5).
+// The start pipeline (plan.hpp compose_start) composes it with the labelled
+// dose, in what the form makes.
 void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   if (!d.child_pugh_class) return;
   std::string id = std::string(drug) + ".hepatic.maintenance_factor." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  double raw = spec.dose_mg * r["factor"sv].get<double>();
-  double to = achievable(spec.form, raw);
-  if (std::fabs(to - raw) > 1e-9)
-    ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
-  spec.adjustments.push_back({"hepatic_child_pugh_" + *d.child_pugh_class, spec.dose_mg, to,
-                              Ctx::refs_of(r), "", r.value("text"sv, "")});
-  spec.dose_mg = to;
+  StartRules rules;
+  rules.dose_mg = spec.dose_mg;
+  rules.strengths_mg = strengths_of(drug, spec.form);
+  rules.increment_mg = increment_of(drug, spec.form);
+  rules.tie = tie_rule(drug);
+  StartStep step;
+  step.kind = StartStep::Kind::dose_factor;
+  step.value = r["factor"sv].get<double>();
+  step.code = "hepatic_child_pugh_" + *d.child_pugh_class;
+  step.rule = id;
+  step.refs = Ctx::refs_of(r);
+  step.note = r.value("text"sv, "");
+  rules.steps.push_back(std::move(step));
+  StartDose start = compose_start(rules);
+  if (start.rounded) ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
+  spec.dose_mg = *start.dose_mg;
+  for (auto& a : start.adjustments) spec.adjustments.push_back(std::move(a));
   ctx.warn(drug, "hepatic_impairment");
 }
 
@@ -238,8 +242,8 @@ void once_daily_titration(Ctx& ctx, std::string_view form) {
   ctx.titration["floor_rule"sv] = id;
 }
 
-void interactions(Ctx& ctx, std::optional<double> base_dose_mg) {
-  (void)evaluate_interactions(ctx, drug, "tdm", base_dose_mg);
+void interactions(Ctx& ctx) {
+  (void)evaluate_interactions(ctx, drug, "tdm");
 }
 
 // Reported (and lab-graded) adverse events. The label has no
@@ -313,7 +317,7 @@ Reached evaluate_sirolimus_lam(Ctx& ctx, const Derived& d) {
 
   evaluate_patient_warnings(ctx, drug);
   if (status == Status::contraindicated || status == Status::not_indicated) {
-    interactions(ctx, std::nullopt);
+    interactions(ctx);
     toxicity(ctx, form_for(ctx, ind), std::nullopt);
     return Reached::stopped_early;
   }
@@ -349,7 +353,7 @@ Reached evaluate_sirolimus_lam(Ctx& ctx, const Derived& d) {
   evaluate_titration(ctx, drug, spec.form);
   once_daily_titration(ctx, spec.form);
   loading_dose(ctx, spec.form);
-  interactions(ctx, spec.dose_mg);
+  interactions(ctx);
   toxicity(ctx, spec.form, spec.dose_mg);
   return Reached::regimen;
 }

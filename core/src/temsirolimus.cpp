@@ -6,6 +6,7 @@
 #include "drugs.hpp"
 #include "eligibility.hpp"
 #include "mechanisms.hpp"
+#include "plan.hpp"
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
@@ -82,7 +83,7 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
     ctx.warn(drug, "hepatic_impairment");
   }
   if (status == Status::contraindicated || status == Status::not_indicated) {
-    (void)evaluate_interactions(ctx, drug, "", std::nullopt);
+    (void)evaluate_interactions(ctx, drug, "");
     return Reached::stopped_early;
   }
 
@@ -94,17 +95,27 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = ind["form"sv].get<std::string>();
-  spec.dose_mg = ind["dose_mg"sv].get<double>();
   spec.frequency = ind["frequency"sv].get<std::string>();
   spec.refs = Ctx::refs_of(ind);
+  // The start pipeline's rules: the labelled weekly dose, then mild hepatic
+  // impairment's lower dose (torisel-pi-2.4).
+  StartRules rules;
+  rules.dose_mg = ind["dose_mg"sv].get<double>();
   if (h.category == NciHepatic::mild) {
-    const json& mild = ctx.rule(std::string(drug) + ".hepatic.mild");
-    double to = mild["dose_mg"sv].get<double>();
-    spec.adjustments.push_back(
-        {"hepatic_mild", spec.dose_mg, to, Ctx::refs_of(mild), "", mild.value("text"sv, "")});
-    spec.dose_mg = to;
+    const std::string id = std::string(drug) + ".hepatic.mild";
+    const json& mild = ctx.rule(id);
+    StartStep step;
+    step.value = mild["dose_mg"sv].get<double>();
+    step.code = "hepatic_mild";
+    step.rule = id;
+    step.refs = Ctx::refs_of(mild);
+    step.note = mild.value("text"sv, "");
+    rules.steps.push_back(std::move(step));
     ctx.warn(drug, "hepatic_impairment");
   }
+  StartDose start = compose_start(rules);
+  spec.dose_mg = *start.dose_mg;
+  spec.adjustments = std::move(start.adjustments);
   if (h.ast_unknown)
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("temsirolimus.hepatic.ast_unknown_note").get<std::string>());
@@ -116,8 +127,7 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   if (pending) set_dose_pending(ctx.regimen, drug, *hold, *pending);
   ctx.warn(drug, "infusion_premedication");
 
-  InteractionSummary inter =
-      evaluate_interactions(ctx, drug, "", pending ? std::nullopt : std::optional(spec.dose_mg));
+  InteractionSummary inter = evaluate_interactions(ctx, drug, "");
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
   std::optional<double> dose = current;
   if (!dose && !pending) dose = spec.dose_mg;

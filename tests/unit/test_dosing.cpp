@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dosing.hpp"
+#include "plan.hpp"
 #include "writer.hpp"
 
 using mtorcalc::largest_achievable_at_most;
@@ -186,4 +187,147 @@ TEST_CASE("a dose's units are the tablets that make it") {
   CHECK(text(17.49) == "[]");
   CHECK(text(17.5 + 1e-12) == tablets);
   CHECK(text(17.5 + 1e-6) == tablets);
+}
+
+TEST_CASE(
+    "the start pipeline: fixed doses only lower, mg/m2 levels then the BSA, then daily rules") {
+  using mtorcalc::StartRules;
+  using mtorcalc::StartStep;
+  StartRules fixed;
+  fixed.dose_mg = 10;
+  StartStep hepatic;
+  hepatic.value = 2.5;
+  hepatic.code = "hepatic_child_pugh_C";
+  StartStep higher;
+  higher.value = 5;  // a rule's dose above the dose so far never raises it
+  higher.code = "moderate_cyp3a4_inhibitor";
+  fixed.steps = {hepatic, higher};
+  auto f = mtorcalc::compose_start(fixed);
+  REQUIRE(f.dose_mg);
+  CHECK(*f.dose_mg == 2.5);
+  REQUIRE(f.adjustments.size() == 1);
+  CHECK(f.adjustments[0].from_mg == 10);
+  CHECK(f.adjustments[0].to_mg == 2.5);
+
+  // SEGA 4.5 mg/m2, Child-Pugh C 2.5 mg/m2, BSA 1.1: 2.75 mg -> 2.5 mg tablets;
+  // halved: below the lowest strength, so 2.5 mg every other day.
+  StartRules bsa;
+  bsa.dose_mg_per_m2 = 4.5;
+  bsa.bsa_m2 = 1.1;
+  bsa.strengths_mg = {2.5, 5, 7.5, 10};
+  StartStep per_m2;
+  per_m2.kind = StartStep::Kind::dose_mg_per_m2;
+  per_m2.value = 2.5;
+  StartStep half;
+  half.kind = StartStep::Kind::daily_factor;
+  half.value = 0.5;
+  bsa.steps = {per_m2, half};
+  auto b = mtorcalc::compose_start(bsa);
+  REQUIRE(b.dose_mg);
+  CHECK(*b.dose_mg == 2.5);
+  CHECK(b.frequency == "every_other_day");
+  REQUIRE(b.calculated_dose_mg);
+  CHECK(*b.calculated_dose_mg == doctest::Approx(2.75));
+  REQUIRE(b.adjustments.size() == 2);
+  CHECK(b.adjustments[1].frequency == "every_other_day");
+
+  // Without a BSA: no dose, the mg/m2 rule only as a note.
+  bsa.bsa_m2.reset();
+  auto none = mtorcalc::compose_start(bsa);
+  CHECK_FALSE(none.dose_mg);
+  CHECK(none.notes.size() == 1);
+  CHECK(*none.dose_mg_per_m2 == 2.5);
+
+  // An inducer doubles in one step of at most 5 mg: 4.5 mg/m2 x 1.6 = 7.2 ->
+  // 7.5 mg, doubled 15 but capped at 12.5 mg.
+  StartRules ind;
+  ind.dose_mg_per_m2 = 4.5;
+  ind.bsa_m2 = 1.6;
+  ind.strengths_mg = {2.5, 5, 7.5, 10};
+  StartStep twice;
+  twice.kind = StartStep::Kind::daily_factor;
+  twice.value = 2;
+  twice.max_increase_mg = 5;
+  ind.steps = {twice};
+  auto i = mtorcalc::compose_start(ind);
+  CHECK(*i.dose_mg == 12.5);
+  CHECK(i.frequency == "once_daily");
+}
+
+TEST_CASE("the titration stage: proportional dose, caps, the form's doses") {
+  mtorcalc::TitrationRules r;
+  r.current_daily_mg = 5;
+  r.frequency = "once_daily";
+  r.target_ng_ml = 10;
+  r.trough_ng_ml = 2;  // 25 mg raw, capped at +5 mg a step (Afinitor §2.8)
+  r.max_increase_mg_per_step = 5;
+  r.strengths_mg = {2.5, 5, 7.5, 10};
+  auto up = mtorcalc::titration_dose(r);
+  CHECK(up.raw_daily_mg == doctest::Approx(25));
+  CHECK(up.capped);
+  CHECK(up.dose_mg == 10);
+  CHECK(up.frequency == "once_daily");
+  r.trough_ng_ml = 40;  // 1.25 mg: below the lowest strength, every other day
+  auto down = mtorcalc::titration_dose(r);
+  CHECK_FALSE(down.capped);
+  CHECK(down.dose_mg == 2.5);
+  CHECK(down.frequency == "every_other_day");
+  // A liquid in 0.1 mg steps: 2 mg x 10 / 3.2 = 6.25 mg, a tie, rounded down.
+  mtorcalc::TitrationRules liquid;
+  liquid.current_daily_mg = 2;
+  liquid.frequency = "once_daily";
+  liquid.target_ng_ml = 10;
+  liquid.trough_ng_ml = 3.2;
+  liquid.increment_mg = 0.1;
+  liquid.max_daily_mg = 40;
+  CHECK(mtorcalc::titration_dose(liquid).dose_mg == doctest::Approx(6.2));
+  liquid.trough_ng_ml = 0.4;  // 50 mg a day: the 40 mg daily maximum
+  auto capped = mtorcalc::titration_dose(liquid);
+  CHECK(capped.capped);
+  CHECK(capped.dose_mg == doctest::Approx(40));
+}
+
+TEST_CASE("the start pipeline: a factor on a fixed dose, made in the form") {
+  mtorcalc::StartRules r;
+  r.dose_mg = 2;
+  r.strengths_mg = {0.5, 1, 2};
+  mtorcalc::StartStep third;
+  third.kind = mtorcalc::StartStep::Kind::dose_factor;
+  third.value = 0.5;  // 1 mg: a tablet dose, no rounding
+  r.steps = {third};
+  auto exact = mtorcalc::compose_start(r);
+  CHECK(*exact.dose_mg == 1);
+  CHECK_FALSE(exact.rounded);
+  r.steps[0].value = 0.66;  // 1.32 mg -> the nearest tablet dose, 1.5 mg
+  auto tabs = mtorcalc::compose_start(r);
+  CHECK(*tabs.dose_mg == 1.5);
+  CHECK(tabs.rounded);
+  r.strengths_mg.clear();
+  r.increment_mg = 0.1;  // the oral solution: 1.3 mg
+  CHECK(*mtorcalc::compose_start(r).dose_mg == doctest::Approx(1.3));
+}
+
+TEST_CASE("the toxicity stage: a fraction in the form's strengths, or a step to a floor") {
+  mtorcalc::ReductionRules half;
+  half.current_dose_mg = 10;
+  half.frequency = "once_daily";
+  half.fraction = 0.5;
+  half.strengths_mg = {2.5, 5, 7.5, 10};
+  auto five = mtorcalc::reduction_dose(half);
+  REQUIRE(five);
+  CHECK(five->mg == 5);
+  half.current_dose_mg = 2.5;  // 1.25 mg: the lowest strength every other day
+  auto eod = mtorcalc::reduction_dose(half);
+  REQUIRE(eod);
+  CHECK(eod->frequency == "every_other_day");
+  half.frequency = "every_other_day";  // already there: no lower labelled dose
+  CHECK_FALSE(mtorcalc::reduction_dose(half));
+  mtorcalc::ReductionRules step;
+  step.current_dose_mg = 25;
+  step.frequency = "weekly";
+  step.step_mg = 5;
+  step.floor_mg = 15;
+  CHECK(mtorcalc::reduction_dose(step)->mg == 20);
+  step.current_dose_mg = 15;  // at the floor
+  CHECK_FALSE(mtorcalc::reduction_dose(step));
 }

@@ -18,7 +18,8 @@
 //   9. the plan (also over every case request in tests/cases): no dose
 //      anywhere exceeds plan.ceiling_mg, the plan's units make its dose, a
 //      withhold has no dose, and the titration's new dose is the plan's dose
-//      when the question is titrate.
+//      when the question is titrate; the steps run in the composition's
+//      order (start first), each from the dose the one before left.
 // MTORCALC_PROPERTY_N (environment) sets the requests per indication and drug
 // (default 12); MTORCALC_PROPERTY_SEED the seed.
 #include <doctest/doctest.h>
@@ -381,6 +382,45 @@ void check_plan(const json& r) {
   }
   if (p["question"] == "titrate" && r["titration"].is_object())
     CHECK(r["titration"]["new_dose_mg"] == p["dose_mg"]);
+  // Interaction entries take their dose from the composition: the plan's
+  // dose (the resume dose while withheld), or none; only a fixed-dose inducer
+  // keeps the label's target.
+  for (const auto& ix : r["interactions"]) {
+    if (!ix["dose_mg"].is_number() || ix["class"] == "strong_cyp3a4_inducer") continue;
+    const bool same = (p["dose_mg"].is_number() && ix["dose_mg"] == p["dose_mg"] &&
+                       (!ix.contains("frequency") || ix["frequency"] == p["frequency"])) ||
+                      (p["resume"].is_object() && ix["dose_mg"] == p["resume"]["dose_mg"]);
+    CHECK_MESSAGE(same, "interaction ", ix["drug"], " gives a dose the plan does not");
+  }
+  // The steps in the composition's order: the start first, then hepatic,
+  // interactions, toxicity, titration and the ceiling (rounding and
+  // "no change" anywhere), each from the dose the one before left.
+  const json& steps = p["steps"];
+  if (!steps.empty()) CHECK(steps[0]["effect"] == "start");
+  auto rank = [](const json& effect) {
+    for (auto [name, r] : {std::pair<const char*, int>{"start", 0},
+                           {"hepatic", 1},
+                           {"interaction", 2},
+                           {"toxicity_withhold", 3},
+                           {"toxicity_resume", 3},
+                           {"titrate", 4},
+                           {"ceiling", 5}})
+      if (effect == name) return r;
+    return -1;
+  };
+  int reached = 0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const json& s = steps[i];
+    const int r = rank(s["effect"]);
+    const bool in_order = r < 0 || r >= reached;
+    CHECK_MESSAGE(in_order, "step ", i, " (", s["effect"], ") out of order");
+    reached = std::max(reached, r);
+    if (i > 0 && steps[i - 1]["to_mg"].is_number() && s["from_mg"].is_number()) {
+      const double gap =
+          std::fabs(steps[i - 1]["to_mg"].get<double>() - s["from_mg"].get<double>());
+      CHECK_MESSAGE(gap < 1e-9, "step ", i, " does not start from the dose step ", i - 1, " left");
+    }
+  }
 }
 
 }  // namespace

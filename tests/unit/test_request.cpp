@@ -217,3 +217,69 @@ TEST_CASE("typed access finds every path, and only that path, whatever the keys"
   const mtorcalc::Request not_object(array);
   CHECK_FALSE(not_object.has({"w"}));
 }
+
+namespace {
+// Walks the schema and calls f(name, spec) for every number field.
+template <class F>
+void each_number(const mtorcalc::request_schema::Spec& s, F&& f) {
+  for (const auto& field : s.fields) {
+    if (field.spec.kind == mtorcalc::request_schema::Spec::Kind::number ||
+        field.spec.kind == mtorcalc::request_schema::Spec::Kind::integer)
+      f(field.name, field.spec);
+    each_number(field.spec, f);
+  }
+}
+}  // namespace
+
+TEST_CASE("every number field has a unit in its name, or is one of the unitless few") {
+  const std::set<std::string_view> unitless = {"inr", "karnofsky", "metastatic_organ_sites",
+                                               "grade"};
+  each_number(mtorcalc::request_schema::kSchema, [&](std::string_view name, const auto&) {
+    CAPTURE(name);
+    CHECK(mtorcalc::unit_of_field(name).empty() == (unitless.count(name) == 1));
+  });
+  CHECK(mtorcalc::unit_of_field("bilirubin_mg_dl") == "mg/dL");
+  CHECK(mtorcalc::unit_of_field("current_dose_mg") == "mg");
+  CHECK(mtorcalc::unit_of_field("growth_cm_per_year") == "cm/year");
+  CHECK(mtorcalc::unit_of_field("days_on_current_dose") == "days");
+}
+
+TEST_CASE("an out_of_range error carries the schema's bounds and the field's unit") {
+  json req = base("rcc");
+  req["patient"] = {{"height_cm", 251}, {"bsa_m2", 0.05}};
+  json r = eval(req);
+  bool height = false, bsa = false;
+  for (const auto& e : r["errors"]) {
+    if (e["path"] == "/patient/height_cm") {
+      height = true;
+      CHECK(e["min"] == 30);
+      CHECK(e["max"] == 250);
+      CHECK(e["unit"] == "cm");
+      CHECK_FALSE(e.contains("suggestion"));
+    }
+    if (e["path"] == "/patient/bsa_m2") {
+      bsa = true;
+      CHECK(e["min"] == 0.1);
+      CHECK(e["unit"] == "m\xC2\xB2");
+    }
+  }
+  CHECK(height);
+  CHECK(bsa);
+}
+
+TEST_CASE("a number too large for a double is located with its field's bounds") {
+  json r = eval_text(
+      "{\"contract\": \"mtor-calc/1\", \"indication\": \"rcc\", \"adverse_events\": "
+      "[{\"term\": \"stomatitis\", \"grade\": 1e999}]}");
+  REQUIRE(r["errors"].size() == 1);
+  const json& e = r["errors"][0];
+  CHECK(e["code"] == "out_of_range");
+  CHECK(e["min"] == 1);
+  CHECK(e["max"] == 5);
+  CHECK_FALSE(e.contains("unit"));
+  json w = eval_text(
+      "{\"contract\": \"mtor-calc/1\", \"indication\": \"rcc\", \"patient\": "
+      "{\"weight_kg\": 1e999}}");
+  CHECK(w["errors"][0]["max"] == 400);
+  CHECK(w["errors"][0]["unit"] == "kg");
+}
