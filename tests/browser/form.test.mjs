@@ -262,7 +262,7 @@ describe('the last complete answer stays while the form waits', () => {
       await weight.fill('30');
       await page.locator('[data-path="/patient/height_cm"]').fill('1.8');
       assert.equal(await page.locator('#f-patient-height_cm-err').innerText(),
-        '1.8 cm is outside 30–250 cm — check the value and its unit. 1.8 looks like metres: 180 cm?');
+        '1.8 cm is outside 30–250 cm — check the value and its unit. Height 1.8 looks like metres (180 cm); enter it in cm.');
       await page.locator('[data-path="/patient/height_cm"]').fill('abc');
       const typeErr = await page.locator('#f-patient-height_cm-err').innerText();
       assert.equal(typeErr, 'Height is not a number — type digits only, e.g. 12.5.');
