@@ -432,5 +432,14 @@ export function gradeDescriptions(ctcae, term, fmt) {
       out[b.grade] = out[b.grade] ? `${out[b.grade].replace(/ \(CTCAE [^)]*\)$/, '')} or ${text}${version}` : `${text}${version}`;
     }
   }
+  // A clinically graded event: CTCAE's words for its term (content
+  // "ctcae.clinical_terms"), where no laboratory value defines the grade.
+  const clinical = ctcae?.clinical_terms?.[term];
+  if (clinical && clinical.grades && typeof clinical.grades === 'object') {
+    for (const [g, text] of Object.entries(clinical.grades)) {
+      if (out[g] || typeof text !== 'string') continue;
+      out[g] = clinical.version ? `${text} (CTCAE ${clinical.version})` : text;
+    }
+  }
   return out;
 }

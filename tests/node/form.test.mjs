@@ -3,6 +3,7 @@
 // and the case-file reader that checks a whole file before the page uses it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {
   FIELDS, FORM_PLAN, INDICATIONS, CONDITION_KEY, fieldByPath, isPrimary, buildRequest, plainError, isPendingAe, gradeDescriptions,
 } from '../../web/fields.js';
@@ -97,7 +98,7 @@ test('grade descriptions come from the content\'s laboratory bands only', () => 
     1: 'Triglycerides ≥ 150 [triglycerides_mg_dl] (CTCAE 5.0)',
     2: 'Cholesterol (total) > 300 [cholesterol_mg_dl] or Triglycerides > 300 [triglycerides_mg_dl] (CTCAE 5.0)',
   });
-  assert.deepEqual(gradeDescriptions(ctcae, 'stomatitis', fmt), {}, 'clinically graded: no description invented');
+  assert.deepEqual(gradeDescriptions(ctcae, 'stomatitis', fmt), {}, 'clinically graded, no content text: no description invented');
   assert.deepEqual(gradeDescriptions(undefined, 'thrombocytopenia', fmt), {});
 });
 
@@ -162,4 +163,23 @@ test('case files: "__proto__" and "constructor" are keys like any other', () => 
   assert.ok(r.unknown.includes('/__proto__'));
   assert.equal(({}).indication, undefined);
   assert.equal(Object.prototype.age_years, undefined);
+});
+
+// The clinically graded events read CTCAE's words from the content itself
+// (rules "ctcae.clinical_terms.stomatitis", "ctcae.clinical_terms.non_infectious_pneumonitis",
+// "ctcae.clinical_terms.infection", "ctcae.clinical_terms.other_non_hematologic").
+test('clinically graded adverse events show CTCAE v5.0 words from content/ctcae.json', () => {
+  const ctcae = JSON.parse(fs.readFileSync(new URL('../../content/ctcae.json', import.meta.url), 'utf8'));
+  const fmt = (p, v) => String(v);
+  const stomatitis = gradeDescriptions(ctcae, 'stomatitis', fmt);
+  assert.equal(stomatitis[3], 'Severe pain; interfering with oral intake (CTCAE 5.0)');
+  assert.deepEqual(Object.keys(stomatitis), ['1', '2', '3', '4', '5']);
+  assert.match(gradeDescriptions(ctcae, 'non_infectious_pneumonitis', fmt)[3], /^Severe symptoms; limiting self-care ADL; oxygen indicated/);
+  assert.equal(gradeDescriptions(ctcae, 'infection', fmt)[1], undefined, 'no grade 1 for a site infection');
+  assert.match(gradeDescriptions(ctcae, 'other_non_hematologic', fmt)[4], /^Life-threatening consequences/);
+  // A laboratory-defined event keeps its laboratory bands.
+  assert.match(gradeDescriptions(ctcae, 'thrombocytopenia', fmt)[3], /^Platelets < 50000/);
+  for (const t of ['stomatitis', 'non_infectious_pneumonitis', 'infection', 'other_non_hematologic']) {
+    assert.deepEqual(ctcae.clinical_terms[t].refs, ['ctcae-5'], `${t} cites CTCAE v5.0`);
+  }
 });
