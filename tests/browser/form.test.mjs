@@ -226,8 +226,8 @@ describe('the last complete answer stays while the form waits', () => {
       assert.equal(waiting.req.adverse_events, undefined, 'the incomplete row is not sent');
       assert.equal(JSON.parse(waiting.resp).status, 'ok', 'and is no error');
       assert.equal(await page.locator('#answer-body .errors').count(), 0);
-      // Stomatitis is graded clinically: the content has no description.
-      assert.equal(await page.locator('#ae-0-grade option[value="3"]').textContent(), 'Grade 3');
+      // Stomatitis is graded clinically: CTCAE's words for Mucositis oral, from the content.
+      assert.equal(await page.locator('#ae-0-grade option[value="3"]').textContent(), 'Grade 3 — Severe pain; interfering with oral intake (CTCAE 5.0)');
       await page.selectOption('#ae-0-grade', '3');
       assert.equal(await stale.isVisible(), false);
       assert.equal(await page.locator('#answer-body').evaluate((e) => e.classList.contains('is-stale')), false);
