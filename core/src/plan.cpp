@@ -483,6 +483,36 @@ std::string recovery_phrase(const ojson& row, bool several) {
   return several ? event + ": " + until : until;
 }
 
+// Why a start is refused, in the label's words: the first unmet criterion
+// whose content gives "unmet_text" (a hepatic contraindication is not "not
+// indicated"), else the eligibility status.
+std::string refusal_reason(const Ctx& ctx, const std::string& drug, const std::string& indication,
+                           const std::string& status) {
+  if (ctx.eligibility.is_object() && ctx.eligibility.contains("criteria"sv))
+    for (const auto& c : ctx.eligibility["criteria"sv]) {
+      if (c["met"sv] != false) continue;
+      const json& r =
+          content::at(drug + ".indications." + indication + ".criteria." + text(c, "code"));
+      if (r.is_object() && r["unmet_text"sv].is_string()) return r["unmet_text"sv];
+    }
+  return status == "contraindicated" ? "contraindicated" : "not indicated";
+}
+
+// A check window as read aloud: "1–2 weeks", "1 week", "2–9 days".
+std::string window_phrase(const ojson& w) {
+  const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
+  auto n = [&](const ojson& x) { return std::to_string(x.get<int>() / (weeks ? 7 : 1)); };
+  const bool one = w[0] == w[1] && n(w[1]) == "1";
+  return n(w[0]) + (w[0] == w[1] ? "" : "\xE2\x80\x93" + n(w[1])) +
+         (weeks ? (one ? " week" : " weeks") : (one ? " day" : " days"));
+}
+
+// A content text with the plan's window in place of "{window}".
+std::string with_window(std::string t, const ojson& w) {
+  if (auto at = t.find("{window}"); at != std::string::npos) t.replace(at, 8, window_phrase(w));
+  return t;
+}
+
 std::string drug_name(const std::string& drug) {
   if (drug == "sirolimus_topical") return "sirolimus gel";
   if (drug == "nab_sirolimus") return "nab-sirolimus";
@@ -700,11 +730,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (!ctx.regimen.is_object() && !on_therapy) {
     action = status == "not_indicated" || status == "contraindicated" ? "do_not_start"
                                                                       : "need_more_data";
+    if (action == "do_not_start") reason = refusal_reason(ctx, drug, indication, status);
     comp.dose.mg.reset();
   } else if (!on_therapy) {
     if (status == "not_indicated" || status == "contraindicated") {
       action = "do_not_start";
-      reason = status == "contraindicated" ? "contraindicated" : "not indicated";
+      reason = refusal_reason(ctx, drug, indication, status);
       comp.dose.mg.reset();
     } else if (status == "insufficient_data" || !comp.dose.mg) {
       action = "need_more_data";
@@ -1079,16 +1110,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
          mg_text(resume["dose_mg"sv].get<double>()) + " " +
          frequency_phrase(resume["frequency"sv].get<std::string>());
   if (next.is_object()) {
-    const ojson& w = next["in_days"sv];
-    const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
-    auto n = [&](const ojson& x) { return std::to_string(x.get<int>() / (weeks ? 7 : 1)); };
     const std::string what = next["what"sv].get<std::string>();
-    const bool one = w[0] == w[1] && n(w[1]) == "1";
     s += (what == "clinical" ? std::string("; review the response")
                              : std::string(question == "start" ? "; check" : "; recheck") +
                                    " the " + what) +
-         " in " + n(w[0]) + (w[0] == w[1] ? "" : "\xE2\x80\x93" + n(w[1])) +
-         (weeks ? (one ? " week" : " weeks") : (one ? " day" : " days"));
+         " in " + window_phrase(next["in_days"sv]);
   }
   p["summary"sv] = s + ".";
   p["refs"sv] = ctx.regimen.is_object() ? ctx.regimen["refs"sv] : ojson::array();
@@ -1105,6 +1131,16 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     ctx.regimen["units"sv] = units_json(drug, form, *comp.dose.mg);
   }
   cap(ctx.regimen, "dose_mg");
+  // A start with no dose to give shows none: the regimen keeps its form,
+  // schedule and notes, without a number a reader could take as the dose
+  // (a regimen with no mg dose, for want of a BSA, keeps its mg/m² rule; on
+  // therapy the regimen is the labelled start, for reference).
+  if ((action == "need_more_data" || action == "do_not_start") && !on_therapy &&
+      ctx.regimen.is_object() && num(ctx.regimen, "dose_mg")) {
+    for (std::string_view key : {"dose_mg"sv, "dose_mg_per_m2"sv, "calculated_dose_mg"sv})
+      if (ctx.regimen.contains(key)) ctx.regimen[std::string(key)] = nullptr;
+    ctx.regimen["units"sv] = ojson::array();
+  }
   if (next.is_object() && next["what"sv] == "trough") {
     if (ctx.regimen.is_object() && ctx.regimen["next_trough_check_days"sv].is_array())
       ctx.regimen["next_trough_check_days"sv] = next["in_days"sv];
@@ -1113,9 +1149,42 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (question == "titrate") {
     ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
     ctx.titration["new_frequency"sv] = p["frequency"sv];
+    // The step cap's text only where the dose went up; at a maximum the
+    // text says that instead; with no titration made, nothing.
+    if (ctx.titration.contains("cap_text"sv)) {
+      const double now = daily(start), after = daily(comp.dose);
+      const bool made = !held && ctx.titration.value("at_steady_state", true) != false &&
+                        !(ctx.titration.value("in_range", false) &&
+                          !ctx.req.num({"therapy", "target_trough_ng_ml"}));
+      const json& rule = content::at(text(ctx.titration, "rule"));
+      if (after > now + 1e-9) {
+        // The increase was capped for this step: its recheck is the plan's.
+        if (next.is_object() && rule.is_object() && rule["cap_text_with_window"sv].is_string()) {
+          ctx.titration["cap_text"sv] =
+              with_window(rule["cap_text_with_window"sv].get<std::string>(), next["in_days"sv]);
+        }
+      } else if (made && comp.dose.mg && ceiling.mg && after < num(ctx.titration, "raw_new_dose_mg").value_or(0)) {
+        ctx.titration["cap_text"sv] =
+            "No increase: " + mg_text(*comp.dose.mg) + " " + frequency_phrase(comp.dose.frequency) +
+            " is the maximum here" +
+            (next.is_object() ? "; recheck the trough in " + window_phrase(next["in_days"sv]) : "") +
+            ".";
+      } else {
+        ctx.titration.erase("cap_text");
+      }
+    }
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
+  // The not-at-steady-state warning names the plan's window, not another.
+  if (next.is_object() && next["what"sv] == "trough")
+    for (auto& w : ctx.warnings) {
+      const json& r = content::at(text(w, "rule"));
+      if (text(w, "code") != "not_at_steady_state" || !r.is_object() ||
+          !r["text_with_window"sv].is_string())
+        continue;
+      w["text"sv] = with_window(r["text_with_window"sv].get<std::string>(), next["in_days"sv]);
+    }
   // One moment, one dose: an interaction entry's number comes from the
   // composition.
   for (auto& ix : ctx.interactions) {
@@ -1161,6 +1230,24 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       ix["dose_mg"sv] = nullptr;
     }
   }
+  // A text that names a dose above the ceiling (an inducer's increase when
+  // a hepatic maximum governs, Afinitor §2.10) gives way to its content's
+  // "text_above_ceiling", with the maximum that applies.
+  if (ceiling.mg)
+    for (ojson* list : {&ctx.interactions, &ctx.warnings})
+      for (auto& item : *list) {
+        const json& r = content::at(text(item, "rule"));
+        if (!r.is_object() || !r["text_above_ceiling"sv].is_string()) continue;
+        auto named = num(r, "dose_mg");
+        if (!named) named = num(r, "names_dose_mg");
+        if (!named || *named <= *ceiling.mg + 1e-9) continue;
+        item["text"sv] = r["text_above_ceiling"sv].get<std::string>() + " The maximum here is " +
+                         mg_text(*ceiling.mg) +
+                         (p["frequency"sv].is_string()
+                              ? " " + frequency_phrase(p["frequency"sv].get<std::string>())
+                              : "") +
+                         ".";
+      }
   for (auto& t : ctx.toxicity) {
     // Every withheld row restarts at the plan's one resume dose.
     if (tox && action == "withhold" && text(t, "action") == "withhold" && resume.is_object())
