@@ -330,14 +330,15 @@ std::string units_phrase(const ojson& units) {
       out += fmt(u["volume_ml"sv].get<double>()) + " mL of " +
              fmt(u["concentration_mg_ml"sv].get<double>()) + " mg/mL solution";
     } else if (u.contains("gel_mg_per_application"sv)) {
-      out += "at most " + fmt(u["gel_mg_per_application"sv].get<double>()) + " mg of gel per application";
+      out += "at most " + fmt(u["gel_mg_per_application"sv].get<double>()) +
+             " mg of gel per application";
     } else {
       int n = u["count"sv].get<int>();
       // The plural on the noun: "2 × 3 mg tablets for oral suspension".
       std::string unit = u["unit"sv].get<std::string>();
       if (n != 1) unit.insert(std::min(unit.find(' '), unit.size()), "s");
-      out += std::to_string(n) + " \xC3\x97 " + fmt(u["strength_mg"sv].get<double>()) + " mg " +
-             unit;
+      out +=
+          std::to_string(n) + " \xC3\x97 " + fmt(u["strength_mg"sv].get<double>()) + " mg " + unit;
     }
   }
   return out;
@@ -439,8 +440,7 @@ std::optional<AvoidLead> avoid_lead(const Ctx& ctx, bool on_therapy) {
       if (status_of(ctx, text(ix, "drug"), on_therapy).status != wanted) continue;
       const json& a = r["plan_avoid"sv];
       return AvoidLead{text(ix, "drug"), text(ix, "class"), a.value("text"sv, std::string()),
-                       a.value("then"sv, std::string()),
-                       wanted == "started"sv};
+                       a.value("then"sv, std::string()), wanted == "started"sv};
     }
   return std::nullopt;
 }
@@ -478,7 +478,8 @@ std::string recovery_phrase(const ojson& row, bool several) {
     std::string rest = u.substr(7);
     if (u[6] == '0' && rest.rfind(dash, 0) == 0 && rest.size() > dash.size())
       return event + " " + le + rest.substr(dash.size());
-    if (rest.rfind(or_less, 0) == 0) return event + " " + le + u.substr(6, 1) + rest.substr(or_less.size());
+    if (rest.rfind(or_less, 0) == 0)
+      return event + " " + le + u.substr(6, 1) + rest.substr(or_less.size());
   }
   return several ? event + ": " + until : until;
 }
@@ -781,8 +782,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         events.push_back(event_phrase(t));
         if (&t == tox) continue;
         auto other = num(t, "resume_dose_mg");
-        Dose o{other, text(t, "resume_frequency").empty() ? r.frequency
-                                                          : text(t, "resume_frequency")};
+        Dose o{other,
+               text(t, "resume_frequency").empty() ? r.frequency : text(t, "resume_frequency")};
         if (!other) {
           r.mg.reset();
         } else if (r.mg && daily(o) < daily(r) - 1e-9) {
@@ -1088,10 +1089,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   const auto avoid = avoid_lead(ctx, on_therapy);
   // The lead where the answer is about the combination; a titration or a
   // withhold names a newly started avoided drug after the dose instead.
-  const bool lead = avoid &&
-                    (question == "start" || question == "interaction" || question == "review") &&
-                    (action == "start" || action == "continue" || action == "increase" ||
-                     action == "decrease");
+  const bool lead =
+      avoid && (question == "start" || question == "interaction" || question == "review") &&
+      (action == "start" || action == "continue" || action == "increase" || action == "decrease");
   if (lead) {
     // The avoided drug first; the dose only on the label's condition.
     s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
@@ -1111,9 +1111,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
          frequency_phrase(resume["frequency"sv].get<std::string>());
   if (next.is_object()) {
     const std::string what = next["what"sv].get<std::string>();
-    s += (what == "clinical" ? std::string("; review the response")
-                             : std::string(question == "start" ? "; check" : "; recheck") +
-                                   " the " + what) +
+    s += (what == "clinical"
+              ? std::string("; review the response")
+              : std::string(question == "start" ? "; check" : "; recheck") + " the " + what) +
          " in " + window_phrase(next["in_days"sv]);
   }
   p["summary"sv] = s + ".";
@@ -1163,11 +1163,13 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           ctx.titration["cap_text"sv] =
               with_window(rule["cap_text_with_window"sv].get<std::string>(), next["in_days"sv]);
         }
-      } else if (made && comp.dose.mg && ceiling.mg && after < num(ctx.titration, "raw_new_dose_mg").value_or(0)) {
+      } else if (made && comp.dose.mg && ceiling.mg &&
+                 after < num(ctx.titration, "raw_new_dose_mg").value_or(0)) {
         ctx.titration["cap_text"sv] =
             "No increase: " + mg_text(*comp.dose.mg) + " " + frequency_phrase(comp.dose.frequency) +
             " is the maximum here" +
-            (next.is_object() ? "; recheck the trough in " + window_phrase(next["in_days"sv]) : "") +
+            (next.is_object() ? "; recheck the trough in " + window_phrase(next["in_days"sv])
+                              : "") +
             ".";
       } else {
         ctx.titration.erase("cap_text");
