@@ -1240,8 +1240,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       for (auto& item : *list) {
         const json& r = content::at(text(item, "rule"));
         if (!r.is_object() || !r["text_above_ceiling"sv].is_string()) continue;
-        auto named = num(r, "dose_mg");
-        if (!named) named = num(r, "names_dose_mg");
+        // The highest dose the text names: the rule's own, or one it quotes.
+        auto named = num(r, "names_dose_mg");
+        if (auto own = num(r, "dose_mg"); own && (!named || *own > *named)) named = own;
         if (!named || *named <= *ceiling.mg + 1e-9) continue;
         item["text"sv] = r["text_above_ceiling"sv].get<std::string>() + " The maximum here is " +
                          mg_text(*ceiling.mg) +
