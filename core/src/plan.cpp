@@ -1117,6 +1117,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
          " in " + window_phrase(next["in_days"sv]);
   }
   p["summary"sv] = s + ".";
+  // The condition the dose stands on when the summary leads with avoiding a
+  // drug: machine-readable, as the summary says it.
+  p["avoid"sv] = lead ? ojson{{"drug", avoid->comedication},
+                              {"class", avoid->klass},
+                              {"condition", avoid->then}}
+                      : ojson(nullptr);
   p["refs"sv] = ctx.regimen.is_object() ? ctx.regimen["refs"sv] : ojson::array();
 
   // ---- agreement of the other sections (docs/plan.md 6) -----------------------
