@@ -514,6 +514,47 @@ std::string with_window(std::string t, const ojson& w) {
   return t;
 }
 
+// An interacting drug whose rule gives a dose (not only avoid or monitor),
+// started or stopped fewer days ago than the trough needs to reflect it,
+// where the titration would move the dose the way the change pushes the
+// concentration (an increase from a trough drawn before an inhibitor acted).
+bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug, double current_daily_mg) {
+  const json& tdm = content::at(drug + ".tdm");
+  const json& change = content::at(drug + ".tdm.interacting_change");
+  if (!change.is_object() || !tdm.is_object() || !tdm["steady_state_min_days"sv].is_number() ||
+      !ctx.titration.is_object())
+    return false;
+  auto new_mg = num(ctx.titration, "new_dose_mg");
+  if (!new_mg) return false;
+  const double titrated = *new_mg * daily_factor(text(ctx.titration, "new_frequency").empty()
+                                                     ? "once_daily"
+                                                     : text(ctx.titration, "new_frequency"));
+  const bool up = titrated > current_daily_mg + 1e-9, down = titrated < current_daily_mg - 1e-9;
+  auto listed = [&](std::string_view key, const std::string& klass) {
+    for (const auto& k : change[key])
+      if (k == klass) return true;
+    return false;
+  };
+  const double steady = tdm["steady_state_min_days"sv].get<double>();
+  for (const auto& ix : ctx.interactions) {
+    if (!acts_on_dose(ix)) continue;
+    const std::string klass = text(ix, "class");
+    const bool raises = listed("raises_concentration", klass);
+    if (!raises && !listed("lowers_concentration", klass)) continue;
+    const json& r = content::at(text(ix, "rule"));
+    if (!r.is_object() || !(r["dose_mg"sv].is_number() || r["dose_factor"sv].is_number() ||
+                            r["dose_mg_per_m2"sv].is_number()))
+      continue;
+    const CoStatus st = status_of(ctx, text(ix, "drug"), true);
+    if (st.status == "ongoing_at_start") continue;
+    if (st.days_since_change && *st.days_since_change >= steady) continue;
+    // Stopping a drug that raises concentrations lowers them, and the reverse.
+    const bool pushes_up = raises == (st.status == "started");
+    if ((pushes_up && up) || (!pushes_up && down)) return true;
+  }
+  return false;
+}
+
 std::string drug_name(const std::string& drug) {
   if (drug == "sirolimus_topical") return "sirolimus gel";
   if (drug == "nab_sirolimus") return "nab-sirolimus";
@@ -643,7 +684,16 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   // ---- the question (docs/plan.md 2) -----------------------------------------
   const ojson* tox = on_therapy ? acting_toxicity(ctx.toxicity) : nullptr;
   const bool has_trough = ctx.req.num({"therapy", "trough_ng_ml"}).has_value();
-  const bool titrating = !tox && has_trough && trough_dosed(drug, indication) &&
+  // A trough drawn before an interaction whose rule changes the dose took
+  // effect is not titrated from: the rule's change is made instead (Afinitor
+  // §2.8: trough 2 weeks after starting or stopping it; §2.11, §2.12).
+  const std::string fresh_rule = drug + ".tdm.interacting_change";
+  const bool fresh =
+      on_therapy && has_trough &&
+      fresh_dose_interaction(
+          ctx, drug,
+          *current * daily_factor(ctx.req.str({"therapy", "frequency"}).value_or("once_daily")));
+  const bool titrating = !tox && !fresh && has_trough && trough_dosed(drug, indication) &&
                          ctx.titration.is_object() && num(ctx.titration, "new_dose_mg");
   bool interacting = false;
   if (on_therapy)
@@ -1181,6 +1231,19 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         ctx.titration.erase("cap_text");
       }
     }
+  } else if (fresh && ctx.titration.is_object()) {
+    // Not titrated from this trough: the titration shows the plan's dose
+    // and why.
+    ctx.record_rule(fresh_rule);
+    ctx.warn(drug, "trough_before_interacting_change");
+    ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
+    ctx.titration["new_frequency"sv] = p["frequency"sv];
+    ctx.titration.erase("cap_text");
+    if (next.is_object() && next["what"sv] == "trough")
+      ctx.titration["recheck_days"sv] = next["in_days"sv];
+    ctx.titration["held"sv] = {{"rule", fresh_rule},
+                               {"text", content::at(fresh_rule)["text"sv].get<std::string>()},
+                               {"refs", Ctx::refs_of(content::at(fresh_rule))}};
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
