@@ -662,7 +662,7 @@ Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
   Plan plan;
   // The entries' doses come from the plan's composition (plan.cpp), which
   // applies each rule once: no base dose is scaled here.
-  ix = evaluate_interactions(ctx, drug, group_name(group), std::nullopt);
+  ix = evaluate_interactions(ctx, drug, group_name(group));
   if (give_regimen)
     plan = group == DosingGroup::tdm ? bsa_regimen(ctx, d, indication, ix, &e)
                                      : fixed_regimen(ctx, d, indication, ix, combination);

@@ -112,8 +112,7 @@ std::string interaction_rule_id(std::string_view drug, std::string_view klass,
 }
 
 InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
-                                         std::string_view dosing_group,
-                                         std::optional<double> base_dose_mg) {
+                                         std::string_view dosing_group) {
   InteractionSummary summary;
   std::vector<std::string> seen;
   for (const std::string& raw : ctx.req.strings({"comedications"})) {
@@ -153,9 +152,6 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
       item["class"sv] = klass;
       item["action"sv] = str_or(r, "action");
       std::optional<double> dose = num_of(r, "dose_mg");
-      if (!dose && base_dose_mg) {
-        if (auto f = num_of(r, "dose_factor")) dose = round_to(*base_dose_mg * *f, 2);
-      }
       item["dose_mg"sv] = dose ? ojson(*dose) : ojson(nullptr);
       if (auto m2 = num_of(r, "dose_mg_per_m2")) item["dose_mg_per_m2"sv] = *m2;
       if (r.contains("frequency"sv)) item["frequency"sv] = str_or(r, "frequency");

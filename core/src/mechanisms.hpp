@@ -36,11 +36,11 @@ struct InteractionSummary {
 /// Looks up every comedication, fills ctx.interactions (one entry per class
 /// a drug belongs to) and ctx.interactions_unrecognized, and adds the class
 /// warnings ("<drug>.interactions.<class>.warning"). `dosing_group` selects a
-/// group-specific action when content has one (e.g. "fixed" vs "tdm");
-/// `base_dose_mg` scales actions given as a dose_factor.
+/// group-specific action when content has one (e.g. "fixed" vs "tdm").
+/// An entry's dose_mg is the rule's fixed dose, if any; the dose to give
+/// with it is the plan's composition's (plan.cpp).
 InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
-                                         std::string_view dosing_group,
-                                         std::optional<double> base_dose_mg);
+                                         std::string_view dosing_group);
 
 /// The name under which content/interactions.json knows a comedication
 /// (aliases resolved, case and spacing normalised); the normalised name

@@ -172,7 +172,7 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
     ctx.rule(std::string(drug) + ".hepatic.severe");
     ctx.warn(drug, "hepatic_impairment");
   }
-  InteractionSummary inter = evaluate_interactions(ctx, drug, "", std::nullopt);
+  InteractionSummary inter = evaluate_interactions(ctx, drug, "");
   // Their doses in mg for this patient come from the plan's composition.
   if (status == Status::not_indicated) return Reached::stopped_early;
 

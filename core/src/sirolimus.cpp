@@ -242,8 +242,8 @@ void once_daily_titration(Ctx& ctx, std::string_view form) {
   ctx.titration["floor_rule"sv] = id;
 }
 
-void interactions(Ctx& ctx, std::optional<double> base_dose_mg) {
-  (void)evaluate_interactions(ctx, drug, "tdm", base_dose_mg);
+void interactions(Ctx& ctx) {
+  (void)evaluate_interactions(ctx, drug, "tdm");
 }
 
 // Reported (and lab-graded) adverse events. The label has no
@@ -317,7 +317,7 @@ Reached evaluate_sirolimus_lam(Ctx& ctx, const Derived& d) {
 
   evaluate_patient_warnings(ctx, drug);
   if (status == Status::contraindicated || status == Status::not_indicated) {
-    interactions(ctx, std::nullopt);
+    interactions(ctx);
     toxicity(ctx, form_for(ctx, ind), std::nullopt);
     return Reached::stopped_early;
   }
@@ -353,7 +353,7 @@ Reached evaluate_sirolimus_lam(Ctx& ctx, const Derived& d) {
   evaluate_titration(ctx, drug, spec.form);
   once_daily_titration(ctx, spec.form);
   loading_dose(ctx, spec.form);
-  interactions(ctx, spec.dose_mg);
+  interactions(ctx);
   toxicity(ctx, spec.form, spec.dose_mg);
   return Reached::regimen;
 }

@@ -68,7 +68,7 @@ Reached evaluate_sirolimus_topical_facial(Ctx& ctx, const Derived&) {
   e.finish(status);
 
   evaluate_patient_warnings(ctx, drug);
-  (void)evaluate_interactions(ctx, drug, "", std::nullopt);
+  (void)evaluate_interactions(ctx, drug, "");
   if (status != Status::indicated) return Reached::stopped_early;
 
   std::string band = band_for(ind, *age);

@@ -83,7 +83,7 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
     ctx.warn(drug, "hepatic_impairment");
   }
   if (status == Status::contraindicated || status == Status::not_indicated) {
-    (void)evaluate_interactions(ctx, drug, "", std::nullopt);
+    (void)evaluate_interactions(ctx, drug, "");
     return Reached::stopped_early;
   }
 
@@ -127,8 +127,7 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   if (pending) set_dose_pending(ctx.regimen, drug, *hold, *pending);
   ctx.warn(drug, "infusion_premedication");
 
-  InteractionSummary inter =
-      evaluate_interactions(ctx, drug, "", pending ? std::nullopt : std::optional(spec.dose_mg));
+  InteractionSummary inter = evaluate_interactions(ctx, drug, "");
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
   std::optional<double> dose = current;
   if (!dose && !pending) dose = spec.dose_mg;

@@ -37,7 +37,7 @@ void evaluate_ridaforolimus(Ctx& ctx, const std::string& ind) {
   }
   ctx.rule("ridaforolimus.regulatory_status");
   notes.push_back(coded_text("ridaforolimus.regulatory_status", "regulatory_status"));
-  evaluate_interactions(ctx, drug, "", std::nullopt);
+  evaluate_interactions(ctx, drug, "");
 }
 
 }  // namespace
@@ -71,7 +71,7 @@ void evaluate_unlabelled(Ctx& ctx, const std::string& drug) {
   // Comedications are never silently dropped: known ones are listed (no
   // labelled action applies without a labelled use), unknown ones come back
   // in interactions_unrecognized.
-  evaluate_interactions(ctx, drug, "", std::nullopt);
+  evaluate_interactions(ctx, drug, "");
 }
 
 }  // namespace mtorcalc
