@@ -217,7 +217,7 @@ export const ALL_FORMS = [
 
 export const AE_TERMS = [
   ['stomatitis', 'Stomatitis'], ['non_infectious_pneumonitis', 'Non-infectious pneumonitis'],
-  ['hyperglycemia', 'Hyperglycaemia'], ['dyslipidemia', 'Dyslipidaemia'], ['thrombocytopenia', 'Thrombocytopenia'],
+  ['hyperglycemia', 'Hyperglycemia'], ['dyslipidemia', 'Dyslipidaemia'], ['thrombocytopenia', 'Thrombocytopenia'],
   ['neutropenia', 'Neutropenia'], ['febrile_neutropenia', 'Febrile neutropenia'], ['infection', 'Infection'],
   ['other_non_hematologic', 'Other non-haematological'],
 ];

@@ -52,6 +52,23 @@ ojson merged_refs(const json& a, const json& b) {
   return out;
 }
 
+// An interaction entry cites the drug's own label, never another mTOR
+// inhibitor's (content "interactions.label_ref_prefixes": the class lists of
+// one label are not the other drug's label).
+ojson without_other_labels(ojson refs, std::string_view drug) {
+  const json& prefixes = content::at("interactions.label_ref_prefixes");
+  if (!prefixes.is_object()) return refs;
+  ojson out = ojson::array();
+  for (const auto& r : refs) {
+    bool other = false;
+    for (const auto& [owner, prefix] : prefixes.items())
+      other = other || (owner != drug && prefix.is_string() && r.is_string() &&
+                        r.get<std::string>().rfind(prefix.get<std::string>(), 0) == 0);
+    if (!other) out.push_back(r);
+  }
+  return out;
+}
+
 // Finds a comedication in content/interactions.json by name or alias; the
 // key of the entry found, or empty.
 std::string find_comedication(const std::string& name) {
@@ -144,7 +161,7 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
         item["label_class_note"sv] = str_or(*own, "text");
         item["class_in_other_labels"sv] = entry["classes"sv];
       }
-      item["refs"sv] = merged_refs(own ? *own : entry, r);
+      item["refs"sv] = without_other_labels(merged_refs(own ? *own : entry, r), drug);
       item["rule"sv] = rid;
       if (own) item["class_rule"sv] = own_id;
       ctx.interactions.push_back(std::move(item));

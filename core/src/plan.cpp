@@ -1,6 +1,7 @@
 #include "plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -188,9 +189,16 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
   return true;
 }
 
+// Which comedications a ceiling counts: those taken now (an inducer stopped
+// fewer days ago than its rule's washout still raises the label's maximum:
+// Afinitor §2.12 returns to the earlier dose only after it), or those still
+// taken once every washout has passed (the dose to return to).
+enum class Moment { now, after_washout };
+
 // The lowest ceiling of every rule that sets one (docs/plan.md 3.6).
 Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indication,
-                   const Derived& d, const Dose& start, bool titrating) {
+                   const Derived& d, const Dose& start, bool titrating,
+                   Moment moment = Moment::now) {
   Ceiling c;
   std::optional<double> bsa = d.bsa_m2;
   if (auto given = ctx.req.num({"patient", "bsa_m2"})) bsa = *given;
@@ -199,7 +207,10 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
   bool inducer = false;
   const bool on_therapy = ctx.req.num({"therapy", "current_dose_mg"}).has_value();
   auto active = [&](const ojson& ix) {
-    return status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped";
+    const CoStatus st = status_of(ctx, text(ix, "drug"), on_therapy);
+    if (st.status != "stopped") return true;
+    return moment == Moment::now && is_inducer(text(ix, "class")) &&
+           st.days_since_change.value_or(0) < num(ix, "washout_days").value_or(0);
   };
   for (const auto& ix : ctx.interactions)
     inducer = inducer || (is_inducer(text(ix, "class")) && active(ix));
@@ -319,11 +330,15 @@ std::string units_phrase(const ojson& units) {
       out += fmt(u["volume_ml"sv].get<double>()) + " mL of " +
              fmt(u["concentration_mg_ml"sv].get<double>()) + " mg/mL solution";
     } else if (u.contains("gel_mg_per_application"sv)) {
-      out += fmt(u["gel_mg_per_application"sv].get<double>()) + " mg of gel";
+      out += "at most " + fmt(u["gel_mg_per_application"sv].get<double>()) +
+             " mg of gel per application";
     } else {
       int n = u["count"sv].get<int>();
-      out += std::to_string(n) + " \xC3\x97 " + fmt(u["strength_mg"sv].get<double>()) + " mg " +
-             u["unit"sv].get<std::string>() + (n == 1 ? "" : "s");
+      // The plural on the noun: "2 × 3 mg tablets for oral suspension".
+      std::string unit = u["unit"sv].get<std::string>();
+      if (n != 1) unit.insert(std::min(unit.find(' '), unit.size()), "s");
+      out +=
+          std::to_string(n) + " \xC3\x97 " + fmt(u["strength_mg"sv].get<double>()) + " mg " + unit;
     }
   }
   return out;
@@ -401,6 +416,143 @@ std::optional<TroughHold> trough_hold(const Ctx& ctx, const std::string& drug) {
     ((raises == (st.status == "started")) ? hold->no_increase : hold->no_decrease) = true;
   }
   return hold;
+}
+
+// A comedication the drug's label says to avoid (content "plan_avoid" on the
+// interaction rule), still taken: the plan leads with avoiding it, in the
+// label's own words, and gives its dose on the condition the label allows
+// (once it is stopped or replaced; or, where the label names a dose if it
+// cannot be avoided, that dose).
+struct AvoidLead {
+  std::string comedication;
+  std::string klass;
+  std::string text;
+  std::string then;
+  bool started = false;  // started now (not already taken)
+};
+std::optional<AvoidLead> avoid_lead(const Ctx& ctx, bool on_therapy) {
+  // A drug started now first, then one already taken.
+  for (std::string_view wanted : {"started"sv, "ongoing_at_start"sv})
+    for (const auto& ix : ctx.interactions) {
+      if (text(ix, "action") != "avoid") continue;
+      const json& r = content::at(text(ix, "rule"));
+      if (!r.is_object() || !r["plan_avoid"sv].is_object()) continue;
+      if (status_of(ctx, text(ix, "drug"), on_therapy).status != wanted) continue;
+      const json& a = r["plan_avoid"sv];
+      return AvoidLead{text(ix, "drug"), text(ix, "class"), a.value("text"sv, std::string()),
+                       a.value("then"sv, std::string()), wanted == "started"sv};
+    }
+  return std::nullopt;
+}
+
+// An adverse event as a clinician names it: a lab grade the engine derived
+// by its CTCAE term ("alanine aminotransferase increased"), a reported one
+// by its term ("non-infectious pneumonitis").
+std::string event_phrase(const ojson& row) {
+  std::string term = text(row, "term");
+  const std::string source = text(row, "source");
+  const std::string labs = "/patient/labs/";
+  const json& lab_terms = content::at("ctcae.lab_terms");
+  if (source.rfind(labs, 0) == 0 && lab_terms.is_object())
+    for (const auto& [key, t] : lab_terms.items())
+      if (t.is_object() && t.value("field"sv, std::string()) == source.substr(labs.size()) &&
+          !t.contains("adverse_event"sv))
+        term = key;
+  for (auto at = term.find("non_"); at != std::string::npos; at = term.find("non_", at + 4))
+    if (at == 0 || term[at - 1] == '_') term[at + 3] = '-';
+  std::replace(term.begin(), term.end(), '_', ' ');
+  return term + " grade " + plain_number(num(row, "grade").value_or(0));
+}
+
+// A row's recovery condition with its event named: "grade 0–1" and
+// "resolved to grade 1 or less" read "thrombocytopenia grade ≤ 1"; other
+// conditions (ANC, haemoglobin) as the row words them.
+std::string recovery_phrase(const ojson& row, bool several) {
+  const std::string until = text(row, "until");
+  std::string event = event_phrase(row);
+  event = event.substr(0, event.rfind(" grade "));
+  std::string u = until;
+  if (u.rfind("resolved to ", 0) == 0) u = u.substr(12);
+  const std::string dash = "\xE2\x80\x93", le = "grade \xE2\x89\xA4 ", or_less = " or less";
+  if (u.rfind("grade ", 0) == 0 && u.size() > 7 && std::isdigit(static_cast<unsigned char>(u[6]))) {
+    std::string rest = u.substr(7);
+    if (u[6] == '0' && rest.rfind(dash, 0) == 0 && rest.size() > dash.size())
+      return event + " " + le + rest.substr(dash.size());
+    if (rest.rfind(or_less, 0) == 0)
+      return event + " " + le + u.substr(6, 1) + rest.substr(or_less.size());
+  }
+  return several ? event + ": " + until : until;
+}
+
+// Why a start is refused, in the label's words: the first unmet criterion
+// whose content gives "unmet_text" (a hepatic contraindication is not "not
+// indicated"), else the eligibility status.
+std::string refusal_reason(const Ctx& ctx, const std::string& drug, const std::string& indication,
+                           const std::string& status) {
+  if (ctx.eligibility.is_object() && ctx.eligibility.contains("criteria"sv))
+    for (const auto& c : ctx.eligibility["criteria"sv]) {
+      if (c["met"sv] != false) continue;
+      const json& r =
+          content::at(drug + ".indications." + indication + ".criteria." + text(c, "code"));
+      if (r.is_object() && r["unmet_text"sv].is_string()) return r["unmet_text"sv];
+    }
+  return status == "contraindicated" ? "contraindicated" : "not indicated";
+}
+
+// A check window as read aloud: "1–2 weeks", "1 week", "2–9 days".
+std::string window_phrase(const ojson& w) {
+  const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
+  auto n = [&](const ojson& x) { return std::to_string(x.get<int>() / (weeks ? 7 : 1)); };
+  const bool one = w[0] == w[1] && n(w[1]) == "1";
+  return n(w[0]) + (w[0] == w[1] ? "" : "\xE2\x80\x93" + n(w[1])) +
+         (weeks ? (one ? " week" : " weeks") : (one ? " day" : " days"));
+}
+
+// A content text with the plan's window in place of "{window}".
+std::string with_window(std::string t, const ojson& w) {
+  if (auto at = t.find("{window}"); at != std::string::npos) t.replace(at, 8, window_phrase(w));
+  return t;
+}
+
+// An interacting drug whose rule gives a dose (not only avoid or monitor),
+// started or stopped fewer days ago than the trough needs to reflect it,
+// where the titration would move the dose the way the change pushes the
+// concentration (an increase from a trough drawn before an inhibitor acted).
+bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug, double current_daily_mg) {
+  const json& tdm = content::at(drug + ".tdm");
+  const json& change = content::at(drug + ".tdm.interacting_change");
+  if (!change.is_object() || !tdm.is_object() || !tdm["steady_state_min_days"sv].is_number() ||
+      !ctx.titration.is_object())
+    return false;
+  auto new_mg = num(ctx.titration, "new_dose_mg");
+  if (!new_mg) return false;
+  const double titrated = *new_mg * daily_factor(text(ctx.titration, "new_frequency").empty()
+                                                     ? "once_daily"
+                                                     : text(ctx.titration, "new_frequency"));
+  const bool up = titrated > current_daily_mg + 1e-9, down = titrated < current_daily_mg - 1e-9;
+  auto listed = [&](std::string_view key, const std::string& klass) {
+    for (const auto& k : change[key])
+      if (k == klass) return true;
+    return false;
+  };
+  const double steady = tdm["steady_state_min_days"sv].get<double>();
+  for (const auto& ix : ctx.interactions) {
+    if (!acts_on_dose(ix)) continue;
+    const std::string klass = text(ix, "class");
+    const bool raises = listed("raises_concentration", klass);
+    if (!raises && !listed("lowers_concentration", klass)) continue;
+    const json& r = content::at(text(ix, "rule"));
+    if (!r.is_object() || !(r["dose_mg"sv].is_number() || r["dose_factor"sv].is_number() ||
+                            r["dose_mg_per_m2"sv].is_number()))
+      continue;
+    const CoStatus st = status_of(ctx, text(ix, "drug"), true);
+    if (st.status == "ongoing_at_start") continue;
+    if (st.days_since_change && *st.days_since_change >= steady) continue;
+    // Stopping a drug that raises concentrations lowers them, and the reverse.
+    const bool pushes_up = raises == (st.status == "started");
+    if ((pushes_up && up) || (!pushes_up && down)) return true;
+  }
+  return false;
 }
 
 std::string drug_name(const std::string& drug) {
@@ -532,7 +684,16 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   // ---- the question (docs/plan.md 2) -----------------------------------------
   const ojson* tox = on_therapy ? acting_toxicity(ctx.toxicity) : nullptr;
   const bool has_trough = ctx.req.num({"therapy", "trough_ng_ml"}).has_value();
-  const bool titrating = !tox && has_trough && trough_dosed(drug, indication) &&
+  // A trough drawn before an interaction whose rule changes the dose took
+  // effect is not titrated from: the rule's change is made instead (Afinitor
+  // §2.8: trough 2 weeks after starting or stopping it; §2.11, §2.12).
+  const std::string fresh_rule = drug + ".tdm.interacting_change";
+  const bool fresh =
+      on_therapy && has_trough &&
+      fresh_dose_interaction(
+          ctx, drug,
+          *current * daily_factor(ctx.req.str({"therapy", "frequency"}).value_or("once_daily")));
+  const bool titrating = !tox && !fresh && has_trough && trough_dosed(drug, indication) &&
                          ctx.titration.is_object() && num(ctx.titration, "new_dose_mg");
   bool interacting = false;
   if (on_therapy)
@@ -620,11 +781,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (!ctx.regimen.is_object() && !on_therapy) {
     action = status == "not_indicated" || status == "contraindicated" ? "do_not_start"
                                                                       : "need_more_data";
+    if (action == "do_not_start") reason = refusal_reason(ctx, drug, indication, status);
     comp.dose.mg.reset();
   } else if (!on_therapy) {
     if (status == "not_indicated" || status == "contraindicated") {
       action = "do_not_start";
-      reason = status == "contraindicated" ? "contraindicated" : "not indicated";
+      reason = refusal_reason(ctx, drug, indication, status);
       comp.dose.mg.reset();
     } else if (status == "insufficient_data" || !comp.dose.mg) {
       action = "need_more_data";
@@ -646,9 +808,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     // ---- toxicity by grade (3.4) ---------------------------------------------
     std::string a = text(*tox, "action");
     std::string rule = text(*tox, "rule");
-    reason = text(*tox, "term");
-    std::replace(reason.begin(), reason.end(), '_', ' ');
-    reason += " grade " + plain_number(num(*tox, "grade").value_or(0));
+    reason = event_phrase(*tox);
     Dose r{num(*tox, "resume_dose_mg"), text(*tox, "resume_frequency").empty()
                                             ? comp.dose.frequency
                                             : text(*tox, "resume_frequency")};
@@ -659,12 +819,39 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     } else if (a == "withhold") {
       action = "withhold";
       comp.step(rule, "toxicity_withhold", comp.dose.mg, std::nullopt);
+      // Every withheld event must recover before the restart, each named;
+      // the restart dose is the lowest any of them allows (Afinitor §2.9).
+      std::string when, resume_rule = rule;
+      std::vector<std::string> events;
+      int withheld = 0;
+      for (const auto& t : ctx.toxicity) withheld += text(t, "action") == "withhold" ? 1 : 0;
+      for (const auto& t : ctx.toxicity) {
+        if (text(t, "action") != "withhold") continue;
+        if (!text(t, "until").empty())
+          when += (when.empty() ? "" : " and ") + recovery_phrase(t, withheld > 1);
+        events.push_back(event_phrase(t));
+        if (&t == tox) continue;
+        auto other = num(t, "resume_dose_mg");
+        Dose o{other,
+               text(t, "resume_frequency").empty() ? r.frequency : text(t, "resume_frequency")};
+        if (!other) {
+          r.mg.reset();
+        } else if (r.mg && daily(o) < daily(r) - 1e-9) {
+          r = o;
+          resume_rule = text(t, "rule");
+        }
+      }
+      if (events.size() > 1) {
+        reason.clear();
+        for (std::size_t i = 0; i < events.size(); ++i)
+          reason += (i == 0 ? "" : i + 1 == events.size() ? " and " : ", ") + events[i];
+      }
       if (r.mg) {
-        comp.step(rule, "toxicity_resume", std::nullopt, r.mg);
+        comp.step(resume_rule, "toxicity_resume", std::nullopt, r.mg);
         r = bound(r, "resume");
       }
       resume = ojson::object();
-      resume["when"sv] = text(*tox, "until").empty() ? ojson(nullptr) : ojson(text(*tox, "until"));
+      resume["when"sv] = when.empty() ? ojson(nullptr) : ojson(when);
       resume["dose_mg"sv] = r.mg ? ojson(*r.mg) : ojson(nullptr);
       resume["frequency"sv] = r.frequency;
       resume["units"sv] = plan_units(drug, form, r.mg);
@@ -763,7 +950,13 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         }
         ix["dose_mg"sv] = nullptr;
         if (!earlier) continue;
+        // The dose to return to is bounded by what still applies after
+        // the washout, not by the stopped drug's own ceiling.
+        const Ceiling now = ceiling;
+        if (!drug.empty())
+          ceiling = ceiling_of(ctx, drug, indication, d, start, titrating, Moment::after_washout);
         Dose back = bound({earlier, comp.dose.frequency}, "interaction");
+        ceiling = now;
         back.mg = within_form(drug, form, *back.mg);
         const double washout = num(ix, "washout_days").value_or(0);
         if (st.days_since_change.value_or(0) < washout) {
@@ -943,23 +1136,43 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   else
     s = "Cannot compose a dose yet: " +
         (reason.empty() ? std::string("more data are needed") : reason);
+  const auto avoid = avoid_lead(ctx, on_therapy);
+  // The lead where the answer is about the combination; a titration or a
+  // withhold names a newly started avoided drug after the dose instead.
+  const bool lead =
+      avoid && (question == "start" || question == "interaction" || question == "review") &&
+      (action == "start" || action == "continue" || action == "increase" || action == "decrease");
+  if (lead) {
+    // The avoided drug first; the dose only on the label's condition.
+    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+    s = "Avoid " + avoid->comedication + " with " + name + " (" + class_phrase(avoid->klass) +
+        "): " + avoid->text + "; " + avoid->then + ", " + s;
+    if (reason.rfind(avoid->comedication + " ", 0) == 0) reason.clear();
+  }
   if (!reason.empty() && action != "discontinue" && action != "do_not_start" &&
       action != "need_more_data")
     s += "; " + reason;
+  if (avoid && !lead && (action == "withhold" || (question == "titrate" && avoid->started)))
+    s += "; avoid " + avoid->comedication + " (" + class_phrase(avoid->klass) + ")";
   // After a washout: the dose to return to, and when.
   if (action != "withhold" && resume.is_object() && resume["dose_mg"sv].is_number())
     s += "; " + resume["when"sv].get<std::string>() + ", " +
          mg_text(resume["dose_mg"sv].get<double>()) + " " +
          frequency_phrase(resume["frequency"sv].get<std::string>());
   if (next.is_object()) {
-    const ojson& w = next["in_days"sv];
-    const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
-    auto n = [&](const ojson& x) { return std::to_string(x.get<int>() / (weeks ? 7 : 1)); };
-    s += std::string(question == "start" ? "; check" : "; recheck") + " the " +
-         next["what"sv].get<std::string>() + " in " + n(w[0]) +
-         (w[0] == w[1] ? "" : "\xE2\x80\x93" + n(w[1])) + (weeks ? " weeks" : " days");
+    const std::string what = next["what"sv].get<std::string>();
+    s += (what == "clinical"
+              ? std::string("; review the response")
+              : std::string(question == "start" ? "; check" : "; recheck") + " the " + what) +
+         " in " + window_phrase(next["in_days"sv]);
   }
   p["summary"sv] = s + ".";
+  // The condition the dose stands on when the summary leads with avoiding a
+  // drug: machine-readable, as the summary says it.
+  p["avoid"sv] = lead ? ojson{{"drug", avoid->comedication},
+                              {"class", avoid->klass},
+                              {"condition", avoid->then}}
+                      : ojson(nullptr);
   p["refs"sv] = ctx.regimen.is_object() ? ctx.regimen["refs"sv] : ojson::array();
 
   // ---- agreement of the other sections (docs/plan.md 6) -----------------------
@@ -974,6 +1187,16 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     ctx.regimen["units"sv] = units_json(drug, form, *comp.dose.mg);
   }
   cap(ctx.regimen, "dose_mg");
+  // A start with no dose to give shows none: the regimen keeps its form,
+  // schedule and notes, without a number a reader could take as the dose
+  // (a regimen with no mg dose, for want of a BSA, keeps its mg/m² rule; on
+  // therapy the regimen is the labelled start, for reference).
+  if ((action == "need_more_data" || action == "do_not_start") && !on_therapy &&
+      ctx.regimen.is_object() && num(ctx.regimen, "dose_mg")) {
+    for (std::string_view key : {"dose_mg"sv, "dose_mg_per_m2"sv, "calculated_dose_mg"sv})
+      if (ctx.regimen.contains(key)) ctx.regimen[std::string(key)] = nullptr;
+    ctx.regimen["units"sv] = ojson::array();
+  }
   if (next.is_object() && next["what"sv] == "trough") {
     if (ctx.regimen.is_object() && ctx.regimen["next_trough_check_days"sv].is_array())
       ctx.regimen["next_trough_check_days"sv] = next["in_days"sv];
@@ -982,9 +1205,57 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (question == "titrate") {
     ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
     ctx.titration["new_frequency"sv] = p["frequency"sv];
+    // The step cap's text only where the dose went up; at a maximum the
+    // text says that instead; with no titration made, nothing.
+    if (ctx.titration.contains("cap_text"sv)) {
+      const double now = daily(start), after = daily(comp.dose);
+      const bool made = !held && ctx.titration.value("at_steady_state", true) != false &&
+                        !(ctx.titration.value("in_range", false) &&
+                          !ctx.req.num({"therapy", "target_trough_ng_ml"}));
+      const json& rule = content::at(text(ctx.titration, "rule"));
+      if (after > now + 1e-9) {
+        // The increase was capped for this step: its recheck is the plan's.
+        if (next.is_object() && rule.is_object() && rule["cap_text_with_window"sv].is_string()) {
+          ctx.titration["cap_text"sv] =
+              with_window(rule["cap_text_with_window"sv].get<std::string>(), next["in_days"sv]);
+        }
+      } else if (made && comp.dose.mg && ceiling.mg &&
+                 after < num(ctx.titration, "raw_new_dose_mg").value_or(0)) {
+        ctx.titration["cap_text"sv] =
+            "No increase: " + mg_text(*comp.dose.mg) + " " + frequency_phrase(comp.dose.frequency) +
+            " is the maximum here" +
+            (next.is_object() ? "; recheck the trough in " + window_phrase(next["in_days"sv])
+                              : "") +
+            ".";
+      } else {
+        ctx.titration.erase("cap_text");
+      }
+    }
+  } else if (fresh && ctx.titration.is_object()) {
+    // Not titrated from this trough: the titration shows the plan's dose
+    // and why.
+    ctx.record_rule(fresh_rule);
+    ctx.warn(drug, "trough_before_interacting_change");
+    ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
+    ctx.titration["new_frequency"sv] = p["frequency"sv];
+    ctx.titration.erase("cap_text");
+    if (next.is_object() && next["what"sv] == "trough")
+      ctx.titration["recheck_days"sv] = next["in_days"sv];
+    ctx.titration["held"sv] = {{"rule", fresh_rule},
+                               {"text", content::at(fresh_rule)["text"sv].get<std::string>()},
+                               {"refs", Ctx::refs_of(content::at(fresh_rule))}};
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
+  // The not-at-steady-state warning names the plan's window, not another.
+  if (next.is_object() && next["what"sv] == "trough")
+    for (auto& w : ctx.warnings) {
+      const json& r = content::at(text(w, "rule"));
+      if (text(w, "code") != "not_at_steady_state" || !r.is_object() ||
+          !r["text_with_window"sv].is_string())
+        continue;
+      w["text"sv] = with_window(r["text_with_window"sv].get<std::string>(), next["in_days"sv]);
+    }
   // One moment, one dose: an interaction entry's number comes from the
   // composition.
   for (auto& ix : ctx.interactions) {
@@ -1030,8 +1301,29 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       ix["dose_mg"sv] = nullptr;
     }
   }
+  // A text that names a dose above the ceiling (an inducer's increase when
+  // a hepatic maximum governs, Afinitor §2.10) gives way to its content's
+  // "text_above_ceiling", with the maximum that applies.
+  if (ceiling.mg)
+    for (ojson* list : {&ctx.interactions, &ctx.warnings})
+      for (auto& item : *list) {
+        const json& r = content::at(text(item, "rule"));
+        if (!r.is_object() || !r["text_above_ceiling"sv].is_string()) continue;
+        // The highest dose the text names: the rule's own, or one it quotes.
+        auto named = num(r, "names_dose_mg");
+        if (auto own = num(r, "dose_mg"); own && (!named || *own > *named)) named = own;
+        if (!named || *named <= *ceiling.mg + 1e-9) continue;
+        item["text"sv] = r["text_above_ceiling"sv].get<std::string>() + " The maximum here is " +
+                         mg_text(*ceiling.mg) +
+                         (p["frequency"sv].is_string()
+                              ? " " + frequency_phrase(p["frequency"sv].get<std::string>())
+                              : "") +
+                         ".";
+      }
   for (auto& t : ctx.toxicity) {
-    if (tox && &t == tox && resume.is_object()) t["resume_dose_mg"sv] = resume["dose_mg"sv];
+    // Every withheld row restarts at the plan's one resume dose.
+    if (tox && action == "withhold" && text(t, "action") == "withhold" && resume.is_object())
+      t["resume_dose_mg"sv] = resume["dose_mg"sv];
     cap(t, "resume_dose_mg");
   }
   ctx.plan = std::move(p);
