@@ -1110,7 +1110,7 @@ function importCase(file) {
       return;
     }
     applyCase(r.next);
-    message(r.unknown.length ? `Case loaded. Not loaded (unknown to this form): ${r.unknown.join(', ')}` : 'Case loaded from the file.');
+    message([r.unknown.length ? `Case loaded. Not loaded (unknown to this form): ${r.unknown.join(', ')}` : 'Case loaded from the file.', r.next.note].filter(Boolean).join(' '));
   };
   reader.onerror = () => message('Could not read that file. Nothing was changed.');
   reader.readAsText(file);

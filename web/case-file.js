@@ -118,7 +118,37 @@ export function readCase(text, byteLength = text.length) {
   }
 }
 
-export function readCaseObject(obj) {
+const MS_PER_DAY = 86400000;
+const isoDay = (day) => new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+const dayOf = (date) => Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / MS_PER_DAY);
+
+// A request's own trough history (days since the start, as the engine reads
+// it) for the page's table, which keeps dates: the start is placed so that
+// the latest trough falls on `today`. Only the intervals reach the engine, so
+// the answer is the file's; the page says the dates are placed.
+function troughRowsFromRequest(history, frequency, today) {
+  const rows = list(history, 'Trough history (therapy.trough_history)');
+  if (!rows.length) return null;
+  const num = (v, what, i, min) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) fail(`Trough history, entry ${i + 1}: ${what} must be a number of at least ${min}.`);
+    return v;
+  };
+  const checked = rows.map((r, i) => {
+    if (r.frequency !== undefined && frequency !== undefined && r.frequency !== frequency) {
+      fail(`Trough history, entry ${i + 1}: taken ${r.frequency}, but the therapy is ${frequency}; the page's table keeps one frequency.`);
+    }
+    const days = num(r.days_since_start, 'days_since_start', i, 0);
+    if (!Number.isInteger(days)) fail(`Trough history, entry ${i + 1}: days_since_start must be whole days.`);
+    return { days, dose_mg: num(r.dose_mg, 'dose_mg', i, 0), trough_ng_ml: num(r.trough_ng_ml, 'trough_ng_ml', i, 0) };
+  });
+  const start = dayOf(today) - Math.max(...checked.map((r) => r.days));
+  return {
+    troughStart: isoDay(start),
+    troughs: checked.map((r) => ({ date: isoDay(start + r.days), dose_mg: r.dose_mg, trough_ng_ml: r.trough_ng_ml })),
+  };
+}
+
+export function readCaseObject(obj, today = new Date()) {
   if (!isPlainObject(obj)) fail('This is not an mtorcalc case file.');
   if (depthOf(obj) > MAX_DEPTH + 1) fail(`The file nests deeper than the ${MAX_DEPTH} levels a case can have.`);
   const wrapped = 'request' in obj;
@@ -186,6 +216,20 @@ export function readCaseObject(obj) {
     }
     for (const k of Object.keys(obj)) {
       if (!['format', 'exported', 'content_version', 'units', 'request', 'history'].includes(k)) unknown.push(k);
+    }
+  }
+  const fromRequest = req.therapy?.trough_history;
+  if (fromRequest !== undefined && !next.troughs.length) {
+    const rowFrequency = Array.isArray(fromRequest) && isPlainObject(fromRequest[0]) ? fromRequest[0].frequency : undefined;
+    const frequency = req.therapy?.frequency ?? rowFrequency;
+    const placed = troughRowsFromRequest(fromRequest, frequency, today);
+    if (placed) {
+      if (req.therapy?.frequency === undefined && typeof frequency === 'string') {
+        next.values['/therapy/frequency'] = checkValue(fieldByPath.get('/therapy/frequency'), frequency, '/therapy/trough_history/0/frequency');
+      }
+      next.troughs = placed.troughs;
+      next.troughStart = placed.troughStart;
+      next.note = 'The trough history came as days since the start: its dates are placed so that the latest trough is today (only the intervals reach the engine).';
     }
   }
   return { next, unknown };

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
-import { startBrowser, typeRequest, pageExchange, openDisclosures, siteDir } from './page-harness.mjs';
+import { startBrowser, typeRequest, pageExchange, openDisclosures, siteDir, repo } from './page-harness.mjs';
 
 const INDICATIONS = ['tsc_renal_aml', 'tsc_sega', 'tsc_seizures', 'tsc_facial_angiofibroma', 'lam', 'rcc', 'pecoma',
   'breast_hr_positive', 'net', 'hnscc'];
@@ -366,6 +366,25 @@ describe('case files', () => {
       assert.equal(await page.locator('#answer-body').evaluate((e) => e.classList.contains('is-stale')), false);
       assert.equal(await page.locator('#answer-body .verdict-status').count(), 0, 'no answer from the previous patient');
       assert.ok(await page.locator('#answer-body .errors').isVisible());
+      noProblems();
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a case file whose request carries therapy.trough_history (days since the start) shows the forecast', async () => {
+    const page = await browser.newPage();
+    try {
+      const file = path.join(repo, 'tests/cases/forecast/sega-child-two-troughs.json');
+      const request = JSON.parse(fs.readFileSync(file, 'utf8')).request;
+      const { message } = await importFile(page, file);
+      assert.match(message, /its dates are placed so that the latest trough is today/);
+      const { req, resp } = await pageExchange(page);
+      assert.deepEqual(req.therapy.trough_history, request.therapy.trough_history, 'the history reaches the engine as the file gave it');
+      const answer = JSON.parse(resp);
+      assert.ok(answer.forecast && answer.forecast.in_population, 'a forecast');
+      await page.locator('#answer-body .forecast').waitFor();
+      assert.match(await page.locator('#answer-body .forecast h3').innerText(), /^Model estimate/);
       noProblems();
     } finally {
       await page.close();

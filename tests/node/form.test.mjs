@@ -183,3 +183,25 @@ test('clinically graded adverse events show CTCAE v5.0 words from content/ctcae.
     assert.deepEqual(ctcae.clinical_terms[t].refs, ['ctcae-5'], `${t} cites CTCAE v5.0`);
   }
 });
+
+// A request's own trough history (days since the start) is placed in the
+// page's dated table and comes back out unchanged.
+test('a request carrying therapy.trough_history round-trips through the trough table', () => {
+  for (const name of ['sega-child-two-troughs', 'lam-adult-extrapolation', 'sirolimus-child-tsc-seizures']) {
+    const text = fs.readFileSync(new URL(`../cases/forecast/${name}.json`, import.meta.url), 'utf8');
+    const request = JSON.parse(text).request;
+    const r = readCase(text);
+    assert.equal(r.ok, true, `${name}: ${r.error}`);
+    const freq = request.therapy.frequency ?? request.therapy.trough_history[0].frequency;
+    assert.deepEqual(troughHistoryRequest(r.next.troughs, r.next.troughStart, freq), request.therapy.trough_history, name);
+    assert.match(r.next.note, /dates are placed/);
+  }
+  // A history whose frequency differs from the therapy's is refused, not bent.
+  const mixed = { contract: 'mtor-calc/1', indication: 'lam', drug: 'sirolimus', therapy: { frequency: 'once_daily', trough_history: [
+    { days_since_start: 14, trough_ng_ml: 4, dose_mg: 2, frequency: 'twice_daily' }] } };
+  const bad = readCase(JSON.stringify(mixed));
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /keeps one frequency/);
+  const frac = { ...mixed, therapy: { frequency: 'once_daily', trough_history: [{ days_since_start: 14.5, trough_ng_ml: 4, dose_mg: 2 }] } };
+  assert.match(readCase(JSON.stringify(frac)).error, /whole days/);
+});
