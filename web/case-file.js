@@ -12,6 +12,7 @@ import {
   CONTRACT, FIELDS, INDICATIONS, DRUGS, AE_TERMS, ALL_FORMS, ALL_FREQUENCIES, fieldByPath, kindOf,
 } from './fields.js';
 import { SYSTEMS, systemOf } from './units.js';
+import { isoDate, dayOfDate } from './history.js';
 
 export const MAX_FILE_BYTES = 256 * 1024;
 export const MAX_DEPTH = 16;
@@ -118,10 +119,6 @@ export function readCase(text, byteLength = text.length) {
   }
 }
 
-const MS_PER_DAY = 86400000;
-const isoDay = (day) => new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-const dayOf = (date) => Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / MS_PER_DAY);
-
 // A request's own trough history (days since the start, as the engine reads
 // it) for the page's table, which keeps dates: the start is placed so that
 // the latest trough falls on `today`. Only the intervals reach the engine, so
@@ -141,10 +138,10 @@ function troughRowsFromRequest(history, frequency, today) {
     if (!Number.isInteger(days)) fail(`Trough history, entry ${i + 1}: days_since_start must be whole days.`);
     return { days, dose_mg: num(r.dose_mg, 'dose_mg', i, 0), trough_ng_ml: num(r.trough_ng_ml, 'trough_ng_ml', i, 0) };
   });
-  const start = dayOf(today) - Math.max(...checked.map((r) => r.days));
+  const start = dayOfDate(today) - Math.max(...checked.map((r) => r.days));
   return {
-    troughStart: isoDay(start),
-    troughs: checked.map((r) => ({ date: isoDay(start + r.days), dose_mg: r.dose_mg, trough_ng_ml: r.trough_ng_ml })),
+    troughStart: isoDate(start),
+    troughs: checked.map((r) => ({ date: isoDate(start + r.days), dose_mg: r.dose_mg, trough_ng_ml: r.trough_ng_ml })),
   };
 }
 

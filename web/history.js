@@ -15,6 +15,12 @@ export function dayNumber(date) {
   return Number.isFinite(t) ? Math.round(t / MS_PER_DAY) : null;
 }
 
+// Days since 1970-01-01 → 'YYYY-MM-DD' (UTC), the inverse of dayNumber.
+export const isoDate = (day) => new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+
+// A local calendar date (a Date) → its day number.
+export const dayOfDate = (date) => Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / MS_PER_DAY);
+
 // Rows with a valid date and the needed numbers, sorted by date.
 export function validRows(rows, keys) {
   return rows

@@ -30,7 +30,7 @@ export const NO_DOSE_NOW = new Set(['withhold', 'discontinue', 'do_not_start', '
 const CHECK_WHAT = { trough: 'Trough level', labs: 'Blood tests', imaging: 'Imaging', clinical: 'Clinical review' };
 export const checkWhat = (what) => CHECK_WHAT[what] || label('x', what);
 
-const mg = (x) => `${formatNumber(x, 2)} mg`;
+export const mg = (x) => (x === null || x === undefined ? '' : `${formatNumber(x, 2)} mg`);
 
 // "tablet" → "tablets", "tablet for oral suspension" → "tablets for oral
 // suspension"; a unit that is a symbol (mL) stays as it is.

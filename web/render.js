@@ -10,7 +10,7 @@ import { label, prose } from './labels.js';
 import { labelForPointer } from './fields.js';
 import { display, unitLabel, troughKind, formatNumber } from './units.js';
 import {
-  actionTitle, NO_DOSE_NOW, unitsText, doseText, nextCheckText, planAlerts, firstSentence, dateWindow,
+  actionTitle, NO_DOSE_NOW, unitsText, doseText, nextCheckText, planAlerts, firstSentence, dateWindow, mg,
 } from './plan-view.js';
 
 const SEVERITY_ORDER = ['serious', 'caution', 'info'];
@@ -137,7 +137,6 @@ function renderList(items, cls, title, body, ctx) {
   return section(cls, title, h('ul', {}, items.map((it) => line(body(it), it.refs, ctx, { dataset: { code: it.code || '' } }, it.rule))));
 }
 
-const mg = (x) => (x === null || x === undefined ? '' : `${formatNumber(x, 2)} mg`);
 
 // A trough value in ng/mL, plus the clinician's chosen unit when that differs.
 function trough(value, drug, ctx) {
