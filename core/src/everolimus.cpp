@@ -401,6 +401,16 @@ struct Plan {
   return chosen;
 }
 
+// What a BSA dose lacks: the weight, the height, or both (either is asked
+// for only when absent; a BSA given outright needs neither).
+std::vector<std::string> bsa_inputs_missing(const Ctx& ctx) {
+  std::vector<std::string> out;
+  if (!ctx.req.has({"patient", "weight_kg"})) out.emplace_back("/patient/weight_kg");
+  if (!ctx.req.has({"patient", "height_cm"})) out.emplace_back("/patient/height_cm");
+  if (out.empty()) out = {"/patient/weight_kg", "/patient/height_cm"};
+  return out;
+}
+
 // A rule's step for the start pipeline (plan.hpp compose_start).
 StartStep step_of(StartStep::Kind kind, double value, std::string code, const std::string& rule,
                   const json& r) {
@@ -530,8 +540,7 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       }
     }
   } else if (e) {
-    e->missing("/patient/weight_kg");
-    e->missing("/patient/height_cm");
+    for (const auto& m : bsa_inputs_missing(ctx)) e->missing(m);
   }
   StartDose start = compose_start(rules);
   for (auto& n : start.notes) spec.notes.push_back(std::move(n));
@@ -547,7 +556,7 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   if (!start.dose_mg) {
     reg["dose_mg"sv] = nullptr;
     reg["units"sv] = ojson::array();
-    reg["missing"sv] = ojson::array({"/patient/weight_kg", "/patient/height_cm"});
+    reg["missing"sv] = ojson(bsa_inputs_missing(ctx));
   }
   ctx.regimen = std::move(reg);
   p.form = spec.form;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dosing.hpp"
@@ -499,6 +501,118 @@ std::string refusal_reason(const Ctx& ctx, const std::string& drug, const std::s
   return status == "contraindicated" ? "contraindicated" : "not indicated";
 }
 
+// An input the answer waits for, as a clinician names it. The request's
+// field names carry units and underscores; the summary reads as prose.
+std::string input_phrase(std::string_view pointer) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"/patient/weight_kg", "weight"},
+      {"/patient/height_cm", "height"},
+      {"/patient/bsa_m2", "body surface area"},
+      {"/patient/age_years", "age"},
+      {"/patient/sex", "sex"},
+      {"/patient/tsc_definite", "whether TSC is definite"},
+      {"/patient/rapamycin_hypersensitivity", "hypersensitivity to rapamycin derivatives (yes or no)"},
+      {"/patient/labs/bilirubin_mg_dl", "bilirubin"},
+      {"/patient/limits/bilirubin_uln_mg_dl", "bilirubin's upper limit of normal"},
+      {"/patient/labs/ast_u_l", "AST"},
+      {"/patient/limits/ast_uln_u_l", "AST's upper limit of normal"},
+      {"/patient/hepatic/bilirubin_mg_dl", "bilirubin (Child-Pugh)"},
+      {"/patient/hepatic/albumin_g_dl", "albumin (Child-Pugh)"},
+      {"/patient/hepatic/inr", "INR (Child-Pugh)"},
+      {"/patient/hepatic/ascites", "ascites (Child-Pugh)"},
+      {"/patient/hepatic/encephalopathy", "encephalopathy (Child-Pugh)"},
+      {"/therapy/current_dose_mg", "current dose"},
+      {"/condition/rcc/advanced", "whether the RCC is advanced"},
+      {"/condition/rcc/prior_therapies", "prior therapies"},
+      {"/condition/pecoma/advanced", "whether the PEComa is advanced"},
+      {"/condition/pecoma/malignant", "whether the PEComa is malignant"},
+      {"/condition/net/origin", "the NET's origin"},
+      {"/condition/net/progressive", "whether the NET is progressive"},
+      {"/condition/net/functional_carcinoid", "whether it is a functional carcinoid"},
+      {"/condition/net/well_differentiated", "whether the NET is well differentiated"},
+      {"/condition/breast/postmenopausal", "menopausal status"},
+      {"/condition/breast/hr_positive", "hormone receptor status"},
+      {"/condition/breast/her2_negative", "HER2 status"},
+      {"/condition/breast/prior_nonsteroidal_ai", "prior letrozole or anastrozole"},
+      {"/condition/sega/needs_intervention", "whether the SEGA needs intervention"},
+      {"/condition/sega/acute_symptoms", "whether there are acute symptoms"},
+      {"/condition/sega/curatively_resectable", "whether it can be curatively resected"},
+      {"/condition/seizures/partial_onset", "whether the seizures are partial-onset"},
+      {"/condition/aml/largest_diameter_cm", "largest AML diameter"},
+      {"/condition/aml/previous_largest_diameter_cm", "previous largest diameter"},
+      {"/condition/aml/months_between_measurements", "months between measurements"},
+      {"/condition/aml/growth_cm_per_year", "growth per year"},
+      {"/condition/aml/aneurysm_mm", "largest aneurysm"},
+      {"/condition/aml/high_tumor_burden", "tumour burden"},
+      {"/condition/aml/acute_hemorrhage", "whether there is acute haemorrhage"},
+      {"/condition/aml/needs_immediate_surgery", "whether immediate surgery is needed"},
+      {"/condition/lam/fev1_percent_predicted", "FEV1 (% predicted)"},
+      {"/condition/lam/fev1_decline_ml_per_year", "FEV1 decline per year"},
+  };
+  for (const auto& [p, name] : kNames)
+    if (p == pointer) return std::string(name);
+  // Any other field by its last name, without its unit.
+  std::string last(pointer.substr(pointer.rfind('/') + 1));
+  for (std::string_view unit : {"_mg_dl"sv, "_g_dl"sv, "_u_l"sv, "_per_ul"sv, "_kg"sv, "_cm"sv,
+                                "_mm"sv, "_years"sv, "_mg"sv, "_m2"sv, "_ng_ml"sv})
+    if (last.size() > unit.size() && last.compare(last.size() - unit.size(), unit.size(), unit) == 0)
+      last.resize(last.size() - unit.size());
+  std::replace(last.begin(), last.end(), '_', ' ');
+  return last;
+}
+
+// What a start waits for: the inputs the dose needs (a BSA's weight and
+// height), and, when the dose has none missing or eligibility is undecided,
+// the inputs that would decide an unknown criterion. Inputs only a risk
+// score needs are left out: the scores inform, they do not decide.
+std::string missing_reason(const Ctx& ctx) {
+  std::vector<std::string> pointers;
+  auto add = [&](const ojson& list) {
+    if (!list.is_array()) return;
+    for (const auto& m : list)
+      if (m.is_string() && std::find(pointers.begin(), pointers.end(), m) == pointers.end())
+        pointers.push_back(m.get<std::string>());
+  };
+  // Read with find: a const json's operator[] on an absent key is undefined.
+  auto field = [](const ojson& o, std::string_view key) -> const ojson* {
+    if (!o.is_object()) return nullptr;
+    auto it = o.find(key);
+    return it == o.end() ? nullptr : &*it;
+  };
+  if (const ojson* m = field(ctx.regimen, "missing")) add(*m);
+  // A dose held for a liver value (AST without its ULN, Torisel §2.4).
+  if (const ojson* pending = field(ctx.regimen, "dose_pending"))
+    if (const ojson* m = field(*pending, "missing")) add(*m);
+  const bool undecided = text(ctx.eligibility, "status") == "insufficient_data";
+  if ((undecided || pointers.empty()) && ctx.eligibility.is_object()) {
+    std::vector<std::string> score_only;
+    if (ctx.derived.is_object())
+      for (const auto& value : ctx.derived)
+        if (const ojson* list = field(value, "missing"); list && list->is_array())
+          for (const auto& m : *list)
+            if (m.is_string()) score_only.push_back(m.get<std::string>());
+    const ojson* wanted = field(ctx.eligibility, "missing");
+    static const ojson kNone = ojson::array();
+    for (const auto& m : wanted && wanted->is_array() ? *wanted : kNone) {
+      if (!m.is_string() ||
+          std::find(score_only.begin(), score_only.end(), m) != score_only.end() ||
+          std::find(pointers.begin(), pointers.end(), m) != pointers.end())
+        continue;
+      pointers.push_back(m.get<std::string>());
+    }
+  }
+  if (pointers.empty()) return "";
+  std::vector<std::string> names;
+  for (const auto& p : pointers) {
+    std::string n = input_phrase(p);
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(std::move(n));
+  }
+  std::string out = "enter ";
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
 // A check window as read aloud: "1–2 weeks", "1 week", "2–9 days".
 std::string window_phrase(const ojson& w) {
   const bool weeks = w[0].get<int>() % 7 == 0 && w[1].get<int>() % 7 == 0;
@@ -781,7 +895,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (!ctx.regimen.is_object() && !on_therapy) {
     action = status == "not_indicated" || status == "contraindicated" ? "do_not_start"
                                                                       : "need_more_data";
-    if (action == "do_not_start") reason = refusal_reason(ctx, drug, indication, status);
+    reason = action == "do_not_start" ? refusal_reason(ctx, drug, indication, status)
+                                      : missing_reason(ctx);
     comp.dose.mg.reset();
   } else if (!on_therapy) {
     if (status == "not_indicated" || status == "contraindicated") {
@@ -790,7 +905,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.dose.mg.reset();
     } else if (status == "insufficient_data" || !comp.dose.mg) {
       action = "need_more_data";
-      reason = "more data are needed";
+      reason = missing_reason(ctx);
       comp.dose.mg.reset();
     } else {
       action = "start";
