@@ -511,7 +511,8 @@ std::string input_phrase(std::string_view pointer) {
       {"/patient/age_years", "age"},
       {"/patient/sex", "sex"},
       {"/patient/tsc_definite", "whether TSC is definite"},
-      {"/patient/rapamycin_hypersensitivity", "hypersensitivity to rapamycin derivatives (yes or no)"},
+      {"/patient/rapamycin_hypersensitivity",
+       "hypersensitivity to rapamycin derivatives (yes or no)"},
       {"/patient/labs/bilirubin_mg_dl", "bilirubin"},
       {"/patient/limits/bilirubin_uln_mg_dl", "bilirubin's upper limit of normal"},
       {"/patient/labs/ast_u_l", "AST"},
@@ -555,7 +556,8 @@ std::string input_phrase(std::string_view pointer) {
   std::string last(pointer.substr(pointer.rfind('/') + 1));
   for (std::string_view unit : {"_mg_dl"sv, "_g_dl"sv, "_u_l"sv, "_per_ul"sv, "_kg"sv, "_cm"sv,
                                 "_mm"sv, "_years"sv, "_mg"sv, "_m2"sv, "_ng_ml"sv})
-    if (last.size() > unit.size() && last.compare(last.size() - unit.size(), unit.size(), unit) == 0)
+    if (last.size() > unit.size() &&
+        last.compare(last.size() - unit.size(), unit.size(), unit) == 0)
       last.resize(last.size() - unit.size());
   std::replace(last.begin(), last.end(), '_', ' ');
   return last;
