@@ -63,6 +63,15 @@ std::optional<double> num(const ojson& o, std::string_view key) {
   return it->get<double>();
 }
 
+// A true/false field that may be null (at_steady_state without the days on
+// the dose): nlohmann's value() would throw on the null.
+std::optional<bool> boolean(const ojson& o, std::string_view key) {
+  if (!o.is_object()) return std::nullopt;
+  auto it = o.find(std::string(key));
+  if (it == o.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
 std::string text(const ojson& o, std::string_view key) {
   if (!o.is_object()) return "";
   auto it = o.find(std::string(key));
@@ -982,9 +991,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     Dose t{num(ctx.titration, "new_dose_mg"), text(ctx.titration, "new_frequency").empty()
                                                   ? comp.dose.frequency
                                                   : text(ctx.titration, "new_frequency")};
-    const bool in_range = ctx.titration.value("in_range", false);
+    const bool in_range = boolean(ctx.titration, "in_range").value_or(false);
     const bool targeted = ctx.req.num({"therapy", "target_trough_ng_ml"}).has_value();
-    const bool steady = ctx.titration.value("at_steady_state", true) != false;
+    const bool steady = boolean(ctx.titration, "at_steady_state") != false;
     held = trough_hold(ctx, drug);
     if (held && !((held->no_increase && daily(t) > daily(comp.dose) + 1e-9) ||
                   (held->no_decrease && daily(t) < daily(comp.dose) - 1e-9)))
@@ -1022,7 +1031,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     } else {
       const std::string tdm_rule = drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm");
       auto raw = num(ctx.titration, "raw_new_dose_mg");
-      if (ctx.titration.value("capped", false) && raw) {
+      if (boolean(ctx.titration, "capped").value_or(false) && raw) {
         // The formula's dose, then the per-step cap as a ceiling.
         comp.step(tdm_rule, "titrate", comp.dose.mg, raw);
         comp.step(drug + ".tdm", "ceiling", raw, t.mg);
@@ -1188,14 +1197,14 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       days = window("interaction_or_hepatic");
     } else if (question == "start")
       days = window("start");
-    else if (question == "titrate" && ctx.titration.value("at_steady_state", true) == false) {
+    else if (question == "titrate" && boolean(ctx.titration, "at_steady_state") == false) {
       // The rest of the window from the days already on this dose.
       ojson base = window("dose_change");
       double on = ctx.req.num({"therapy", "days_on_current_dose"}).value_or(0);
       if (base.is_array())
         days = ojson::array(
             {std::max(0.0, base[0].get<double>() - on), std::max(0.0, base[1].get<double>() - on)});
-    } else if (question == "titrate" && ctx.titration.value("in_range", false) &&
+    } else if (question == "titrate" && boolean(ctx.titration, "in_range").value_or(false) &&
                !ctx.req.num({"therapy", "target_trough_ng_ml"})) {
       days = window("stable");
     } else if (moved || interaction_event || question == "titrate") {
@@ -1326,8 +1335,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     // text says that instead; with no titration made, nothing.
     if (ctx.titration.contains("cap_text"sv)) {
       const double now = daily(start), after = daily(comp.dose);
-      const bool made = !held && ctx.titration.value("at_steady_state", true) != false &&
-                        !(ctx.titration.value("in_range", false) &&
+      const bool made = !held && boolean(ctx.titration, "at_steady_state") != false &&
+                        !(boolean(ctx.titration, "in_range").value_or(false) &&
                           !ctx.req.num({"therapy", "target_trough_ng_ml"}));
       const json& rule = content::at(text(ctx.titration, "rule"));
       if (after > now + 1e-9) {
@@ -1361,6 +1370,29 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     ctx.titration["held"sv] = {{"rule", fresh_rule},
                                {"text", content::at(fresh_rule)["text"sv].get<std::string>()},
                                {"refs", Ctx::refs_of(content::at(fresh_rule))}};
+  } else if (question == "toxicity" && ctx.titration.is_object() &&
+             content::at(drug + ".tdm.adverse_reaction_first").is_object()) {
+    // An adverse reaction decides the dose now: the trough is not titrated
+    // from, and the titration shows the plan's dose (none while withheld),
+    // never a second dose for the same moment.
+    const std::string rid = drug + ".tdm.adverse_reaction_first";
+    ctx.record_rule(rid);
+    ctx.titration["new_dose_mg"sv] = p["dose_mg"sv];
+    ctx.titration["new_frequency"sv] =
+        p["dose_mg"sv].is_number() ? p["frequency"sv] : ojson(nullptr);
+    ctx.titration.erase("cap_text");
+    // Its recheck counts from the restart, which the held text says.
+    if (ctx.titration.contains("recheck_days"sv)) ctx.titration["recheck_days"sv] = nullptr;
+    if (ctx.titration.contains("loading_dose_option"sv)) {
+      for (std::string_view key : {"rule"sv, "rounding_rule"sv}) {
+        const std::string id = text(ctx.titration["loading_dose_option"sv], key);
+        ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), id), ctx.rules.end());
+      }
+      ctx.titration.erase("loading_dose_option");
+    }
+    ctx.titration["held"sv] = {{"rule", rid},
+                               {"text", content::at(rid)["text"sv].get<std::string>()},
+                               {"refs", Ctx::refs_of(content::at(rid))}};
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
