@@ -238,6 +238,16 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
     }
     if (label > 0) c.offer(label, rule);
   }
+  // A fixed dose with a moderate inhibitor still taken, whenever it began:
+  // at most the label's "may increase to 5 mg if tolerated" (Afinitor §2.11).
+  if (fixed_everolimus(drug, indication))
+    for (const auto& ix : ctx.interactions) {
+      if (text(ix, "class") != "moderate_cyp3a4_inhibitor" || !active(ix)) continue;
+      const std::string id = drug + ".interactions.moderate_cyp3a4_inhibitor";
+      const json& r = content::at(id);
+      if (r.is_object() && r["max_dose_mg"sv].is_number())
+        c.offer(r["max_dose_mg"sv].get<double>(), id);
+    }
   if (drug == "nab_sirolimus" && bsa && ind.is_object() && ind["dose_mg_per_m2"sv].is_number())
     c.offer(std::round(ind["dose_mg_per_m2"sv].get<double>() * *bsa), ind_id + ".dose_mg_per_m2");
   // The regimen's hepatic and combination adjustments lower the label's dose;
@@ -1120,9 +1130,10 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       Dose before = comp.dose;
       if (is_inhibitor(klass) && daily(target) < daily(comp.dose)) comp.dose = target;
       if (is_inducer(klass) && daily(target) > daily(comp.dose)) {
-        // A fixed-dose inducer rise goes in steps of at most 5 mg (Afinitor §2.12).
+        // An inducer's rise goes in steps of at most 5 mg, fixed or
+        // trough-guided (Afinitor §2.12).
         const json& tdm = content::at("everolimus.tdm");
-        if (fixed_everolimus(drug, indication) && tdm.is_object() &&
+        if (drug == "everolimus" && tdm.is_object() &&
             tdm["max_increase_mg_per_step"sv].is_number())
           target.mg =
               std::min(*target.mg, *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
@@ -1139,6 +1150,22 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (action.empty()) {
     double before = daily(start), after = daily(comp.dose);
     action = after > before + 1e-9 ? "increase" : after < before - 1e-9 ? "decrease" : "continue";
+    // A dose lowered only by a ceiling says which maximum lowered it.
+    if (action == "decrease" && reason.empty() && ceiling.mg) {
+      bool lowered = false;
+      for (const auto& step : comp.steps)
+        lowered =
+            lowered || (text(step, "effect") == "ceiling" && text(step, "rule") == ceiling.rule);
+      if (lowered) {
+        std::string by;
+        for (const auto& ix : ctx.interactions)
+          if (by.empty() && ceiling.rule == drug + ".interactions." + text(ix, "class"))
+            by = " with " + text(ix, "drug") + " (" + class_phrase(text(ix, "class")) + ")";
+        if (by.empty() && ceiling.rule.find(".hepatic.") != std::string::npos)
+          by = " with this hepatic impairment";
+        reason = "the most the label allows" + by + " is " + mg_text(*ceiling.mg);
+      }
+    }
   }
 
   // ---- the plan's fields (docs/plan.md 5) --------------------------------------
