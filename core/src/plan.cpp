@@ -940,6 +940,13 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     action = "discontinue";
     reason = "contraindicated";
     comp.dose.mg.reset();
+  } else if (status == "not_indicated" &&
+             refusal_reason(ctx, drug, indication, status) != "not indicated") {
+    // A criterion the label words as "avoid" now unmet on therapy (Fyarro
+    // §2.4/§8.6: severe hepatic impairment) stops the drug, in its words.
+    action = "discontinue";
+    reason = refusal_reason(ctx, drug, indication, status);
+    comp.dose.mg.reset();
   } else if (tox) {
     // ---- toxicity by grade (3.4) ---------------------------------------------
     std::string a = text(*tox, "action");
@@ -1283,7 +1290,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
            frequency_phrase(resume["frequency"sv].get<std::string>()) +
            (resume["units"sv].empty() ? "" : " (" + units_phrase(resume["units"sv]) + ")");
   } else if (action == "discontinue")
-    s = "Stop " + name + " permanently (" + reason + ")";
+    // A reason with its own parenthesis follows a colon, not another one.
+    s = "Stop " + name + " permanently" +
+        (reason.find('(') == std::string::npos ? " (" + reason + ")" : ": " + reason);
   else if (action == "do_not_start")
     s = "Do not start " + name + ": " + (reason.empty() ? "not indicated" : reason);
   else
