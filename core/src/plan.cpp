@@ -900,6 +900,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   std::optional<TroughHold> held;
   std::vector<const ojson*> not_applied;  // interaction entries the composition left out
   std::string reason;
+  bool start_held = false;  // a start held for labs at a hold level
   Ceiling ceiling;
   if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
 
@@ -931,6 +932,40 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     } else {
       action = "start";
       comp.dose = bound(comp.dose, "start");
+      // Labs at a level the label holds the drug for (ANC, platelets) hold
+      // the start too: not before they recover, then the start composed
+      // above (Afinitor §2.9, Torisel §2.3). The toxicity rows keep their
+      // reading for a patient already on the regimen's dose.
+      std::string when;
+      std::vector<std::string> events;
+      const ojson* first = nullptr;
+      int held_rows = 0;
+      for (const auto& t : ctx.toxicity) held_rows += text(t, "action") == "withhold" ? 1 : 0;
+      for (const auto& t : ctx.toxicity) {
+        if (text(t, "action") != "withhold") continue;
+        if (!first) first = &t;
+        if (!text(t, "until").empty())
+          when += (when.empty() ? "" : " and ") + recovery_phrase(t, held_rows > 1);
+        events.push_back(event_phrase(t));
+      }
+      if (first && comp.dose.mg) {
+        action = "withhold";
+        start_held = true;
+        comp.step(text(*first, "rule"), "toxicity_withhold", comp.dose.mg, std::nullopt);
+        resume = ojson::object();
+        resume["when"sv] = when.empty() ? ojson(nullptr) : ojson(when);
+        resume["dose_mg"sv] = *comp.dose.mg;
+        resume["frequency"sv] = comp.dose.frequency;
+        resume["units"sv] = plan_units(drug, form, comp.dose.mg);
+        for (std::size_t i = 0; i < events.size(); ++i)
+          reason += (i == 0 ? "" : i + 1 == events.size() ? " and " : ", ") + events[i];
+        bool from_labs = true;
+        for (const auto& t : ctx.toxicity)
+          if (text(t, "action") == "withhold")
+            from_labs = from_labs && text(t, "source").rfind("/patient/labs/", 0) == 0;
+        if (from_labs) reason += " from the labs";
+        comp.dose.mg.reset();
+      }
     }
   } else if (implausible_current_dose(ctx, drug, indication, d)) {
     action = "need_more_data";
@@ -1281,7 +1316,13 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     s = "Increase " + name + " to " + dose_text;
   else if (action == "decrease")
     s = "Reduce " + name + " to " + dose_text;
-  else if (action == "withhold") {
+  else if (action == "withhold" && start_held) {
+    s = "Do not start " + name + " yet";
+    if (resume["when"sv].is_string()) s += ": wait until " + resume["when"sv].get<std::string>();
+    s += ", then start at " + mg_text(resume["dose_mg"sv].get<double>()) + " " +
+         frequency_phrase(resume["frequency"sv].get<std::string>()) +
+         (resume["units"sv].empty() ? "" : " (" + units_phrase(resume["units"sv]) + ")");
+  } else if (action == "withhold") {
     s = "Withhold " + name;
     if (resume.is_object() && resume["when"sv].is_string())
       s += " until " + resume["when"sv].get<std::string>();
