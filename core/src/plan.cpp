@@ -505,11 +505,11 @@ std::string recovery_phrase(const ojson& row, bool several) {
   return several ? event + ": " + until : until;
 }
 
-// Why a start is refused, in the label's words: the first unmet criterion
-// whose content gives "unmet_text" (a hepatic contraindication is not "not
-// indicated"), else the eligibility status.
-std::string refusal_reason(const Ctx& ctx, const std::string& drug, const std::string& indication,
-                           const std::string& status) {
+// The label's own words for an unmet criterion, where content gives them
+// ("unmet_text": a hepatic contraindication or "avoid" is not "not
+// indicated"); "" when none does.
+std::string unmet_label_text(const Ctx& ctx, const std::string& drug,
+                             const std::string& indication) {
   if (ctx.eligibility.is_object() && ctx.eligibility.contains("criteria"sv))
     for (const auto& c : ctx.eligibility["criteria"sv]) {
       if (c["met"sv] != false) continue;
@@ -517,7 +517,26 @@ std::string refusal_reason(const Ctx& ctx, const std::string& drug, const std::s
           content::at(drug + ".indications." + indication + ".criteria." + text(c, "code"));
       if (r.is_object() && r["unmet_text"sv].is_string()) return r["unmet_text"sv];
     }
-  return status == "contraindicated" ? "contraindicated" : "not indicated";
+  return "";
+}
+
+// Why a start is refused: the label's words for an unmet criterion, else
+// the first unmet criterion's text, else the eligibility status.
+std::string refusal_reason(const Ctx& ctx, const std::string& drug, const std::string& indication,
+                           const std::string& status) {
+  if (std::string own = unmet_label_text(ctx, drug, indication); !own.empty()) return own;
+  const std::string what = status == "contraindicated" ? "contraindicated" : "not indicated";
+  if (ctx.eligibility.is_object() && ctx.eligibility.contains("criteria"sv))
+    for (const auto& c : ctx.eligibility["criteria"sv]) {
+      std::string t = text(c, "text");
+      // A criterion without content text shows its code: not prose.
+      if (c["met"sv] != false || t.empty() || t == text(c, "code")) continue;
+      // Lower-case the first letter unless it begins an acronym (HER2, SEGA).
+      if (t.size() < 2 || !std::isupper(static_cast<unsigned char>(t[1])))
+        t[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(t[0])));
+      return what + "; not met: " + t;
+    }
+  return what;
 }
 
 // An input the answer waits for, as a clinician names it. The request's
@@ -975,8 +994,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     action = "discontinue";
     reason = "contraindicated";
     comp.dose.mg.reset();
-  } else if (status == "not_indicated" &&
-             refusal_reason(ctx, drug, indication, status) != "not indicated") {
+  } else if (status == "not_indicated" && !unmet_label_text(ctx, drug, indication).empty()) {
     // A criterion the label words as "avoid" now unmet on therapy (Fyarro
     // §2.4/§8.6: severe hepatic impairment) stops the drug, in its words.
     action = "discontinue";
