@@ -1531,7 +1531,10 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     for (const auto& step : p["steps"sv])
       bounded =
           bounded || (text(step, "effect") == "ceiling" && text(step, "rule") == text(ix, "rule"));
-    if (fixed_inducer && !(on_therapy && st == "ongoing_at_start")) {
+    // While an adverse reaction withholds or stops the drug, the inducer's
+    // labelled dose is no dose for now.
+    const bool toxicity_decides = action == "withhold" || action == "discontinue";
+    if (fixed_inducer && !(on_therapy && st == "ongoing_at_start") && !toxicity_decides) {
       cap(ix, "dose_mg");
     } else if (bounded && !p["dose_mg"sv].is_number() && resume.is_object() &&
                resume["dose_mg"sv].is_number()) {
@@ -1565,10 +1568,27 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
                          ".";
       }
   for (auto& t : ctx.toxicity) {
-    // Every withheld row restarts at the plan's one resume dose.
-    if (tox && action == "withhold" && text(t, "action") == "withhold" && resume.is_object())
-      t["resume_dose_mg"sv] = resume["dose_mg"sv];
     cap(t, "resume_dose_mg");
+    // Every withheld row restarts at the plan's one resume dose; a row that
+    // worked out another keeps it beside, and says why it is not used.
+    if (tox && action == "withhold" && text(t, "action") == "withhold" && resume.is_object() &&
+        t["resume_dose_mg"sv] != resume["dose_mg"sv]) {
+      if (t["resume_dose_mg"sv].is_number())
+        t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
+      t["resume_dose_mg"sv] = resume["dose_mg"sv];
+      t["resume_frequency"sv] = resume["frequency"sv];
+      t["resume_note"sv] =
+          resume["dose_mg"sv].is_number()
+              ? "The restart is at the lowest dose any withheld reaction allows (" + reason + ")."
+              : "No restart dose while another reaction's dose cannot be worked out.";
+    }
+    // A drug stopped permanently restarts at no dose, whatever another row says.
+    if (tox && action == "discontinue" && t["resume_dose_mg"sv].is_number()) {
+      t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
+      t["resume_dose_mg"sv] = nullptr;
+      t["resume_frequency"sv] = nullptr;
+      t["resume_note"sv] = "Not restarted: the drug is stopped permanently (" + reason + ").";
+    }
   }
   ctx.plan = std::move(p);
 }
