@@ -462,7 +462,7 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
                                   "lenvatinib_combination", id, c));
   }
   hepatic_fixed(ctx, d, rules);
-  if (ix.has("moderate_cyp3a4_inhibitor")) {
+  if (ix.has("moderate_cyp3a4_inhibitor") && applies_at_start(ctx, "moderate_cyp3a4_inhibitor")) {
     const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "fixed");
     const json& r = ctx.rule(rid);
     if (r.contains("dose_mg"sv))
@@ -518,7 +518,7 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   if (d.bsa_m2) {
     // P-gp and moderate CYP3A4 inhibitor: halve, every other day below the
     // lowest strength (afinitor-pi-2.11).
-    if (ix.has("moderate_cyp3a4_inhibitor")) {
+    if (ix.has("moderate_cyp3a4_inhibitor") && applies_at_start(ctx, "moderate_cyp3a4_inhibitor")) {
       const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "tdm");
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor"sv))
@@ -528,8 +528,8 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
     }
     // A P-gp and strong CYP3A4 inducer the patient takes at the start and
     // cannot avoid: the daily dose doubled, in one step of at most the label's
-    // increment (afinitor-pi-2.12). On therapy the dose already reflects it.
-    if (ix.has("strong_cyp3a4_inducer") && !ctx.req.num({"therapy", "current_dose_mg"})) {
+    // increment (afinitor-pi-2.12); on therapy, only one taken since the start.
+    if (ix.has("strong_cyp3a4_inducer") && applies_at_start(ctx, "strong_cyp3a4_inducer")) {
       const std::string rid = interaction_rule_id(drug, "strong_cyp3a4_inducer", "tdm");
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor"sv) && tdm.contains("max_increase_mg_per_step"sv)) {

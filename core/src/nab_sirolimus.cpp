@@ -6,6 +6,7 @@
 #include "drugs.hpp"
 #include "eligibility.hpp"
 #include "mechanisms.hpp"
+#include "plan.hpp"
 #include "sirolimus_family.hpp"
 
 namespace mtorcalc {
@@ -186,7 +187,7 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
     ctx.warn(drug, "hepatic_impairment");
   }
   for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
-    if (!inter.has(klass)) continue;
+    if (!inter.has(klass) || !applies_at_start(ctx, klass)) continue;
     const std::string id = interaction_rule_id(drug, klass, "");
     const json& r = ctx.rule(id);
     lower_to(level, klass, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),

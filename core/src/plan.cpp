@@ -717,6 +717,16 @@ std::string drug_name(const std::string& drug) {
 
 }  // namespace
 
+bool applies_at_start(const Ctx& ctx, std::string_view klass) {
+  const bool on_therapy = ctx.req.num({"therapy", "current_dose_mg"}).has_value();
+  for (const auto& ix : ctx.interactions) {
+    if (text(ix, "class") != klass) continue;
+    const std::string st = status_of(ctx, text(ix, "drug"), on_therapy).status;
+    if (on_therapy ? st == "ongoing_at_start" : st != "stopped") return true;
+  }
+  return false;
+}
+
 StartDose compose_start(const StartRules& rules) {
   StartDose out;
   if (rules.dose_mg) {
@@ -933,6 +943,27 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     return dose;
   };
 
+  // An inhibitor started now lowers the restart after an adverse reaction
+  // too: the toxicity's dose, then the interaction's rule on it (Afinitor
+  // §2.9 then §2.11); an inducer never raises it while the reaction governs.
+  std::vector<const ojson*> lowered_restart;
+  std::string lowered_by;  // "fluconazole started (moderate CYP3A4 inhibitor)"
+  auto inhibitors_on = [&](Dose dose) {
+    for (const auto& ix : ctx.interactions) {
+      if (!dose.mg || !acts_on_dose(ix) || !is_inhibitor(text(ix, "class"))) continue;
+      const std::string st = status_of(ctx, text(ix, "drug"), true).status;
+      if (st == "ongoing_at_start" || st == "stopped") continue;
+      auto ruled = rule_dose(drug, ix, dose, form, d.bsa_m2);
+      if (!ruled || daily(*ruled) >= daily(dose) - 1e-9) continue;
+      comp.step(text(ix, "rule"), "interaction", dose.mg, ruled->mg);
+      dose = *ruled;
+      lowered_restart.push_back(&ix);
+      lowered_by += (lowered_by.empty() ? "" : " and ") + text(ix, "drug") + " " + st + " (" +
+                    class_phrase(text(ix, "class")) + ")";
+    }
+    return dose;
+  };
+
   if (!ctx.regimen.is_object() && !on_therapy) {
     action = status == "not_indicated" || status == "contraindicated" ? "do_not_start"
                                                                       : "need_more_data";
@@ -1044,7 +1075,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       }
       if (r.mg) {
         comp.step(resume_rule, "toxicity_resume", std::nullopt, r.mg);
-        r = bound(r, "resume");
+        r = bound(inhibitors_on(r), "resume");
       }
       resume = ojson::object();
       resume["when"sv] = when.empty() ? ojson(nullptr) : ojson(when);
@@ -1054,7 +1085,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.dose.mg.reset();
     } else {
       comp.step(rule, "toxicity_resume", comp.dose.mg, r.mg);
-      comp.dose = bound(r, "toxicity");
+      comp.dose = bound(inhibitors_on(r), "toxicity");
     }
   } else if (titrating) {
     // ---- trough titration (3.5) ----------------------------------------------
@@ -1373,6 +1404,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (!reason.empty() && action != "discontinue" && action != "do_not_start" &&
       action != "need_more_data")
     s += "; " + reason;
+  if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
   if (avoid && !lead && (action == "withhold" || (question == "titrate" && avoid->started)))
     s += "; avoid " + avoid->comedication + " (" + class_phrase(avoid->klass) + ")";
   // After a washout: the dose to return to, and when.
@@ -1534,7 +1566,16 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     // While an adverse reaction withholds or stops the drug, the inducer's
     // labelled dose is no dose for now.
     const bool toxicity_decides = action == "withhold" || action == "discontinue";
-    if (fixed_inducer && !(on_therapy && st == "ongoing_at_start") && !toxicity_decides) {
+    const bool lowered_it =
+        std::find(lowered_restart.begin(), lowered_restart.end(), &ix) != lowered_restart.end();
+    if (lowered_it) {
+      // The restart (or the reduced dose) this inhibitor's rule set.
+      const ojson& dose =
+          p["dose_mg"sv].is_number() || !resume.is_object() ? p["dose_mg"sv] : resume["dose_mg"sv];
+      ix["dose_mg"sv] = dose;
+      ix["frequency"sv] = p["dose_mg"sv].is_number() || !resume.is_object() ? p["frequency"sv]
+                                                                            : resume["frequency"sv];
+    } else if (fixed_inducer && !(on_therapy && st == "ongoing_at_start") && !toxicity_decides) {
       cap(ix, "dose_mg");
     } else if (bounded && !p["dose_mg"sv].is_number() && resume.is_object() &&
                resume["dose_mg"sv].is_number()) {
@@ -1578,9 +1619,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       t["resume_dose_mg"sv] = resume["dose_mg"sv];
       t["resume_frequency"sv] = resume["frequency"sv];
       t["resume_note"sv] =
-          resume["dose_mg"sv].is_number()
-              ? "The restart is at the lowest dose any withheld reaction allows (" + reason + ")."
-              : "No restart dose while another reaction's dose cannot be worked out.";
+          !resume["dose_mg"sv].is_number()
+              ? "No restart dose while another reaction's dose cannot be worked out."
+          : !lowered_by.empty()
+              ? "The restart is lowered further for " + lowered_by + "."
+              : "The restart is at the lowest dose any withheld reaction allows (" + reason + ").";
     }
     // A drug stopped permanently restarts at no dose, whatever another row says.
     if (tox && action == "discontinue" && t["resume_dose_mg"sv].is_number()) {

@@ -119,6 +119,13 @@ struct ReducedTo {
 /// The reduced dose, or nullopt when no lower labelled dose remains.
 [[nodiscard]] std::optional<ReducedTo> reduction_dose(const ReductionRules& rules);
 
+/// Whether comedications of an interacting class belong in the labelled start
+/// the regimen shows: at a start, unless each was stopped (its washout, if
+/// any, is the plan's to say); on therapy, only one taken since the start
+/// (status `ongoing_at_start`) — one started or stopped now is the plan's
+/// interaction, not the start's.
+[[nodiscard]] bool applies_at_start(const Ctx& ctx, std::string_view klass);
+
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,

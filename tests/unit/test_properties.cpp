@@ -248,14 +248,20 @@ std::optional<double> num_at(const json& r, const json::json_pointer& p) {
   return v.get<double>();
 }
 
-// Every dose a response gives for the regimen and the titration.
+// Every dose a response gives for the regimen, the titration and the plan.
+// On therapy the regimen is the labelled start for reference (an interaction
+// started now is the plan's, not the start's), so it is compared for starts.
 struct Doses {
-  std::optional<double> regimen_mg, regimen_mg_m2, new_mg;
+  std::optional<double> regimen_mg, regimen_mg_m2, new_mg, plan_daily_mg;
 };
 Doses doses_of(const json& r) {
-  return {num_at(r, json::json_pointer("/regimen/dose_mg")),
-          num_at(r, json::json_pointer("/regimen/dose_mg_per_m2")),
-          num_at(r, json::json_pointer("/titration/new_dose_mg"))};
+  const bool start = r["plan"].is_object() && r["plan"]["question"] == "start";
+  std::optional<double> plan_daily;
+  if (auto mg = num_at(r, json::json_pointer("/plan/dose_mg")))
+    plan_daily = *mg * (r["plan"]["frequency"] == "every_other_day" ? 0.5 : 1.0);
+  return {start ? num_at(r, json::json_pointer("/regimen/dose_mg")) : std::nullopt,
+          start ? num_at(r, json::json_pointer("/regimen/dose_mg_per_m2")) : std::nullopt,
+          num_at(r, json::json_pointer("/titration/new_dose_mg")), plan_daily};
 }
 
 // Compares b against a: no dose in b above the same dose in a.
@@ -267,6 +273,7 @@ void check_not_raised(const json& req_a, const json& a, const json& req_b, const
   if (da.regimen_mg && db.regimen_mg) CHECK(*db.regimen_mg <= *da.regimen_mg + 1e-9);
   if (da.regimen_mg_m2 && db.regimen_mg_m2) CHECK(*db.regimen_mg_m2 <= *da.regimen_mg_m2 + 1e-9);
   if (da.new_mg && db.new_mg) CHECK(*db.new_mg <= *da.new_mg + 1e-9);
+  if (da.plan_daily_mg && db.plan_daily_mg) CHECK(*db.plan_daily_mg <= *da.plan_daily_mg + 1e-9);
 }
 
 // The label's maximum for the regimen of this drug and indication, from content.
@@ -411,7 +418,10 @@ void check_plan(const json& r) {
   int reached = 0;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const json& s = steps[i];
-    const int r = rank(s["effect"]);
+    // An inhibitor started now lowers the restart after an adverse reaction:
+    // its step follows the toxicity's (docs/plan.md 3.4).
+    const bool on_restart = s["effect"] == "interaction" && reached == 3;
+    const int r = on_restart ? 3 : rank(s["effect"]);
     const bool in_order = r < 0 || r >= reached;
     CHECK_MESSAGE(in_order, "step ", i, " (", s["effect"], ") out of order");
     reached = std::max(reached, r);
