@@ -1405,6 +1405,32 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       action != "need_more_data")
     s += "; " + reason;
   if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
+  if (action == "start") {
+    for (const auto& ix : ctx.interactions) {
+      const CoStatus st = status_of(ctx, text(ix, "drug"), false);
+      const double washout = num(ix, "washout_days").value_or(0);
+      // An inhibitor stopped within its washout still raises concentrations:
+      // the labelled start waits for the washout (Afinitor §2.11).
+      if (is_inhibitor(text(ix, "class")) && st.status == "stopped" &&
+          st.days_since_change.value_or(0) < washout) {
+        s += "; begin on day " + plain_number(washout) + " after the last " + text(ix, "drug") +
+             " dose (its washout)";
+        break;
+      }
+      // A fixed dose with an inducer that cannot be avoided rises in steps
+      // to the label's dose (Afinitor §2.12).
+      if (is_inducer(text(ix, "class")) && st.status != "stopped" &&
+          fixed_everolimus(drug, indication) && ix["dose_mg"sv].is_number() && comp.dose.mg &&
+          ix["dose_mg"sv].get<double>() > *comp.dose.mg + 1e-9) {
+        const json& tdm = content::at("everolimus.tdm");
+        if (tdm.is_object() && tdm["max_increase_mg_per_step"sv].is_number())
+          s += ", then raise it in steps of " +
+               mg_text(tdm["max_increase_mg_per_step"sv].get<double>()) + " or less to " +
+               mg_text(ix["dose_mg"sv].get<double>()) + " " + frequency_phrase(comp.dose.frequency);
+        break;
+      }
+    }
+  }
   if (avoid && !lead && (action == "withhold" || (question == "titrate" && avoid->started)))
     s += "; avoid " + avoid->comedication + " (" + class_phrase(avoid->klass) + ")";
   // After a washout: the dose to return to, and when.
