@@ -675,8 +675,8 @@ Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
   if (give_regimen)
     plan = group == DosingGroup::tdm ? bsa_regimen(ctx, d, indication, ix, &e)
                                      : fixed_regimen(ctx, d, indication, ix, combination);
-  if (ix.has("strong_cyp3a4_inhibitor")) ctx.warn(drug, "strong_inhibitor_avoid");
-  if (ix.has("strong_cyp3a4_inducer")) ctx.warn(drug, "strong_inducer_avoid");
+  if (taken_now(ctx, "strong_cyp3a4_inhibitor")) ctx.warn(drug, "strong_inhibitor_avoid");
+  if (taken_now(ctx, "strong_cyp3a4_inducer")) ctx.warn(drug, "strong_inducer_avoid");
   if (!give_regimen && d.child_pugh_class) ctx.warn(drug, "hepatic_impairment");
 
   e.finish(status);

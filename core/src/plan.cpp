@@ -727,6 +727,15 @@ bool applies_at_start(const Ctx& ctx, std::string_view klass) {
   return false;
 }
 
+bool taken_now(const Ctx& ctx, std::string_view klass) {
+  const bool on_therapy = ctx.req.num({"therapy", "current_dose_mg"}).has_value();
+  for (const auto& ix : ctx.interactions)
+    if (text(ix, "class") == klass &&
+        status_of(ctx, text(ix, "drug"), on_therapy).status != "stopped")
+      return true;
+  return false;
+}
+
 StartDose compose_start(const StartRules& rules) {
   StartDose out;
   if (rules.dose_mg) {
@@ -933,11 +942,13 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   Ceiling ceiling;
   if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
 
-  auto bound = [&](Dose dose, std::string_view what) {
+  // The dose within the ceiling; the bounding is a step of the composition
+  // unless the dose is only the one to return to later.
+  enum class Record { step, silent };
+  auto bound = [&](Dose dose, Record record = Record::step) {
     if (dose.mg && ceiling.mg && *dose.mg > *ceiling.mg + 1e-9) {
       double to = within_form(drug, form, *ceiling.mg);
-      comp.step(ceiling.rule, "ceiling", dose.mg, to);
-      (void)what;
+      if (record == Record::step) comp.step(ceiling.rule, "ceiling", dose.mg, to);
       dose.mg = to;
     }
     return dose;
@@ -981,7 +992,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.dose.mg.reset();
     } else {
       action = "start";
-      comp.dose = bound(comp.dose, "start");
+      comp.dose = bound(comp.dose);
       // Labs at a level the label holds the drug for (ANC, platelets) hold
       // the start too: not before they recover, then the start composed
       // above (Afinitor §2.9, Torisel §2.3). The toxicity rows keep their
@@ -1075,7 +1086,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       }
       if (r.mg) {
         comp.step(resume_rule, "toxicity_resume", std::nullopt, r.mg);
-        r = bound(inhibitors_on(r), "resume");
+        r = bound(inhibitors_on(r));
       }
       resume = ojson::object();
       resume["when"sv] = when.empty() ? ojson(nullptr) : ojson(when);
@@ -1085,7 +1096,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.dose.mg.reset();
     } else {
       comp.step(rule, "toxicity_resume", comp.dose.mg, r.mg);
-      comp.dose = bound(inhibitors_on(r), "toxicity");
+      comp.dose = bound(inhibitors_on(r));
     }
   } else if (titrating) {
     // ---- trough titration (3.5) ----------------------------------------------
@@ -1104,7 +1115,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       // target: no titration.
       held.reset();
       comp.step(drug + ".tdm", "no_change", comp.dose.mg, comp.dose.mg);
-      comp.dose = bound(comp.dose, "titrate");
+      comp.dose = bound(comp.dose);
       reason = steady ? "the trough is in range" : "the trough was drawn before steady state";
     } else if (held) {
       // The trough predates the interacting change's steady state: the
@@ -1113,7 +1124,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       ctx.warn(drug, "trough_before_interacting_change");
       if (held->assumed) ctx.warn("common", "comedication_status_assumed");
       comp.step(held->rule, "no_change", comp.dose.mg, comp.dose.mg);
-      comp.dose = bound(comp.dose, "titrate");
+      comp.dose = bound(comp.dose);
       reason = held->comedication + " " + held->status +
                (held->days_since_change ? " " + plain_number(*held->days_since_change) + " days ago"
                                         : "") +
@@ -1139,7 +1150,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       } else {
         comp.step(tdm_rule, "titrate", comp.dose.mg, t.mg);
       }
-      comp.dose = bound(t, "titrate");
+      comp.dose = bound(t);
       reason = "";
     }
   } else if (interacting) {
@@ -1173,7 +1184,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           if (ind.is_object() && ind["dose_mg"sv].is_number())
             earlier = ind["dose_mg"sv].get<double>();
         } else if (!earlier && comp.dose.mg) {
+          // Not given: the label's halving or doubling reversed, and said so.
           earlier = is_inhibitor(klass) ? *comp.dose.mg * 2 : *comp.dose.mg / 2;
+          reason += std::string(reason.empty() ? "" : "; ") + "the dose before " +
+                    text(ix, "drug") + " was not given, so its " +
+                    (is_inhibitor(klass) ? "halving" : "doubling") +
+                    " is reversed: enter that dose if known";
         }
         ix["dose_mg"sv] = nullptr;
         if (!earlier) continue;
@@ -1182,11 +1198,15 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         const Ceiling now = ceiling;
         if (!drug.empty())
           ceiling = ceiling_of(ctx, drug, indication, d, start, titrating, Moment::after_washout);
-        Dose back = bound({earlier, comp.dose.frequency}, "interaction");
+        const double washout = num(ix, "washout_days").value_or(0);
+        const bool washing_out = st.days_since_change.value_or(0) < washout;
+        // The way back, then its ceiling, as steps: now, or as the resume.
+        if (!washing_out) comp.step(text(ix, "rule"), "interaction", comp.dose.mg, earlier);
+        Dose back =
+            bound({earlier, comp.dose.frequency}, washing_out ? Record::silent : Record::step);
         ceiling = now;
         back.mg = within_form(drug, form, *back.mg);
-        const double washout = num(ix, "washout_days").value_or(0);
-        if (st.days_since_change.value_or(0) < washout) {
+        if (washing_out) {
           resume = ojson::object();
           resume["when"sv] =
               "from day " + plain_number(washout) + " after the last " + text(ix, "drug") + " dose";
@@ -1195,7 +1215,6 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           resume["units"sv] = plan_units(drug, form, back.mg);
           comp.step(text(ix, "rule"), "no_change", comp.dose.mg, comp.dose.mg);
         } else {
-          comp.step(text(ix, "rule"), "interaction", comp.dose.mg, back.mg);
           comp.dose = back;
         }
         continue;
@@ -1233,9 +1252,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.step(text(ix, "rule"), before.mg == comp.dose.mg ? "no_change" : "interaction",
                 before.mg, comp.dose.mg);
     }
-    comp.dose = bound(comp.dose, "interaction");
+    comp.dose = bound(comp.dose);
   } else {
-    comp.dose = bound(comp.dose, "review");
+    comp.dose = bound(comp.dose);
   }
 
   if (action.empty()) {

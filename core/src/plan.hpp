@@ -126,6 +126,10 @@ struct ReducedTo {
 /// interaction, not the start's.
 [[nodiscard]] bool applies_at_start(const Ctx& ctx, std::string_view klass);
 
+/// Whether some comedication of an interacting class is still taken (its
+/// status is not `stopped`): a stopped one draws no "avoid" warning.
+[[nodiscard]] bool taken_now(const Ctx& ctx, std::string_view klass);
+
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
