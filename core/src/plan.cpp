@@ -482,6 +482,11 @@ std::string event_phrase(const ojson& row) {
   for (auto at = term.find("non_"); at != std::string::npos; at = term.find("non_", at + 4))
     if (at == 0 || term[at - 1] == '_') term[at + 3] = '-';
   std::replace(term.begin(), term.end(), '_', ' ');
+  // The lab terms as a prescriber says them.
+  for (auto [full, short_name] : {std::pair<std::string_view, std::string_view>{
+                                      "alanine aminotransferase increased", "ALT increased"},
+                                  {"aspartate aminotransferase increased", "AST increased"}})
+    if (term == full) term = std::string(short_name);
   return term + " grade " + plain_number(num(row, "grade").value_or(0));
 }
 
@@ -939,6 +944,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   std::vector<const ojson*> not_applied;  // interaction entries the composition left out
   std::string reason;
   bool start_held = false;  // a start held for labs at a hold level
+  std::string no_restart;   // why a withhold has no restart dose
   Ceiling ceiling;
   if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
 
@@ -1052,6 +1058,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
                                             : text(*tox, "resume_frequency")};
     if (a == "discontinue") {
       action = "discontinue";
+      // A row that withholds, made a stop because no lower labelled dose
+      // remains, says so (content "<drug>.dose_reduction").
+      const json& own = content::at(rule);
+      if (own.is_object() && own["action"sv].is_string() && own["action"sv] != "discontinue")
+        reason += ", and no lower labelled dose remains";
       comp.step(rule, "toxicity_withhold", comp.dose.mg, std::nullopt);
       comp.dose.mg.reset();
     } else if (a == "withhold") {
@@ -1088,6 +1099,17 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         comp.step(resume_rule, "toxicity_resume", std::nullopt, r.mg);
         r = bound(inhibitors_on(r));
       }
+      // No restart dose: why, in the row's first sentence.
+      if (!r.mg)
+        for (const auto& t : ctx.toxicity) {
+          std::string note = text(t, "resume_note");
+          if (text(t, "action") != "withhold" || note.empty()) continue;
+          note = note.substr(0, note.find(". "));
+          if (!note.empty() && note.back() == '.') note.pop_back();
+          note[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(note[0])));
+          no_restart = "no restart dose (" + note + ")";
+          break;
+        }
       resume = ojson::object();
       resume["when"sv] = when.empty() ? ojson(nullptr) : ojson(when);
       resume["dose_mg"sv] = r.mg ? ojson(*r.mg) : ojson(nullptr);
@@ -1424,6 +1446,23 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       action != "need_more_data")
     s += "; " + reason;
   if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
+  if (!no_restart.empty()) s += "; " + no_restart;
+  // A trough not titrated from because it predates an interacting change.
+  if (fresh)
+    if (auto trough = ctx.req.num({"therapy", "trough_ng_ml"}))
+      s += "; the trough of " + plain_number(*trough) +
+           " ng/mL predates the interacting change and is not titrated from";
+  // A Child-Pugh class taken as the worse of a range, from some components.
+  if (ctx.derived.contains("child_pugh"sv)) {
+    const ojson& c = ctx.derived["child_pugh"sv];
+    if (c.is_object() && c.contains("class_range"sv) && c["class_range"sv].is_array() &&
+        c["class_range"sv].size() == 2 && c["class_range"sv][0] != c["class_range"sv][1] &&
+        c["class"sv].is_string() &&
+        (action == "start" || action == "continue" || action == "decrease" || action == "increase"))
+      s += "; Child-Pugh " + c["class"sv].get<std::string>() + " assumed (the worse of " +
+           c["class_range"sv][0].get<std::string>() + "–" +
+           c["class_range"sv][1].get<std::string>() + "): enter the missing components";
+  }
   if (action == "start") {
     for (const auto& ix : ctx.interactions) {
       const CoStatus st = status_of(ctx, text(ix, "drug"), false);
