@@ -559,6 +559,8 @@ std::string input_phrase(std::string_view pointer) {
       {"/patient/labs/bilirubin_mg_dl", "bilirubin"},
       {"/patient/limits/bilirubin_uln_mg_dl", "bilirubin's upper limit of normal"},
       {"/patient/labs/ast_u_l", "AST"},
+      {"/patient/labs/alt_u_l", "ALT"},
+      {"/patient/limits/alt_uln_u_l", "ALT's upper limit of normal"},
       {"/patient/limits/ast_uln_u_l", "AST's upper limit of normal"},
       {"/patient/hepatic/bilirubin_mg_dl", "bilirubin (Child-Pugh)"},
       {"/patient/hepatic/albumin_g_dl", "albumin (Child-Pugh)"},
@@ -1447,6 +1449,19 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     s += "; " + reason;
   if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
   if (!no_restart.empty()) s += "; " + no_restart;
+  // On therapy, a lab that could change the dose but cannot be graded
+  // without its limit is asked for, not passed over.
+  if (on_therapy && ctx.derived.contains("ctcae"sv) &&
+      (action == "continue" || action == "increase" || action == "decrease"))
+    for (const auto& g : ctx.derived["ctcae"sv]) {
+      if (!g.is_object() || !g["grade"sv].is_null() || !g["needs"sv].is_string()) continue;
+      const std::string field = g["needs"sv].get<std::string>();
+      const std::string lab = input_phrase(text(g, "from"));
+      s += "; " + lab + " " + plain_number(num(g, "value").value_or(0)) +
+           " cannot be graded: enter " +
+           (field.find("_uln_") != std::string::npos ? std::string("its upper limit of normal")
+                                                     : input_phrase(field));
+    }
   // A trough not titrated from because it predates an interacting change.
   if (fresh)
     if (auto trough = ctx.req.num({"therapy", "trough_ng_ml"}))
