@@ -1167,6 +1167,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     } else {
       const std::string tdm_rule = drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm");
       auto raw = num(ctx.titration, "raw_new_dose_mg");
+      // Sirolimus capped at the label's daily maximum (raw is a daily amount,
+      // the ceiling per administration): a rise that large asks
+      // for the trough to be checked first (content warning).
+      if (drug == "sirolimus" && raw && ceiling.rule == "sirolimus.tdm.max_daily_dose_mg" &&
+          ceiling.mg && *raw > *ceiling.mg * daily_factor(comp.dose.frequency) + 1e-9)
+        ctx.warn(drug, "titration_at_daily_maximum");
       if (boolean(ctx.titration, "capped").value_or(false) && raw) {
         // The formula's dose, then the per-step cap as a ceiling.
         comp.step(tdm_rule, "titrate", comp.dose.mg, raw);
