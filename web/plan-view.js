@@ -19,7 +19,9 @@ const TITLES = {
   start: 'Start %', continue: 'Continue %', increase: 'Increase the % dose', decrease: 'Reduce the % dose',
   withhold: 'Withhold %', discontinue: 'Stop % permanently', do_not_start: 'Do not start %',
 };
-export function actionTitle(action, drug) {
+export function actionTitle(action, drug, question) {
+  // A start held until labs recover is not a withhold of a drug not yet given.
+  if (question === 'start' && action === 'withhold' && drug) return `Do not start ${drug} yet`;
   const t = TITLES[action];
   return t && drug ? t.replace('%', drug) : actionWords(action);
 }

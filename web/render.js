@@ -216,7 +216,8 @@ function renderPlan(resp, ctx) {
   const row = (k, cls, ...v) => rows.push(h('div', { class: `kv ${cls}` }, h('dt', {}, k), h('dd', {}, ...v)));
   if (NO_DOSE_NOW.has(p.action) || p.dose_mg == null) {
     const none = {
-      withhold: `Nothing now: withhold ${drug}`, discontinue: `Nothing: stop ${drug} permanently`,
+      withhold: p.question === 'start' ? `Nothing yet: do not start ${drug}` : `Nothing now: withhold ${drug}`,
+      discontinue: `Nothing: stop ${drug} permanently`,
       do_not_start: `Nothing: do not start ${drug}`,
     }[p.action] || 'No dose yet';
     row('Give now', 'plan-give', h('span', { class: 'plan-no-dose' }, none));
@@ -231,7 +232,7 @@ function renderPlan(resp, ctx) {
   const r = p.resume;
   if (r && r.dose_mg != null) {
     const units = unitsText(r.units);
-    row('Then', 'plan-resume', 'Resume at ',
+    row('Then', 'plan-resume', p.question === 'start' ? 'Start at ' : 'Resume at ',
       h('strong', { class: 'plan-resume-dose', dataset: { value: r.dose_mg } }, doseText(r.dose_mg, r.frequency)),
       units ? [' = ', h('span', { class: 'plan-units' }, units)] : '', r.when ? ` (when: ${prose(r.when)})` : '');
   }
@@ -256,7 +257,7 @@ function renderPlan(resp, ctx) {
       alerts.length > shown.length ? h('p', { class: 'plan-more' }, h('a', { href: '#ans-warnings' }, `${alerts.length - shown.length} more serious warning(s) below`)) : null));
   }
   body.push(renderMissing(e.missing, ctx));
-  const title = h('span', { class: 'plan-action', dataset: { action: p.action } }, actionTitle(p.action, drug));
+  const title = h('span', { class: 'plan-action', dataset: { action: p.action } }, actionTitle(p.action, drug, p.question));
   return h('section', { id: 'plan', class: `ans plan plan-${p.action}`, 'aria-labelledby': 'plan-h', dataset: { action: p.action, question: p.question } },
     h('h3', { id: 'plan-h' }, h('span', { class: 'plan-label' }, 'Plan: '), title), ...body);
 }

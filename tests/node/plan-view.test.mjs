@@ -36,6 +36,9 @@ test('nothing given now is never written as a dose', () => {
   assert.equal(giveNowText(increase), '10 mg once daily = 1 × 10 mg tablet');
   assert.equal(actionTitle('increase', 'everolimus'), 'Increase the everolimus dose');
   assert.equal(actionTitle('need_more_data', 'everolimus'), 'More information needed');
+  // A start held until labs recover reads as a start not yet made.
+  assert.equal(actionTitle('withhold', 'everolimus', 'start'), 'Do not start everolimus yet');
+  assert.equal(actionTitle('withhold', 'everolimus', 'toxicity'), 'Withhold everolimus');
 });
 
 test('engine text in words: request paths, term codes, iv infusion, 1 weeks', () => {
