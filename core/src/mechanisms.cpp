@@ -196,49 +196,20 @@ double labelled_max_dose_mg(std::string_view drug, std::string_view dosing_group
 
 // ---- dose reduction ------------------------------------------------------------
 
-std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_mg, double bsa_m2) {
+ReductionRules level_rules(std::string_view drug, double dose_mg, std::optional<double> bsa_m2) {
+  ReductionRules rules;
+  rules.current_dose_mg = dose_mg;
+  rules.bsa_m2 = bsa_m2;
   const json& reduction = content::at(std::string(drug) + ".dose_reduction");
-  const json& reading = content::at(std::string(drug) + ".current_level");
-  std::vector<double> lv;
   if (reduction.is_object())
     if (auto it = reduction.find("levels_mg_per_m2"sv); it != reduction.end() && it->is_array())
       for (const auto& l : *it)
-        if (l.is_number()) lv.push_back(l.get<double>());
-  if (lv.empty() || bsa_m2 <= 0) return std::nullopt;
+        if (l.is_number()) rules.levels_mg_per_m2.push_back(l.get<double>());
   // The tolerance is an engine convention for mg rounding and BSA drift, not
   // a label number (content marks it unverified, with the reason).
-  const double tol = num_of(reading, "tolerance_fraction").value_or(0.0);
-  LevelReading out;
-  const double m2 = dose_mg / bsa_m2;
-  out.dose_mg_per_m2 = m2;
-  out.top_mg_per_m2 = lv.front();
-  const std::string at = "Current dose " + num_text(dose_mg) + " mg at BSA " + num_text(bsa_m2) +
-                         " m² = " + num_text(m2) + " mg/m²";
-  if (m2 > lv.front() * (1.0 + tol)) {
-    out.above_label = true;
-    return out;
-  }
-  for (std::size_t i = 0; i < lv.size(); ++i) {
-    if (std::fabs(m2 - lv[i]) <= lv[i] * tol + 1e-9) {
-      if (i + 1 < lv.size()) out.next_mg_per_m2 = lv[i + 1];
-      if (std::fabs(m2 - lv[i]) > 0.005 * lv[i])
-        out.note = at + ", within " + num_text(tol * 100) + "% of the " + num_text(lv[i]) +
-                   " mg/m² level: taken as that level.";
-      return out;
-    }
-  }
-  for (std::size_t i = 0; i + 1 < lv.size(); ++i) {
-    if (m2 < lv[i] && m2 > lv[i + 1]) {
-      out.next_mg_per_m2 = lv[i + 1];
-      out.note = at + ", between the " + num_text(lv[i]) + " and " + num_text(lv[i + 1]) +
-                 " mg/m² levels (e.g. dosed at an earlier BSA): the next label level below it, " +
-                 num_text(lv[i + 1]) + " mg/m², is used. Check which level the patient is on.";
-      return out;
-    }
-  }
-  out.below_lowest = true;
-  out.note = at + ".";
-  return out;
+  rules.level_tolerance_fraction =
+      num_of(content::at(std::string(drug) + ".current_level"), "tolerance_fraction").value_or(0.0);
+  return rules;
 }
 
 ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
@@ -287,7 +258,9 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
       out.missing = {"/patient/weight_kg", "/patient/height_cm"};
       return out;
     }
-    std::optional<LevelReading> level = read_dose_level(drug, current_dose_mg, *bsa_m2);
+    ReductionRules rules = level_rules(drug, current_dose_mg, bsa_m2);
+    rules.frequency = frequency;
+    const std::optional<LevelReading> level = read_dose_level(rules);
     if (!level) {
       out.resume_note = no_lower;
       return out;
@@ -299,10 +272,10 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
       return out;
     }
     out.level_note = level->note;
-    if (level->next_mg_per_m2) {
-      out.dose_mg_per_m2 = *level->next_mg_per_m2;
-      out.dose_mg = round_to(*level->next_mg_per_m2 * *bsa_m2, 2);
-      out.frequency = frequency;
+    if (auto reduced = reduction_dose(rules)) {
+      out.dose_mg_per_m2 = reduced->mg_per_m2;
+      out.dose_mg = reduced->mg;
+      out.frequency = reduced->frequency;
       return out;
     }
     out.resume_note = level->below_lowest ? str_or(reading, "below_lowest_text") : no_lower;

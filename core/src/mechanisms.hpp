@@ -19,6 +19,7 @@
 
 #include "derived.hpp"
 #include "eval.hpp"
+#include "plan.hpp"
 
 namespace mtorcalc {
 
@@ -59,22 +60,11 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
 
 // ---- dose reduction ------------------------------------------------------------
 
-/// Where a current dose sits among the label's mg/m² dose levels
-/// ("<drug>.dose_reduction" levels_mg_per_m2) at the current BSA. A dose
-/// within "<drug>.current_level" tolerance_fraction of a level is that level;
-/// a dose between two levels steps to the next level below it, never
-/// skipping one (fyarro-pi-2.2 Table 1). nullopt: no levels in content, or
-/// no positive BSA.
-struct LevelReading {
-  double dose_mg_per_m2 = 0;             // the current dose at the current BSA
-  double top_mg_per_m2 = 0;              // the label's starting level
-  bool above_label = false;              // above the starting level beyond the tolerance
-  std::optional<double> next_mg_per_m2;  // the level to resume at; none: no lower level
-  bool below_lowest = false;             // below the lowest level beyond the tolerance
-  std::string note;                      // how the current dose was read, when not exact
-};
-[[nodiscard]] std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_mg,
-                                                          double bsa_m2);
+/// The composition's level rules (plan.hpp read_dose_level, reduction_dose)
+/// for `drug`'s content: "<drug>.dose_reduction" levels_mg_per_m2 and
+/// "<drug>.current_level" tolerance_fraction.
+[[nodiscard]] ReductionRules level_rules(std::string_view drug, double dose_mg,
+                                         std::optional<double> bsa_m2);
 
 /// A reduced dose per "<drug>.dose_reduction". For "fraction" the result is
 /// rounded to the strengths of `form` and switches to every other day below

@@ -236,7 +236,7 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   // doses (read_dose_level) also decides whether it is above the label, where
   // no resume dose is stepped down from it (fyarro-pi-2.2).
   if (current && d.bsa_m2) {
-    std::optional<LevelReading> level = read_dose_level(drug, *current, *d.bsa_m2);
+    std::optional<LevelReading> level = read_dose_level(level_rules(drug, *current, d.bsa_m2));
     if (level && level->above_label)
       flag_dose_above_label(ctx, drug,
                             {{"current_dose_mg", *current},

@@ -12,6 +12,7 @@
 #include "mechanisms.hpp"
 #include "plausibility.hpp"
 #include "request.hpp"
+#include "sirolimus_family.hpp"
 
 namespace mtorcalc {
 
@@ -652,11 +653,57 @@ TitrationDose titration_dose(const TitrationRules& rules) {
   return out;
 }
 
+std::optional<LevelReading> read_dose_level(const ReductionRules& rules) {
+  const auto& lv = rules.levels_mg_per_m2;
+  if (lv.empty() || !rules.bsa_m2 || *rules.bsa_m2 <= 0) return std::nullopt;
+  const double bsa = *rules.bsa_m2, dose_mg = rules.current_dose_mg;
+  const double tol = rules.level_tolerance_fraction;
+  LevelReading out;
+  const double m2 = dose_mg / bsa;
+  out.dose_mg_per_m2 = m2;
+  out.top_mg_per_m2 = lv.front();
+  const std::string at = "Current dose " + num_text(dose_mg) + " mg at BSA " + num_text(bsa) +
+                         " m² = " + num_text(m2) + " mg/m²";
+  if (m2 > lv.front() * (1.0 + tol)) {
+    out.above_label = true;
+    return out;
+  }
+  for (std::size_t i = 0; i < lv.size(); ++i) {
+    if (std::fabs(m2 - lv[i]) <= lv[i] * tol + 1e-9) {
+      if (i + 1 < lv.size()) out.next_mg_per_m2 = lv[i + 1];
+      if (std::fabs(m2 - lv[i]) > 0.005 * lv[i])
+        out.note = at + ", within " + num_text(tol * 100) + "% of the " + num_text(lv[i]) +
+                   " mg/m² level: taken as that level.";
+      return out;
+    }
+  }
+  for (std::size_t i = 0; i + 1 < lv.size(); ++i) {
+    if (m2 < lv[i] && m2 > lv[i + 1]) {
+      out.next_mg_per_m2 = lv[i + 1];
+      out.note = at + ", between the " + num_text(lv[i]) + " and " + num_text(lv[i + 1]) +
+                 " mg/m² levels (e.g. dosed at an earlier BSA): the next label level below it, " +
+                 num_text(lv[i + 1]) + " mg/m², is used. Check which level the patient is on.";
+      return out;
+    }
+  }
+  out.below_lowest = true;
+  out.note = at + ".";
+  return out;
+}
+
 std::optional<ReducedTo> reduction_dose(const ReductionRules& rules) {
   const double current = rules.current_dose_mg;
+  if (!rules.levels_mg_per_m2.empty()) {
+    // The next level down at the current BSA, in mg to two places (an IV dose).
+    const std::optional<LevelReading> level = read_dose_level(rules);
+    if (!level || level->above_label || !level->next_mg_per_m2) return std::nullopt;
+    return ReducedTo{round_to(*level->next_mg_per_m2 * *rules.bsa_m2, 2), rules.frequency,
+                     level->next_mg_per_m2};
+  }
   if (!rules.fraction) {
     if (current <= rules.floor_mg + 1e-9) return std::nullopt;
-    return ReducedTo{std::max(current - rules.step_mg, rules.floor_mg), rules.frequency};
+    return ReducedTo{std::max(current - rules.step_mg, rules.floor_mg), rules.frequency,
+                     std::nullopt};
   }
   const auto& strengths = rules.strengths_mg;
   // Already every other day at the lowest strength: no lower labelled dose.
@@ -666,11 +713,11 @@ std::optional<ReducedTo> reduction_dose(const ReductionRules& rules) {
     if (current <= lowest + 1e-9) return std::nullopt;
   }
   const double target = current * *rules.fraction;
-  if (strengths.empty()) return ReducedTo{round_to(target, 2), rules.frequency};
+  if (strengths.empty()) return ReducedTo{round_to(target, 2), rules.frequency, std::nullopt};
   const double lowest = *std::min_element(strengths.begin(), strengths.end());
   // Below the lowest strength: the lowest strength every other day.
-  if (target < lowest - 1e-9) return ReducedTo{lowest, "every_other_day"};
-  return ReducedTo{nearest_achievable(strengths, target, rules.tie), rules.frequency};
+  if (target < lowest - 1e-9) return ReducedTo{lowest, "every_other_day", std::nullopt};
+  return ReducedTo{nearest_achievable(strengths, target, rules.tie), rules.frequency, std::nullopt};
 }
 
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,

@@ -101,8 +101,8 @@ struct TitrationDose {
 // ---- the toxicity stage: the reduced dose a toxicity row resumes at ----------
 
 /// A label's dose reduction: a fraction of the dose in the form's strengths
-/// (below the lowest strength, the lowest every other day), or a step down to
-/// a floor.
+/// (below the lowest strength, the lowest every other day), a step down to
+/// a floor, or the next of the label's mg/m² levels at the BSA.
 struct ReductionRules {
   double current_dose_mg = 0;
   std::string frequency;
@@ -111,13 +111,32 @@ struct ReductionRules {
   Tie tie = Tie::down;
   double step_mg = 0;
   double floor_mg = 0;
+  std::vector<double> levels_mg_per_m2;  // highest (the labelled start) first
+  std::optional<double> bsa_m2;
+  double level_tolerance_fraction = 0;  // a dose this close to a level is that level
 };
 struct ReducedTo {
   double mg = 0;
   std::string frequency;
+  std::optional<double> mg_per_m2;  // the level resumed at
 };
-/// The reduced dose, or nullopt when no lower labelled dose remains.
+/// The reduced dose, or nullopt when no lower labelled dose remains (for
+/// levels: none below, no BSA, or a current dose above the label).
 [[nodiscard]] std::optional<ReducedTo> reduction_dose(const ReductionRules& rules);
+
+/// Where the current dose sits among the label's mg/m² levels at the BSA. A
+/// dose within the tolerance of a level is that level; a dose between two
+/// levels steps to the next level below it, never skipping one (fyarro-pi-2.2
+/// Table 1). nullopt: no levels, or no positive BSA.
+struct LevelReading {
+  double dose_mg_per_m2 = 0;             // the current dose at the current BSA
+  double top_mg_per_m2 = 0;              // the label's starting level
+  bool above_label = false;              // above the starting level beyond the tolerance
+  std::optional<double> next_mg_per_m2;  // the level to resume at; none: no lower level
+  bool below_lowest = false;             // below the lowest level beyond the tolerance
+  std::string note;                      // how the current dose was read, when not exact
+};
+[[nodiscard]] std::optional<LevelReading> read_dose_level(const ReductionRules& rules);
 
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.

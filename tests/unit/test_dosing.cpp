@@ -331,3 +331,31 @@ TEST_CASE("the toxicity stage: a fraction in the form's strengths, or a step to 
   step.current_dose_mg = 15;  // at the floor
   CHECK_FALSE(mtorcalc::reduction_dose(step));
 }
+
+TEST_CASE("the toxicity stage: the next mg/m² level at the BSA (Fyarro §2.2 Table 1)") {
+  mtorcalc::ReductionRules lv;
+  lv.frequency = "days_1_and_8_q21d";
+  lv.levels_mg_per_m2 = {100, 75, 56, 45};
+  lv.level_tolerance_fraction = 0.05;
+  lv.current_dose_mg = 180;                   // 100 mg/m² at 1.8 m²
+  CHECK_FALSE(mtorcalc::reduction_dose(lv));  // no BSA: no level
+  lv.bsa_m2 = 1.8;
+  auto next = mtorcalc::reduction_dose(lv);
+  REQUIRE(next);
+  CHECK(next->mg == doctest::Approx(135));
+  CHECK(*next->mg_per_m2 == 75);
+  lv.bsa_m2 = 1.7;  // 56 mg/m² × 1.7 m² = 95.2 mg, given to two places
+  lv.current_dose_mg = 127.5;
+  CHECK(mtorcalc::reduction_dose(lv)->mg == doctest::Approx(95.2));
+  lv.bsa_m2 = 2.0;
+  lv.current_dose_mg = 130;  // 65 mg/m²: between two levels, the next below
+  CHECK(*mtorcalc::reduction_dose(lv)->mg_per_m2 == 56);
+  CHECK_FALSE(mtorcalc::read_dose_level(lv)->note.empty());
+  lv.current_dose_mg = 210;  // 105 mg/m²: within 5 % of the top level, taken as it
+  CHECK(*mtorcalc::reduction_dose(lv)->mg_per_m2 == 75);
+  lv.current_dose_mg = 210.2;  // just above 105 mg/m²: above the label, no step down
+  CHECK(mtorcalc::read_dose_level(lv)->above_label);
+  CHECK_FALSE(mtorcalc::reduction_dose(lv));
+  lv.current_dose_mg = 90;  // 45 mg/m²: no lower level
+  CHECK_FALSE(mtorcalc::reduction_dose(lv));
+}
