@@ -107,19 +107,6 @@ void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
   ctx.eligibility["notes"sv].push_back(coded_text(id, code));
 }
 
-// A current dose above the label's maximum for a fixed-dose indication (10 mg
-// daily; 20 mg only with a strong inducer that cannot be avoided, Afinitor PI
-// 2.4, 2.12) is flagged, and no resume dose is stepped down from it: "50% of
-// the previous dose" of 100 mg a day is not a labelled dose.
-void check_dose_above_label(Ctx& ctx, const std::string& scope, const InteractionSummary& ix,
-                            double current_mg, const ToxicityInput& tin) {
-  const double max_daily =
-      labelled_max_dose_mg(drug, "fixed", content::at(scope + ".dose_mg").get<double>(), ix);
-  if (current_mg * daily_factor(tin.frequency) <= max_daily + 1e-9) return;
-  flag_dose_above_label(ctx, drug,
-                        {{"current_dose_mg", current_mg}, {"labelled_max_dose_mg", max_daily}});
-}
-
 // ---- eligibility per indication ---------------------------------------------------
 
 // The label indications for AML, RCC, breast cancer and NET are for adults
@@ -689,7 +676,10 @@ Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
                       .value_or(plan.frequency.empty() ? "once_daily" : plan.frequency);
   tin.bsa_m2 = d.bsa_m2;
   evaluate_toxicity(ctx, tin);
-  if (group == DosingGroup::fixed && base) check_dose_above_label(ctx, scope, ix, *base, tin);
+  // A current dose above the label's maximum for a fixed-dose indication (10 mg
+  // daily; 20 mg only with a strong inducer that cannot be avoided, Afinitor PI
+  // 2.4, 2.12): "50% of the previous dose" of 100 mg a day is not a labelled dose.
+  flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, indication, d.bsa_m2));
   finish_toxicity(ctx, drug,
                   group == DosingGroup::fixed ? ResumeCap::at_lowered_regimen : ResumeCap::none);
 

@@ -500,10 +500,12 @@ void cap_resume_at_regimen(Ctx& ctx) {
 
 }  // namespace
 
-void flag_dose_above_label(Ctx& ctx, std::string_view drug, const ojson& figures) {
+void flag_dose_above_label(Ctx& ctx, std::string_view drug, const CurrentDoseCheck& check) {
+  if (!check.above_label) return;
   const std::string id = std::string(drug) + ".warnings.current_dose_above_label";
   const json& r = ctx.rule(id);
   if (!r.is_object() || list_has_code(ctx.warnings, "current_dose_above_label")) return;
+  const ojson& figures = check.figures;
   ojson w = {{"code", "current_dose_above_label"},
              {"severity", str_or(r, "severity", "serious")},
              {"text", str_or(r, "text")},

@@ -119,11 +119,12 @@ enum class ResumeCap {
 /// label's stop where no lower dose remains, and applies `cap`.
 void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap);
 
-/// A current dose above the label's maximum: a serious warning located at
-/// /therapy/current_dose_mg ("<drug>.warnings.current_dose_above_label", with
-/// `figures` such as the labelled maximum added), and no resume dose is
-/// stepped down from it. Call after the drug's toxicity answers are made.
-void flag_dose_above_label(Ctx& ctx, std::string_view drug, const ojson& figures);
+/// A current dose above the label's maximum (check_current_dose, plan.hpp):
+/// a serious warning located at /therapy/current_dose_mg
+/// ("<drug>.warnings.current_dose_above_label", with the check's figures such
+/// as the labelled maximum), and no resume dose is stepped down from it.
+/// Call after the drug's toxicity answers are made.
+void flag_dose_above_label(Ctx& ctx, std::string_view drug, const CurrentDoseCheck& check);
 
 // ---- trough titration --------------------------------------------------------
 

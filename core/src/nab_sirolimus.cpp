@@ -235,14 +235,7 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   // The reading of the current dose as a label level that gives the resume
   // doses (read_dose_level) also decides whether it is above the label, where
   // no resume dose is stepped down from it (fyarro-pi-2.2).
-  if (current && d.bsa_m2) {
-    std::optional<LevelReading> level = read_dose_level(level_rules(drug, *current, d.bsa_m2));
-    if (level && level->above_label)
-      flag_dose_above_label(ctx, drug,
-                            {{"current_dose_mg", *current},
-                             {"current_dose_mg_per_m2", round_to(level->dose_mg_per_m2, 2)},
-                             {"labelled_max_dose_mg_per_m2", level->top_mg_per_m2}});
-  }
+  flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, "pecoma", d.bsa_m2));
   finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
   return Reached::regimen;
 }

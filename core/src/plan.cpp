@@ -143,33 +143,14 @@ CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
 }
 
 // A current dose above the highest dose the label names for the drug
-// (content "plausibility.current_dose_max"): nothing is composed from it.
+// (content "plausibility.current_dose_max", check_current_dose): nothing is
+// composed from it.
 bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::string& indication,
                               const Derived& d) {
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
-  if (!current) return false;
-  std::string id = "plausibility.current_dose_max." + drug;
-  if (drug == "everolimus")
-    id += trough_dosed(drug, indication) && indication != "tsc_renal_aml" ? ".tdm" : ".fixed";
-  const json& r = content::at(id);
-  if (!r.is_object()) return false;
-  const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("");
-  double limit = 0, value = *current;
-  if (r["max_mg_per_day"sv].is_number()) {
-    limit = r["max_mg_per_day"sv].get<double>();
-    value = *current * daily_factor(freq);
-  } else if (r["max_mg_per_week"sv].is_number()) {
-    limit = r["max_mg_per_week"sv].get<double>();
-  } else if (r["max_mg_per_m2_per_dose"sv].is_number() && d.bsa_m2) {
-    // A dose within the label level's tolerance is that level (read_dose_level).
-    const json& level = content::at(drug + ".current_level");
-    double tolerance = level.is_object() && level["tolerance_fraction"sv].is_number()
-                           ? level["tolerance_fraction"sv].get<double>()
-                           : 0;
-    limit = r["max_mg_per_m2_per_dose"sv].get<double>() * *d.bsa_m2 * (1 + tolerance);
-  }
-  if (limit <= 0 || value <= limit + 1e-9) return false;
-  ctx.record_rule(id);
+  const CurrentDoseCheck check = check_current_dose(ctx, drug, indication, d.bsa_m2);
+  if (!current || !check.implausible) return false;
+  ctx.record_rule(check.plausibility_rule);
   ctx.warn(drug, "current_dose_above_label");
   // A misplaced decimal point or micrograms typed as mg: say what was
   // probably meant; nothing is composed from the guess.
@@ -181,7 +162,7 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
   if (hints.is_object() && hints["divisors"sv].is_array() && warning)
     for (const auto& div : hints["divisors"sv]) {
       const double meant = *current / div.get<double>();
-      if (meant * (value / *current) > limit + 1e-9) continue;
+      if (meant * check.per_dose_factor > check.limit + 1e-9) continue;
       ctx.record_rule(hints_id);
       ojson& w = *warning;
       w["text"sv] = w["text"sv].get<std::string>() + " Was " + plain_number(meant) + " mg meant?";
@@ -650,6 +631,60 @@ TitrationDose titration_dose(const TitrationRules& rules) {
     dose = nearest_increment(dose, *rules.increment_mg, rules.tie);
   }
   out.dose_mg = dose;
+  return out;
+}
+
+CurrentDoseCheck check_current_dose(const Ctx& ctx, const std::string& drug,
+                                    const std::string& indication, std::optional<double> bsa_m2) {
+  CurrentDoseCheck out;
+  auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  if (!current) return out;
+  const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("once_daily");
+  // The labelled dose for this request: raised only by a strong CYP3A4
+  // inducer that cannot be avoided (the interaction rules the module found).
+  InteractionSummary ix;
+  for (const auto& i : ctx.interactions)
+    if (text(i, "rule").rfind(drug + ".interactions.", 0) == 0)
+      ix.classes.push_back(text(i, "class"));
+  const json& ind = content::at(drug + ".indications." + indication);
+  if (fixed_everolimus(drug, indication) || drug == "temsirolimus") {
+    const double usual =
+        ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>() : 0;
+    const double max = labelled_max_dose_mg(drug, drug == "everolimus" ? "fixed" : "", usual, ix);
+    out.above_label = drug == "everolimus" ? *current * daily_factor(freq) > max + 1e-9
+                                           : *current > max * (1.0 + 1e-9);
+    out.figures = {{"current_dose_mg", *current}, {"labelled_max_dose_mg", max}};
+  } else if (bsa_m2) {
+    // A dose within a level's tolerance is that level (read_dose_level).
+    if (auto level = read_dose_level(level_rules(drug, *current, bsa_m2));
+        level && level->above_label) {
+      out.above_label = true;
+      out.figures = {{"current_dose_mg", *current},
+                     {"current_dose_mg_per_m2", round_to(level->dose_mg_per_m2, 2)},
+                     {"labelled_max_dose_mg_per_m2", level->top_mg_per_m2}};
+    }
+  }
+  // The highest dose the label names at all (content "plausibility").
+  std::string id = "plausibility.current_dose_max." + drug;
+  if (drug == "everolimus") id += fixed_everolimus(drug, indication) ? ".fixed" : ".tdm";
+  const json& r = content::at(id);
+  if (!r.is_object()) return out;
+  double value = *current;
+  if (r["max_mg_per_day"sv].is_number()) {
+    out.limit = r["max_mg_per_day"sv].get<double>();
+    out.per_dose_factor = daily_factor(freq);
+    value = *current * out.per_dose_factor;
+  } else if (r["max_mg_per_week"sv].is_number()) {
+    out.limit = r["max_mg_per_week"sv].get<double>();
+  } else if (r["max_mg_per_m2_per_dose"sv].is_number() && bsa_m2) {
+    const json& level = content::at(drug + ".current_level");
+    double tolerance = level.is_object() && level["tolerance_fraction"sv].is_number()
+                           ? level["tolerance_fraction"sv].get<double>()
+                           : 0;
+    out.limit = r["max_mg_per_m2_per_dose"sv].get<double>() * *bsa_m2 * (1 + tolerance);
+  }
+  out.implausible = out.limit > 0 && value > out.limit + 1e-9;
+  out.plausibility_rule = id;
   return out;
 }
 

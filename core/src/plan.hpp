@@ -138,6 +138,24 @@ struct LevelReading {
 };
 [[nodiscard]] std::optional<LevelReading> read_dose_level(const ReductionRules& rules);
 
+// ---- the current dose against the label --------------------------------------
+
+/// The one decision on a current dose against the label (Afinitor §2.4, §2.12;
+/// Torisel §2.1, §2.4; Fyarro §2.1, §2.2; Rapamune §2.1). A drug module flags
+/// `above_label` (flag_dose_above_label: no resume dose is stepped down from
+/// it); the plan composes nothing from an `implausible` one.
+struct CurrentDoseCheck {
+  bool above_label = false;         // above the labelled dose for this request
+  ojson figures = ojson::object();  // the warning's figures when above_label
+  bool implausible = false;         // above the highest dose the label names at all
+  std::string plausibility_rule;    // "plausibility.current_dose_max.<drug>…"
+  double limit = 0;                 // the plausibility limit, in its rule's unit
+  double per_dose_factor = 1;       // that unit ÷ mg per dose (doses a day)
+};
+[[nodiscard]] CurrentDoseCheck check_current_dose(const Ctx& ctx, const std::string& drug,
+                                                  const std::string& indication,
+                                                  std::optional<double> bsa_m2);
+
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
