@@ -680,8 +680,7 @@ Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
   // daily; 20 mg only with a strong inducer that cannot be avoided, Afinitor PI
   // 2.4, 2.12): "50% of the previous dose" of 100 mg a day is not a labelled dose.
   flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, indication, d.bsa_m2));
-  finish_toxicity(ctx, drug,
-                  group == DosingGroup::fixed ? ResumeCap::at_lowered_regimen : ResumeCap::none);
+  finish_toxicity(ctx, drug);
 
   evaluate_patient_warnings(ctx, drug);
   response_review(ctx, indication);

@@ -454,52 +454,6 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
   }
 }
 
-namespace {
-
-// Whether an adjustment lowered the regimen below the label's usual dose
-// (liver values, an interacting drug): only then is it a ceiling for a
-// resume dose. An inducer's higher dose is an interaction entry, not the
-// regimen, so the regimen alone is no ceiling there.
-bool regimen_lowered(const ojson& regimen) {
-  const ojson& adjustments = regimen["adjustments"sv];
-  if (!adjustments.is_array()) return false;
-  for (const auto& a : adjustments)
-    if (a.is_object() && a["from_mg"sv].is_number() && a["to_mg"sv].is_number() &&
-        a["to_mg"sv].get<double>() < a["from_mg"sv].get<double>())
-      return true;
-  return false;
-}
-
-void cap_resume_at_regimen(Ctx& ctx) {
-  if (!ctx.regimen.is_object() || !regimen_lowered(ctx.regimen)) return;
-  const ojson& dose = ctx.regimen["dose_mg"sv];
-  const ojson& freq = ctx.regimen["frequency"sv];
-  if (!dose.is_number() || !freq.is_string()) return;
-  const double regimen_daily =
-      dose.get<double>() * daily_factor(freq.get_ref<const std::string&>());
-  for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || !t["resume_dose_mg"sv].is_number()) continue;
-    const std::string resume_frequency =
-        t["resume_frequency"sv].is_string() ? t["resume_frequency"sv].get<std::string>() : "";
-    const double resume_daily =
-        t["resume_dose_mg"sv].get<double>() * daily_factor(resume_frequency);
-    if (resume_daily <= regimen_daily + 1e-9) continue;
-    t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
-    t["resume_dose_mg"sv] = dose;
-    t["resume_frequency"sv] = freq;
-    if (ctx.regimen["dose_mg_per_m2"sv].is_number())
-      t["resume_dose_mg_per_m2"sv] = ctx.regimen["dose_mg_per_m2"sv];
-    else
-      t.erase("resume_dose_mg_per_m2");
-    t["resume_capped_by_regimen"sv] = true;
-    t["resume_cap_note"sv] =
-        "Capped at this answer's regimen dose: the liver values or an interacting drug limit the "
-        "dose below the one worked out from the current dose.";
-  }
-}
-
-}  // namespace
-
 void flag_dose_above_label(Ctx& ctx, std::string_view drug, const CurrentDoseCheck& check) {
   if (!check.above_label) return;
   const std::string id = std::string(drug) + ".warnings.current_dose_above_label";
@@ -524,7 +478,7 @@ void flag_dose_above_label(Ctx& ctx, std::string_view drug, const CurrentDoseChe
   }
 }
 
-void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap) {
+void finish_toxicity(Ctx& ctx, std::string_view drug) {
   // Where the label stops the drug once no lower dose remains, the action
   // says so, not only the note (content "<drug>.dose_reduction").
   const json& red = content::at(std::string(drug) + ".dose_reduction");
@@ -537,7 +491,6 @@ void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap) {
         t["action"sv] = stop;
         t["resume"sv] = nullptr;
       }
-  if (cap == ResumeCap::at_lowered_regimen) cap_resume_at_regimen(ctx);
 }
 
 // ---- trough titration --------------------------------------------------------

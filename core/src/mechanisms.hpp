@@ -104,20 +104,10 @@ struct ToxicityInput {
 };
 void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in);
 
-/// Whether a resume dose may exceed the dose this answer's regimen gives.
-enum class ResumeCap {
-  /// A regimen lowered by the liver values or an interacting drug (Child-Pugh
-  /// C 2.5 mg, a moderate inhibitor 2.5 mg, nab-sirolimus 56 mg/m²) is a
-  /// ceiling: a higher resume dose is lowered to it, the worked-out one kept.
-  at_lowered_regimen,
-  /// Trough-guided regimens: the current dose may rightly differ from the
-  /// starting dose, so the regimen is no ceiling.
-  none,
-};
-
 /// Last step of a drug's toxicity answers, once they are final: marks the
-/// label's stop where no lower dose remains, and applies `cap`.
-void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap);
+/// label's stop where no lower dose remains. The plan's ceiling then bounds
+/// every resume dose (compose_plan).
+void finish_toxicity(Ctx& ctx, std::string_view drug);
 
 /// A current dose above the label's maximum (check_current_dose, plan.hpp):
 /// a serious warning located at /therapy/current_dose_mg

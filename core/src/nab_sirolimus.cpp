@@ -236,7 +236,7 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   // doses (read_dose_level) also decides whether it is above the label, where
   // no resume dose is stepped down from it (fyarro-pi-2.2).
   flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, "pecoma", d.bsa_m2));
-  finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
+  finish_toxicity(ctx, drug);
   return Reached::regimen;
 }
 

@@ -231,6 +231,20 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       }
     }
   }
+  // Fixed-dose everolimus on therapy with a moderate inhibitor (Afinitor
+  // §2.11): started now, its reduced dose (2.5 mg) bounds every dose, a
+  // resume after a withhold among them; already taken, the current dose
+  // includes it and the label's increase if tolerated (5 mg) is the most.
+  if (fixed_everolimus(drug, indication) && on_therapy)
+    for (const auto& ix : ctx.interactions) {
+      const json& r = content::at(text(ix, "rule"));
+      if (!is_inhibitor(text(ix, "class")) || text(ix, "action") != "reduce_dose" ||
+          !r.is_object() || !active(ix))
+        continue;
+      const bool started = status_of(ctx, text(ix, "drug"), on_therapy).status == "started";
+      const char* key = started ? "dose_mg" : "names_dose_mg";
+      if (r[key].is_number()) c.offer(r[key].get<double>(), text(ix, "rule"));
+    }
   // An inhibitor's labelled dose if it cannot be avoided (Torisel 12.5 mg,
   // Fyarro 56 mg/m²) bounds every dose while the inhibitor is taken.
   if (drug == "temsirolimus" || drug == "nab_sirolimus")
@@ -1363,8 +1377,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         !(on_therapy && st == "ongoing_at_start") &&
         std::find(not_applied.begin(), not_applied.end(), &ix) == not_applied.end();
     // A rule that bounded the dose as its ceiling (an inhibitor's dose if
-    // unavoidable) took part too: the plan's dose, or the resume dose while
-    // the drug is withheld.
+    // unavoidable) took part too: the plan's dose, or, for the infused drugs
+    // whose inhibitor dose bounds every dose, the resume dose while the drug
+    // is withheld.
     bool bounded = false;
     for (const auto& step : p["steps"sv])
       bounded =
@@ -1372,7 +1387,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     if (fixed_inducer && !(on_therapy && st == "ongoing_at_start")) {
       cap(ix, "dose_mg");
     } else if (bounded && !p["dose_mg"sv].is_number() && resume.is_object() &&
-               resume["dose_mg"sv].is_number()) {
+               resume["dose_mg"sv].is_number() &&
+               (drug == "temsirolimus" || drug == "nab_sirolimus")) {
       ix["dose_mg"sv] = resume["dose_mg"sv];
     } else if (applied || (bounded && p["dose_mg"sv].is_number())) {
       ix["dose_mg"sv] = p["dose_mg"sv];
@@ -1403,10 +1419,28 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
                          ".";
       }
   for (auto& t : ctx.toxicity) {
+    const auto worked_out = num(t, "resume_dose_mg");
     // Every withheld row restarts at the plan's one resume dose.
     if (tox && action == "withhold" && text(t, "action") == "withhold" && resume.is_object())
       t["resume_dose_mg"sv] = resume["dose_mg"sv];
     cap(t, "resume_dose_mg");
+    // A resume dose the ceiling lowered keeps the one worked out and says
+    // which rule bounds it (the regimen's own dose, or another maximum).
+    if (!worked_out || !ceiling.mg || *worked_out <= *ceiling.mg + 1e-9) continue;
+    t["resume_dose_worked_out_mg"sv] = *worked_out;
+    auto resumed = num(t, "resume_dose_mg");
+    if (drug == "nab_sirolimus" && resumed)
+      if (auto bsa = num(ctx.derived, "bsa_m2"); bsa && *bsa > 0)
+        t["resume_dose_mg_per_m2"sv] = round_to(*resumed / *bsa, 1);
+    t["resume_capped_by_regimen"sv] = true;
+    t["resume_cap_note"sv] =
+        resumed && resumed == num(ctx.regimen, "dose_mg")
+            ? std::string(
+                  "Capped at this answer's regimen dose: the liver values or an "
+                  "interacting drug limit the dose below the one worked out from the "
+                  "current dose.")
+            : "Capped at this answer's maximum, " + mg_text(*ceiling.mg) + " (" + ceiling.rule +
+                  "), below the dose worked out from the current dose.";
   }
   ctx.plan = std::move(p);
 }

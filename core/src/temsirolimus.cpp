@@ -136,7 +136,7 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   // avoided (torisel-pi-2.1, -2.4): the label's 5 mg/week restart steps start
   // from a labelled dose, so none is stepped down from it.
   flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, "rcc", d.bsa_m2));
-  finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
+  finish_toxicity(ctx, drug);
   return Reached::regimen;
 }
 
