@@ -1400,23 +1400,34 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     }
   }
   // A text that names a dose above the ceiling (an inducer's increase when
-  // a hepatic maximum governs, Afinitor §2.10) gives way to its content's
-  // "text_above_ceiling", with the maximum that applies.
-  if (ceiling.mg)
-    for (ojson* list : {&ctx.interactions, &ctx.warnings})
-      for (auto& item : *list) {
-        const json& r = content::at(text(item, "rule"));
-        if (!r.is_object() || !r["text_above_ceiling"sv].is_string()) continue;
-        // The highest dose the text names: the rule's own, or one it quotes.
-        auto named = num(r, "names_dose_mg");
-        if (auto own = num(r, "dose_mg"); own && (!named || *own > *named)) named = own;
-        if (!named || *named <= *ceiling.mg + 1e-9) continue;
-        item["text"sv] = r["text_above_ceiling"sv].get<std::string>() + " The maximum here is " +
-                         mg_text(*ceiling.mg) +
-                         (p["frequency"sv].is_string()
-                              ? " " + frequency_phrase(p["frequency"sv].get<std::string>())
-                              : "") +
-                         ".";
+  // a hepatic maximum governs, Afinitor §2.10; the lenvatinib combination's
+  // 5 mg) gives way to its content's "text_above_ceiling", with the maximum
+  // that applies. Eligibility notes and alternatives carry no rule: theirs is
+  // the indication's (or the drug's) item of that code.
+  auto above_ceiling = [&](ojson& item, const std::string& rule) {
+    const json& r = content::at(rule);
+    if (!ceiling.mg || !r.is_object() || !r["text_above_ceiling"sv].is_string()) return;
+    // The highest dose the text names: the rule's own, or one it quotes.
+    auto named = num(r, "names_dose_mg");
+    if (auto own = num(r, "dose_mg"); own && (!named || *own > *named)) named = own;
+    if (!named || *named <= *ceiling.mg + 1e-9) return;
+    item["text"sv] =
+        r["text_above_ceiling"sv].get<std::string>() + " The maximum here is " +
+        mg_text(*ceiling.mg) +
+        (p["frequency"sv].is_string() ? " " + frequency_phrase(p["frequency"sv].get<std::string>())
+                                      : "") +
+        ".";
+  };
+  for (ojson* list : {&ctx.interactions, &ctx.warnings})
+    for (auto& item : *list) above_ceiling(item, text(item, "rule"));
+  for (std::string_view kind : {"alternatives"sv, "notes"sv})
+    if (ctx.eligibility.is_object() && ctx.eligibility[kind].is_array())
+      for (auto& item : ctx.eligibility[kind]) {
+        const std::string own = drug + ".indications." + indication + "." + std::string(kind) +
+                                "." + text(item, "code");
+        above_ceiling(item, content::at(own).is_object()
+                                ? own
+                                : drug + "." + std::string(kind) + "." + text(item, "code"));
       }
   for (auto& t : ctx.toxicity) {
     const auto worked_out = num(t, "resume_dose_mg");
