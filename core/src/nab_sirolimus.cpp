@@ -99,20 +99,6 @@ void unlisted(Ctx& ctx) {
   }
 }
 
-// The mg/m² level after hepatic and interaction rules: the lowest applies.
-struct Level {
-  double mg_per_m2;
-  std::vector<Adjustment> adjustments;  // in mg/m² until the BSA is applied
-};
-
-void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note,
-              std::string rule) {
-  if (to_m2 >= level.mg_per_m2) return;
-  level.adjustments.push_back({std::move(code), level.mg_per_m2, to_m2, std::move(refs), "",
-                               std::move(note), std::move(rule)});
-  level.mg_per_m2 = to_m2;
-}
-
 }  // namespace
 
 Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
@@ -176,38 +162,41 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   // Their doses in mg for this patient come from the plan's composition.
   if (status == Status::not_indicated) return Reached::stopped_early;
 
-  Level level{ind["dose_mg_per_m2"sv].get<double>(), {}};
+  // The start pipeline's rules: the labelled mg/m² level, then the hepatic
+  // and inhibitor levels (fyarro-pi-2.4); the lowest applies.
+  StartRules rules;
+  rules.dose_mg_per_m2 = ind["dose_mg_per_m2"sv].get<double>();
+  rules.bsa_m2 = d.bsa_m2;
+  rules.levels_in_note = true;
+  auto step = [&](const std::string& code, const std::string& id) {
+    const json& r = ctx.rule(id);
+    StartStep s;
+    s.kind = StartStep::Kind::dose_mg_per_m2;
+    s.value = r["dose_mg_per_m2"sv].get<double>();
+    s.code = code;
+    s.rule = id;
+    s.refs = Ctx::refs_of(r);
+    s.note = r.value("text"sv, "");
+    rules.steps.push_back(std::move(s));
+  };
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
     std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";
-    const std::string id = std::string(drug) + ".hepatic." + key;
-    const json& r = ctx.rule(id);
-    lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""), id);
+    step("hepatic_" + key, std::string(drug) + ".hepatic." + key);
     ctx.warn(drug, "hepatic_impairment");
   }
-  for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
-    if (!inter.has(klass)) continue;
-    const std::string id = interaction_rule_id(drug, klass, "");
-    const json& r = ctx.rule(id);
-    lower_to(level, klass, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""), id);
-  }
+  for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"})
+    if (inter.has(klass)) step(klass, interaction_rule_id(drug, klass, ""));
+  StartDose start = compose_start(rules);
 
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = ind["form"sv].get<std::string>();
   spec.frequency = ind["frequency"sv].get<std::string>();
-  spec.dose_mg_per_m2 = level.mg_per_m2;
+  spec.dose_mg_per_m2 = start.dose_mg_per_m2;
   spec.refs = Ctx::refs_of(ind);
-  double bsa = d.bsa_m2.value_or(0);
-  spec.dose_mg = level.mg_per_m2 * bsa;
-  for (auto a : level.adjustments) {
-    // Adjustments carry mg for this patient; the mg/m² levels go in the note.
-    a.note = a.note + " (" + num_text(a.from_mg) + " → " + num_text(a.to_mg) + " mg/m²)";
-    a.from_mg *= bsa;
-    a.to_mg *= bsa;
-    spec.adjustments.push_back(std::move(a));
-  }
+  spec.dose_mg = start.dose_mg.value_or(0);
+  spec.adjustments = std::move(start.adjustments);
+  spec.notes = std::move(start.notes);
   if (h.ast_unknown)
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("nab_sirolimus.hepatic.ast_unknown_note").get<std::string>());

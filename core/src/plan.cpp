@@ -589,8 +589,11 @@ StartDose compose_start(const StartRules& rules) {
   for (const StartStep& s : rules.steps) {
     if (s.kind != StartStep::Kind::dose_mg_per_m2) continue;
     if (s.value < per_m2 && rules.bsa_m2) {
-      out.adjustments.push_back(
-          {s.code, per_m2 * *rules.bsa_m2, s.value * *rules.bsa_m2, s.refs, "", s.note, s.rule});
+      const std::string levels = rules.levels_in_note ? " (" + num_text(per_m2) + " \xE2\x86\x92 " +
+                                                            num_text(s.value) + " mg/m\xC2\xB2)"
+                                                      : "";
+      out.adjustments.push_back({s.code, per_m2 * *rules.bsa_m2, s.value * *rules.bsa_m2, s.refs,
+                                 "", s.note + levels, s.rule});
     } else {
       out.notes.push_back(s.note);
     }
@@ -611,7 +614,8 @@ StartDose compose_start(const StartRules& rules) {
         {s.code, before.dose_mg, dose.dose_mg, s.refs, dose.frequency, s.note, s.rule});
   }
   out.dose_mg = dose.dose_mg;
-  out.frequency = dose.frequency;
+  // An infusion (no strengths) keeps the labelled schedule.
+  out.frequency = rules.strengths_mg.empty() ? "" : dose.frequency;
   return out;
 }
 

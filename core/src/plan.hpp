@@ -57,6 +57,9 @@ struct StartRules {
   std::optional<double> increment_mg;  // a liquid's measuring step
   Tie tie = Tie::down;
   std::vector<StartStep> steps;
+  // An mg/m² adjustment's note names the levels ("(100 → 56 mg/m²)"): the
+  // label's dose levels (Fyarro §2.2) are read in mg/m².
+  bool levels_in_note = false;
 };
 
 /// The starting dose the rules compose to.

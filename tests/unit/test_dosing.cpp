@@ -307,6 +307,33 @@ TEST_CASE("the start pipeline: a factor on a fixed dose, made in the form") {
   CHECK(*mtorcalc::compose_start(r).dose_mg == doctest::Approx(1.3));
 }
 
+TEST_CASE("the start: mg/m² levels for an infusion (Fyarro §2.4), the lowest applies") {
+  mtorcalc::StartRules r;
+  r.dose_mg_per_m2 = 100;
+  r.bsa_m2 = 1.8;
+  r.levels_in_note = true;
+  mtorcalc::StartStep hepatic;
+  hepatic.kind = mtorcalc::StartStep::Kind::dose_mg_per_m2;
+  hepatic.value = 56;
+  hepatic.note = "moderate";
+  mtorcalc::StartStep inhibitor = hepatic;
+  inhibitor.value = 75;  // not lower than 56: a note, no adjustment
+  inhibitor.note = "inhibitor";
+  r.steps = {hepatic, inhibitor};
+  auto start = mtorcalc::compose_start(r);
+  CHECK(*start.dose_mg_per_m2 == 56);
+  CHECK(*start.dose_mg == doctest::Approx(100.8));  // no strengths: not rounded
+  CHECK(start.frequency.empty());                   // the labelled schedule stays
+  REQUIRE(start.adjustments.size() == 1);
+  CHECK(start.adjustments[0].note == "moderate (100 \xE2\x86\x92 56 mg/m\xC2\xB2)");
+  CHECK(start.notes == std::vector<std::string>{"inhibitor"});
+  r.bsa_m2.reset();  // no BSA: the level, no mg
+  auto none = mtorcalc::compose_start(r);
+  CHECK_FALSE(none.dose_mg);
+  CHECK(none.adjustments.empty());
+  CHECK(*none.dose_mg_per_m2 == 56);
+}
+
 TEST_CASE("the toxicity stage: a fraction in the form's strengths, or a step to a floor") {
   mtorcalc::ReductionRules half;
   half.current_dose_mg = 10;
