@@ -388,27 +388,14 @@ struct Plan {
   return chosen;
 }
 
-// A rule's step for the start pipeline (plan.hpp compose_start).
-StartStep step_of(StartStep::Kind kind, double value, std::string code, const std::string& rule,
-                  const json& r) {
-  StartStep s;
-  s.kind = kind;
-  s.value = value;
-  s.code = std::move(code);
-  s.rule = rule;
-  s.refs = Ctx::refs_of(r);
-  s.note = r.value("text"sv, "");
-  return s;
-}
-
 // Fixed-dose hepatic dose by Child-Pugh class (afinitor-pi-2.10).
 void hepatic_fixed(Ctx& ctx, const Derived& d, StartRules& rules) {
   if (!d.child_pugh_class) return;
   const std::string id = std::string(drug) + ".hepatic.fixed_dose." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  rules.steps.push_back(step_of(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
-                                "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
+  rules.steps.push_back(start_step(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
+                                   "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
   ctx.warn(drug, "hepatic_impairment");
   if (r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
 }
@@ -434,17 +421,17 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   if (combination) {
     const std::string id = "everolimus.indications.rcc.notes.lenvatinib_combination";
     const json& c = ctx.rule(id);
-    rules.steps.push_back(step_of(StartStep::Kind::dose_mg,
-                                  ind["lenvatinib_combination_dose_mg"sv].get<double>(),
-                                  "lenvatinib_combination", id, c));
+    rules.steps.push_back(start_step(StartStep::Kind::dose_mg,
+                                     ind["lenvatinib_combination_dose_mg"sv].get<double>(),
+                                     "lenvatinib_combination", id, c));
   }
   hepatic_fixed(ctx, d, rules);
   if (ix.has("moderate_cyp3a4_inhibitor")) {
     const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "fixed");
     const json& r = ctx.rule(rid);
     if (r.contains("dose_mg"sv))
-      rules.steps.push_back(step_of(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
-                                    "moderate_cyp3a4_inhibitor", rid, r));
+      rules.steps.push_back(start_step(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
+                                       "moderate_cyp3a4_inhibitor", rid, r));
   }
   StartDose start = compose_start(rules);
   spec.dose_mg = *start.dose_mg;
@@ -480,9 +467,9 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
     const json& r = ctx.rule(id);
     ctx.warn(drug, "hepatic_impairment");
     if (r.is_object() && r.contains("dose_mg_per_m2"sv))
-      rules.steps.push_back(step_of(StartStep::Kind::dose_mg_per_m2,
-                                    r["dose_mg_per_m2"sv].get<double>(),
-                                    "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
+      rules.steps.push_back(start_step(StartStep::Kind::dose_mg_per_m2,
+                                       r["dose_mg_per_m2"sv].get<double>(),
+                                       "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
     else if (r.is_object())
       spec.notes.push_back(r.value("text"sv, ""));
     if (r.is_object() && r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
@@ -499,9 +486,9 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "tdm");
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor"sv))
-        rules.steps.push_back(step_of(StartStep::Kind::daily_factor,
-                                      r["dose_factor"sv].get<double>(), "moderate_cyp3a4_inhibitor",
-                                      rid, r));
+        rules.steps.push_back(start_step(StartStep::Kind::daily_factor,
+                                         r["dose_factor"sv].get<double>(),
+                                         "moderate_cyp3a4_inhibitor", rid, r));
     }
     // A P-gp and strong CYP3A4 inducer the patient takes at the start and
     // cannot avoid: the daily dose doubled, in one step of at most the label's
@@ -510,8 +497,8 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       const std::string rid = interaction_rule_id(drug, "strong_cyp3a4_inducer", "tdm");
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor"sv) && tdm.contains("max_increase_mg_per_step"sv)) {
-        StartStep s = step_of(StartStep::Kind::daily_factor, r["dose_factor"sv].get<double>(),
-                              "strong_cyp3a4_inducer", rid, r);
+        StartStep s = start_step(StartStep::Kind::daily_factor, r["dose_factor"sv].get<double>(),
+                                 "strong_cyp3a4_inducer", rid, r);
         s.max_increase_mg = tdm["max_increase_mg_per_step"sv].get<double>();
         rules.steps.push_back(std::move(s));
       }

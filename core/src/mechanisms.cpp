@@ -187,13 +187,6 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
   return summary;
 }
 
-double labelled_max_dose_mg(std::string_view drug, std::string_view dosing_group, double usual_mg,
-                            const InteractionSummary& ix) {
-  if (!ix.has("strong_cyp3a4_inducer")) return usual_mg;
-  const json& r = content::at(interaction_rule_id(drug, "strong_cyp3a4_inducer", dosing_group));
-  return std::max(usual_mg, num_of(r, "dose_mg").value_or(usual_mg));
-}
-
 // ---- dose reduction ------------------------------------------------------------
 
 ReductionRules level_rules(std::string_view drug, double dose_mg, std::optional<double> bsa_m2) {
@@ -225,28 +218,18 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
   // What the label does once no lower dose remains is content's to say.
   const std::string no_lower = str_or(r, "no_lower_dose_text");
 
-  if (method == "fraction"sv || method == "step"sv) {
-    // The arithmetic is the composition's toxicity stage (plan.hpp).
-    ReductionRules rules;
-    rules.current_dose_mg = current_dose_mg;
-    rules.frequency = frequency;
-    if (method == "fraction"sv) {
-      rules.fraction = num_of(r, "fraction").value_or(0.5);
-      rules.strengths_mg = strengths_of(drug, form);
-      rules.tie = tie_rule(drug);
-    } else {
-      rules.step_mg = num_of(r, "step_mg").value_or(0);
-      rules.floor_mg = num_of(r, "floor_mg").value_or(0);
-    }
-    if (auto reduced = reduction_dose(rules)) {
-      out.dose_mg = reduced->mg;
-      out.frequency = reduced->frequency;
-    } else {
-      out.resume_note = no_lower;
-    }
-    return out;
-  }
-  if (method == "levels"sv) {
+  // The arithmetic is the composition's toxicity stage (plan.hpp); here only
+  // which rule and which numbers from content.
+  ReductionRules rules;
+  std::string none = no_lower;
+  if (method == "fraction"sv) {
+    rules.fraction = num_of(r, "fraction").value_or(0.5);
+    rules.strengths_mg = strengths_of(drug, form);
+    rules.tie = tie_rule(drug);
+  } else if (method == "step"sv) {
+    rules.step_mg = num_of(r, "step_mg").value_or(0);
+    rules.floor_mg = num_of(r, "floor_mg").value_or(0);
+  } else if (method == "levels"sv) {
     // The levels are in mg/m² (fyarro-pi-2.2 Table 1): the current dose is
     // read as a level at the current BSA and the resume dose is the next
     // level down, so without a BSA neither can be worked out and its inputs
@@ -258,30 +241,30 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
       out.missing = {"/patient/weight_kg", "/patient/height_cm"};
       return out;
     }
-    ReductionRules rules = level_rules(drug, current_dose_mg, bsa_m2);
-    rules.frequency = frequency;
+    rules = level_rules(drug, current_dose_mg, bsa_m2);
     const std::optional<LevelReading> level = read_dose_level(rules);
-    if (!level) {
-      out.resume_note = no_lower;
-      return out;
-    }
     // No level is stepped down from a dose above the label; the warning and
     // its note are flag_dose_above_label's.
-    if (level->above_label) {
-      out.above_label = true;
+    out.above_label = level && level->above_label;
+    if (!level || out.above_label) {
+      if (!level) out.resume_note = no_lower;
       return out;
     }
     out.level_note = level->note;
-    if (auto reduced = reduction_dose(rules)) {
-      out.dose_mg_per_m2 = reduced->mg_per_m2;
-      out.dose_mg = reduced->mg;
-      out.frequency = reduced->frequency;
-      return out;
-    }
-    out.resume_note = level->below_lowest ? str_or(reading, "below_lowest_text") : no_lower;
+    if (level->below_lowest) none = str_or(reading, "below_lowest_text");
+  } else {
+    out.resume_note = no_lower;
     return out;
   }
-  out.resume_note = no_lower;
+  rules.current_dose_mg = current_dose_mg;
+  rules.frequency = frequency;
+  if (auto reduced = reduction_dose(rules)) {
+    out.dose_mg = reduced->mg;
+    out.frequency = reduced->frequency;
+    out.dose_mg_per_m2 = reduced->mg_per_m2;
+  } else {
+    out.resume_note = none;
+  }
   return out;
 }
 
@@ -544,19 +527,17 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
     rules.increment_mg = increment_of(drug, form);
     rules.tie = tie_rule(drug);
     const TitrationDose td = titration_dose(rules);
-    const double daily = rules.current_daily_mg, raw = td.raw_daily_mg, new_dose = td.dose_mg;
-    const bool capped = td.capped;
-    const std::string& new_frequency = td.frequency;
+    const double daily = rules.current_daily_mg, raw = td.raw_daily_mg;
     t["raw_new_dose_mg"sv] = round_to(raw, 2);
-    t["new_dose_mg"sv] = round_to(new_dose, 2);
-    t["new_frequency"sv] = new_frequency;
-    t["capped"sv] = capped;
+    t["new_dose_mg"sv] = round_to(td.dose_mg, 2);
+    t["new_frequency"sv] = td.frequency;
+    t["capped"sv] = td.capped;
     char buf[200];
     std::snprintf(buf, sizeof buf,
                   "new dose = current × target ÷ measured = %g mg × %g ÷ %g ng/mL = %g mg",
                   round_to(daily, 2), round_to(target, 2), round_to(*trough, 2), round_to(raw, 2));
     t["formula"sv] = buf;
-    if (capped) t["cap_text"sv] = str_or(tdm, "cap_text");
+    if (td.capped) t["cap_text"sv] = str_or(tdm, "cap_text");
   }
   t["recheck_days"sv] =
       tdm.contains("recheck_days"sv) ? ojson(tdm["recheck_days"sv]) : ojson(nullptr);

@@ -52,12 +52,6 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
 [[nodiscard]] std::string interaction_rule_id(std::string_view drug, std::string_view klass,
                                               std::string_view dosing_group);
 
-/// The label's highest dose for this request: `usual_mg`, or the higher dose
-/// the label allows with a strong CYP3A4 inducer that cannot be avoided
-/// (the dose_mg of that interaction rule) when the request has one.
-[[nodiscard]] double labelled_max_dose_mg(std::string_view drug, std::string_view dosing_group,
-                                          double usual_mg, const InteractionSummary& ix);
-
 // ---- dose reduction ------------------------------------------------------------
 
 /// The composition's level rules (plan.hpp read_dose_level, reduction_dose)

@@ -170,14 +170,8 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   rules.levels_in_note = true;
   auto step = [&](const std::string& code, const std::string& id) {
     const json& r = ctx.rule(id);
-    StartStep s;
-    s.kind = StartStep::Kind::dose_mg_per_m2;
-    s.value = r["dose_mg_per_m2"sv].get<double>();
-    s.code = code;
-    s.rule = id;
-    s.refs = Ctx::refs_of(r);
-    s.note = r.value("text"sv, "");
-    rules.steps.push_back(std::move(s));
+    rules.steps.push_back(start_step(StartStep::Kind::dose_mg_per_m2,
+                                     r["dose_mg_per_m2"sv].get<double>(), code, id, r));
   };
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
     std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";

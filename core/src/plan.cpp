@@ -231,30 +231,22 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       }
     }
   }
-  // Fixed-dose everolimus on therapy with a moderate inhibitor (Afinitor
-  // §2.11): started now, its reduced dose (2.5 mg) bounds every dose, a
-  // resume after a withhold among them; already taken, the current dose
-  // includes it and the label's increase if tolerated (5 mg) is the most.
-  if (fixed_everolimus(drug, indication) && on_therapy)
-    for (const auto& ix : ctx.interactions) {
-      const json& r = content::at(text(ix, "rule"));
-      if (!is_inhibitor(text(ix, "class")) || text(ix, "action") != "reduce_dose" ||
-          !r.is_object() || !active(ix))
-        continue;
-      const bool started = status_of(ctx, text(ix, "drug"), on_therapy).status == "started";
-      const char* key = started ? "dose_mg" : "names_dose_mg";
-      if (r[key].is_number()) c.offer(r[key].get<double>(), text(ix, "rule"));
-    }
-  // An inhibitor's labelled dose if it cannot be avoided (Torisel 12.5 mg,
-  // Fyarro 56 mg/m²) bounds every dose while the inhibitor is taken.
-  if (drug == "temsirolimus" || drug == "nab_sirolimus")
+  // An inhibitor's dose bounds every dose while it is taken: its dose if it
+  // cannot be avoided (Torisel 12.5 mg, Fyarro 56 mg/m²); for fixed-dose
+  // everolimus on therapy (Afinitor §2.11) the reduced dose (2.5 mg) when
+  // started now, a resume after a withhold among them, or, already taken
+  // (the current dose includes it), the label's increase if tolerated (5 mg).
+  const bool fixed_on_therapy = fixed_everolimus(drug, indication) && on_therapy;
+  if (fixed_on_therapy || drug == "temsirolimus" || drug == "nab_sirolimus")
     for (const auto& ix : ctx.interactions) {
       std::string klass = text(ix, "class");
       if (!is_inhibitor(klass) || !active(ix)) continue;
-      const std::string id = drug + ".interactions." + klass;
+      const std::string id = fixed_on_therapy ? text(ix, "rule") : drug + ".interactions." + klass;
       const json& r = content::at(id);
-      if (!r.is_object()) continue;
-      if (r["dose_mg"sv].is_number()) c.offer(r["dose_mg"sv].get<double>(), id);
+      if (!r.is_object() || (fixed_on_therapy && text(ix, "action") != "reduce_dose")) continue;
+      const bool taken = status_of(ctx, text(ix, "drug"), on_therapy).status != "started";
+      const std::string key = fixed_on_therapy && taken ? "names_dose_mg" : "dose_mg";
+      if (r[key].is_number()) c.offer(r[key].get<double>(), id);
       if (r["dose_mg_per_m2"sv].is_number() && bsa)
         c.offer(std::round(r["dose_mg_per_m2"sv].get<double>() * *bsa), id);
     }
@@ -559,6 +551,18 @@ std::string drug_name(const std::string& drug) {
 
 }  // namespace
 
+StartStep start_step(StartStep::Kind kind, double value, std::string code, const std::string& rule,
+                     const json& r) {
+  StartStep s;
+  s.kind = kind;
+  s.value = value;
+  s.code = std::move(code);
+  s.rule = rule;
+  s.refs = Ctx::refs_of(r);
+  s.note = r.value("text"sv, "");
+  return s;
+}
+
 StartDose compose_start(const StartRules& rules) {
   StartDose out;
   if (rules.dose_mg) {
@@ -658,17 +662,17 @@ CurrentDoseCheck check_current_dose(const Ctx& ctx, const std::string& drug,
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
   if (!current) return out;
   const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("once_daily");
-  // The labelled dose for this request: raised only by a strong CYP3A4
-  // inducer that cannot be avoided (the interaction rules the module found).
-  InteractionSummary ix;
-  for (const auto& i : ctx.interactions)
-    if (text(i, "rule").rfind(drug + ".interactions.", 0) == 0)
-      ix.classes.push_back(text(i, "class"));
   const json& ind = content::at(drug + ".indications." + indication);
   if (fixed_everolimus(drug, indication) || drug == "temsirolimus") {
-    const double usual =
+    // The labelled dose, raised only by a strong CYP3A4 inducer that cannot
+    // be avoided (its rule's dose, when the module found one).
+    double max =
         ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>() : 0;
-    const double max = labelled_max_dose_mg(drug, drug == "everolimus" ? "fixed" : "", usual, ix);
+    for (const auto& i : ctx.interactions)
+      if (const json& r = content::at(text(i, "rule"));
+          text(i, "rule") == drug + ".interactions.strong_cyp3a4_inducer" &&
+          r["dose_mg"sv].is_number())
+        max = std::max(max, r["dose_mg"sv].get<double>());
     out.above_label = drug == "everolimus" ? *current * daily_factor(freq) > max + 1e-9
                                            : *current > max * (1.0 + 1e-9);
     out.figures = {{"current_dose_mg", *current}, {"labelled_max_dose_mg", max}};
@@ -695,10 +699,8 @@ CurrentDoseCheck check_current_dose(const Ctx& ctx, const std::string& drug,
   } else if (r["max_mg_per_week"sv].is_number()) {
     out.limit = r["max_mg_per_week"sv].get<double>();
   } else if (r["max_mg_per_m2_per_dose"sv].is_number() && bsa_m2) {
-    const json& level = content::at(drug + ".current_level");
-    double tolerance = level.is_object() && level["tolerance_fraction"sv].is_number()
-                           ? level["tolerance_fraction"sv].get<double>()
-                           : 0;
+    // A dose within the label level's tolerance is that level (read_dose_level).
+    const double tolerance = level_rules(drug, *current, bsa_m2).level_tolerance_fraction;
     out.limit = r["max_mg_per_m2_per_dose"sv].get<double>() * *bsa_m2 * (1 + tolerance);
   }
   out.implausible = out.limit > 0 && value > out.limit + 1e-9;
@@ -868,11 +870,10 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   Ceiling ceiling;
   if (!drug.empty()) ceiling = ceiling_of(ctx, drug, indication, d, start, titrating);
 
-  auto bound = [&](Dose dose, std::string_view what) {
+  auto bound = [&](Dose dose) {
     if (dose.mg && ceiling.mg && *dose.mg > *ceiling.mg + 1e-9) {
       double to = within_form(drug, form, *ceiling.mg);
       comp.step(ceiling.rule, "ceiling", dose.mg, to);
-      (void)what;
       dose.mg = to;
     }
     return dose;
@@ -894,7 +895,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.dose.mg.reset();
     } else {
       action = "start";
-      comp.dose = bound(comp.dose, "start");
+      comp.dose = bound(comp.dose);
     }
   } else if (implausible_current_dose(ctx, drug, indication, d)) {
     action = "need_more_data";
@@ -948,7 +949,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       }
       if (r.mg) {
         comp.step(resume_rule, "toxicity_resume", std::nullopt, r.mg);
-        r = bound(r, "resume");
+        r = bound(r);
       }
       resume = ojson::object();
       resume["when"sv] = when.empty() ? ojson(nullptr) : ojson(when);
@@ -958,7 +959,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.dose.mg.reset();
     } else {
       comp.step(rule, "toxicity_resume", comp.dose.mg, r.mg);
-      comp.dose = bound(r, "toxicity");
+      comp.dose = bound(r);
     }
   } else if (titrating) {
     // ---- trough titration (3.5) ----------------------------------------------
@@ -977,7 +978,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       // target: no titration.
       held.reset();
       comp.step(drug + ".tdm", "no_change", comp.dose.mg, comp.dose.mg);
-      comp.dose = bound(comp.dose, "titrate");
+      comp.dose = bound(comp.dose);
       reason = steady ? "the trough is in range" : "the trough was drawn before steady state";
     } else if (held) {
       // The trough predates the interacting change's steady state: the
@@ -986,7 +987,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       ctx.warn(drug, "trough_before_interacting_change");
       if (held->assumed) ctx.warn("common", "comedication_status_assumed");
       comp.step(held->rule, "no_change", comp.dose.mg, comp.dose.mg);
-      comp.dose = bound(comp.dose, "titrate");
+      comp.dose = bound(comp.dose);
       reason = held->comedication + " " + held->status +
                (held->days_since_change ? " " + plain_number(*held->days_since_change) + " days ago"
                                         : "") +
@@ -1012,7 +1013,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       } else {
         comp.step(tdm_rule, "titrate", comp.dose.mg, t.mg);
       }
-      comp.dose = bound(t, "titrate");
+      comp.dose = bound(t);
       reason = "";
     }
   } else if (interacting) {
@@ -1055,7 +1056,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         const Ceiling now = ceiling;
         if (!drug.empty())
           ceiling = ceiling_of(ctx, drug, indication, d, start, titrating, Moment::after_washout);
-        Dose back = bound({earlier, comp.dose.frequency}, "interaction");
+        Dose back = bound({earlier, comp.dose.frequency});
         ceiling = now;
         back.mg = within_form(drug, form, *back.mg);
         const double washout = num(ix, "washout_days").value_or(0);
@@ -1105,9 +1106,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       comp.step(text(ix, "rule"), before.mg == comp.dose.mg ? "no_change" : "interaction",
                 before.mg, comp.dose.mg);
     }
-    comp.dose = bound(comp.dose, "interaction");
+    comp.dose = bound(comp.dose);
   } else {
-    comp.dose = bound(comp.dose, "review");
+    comp.dose = bound(comp.dose);
   }
 
   if (action.empty()) {

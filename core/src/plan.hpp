@@ -73,6 +73,9 @@ struct StartDose {
   bool rounded = false;            // a factor's dose was rounded to what the form makes
 };
 [[nodiscard]] StartDose compose_start(const StartRules& rules);
+/// A content rule `r` (id `rule`) as a step: its text is the note.
+[[nodiscard]] StartStep start_step(StartStep::Kind kind, double value, std::string code,
+                                   const std::string& rule, const json& r);
 
 // ---- the titration stage: a trough-guided new dose ----------------------------
 

@@ -104,13 +104,8 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   if (h.category == NciHepatic::mild) {
     const std::string id = std::string(drug) + ".hepatic.mild";
     const json& mild = ctx.rule(id);
-    StartStep step;
-    step.value = mild["dose_mg"sv].get<double>();
-    step.code = "hepatic_mild";
-    step.rule = id;
-    step.refs = Ctx::refs_of(mild);
-    step.note = mild.value("text"sv, "");
-    rules.steps.push_back(std::move(step));
+    rules.steps.push_back(start_step(StartStep::Kind::dose_mg, mild["dose_mg"sv].get<double>(),
+                                     "hepatic_mild", id, mild));
     ctx.warn(drug, "hepatic_impairment");
   }
   StartDose start = compose_start(rules);
