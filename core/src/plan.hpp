@@ -2,9 +2,10 @@
 // docs/plan.md). It is composed once, in one order for every drug. The start
 // (labelled dose, hepatic class, interactions at the start, rounding) is
 // composed here from the rules a drug module supplies (compose_start: the
-// everolimus, sirolimus and temsirolimus regimens take their dose from it;
+// everolimus, sirolimus, temsirolimus and nab-sirolimus regimens take their
+// dose from it;
 // titration_dose is the trough stage's arithmetic, reduction_dose the
-// toxicity stage's for fraction and step reductions); the plan
+// toxicity stage's for fraction, step and mg/m² level reductions); the plan
 // then adds the toxicity row, trough titration or the interaction the module
 // found, bounded by the lowest ceiling any rule sets and rounded to what the
 // form can make. The other sections are
