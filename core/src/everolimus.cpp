@@ -107,19 +107,6 @@ void add_note(Ctx& ctx, std::string_view id, std::string_view code) {
   ctx.eligibility["notes"sv].push_back(coded_text(id, code));
 }
 
-// A current dose above the label's maximum for a fixed-dose indication (10 mg
-// daily; 20 mg only with a strong inducer that cannot be avoided, Afinitor PI
-// 2.4, 2.12) is flagged, and no resume dose is stepped down from it: "50% of
-// the previous dose" of 100 mg a day is not a labelled dose.
-void check_dose_above_label(Ctx& ctx, const std::string& scope, const InteractionSummary& ix,
-                            double current_mg, const ToxicityInput& tin) {
-  const double max_daily =
-      labelled_max_dose_mg(drug, "fixed", content::at(scope + ".dose_mg").get<double>(), ix);
-  if (current_mg * daily_factor(tin.frequency) <= max_daily + 1e-9) return;
-  flag_dose_above_label(ctx, drug,
-                        {{"current_dose_mg", current_mg}, {"labelled_max_dose_mg", max_daily}});
-}
-
 // ---- eligibility per indication ---------------------------------------------------
 
 // The label indications for AML, RCC, breast cancer and NET are for adults
@@ -411,27 +398,14 @@ std::vector<std::string> bsa_inputs_missing(const Ctx& ctx) {
   return out;
 }
 
-// A rule's step for the start pipeline (plan.hpp compose_start).
-StartStep step_of(StartStep::Kind kind, double value, std::string code, const std::string& rule,
-                  const json& r) {
-  StartStep s;
-  s.kind = kind;
-  s.value = value;
-  s.code = std::move(code);
-  s.rule = rule;
-  s.refs = Ctx::refs_of(r);
-  s.note = r.value("text"sv, "");
-  return s;
-}
-
 // Fixed-dose hepatic dose by Child-Pugh class (afinitor-pi-2.10).
 void hepatic_fixed(Ctx& ctx, const Derived& d, StartRules& rules) {
   if (!d.child_pugh_class) return;
   const std::string id = std::string(drug) + ".hepatic.fixed_dose." + *d.child_pugh_class;
   const json& r = ctx.rule(id);
   if (!r.is_object()) return;
-  rules.steps.push_back(step_of(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
-                                "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
+  rules.steps.push_back(start_step(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
+                                   "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
   ctx.warn(drug, "hepatic_impairment");
   if (r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
 }
@@ -457,17 +431,17 @@ Plan fixed_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
   if (combination) {
     const std::string id = "everolimus.indications.rcc.notes.lenvatinib_combination";
     const json& c = ctx.rule(id);
-    rules.steps.push_back(step_of(StartStep::Kind::dose_mg,
-                                  ind["lenvatinib_combination_dose_mg"sv].get<double>(),
-                                  "lenvatinib_combination", id, c));
+    rules.steps.push_back(start_step(StartStep::Kind::dose_mg,
+                                     ind["lenvatinib_combination_dose_mg"sv].get<double>(),
+                                     "lenvatinib_combination", id, c));
   }
   hepatic_fixed(ctx, d, rules);
   if (ix.has("moderate_cyp3a4_inhibitor") && applies_at_start(ctx, "moderate_cyp3a4_inhibitor")) {
     const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "fixed");
     const json& r = ctx.rule(rid);
     if (r.contains("dose_mg"sv))
-      rules.steps.push_back(step_of(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
-                                    "moderate_cyp3a4_inhibitor", rid, r));
+      rules.steps.push_back(start_step(StartStep::Kind::dose_mg, r["dose_mg"sv].get<double>(),
+                                       "moderate_cyp3a4_inhibitor", rid, r));
   }
   StartDose start = compose_start(rules);
   spec.dose_mg = *start.dose_mg;
@@ -503,9 +477,9 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
     const json& r = ctx.rule(id);
     ctx.warn(drug, "hepatic_impairment");
     if (r.is_object() && r.contains("dose_mg_per_m2"sv))
-      rules.steps.push_back(step_of(StartStep::Kind::dose_mg_per_m2,
-                                    r["dose_mg_per_m2"sv].get<double>(),
-                                    "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
+      rules.steps.push_back(start_step(StartStep::Kind::dose_mg_per_m2,
+                                       r["dose_mg_per_m2"sv].get<double>(),
+                                       "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
     else if (r.is_object())
       spec.notes.push_back(r.value("text"sv, ""));
     if (r.is_object() && r.contains("warning"sv)) ctx.warn(drug, r["warning"sv].get<std::string>());
@@ -522,9 +496,9 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       const std::string rid = interaction_rule_id(drug, "moderate_cyp3a4_inhibitor", "tdm");
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor"sv))
-        rules.steps.push_back(step_of(StartStep::Kind::daily_factor,
-                                      r["dose_factor"sv].get<double>(), "moderate_cyp3a4_inhibitor",
-                                      rid, r));
+        rules.steps.push_back(start_step(StartStep::Kind::daily_factor,
+                                         r["dose_factor"sv].get<double>(),
+                                         "moderate_cyp3a4_inhibitor", rid, r));
     }
     // A P-gp and strong CYP3A4 inducer the patient takes at the start and
     // cannot avoid: the daily dose doubled, in one step of at most the label's
@@ -533,8 +507,8 @@ Plan bsa_regimen(Ctx& ctx, const Derived& d, const std::string& indication,
       const std::string rid = interaction_rule_id(drug, "strong_cyp3a4_inducer", "tdm");
       const json& r = ctx.rule(rid);
       if (r.contains("dose_factor"sv) && tdm.contains("max_increase_mg_per_step"sv)) {
-        StartStep s = step_of(StartStep::Kind::daily_factor, r["dose_factor"sv].get<double>(),
-                              "strong_cyp3a4_inducer", rid, r);
+        StartStep s = start_step(StartStep::Kind::daily_factor, r["dose_factor"sv].get<double>(),
+                                 "strong_cyp3a4_inducer", rid, r);
         s.max_increase_mg = tdm["max_increase_mg_per_step"sv].get<double>();
         rules.steps.push_back(std::move(s));
       }
@@ -698,9 +672,11 @@ Reached evaluate_everolimus(Ctx& ctx, const Derived& d) {
                       .value_or(plan.frequency.empty() ? "once_daily" : plan.frequency);
   tin.bsa_m2 = d.bsa_m2;
   evaluate_toxicity(ctx, tin);
-  if (group == DosingGroup::fixed && base) check_dose_above_label(ctx, scope, ix, *base, tin);
-  finish_toxicity(ctx, drug,
-                  group == DosingGroup::fixed ? ResumeCap::at_lowered_regimen : ResumeCap::none);
+  // A current dose above the label's maximum for a fixed-dose indication (10 mg
+  // daily; 20 mg only with a strong inducer that cannot be avoided, Afinitor PI
+  // 2.4, 2.12): "50% of the previous dose" of 100 mg a day is not a labelled dose.
+  flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, indication, d.bsa_m2));
+  finish_toxicity(ctx, drug);
 
   evaluate_patient_warnings(ctx, drug);
   response_review(ctx, indication);

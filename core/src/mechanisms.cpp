@@ -187,58 +187,22 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
   return summary;
 }
 
-double labelled_max_dose_mg(std::string_view drug, std::string_view dosing_group, double usual_mg,
-                            const InteractionSummary& ix) {
-  if (!ix.has("strong_cyp3a4_inducer")) return usual_mg;
-  const json& r = content::at(interaction_rule_id(drug, "strong_cyp3a4_inducer", dosing_group));
-  return std::max(usual_mg, num_of(r, "dose_mg").value_or(usual_mg));
-}
-
 // ---- dose reduction ------------------------------------------------------------
 
-std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_mg, double bsa_m2) {
+ReductionRules level_rules(std::string_view drug, double dose_mg, std::optional<double> bsa_m2) {
+  ReductionRules rules;
+  rules.current_dose_mg = dose_mg;
+  rules.bsa_m2 = bsa_m2;
   const json& reduction = content::at(std::string(drug) + ".dose_reduction");
-  const json& reading = content::at(std::string(drug) + ".current_level");
-  std::vector<double> lv;
   if (reduction.is_object())
     if (auto it = reduction.find("levels_mg_per_m2"sv); it != reduction.end() && it->is_array())
       for (const auto& l : *it)
-        if (l.is_number()) lv.push_back(l.get<double>());
-  if (lv.empty() || bsa_m2 <= 0) return std::nullopt;
+        if (l.is_number()) rules.levels_mg_per_m2.push_back(l.get<double>());
   // The tolerance is an engine convention for mg rounding and BSA drift, not
   // a label number (content marks it unverified, with the reason).
-  const double tol = num_of(reading, "tolerance_fraction").value_or(0.0);
-  LevelReading out;
-  const double m2 = dose_mg / bsa_m2;
-  out.dose_mg_per_m2 = m2;
-  out.top_mg_per_m2 = lv.front();
-  const std::string at = "Current dose " + num_text(dose_mg) + " mg at BSA " + num_text(bsa_m2) +
-                         " m² = " + num_text(m2) + " mg/m²";
-  if (m2 > lv.front() * (1.0 + tol)) {
-    out.above_label = true;
-    return out;
-  }
-  for (std::size_t i = 0; i < lv.size(); ++i) {
-    if (std::fabs(m2 - lv[i]) <= lv[i] * tol + 1e-9) {
-      if (i + 1 < lv.size()) out.next_mg_per_m2 = lv[i + 1];
-      if (std::fabs(m2 - lv[i]) > 0.005 * lv[i])
-        out.note = at + ", within " + num_text(tol * 100) + "% of the " + num_text(lv[i]) +
-                   " mg/m² level: taken as that level.";
-      return out;
-    }
-  }
-  for (std::size_t i = 0; i + 1 < lv.size(); ++i) {
-    if (m2 < lv[i] && m2 > lv[i + 1]) {
-      out.next_mg_per_m2 = lv[i + 1];
-      out.note = at + ", between the " + num_text(lv[i]) + " and " + num_text(lv[i + 1]) +
-                 " mg/m² levels (e.g. dosed at an earlier BSA): the next label level below it, " +
-                 num_text(lv[i + 1]) + " mg/m², is used. Check which level the patient is on.";
-      return out;
-    }
-  }
-  out.below_lowest = true;
-  out.note = at + ".";
-  return out;
+  rules.level_tolerance_fraction =
+      num_of(content::at(std::string(drug) + ".current_level"), "tolerance_fraction").value_or(0.0);
+  return rules;
 }
 
 ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
@@ -254,28 +218,18 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
   // What the label does once no lower dose remains is content's to say.
   const std::string no_lower = str_or(r, "no_lower_dose_text");
 
-  if (method == "fraction"sv || method == "step"sv) {
-    // The arithmetic is the composition's toxicity stage (plan.hpp).
-    ReductionRules rules;
-    rules.current_dose_mg = current_dose_mg;
-    rules.frequency = frequency;
-    if (method == "fraction"sv) {
-      rules.fraction = num_of(r, "fraction").value_or(0.5);
-      rules.strengths_mg = strengths_of(drug, form);
-      rules.tie = tie_rule(drug);
-    } else {
-      rules.step_mg = num_of(r, "step_mg").value_or(0);
-      rules.floor_mg = num_of(r, "floor_mg").value_or(0);
-    }
-    if (auto reduced = reduction_dose(rules)) {
-      out.dose_mg = reduced->mg;
-      out.frequency = reduced->frequency;
-    } else {
-      out.resume_note = no_lower;
-    }
-    return out;
-  }
-  if (method == "levels"sv) {
+  // The arithmetic is the composition's toxicity stage (plan.hpp); here only
+  // which rule and which numbers from content.
+  ReductionRules rules;
+  std::string none = no_lower;
+  if (method == "fraction"sv) {
+    rules.fraction = num_of(r, "fraction").value_or(0.5);
+    rules.strengths_mg = strengths_of(drug, form);
+    rules.tie = tie_rule(drug);
+  } else if (method == "step"sv) {
+    rules.step_mg = num_of(r, "step_mg").value_or(0);
+    rules.floor_mg = num_of(r, "floor_mg").value_or(0);
+  } else if (method == "levels"sv) {
     // The levels are in mg/m² (fyarro-pi-2.2 Table 1): the current dose is
     // read as a level at the current BSA and the resume dose is the next
     // level down, so without a BSA neither can be worked out and its inputs
@@ -287,28 +241,30 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
       out.missing = {"/patient/weight_kg", "/patient/height_cm"};
       return out;
     }
-    std::optional<LevelReading> level = read_dose_level(drug, current_dose_mg, *bsa_m2);
-    if (!level) {
-      out.resume_note = no_lower;
-      return out;
-    }
+    rules = level_rules(drug, current_dose_mg, bsa_m2);
+    const std::optional<LevelReading> level = read_dose_level(rules);
     // No level is stepped down from a dose above the label; the warning and
     // its note are flag_dose_above_label's.
-    if (level->above_label) {
-      out.above_label = true;
+    out.above_label = level && level->above_label;
+    if (!level || out.above_label) {
+      if (!level) out.resume_note = no_lower;
       return out;
     }
     out.level_note = level->note;
-    if (level->next_mg_per_m2) {
-      out.dose_mg_per_m2 = *level->next_mg_per_m2;
-      out.dose_mg = round_to(*level->next_mg_per_m2 * *bsa_m2, 2);
-      out.frequency = frequency;
-      return out;
-    }
-    out.resume_note = level->below_lowest ? str_or(reading, "below_lowest_text") : no_lower;
+    if (level->below_lowest) none = str_or(reading, "below_lowest_text");
+  } else {
+    out.resume_note = no_lower;
     return out;
   }
-  out.resume_note = no_lower;
+  rules.current_dose_mg = current_dose_mg;
+  rules.frequency = frequency;
+  if (auto reduced = reduction_dose(rules)) {
+    out.dose_mg = reduced->mg;
+    out.frequency = reduced->frequency;
+    out.dose_mg_per_m2 = reduced->mg_per_m2;
+  } else {
+    out.resume_note = none;
+  }
   return out;
 }
 
@@ -481,56 +437,12 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
   }
 }
 
-namespace {
-
-// Whether an adjustment lowered the regimen below the label's usual dose
-// (liver values, an interacting drug): only then is it a ceiling for a
-// resume dose. An inducer's higher dose is an interaction entry, not the
-// regimen, so the regimen alone is no ceiling there.
-bool regimen_lowered(const ojson& regimen) {
-  const ojson& adjustments = regimen["adjustments"sv];
-  if (!adjustments.is_array()) return false;
-  for (const auto& a : adjustments)
-    if (a.is_object() && a["from_mg"sv].is_number() && a["to_mg"sv].is_number() &&
-        a["to_mg"sv].get<double>() < a["from_mg"sv].get<double>())
-      return true;
-  return false;
-}
-
-void cap_resume_at_regimen(Ctx& ctx) {
-  if (!ctx.regimen.is_object() || !regimen_lowered(ctx.regimen)) return;
-  const ojson& dose = ctx.regimen["dose_mg"sv];
-  const ojson& freq = ctx.regimen["frequency"sv];
-  if (!dose.is_number() || !freq.is_string()) return;
-  const double regimen_daily =
-      dose.get<double>() * daily_factor(freq.get_ref<const std::string&>());
-  for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || !t["resume_dose_mg"sv].is_number()) continue;
-    const std::string resume_frequency =
-        t["resume_frequency"sv].is_string() ? t["resume_frequency"sv].get<std::string>() : "";
-    const double resume_daily =
-        t["resume_dose_mg"sv].get<double>() * daily_factor(resume_frequency);
-    if (resume_daily <= regimen_daily + 1e-9) continue;
-    t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
-    t["resume_dose_mg"sv] = dose;
-    t["resume_frequency"sv] = freq;
-    if (ctx.regimen["dose_mg_per_m2"sv].is_number())
-      t["resume_dose_mg_per_m2"sv] = ctx.regimen["dose_mg_per_m2"sv];
-    else
-      t.erase("resume_dose_mg_per_m2");
-    t["resume_capped_by_regimen"sv] = true;
-    t["resume_cap_note"sv] =
-        "Capped at this answer's regimen dose: the liver values or an interacting drug limit the "
-        "dose below the one worked out from the current dose.";
-  }
-}
-
-}  // namespace
-
-void flag_dose_above_label(Ctx& ctx, std::string_view drug, const ojson& figures) {
+void flag_dose_above_label(Ctx& ctx, std::string_view drug, const CurrentDoseCheck& check) {
+  if (!check.above_label) return;
   const std::string id = std::string(drug) + ".warnings.current_dose_above_label";
   const json& r = ctx.rule(id);
   if (!r.is_object() || list_has_code(ctx.warnings, "current_dose_above_label")) return;
+  const ojson& figures = check.figures;
   ojson w = {{"code", "current_dose_above_label"},
              {"severity", str_or(r, "severity", "serious")},
              {"text", str_or(r, "text")},
@@ -549,7 +461,7 @@ void flag_dose_above_label(Ctx& ctx, std::string_view drug, const ojson& figures
   }
 }
 
-void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap) {
+void finish_toxicity(Ctx& ctx, std::string_view drug) {
   // Where the label stops the drug once no lower dose remains, the action
   // says so, not only the note (content "<drug>.dose_reduction").
   const json& red = content::at(std::string(drug) + ".dose_reduction");
@@ -562,7 +474,6 @@ void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap) {
         t["action"sv] = stop;
         t["resume"sv] = nullptr;
       }
-  if (cap == ResumeCap::at_lowered_regimen) cap_resume_at_regimen(ctx);
 }
 
 // ---- trough titration --------------------------------------------------------
@@ -616,19 +527,17 @@ void evaluate_titration(Ctx& ctx, std::string_view drug, std::string_view form) 
     rules.increment_mg = increment_of(drug, form);
     rules.tie = tie_rule(drug);
     const TitrationDose td = titration_dose(rules);
-    const double daily = rules.current_daily_mg, raw = td.raw_daily_mg, new_dose = td.dose_mg;
-    const bool capped = td.capped;
-    const std::string& new_frequency = td.frequency;
+    const double daily = rules.current_daily_mg, raw = td.raw_daily_mg;
     t["raw_new_dose_mg"sv] = round_to(raw, 2);
-    t["new_dose_mg"sv] = round_to(new_dose, 2);
-    t["new_frequency"sv] = new_frequency;
-    t["capped"sv] = capped;
+    t["new_dose_mg"sv] = round_to(td.dose_mg, 2);
+    t["new_frequency"sv] = td.frequency;
+    t["capped"sv] = td.capped;
     char buf[200];
     std::snprintf(buf, sizeof buf,
                   "new dose = current × target ÷ measured = %g mg × %g ÷ %g ng/mL = %g mg",
                   round_to(daily, 2), round_to(target, 2), round_to(*trough, 2), round_to(raw, 2));
     t["formula"sv] = buf;
-    if (capped) t["cap_text"sv] = str_or(tdm, "cap_text");
+    if (td.capped) t["cap_text"sv] = str_or(tdm, "cap_text");
   }
   t["recheck_days"sv] =
       tdm.contains("recheck_days"sv) ? ojson(tdm["recheck_days"sv]) : ojson(nullptr);

@@ -19,6 +19,7 @@
 
 #include "derived.hpp"
 #include "eval.hpp"
+#include "plan.hpp"
 
 namespace mtorcalc {
 
@@ -51,30 +52,13 @@ InteractionSummary evaluate_interactions(Ctx& ctx, std::string_view drug,
 [[nodiscard]] std::string interaction_rule_id(std::string_view drug, std::string_view klass,
                                               std::string_view dosing_group);
 
-/// The label's highest dose for this request: `usual_mg`, or the higher dose
-/// the label allows with a strong CYP3A4 inducer that cannot be avoided
-/// (the dose_mg of that interaction rule) when the request has one.
-[[nodiscard]] double labelled_max_dose_mg(std::string_view drug, std::string_view dosing_group,
-                                          double usual_mg, const InteractionSummary& ix);
-
 // ---- dose reduction ------------------------------------------------------------
 
-/// Where a current dose sits among the label's mg/m² dose levels
-/// ("<drug>.dose_reduction" levels_mg_per_m2) at the current BSA. A dose
-/// within "<drug>.current_level" tolerance_fraction of a level is that level;
-/// a dose between two levels steps to the next level below it, never
-/// skipping one (fyarro-pi-2.2 Table 1). nullopt: no levels in content, or
-/// no positive BSA.
-struct LevelReading {
-  double dose_mg_per_m2 = 0;             // the current dose at the current BSA
-  double top_mg_per_m2 = 0;              // the label's starting level
-  bool above_label = false;              // above the starting level beyond the tolerance
-  std::optional<double> next_mg_per_m2;  // the level to resume at; none: no lower level
-  bool below_lowest = false;             // below the lowest level beyond the tolerance
-  std::string note;                      // how the current dose was read, when not exact
-};
-[[nodiscard]] std::optional<LevelReading> read_dose_level(std::string_view drug, double dose_mg,
-                                                          double bsa_m2);
+/// The composition's level rules (plan.hpp read_dose_level, reduction_dose)
+/// for `drug`'s content: "<drug>.dose_reduction" levels_mg_per_m2 and
+/// "<drug>.current_level" tolerance_fraction.
+[[nodiscard]] ReductionRules level_rules(std::string_view drug, double dose_mg,
+                                         std::optional<double> bsa_m2);
 
 /// A reduced dose per "<drug>.dose_reduction". For "fraction" the result is
 /// rounded to the strengths of `form` and switches to every other day below
@@ -114,26 +98,17 @@ struct ToxicityInput {
 };
 void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in);
 
-/// Whether a resume dose may exceed the dose this answer's regimen gives.
-enum class ResumeCap {
-  /// A regimen lowered by the liver values or an interacting drug (Child-Pugh
-  /// C 2.5 mg, a moderate inhibitor 2.5 mg, nab-sirolimus 56 mg/m²) is a
-  /// ceiling: a higher resume dose is lowered to it, the worked-out one kept.
-  at_lowered_regimen,
-  /// Trough-guided regimens: the current dose may rightly differ from the
-  /// starting dose, so the regimen is no ceiling.
-  none,
-};
-
 /// Last step of a drug's toxicity answers, once they are final: marks the
-/// label's stop where no lower dose remains, and applies `cap`.
-void finish_toxicity(Ctx& ctx, std::string_view drug, ResumeCap cap);
+/// label's stop where no lower dose remains. The plan's ceiling then bounds
+/// every resume dose (compose_plan).
+void finish_toxicity(Ctx& ctx, std::string_view drug);
 
-/// A current dose above the label's maximum: a serious warning located at
-/// /therapy/current_dose_mg ("<drug>.warnings.current_dose_above_label", with
-/// `figures` such as the labelled maximum added), and no resume dose is
-/// stepped down from it. Call after the drug's toxicity answers are made.
-void flag_dose_above_label(Ctx& ctx, std::string_view drug, const ojson& figures);
+/// A current dose above the label's maximum (check_current_dose, plan.hpp):
+/// a serious warning located at /therapy/current_dose_mg
+/// ("<drug>.warnings.current_dose_above_label", with the check's figures such
+/// as the labelled maximum), and no resume dose is stepped down from it.
+/// Call after the drug's toxicity answers are made.
+void flag_dose_above_label(Ctx& ctx, std::string_view drug, const CurrentDoseCheck& check);
 
 // ---- trough titration --------------------------------------------------------
 

@@ -100,20 +100,6 @@ void unlisted(Ctx& ctx) {
   }
 }
 
-// The mg/m² level after hepatic and interaction rules: the lowest applies.
-struct Level {
-  double mg_per_m2;
-  std::vector<Adjustment> adjustments;  // in mg/m² until the BSA is applied
-};
-
-void lower_to(Level& level, std::string code, double to_m2, ojson refs, std::string note,
-              std::string rule) {
-  if (to_m2 >= level.mg_per_m2) return;
-  level.adjustments.push_back({std::move(code), level.mg_per_m2, to_m2, std::move(refs), "",
-                               std::move(note), std::move(rule)});
-  level.mg_per_m2 = to_m2;
-}
-
 }  // namespace
 
 Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
@@ -177,38 +163,36 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   // Their doses in mg for this patient come from the plan's composition.
   if (status == Status::not_indicated) return Reached::stopped_early;
 
-  Level level{ind["dose_mg_per_m2"sv].get<double>(), {}};
+  // The start pipeline's rules: the labelled mg/m² level, then the hepatic
+  // and inhibitor levels (fyarro-pi-2.4); the lowest applies.
+  StartRules rules;
+  rules.dose_mg_per_m2 = ind["dose_mg_per_m2"sv].get<double>();
+  rules.bsa_m2 = d.bsa_m2;
+  rules.levels_in_note = true;
+  auto step = [&](const std::string& code, const std::string& id) {
+    const json& r = ctx.rule(id);
+    rules.steps.push_back(start_step(StartStep::Kind::dose_mg_per_m2,
+                                     r["dose_mg_per_m2"sv].get<double>(), code, id, r));
+  };
   if (h.category == NciHepatic::mild || h.category == NciHepatic::moderate) {
     std::string key = h.category == NciHepatic::mild ? "mild" : "moderate";
-    const std::string id = std::string(drug) + ".hepatic." + key;
-    const json& r = ctx.rule(id);
-    lower_to(level, "hepatic_" + key, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""), id);
+    step("hepatic_" + key, std::string(drug) + ".hepatic." + key);
     ctx.warn(drug, "hepatic_impairment");
   }
-  for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"}) {
-    if (!inter.has(klass) || !applies_at_start(ctx, klass)) continue;
-    const std::string id = interaction_rule_id(drug, klass, "");
-    const json& r = ctx.rule(id);
-    lower_to(level, klass, r["dose_mg_per_m2"sv].get<double>(), Ctx::refs_of(r),
-             r.value("text"sv, ""), id);
-  }
+  for (const char* klass : {"moderate_cyp3a4_inhibitor", "weak_cyp3a4_inhibitor"})
+    if (inter.has(klass) && applies_at_start(ctx, klass))
+      step(klass, interaction_rule_id(drug, klass, ""));
+  StartDose start = compose_start(rules);
 
   RegimenSpec spec;
   spec.drug = drug;
   spec.form = ind["form"sv].get<std::string>();
   spec.frequency = ind["frequency"sv].get<std::string>();
-  spec.dose_mg_per_m2 = level.mg_per_m2;
+  spec.dose_mg_per_m2 = start.dose_mg_per_m2;
   spec.refs = Ctx::refs_of(ind);
-  double bsa = d.bsa_m2.value_or(0);
-  spec.dose_mg = level.mg_per_m2 * bsa;
-  for (auto a : level.adjustments) {
-    // Adjustments carry mg for this patient; the mg/m² levels go in the note.
-    a.note = a.note + " (" + num_text(a.from_mg) + " → " + num_text(a.to_mg) + " mg/m²)";
-    a.from_mg *= bsa;
-    a.to_mg *= bsa;
-    spec.adjustments.push_back(std::move(a));
-  }
+  spec.dose_mg = start.dose_mg.value_or(0);
+  spec.adjustments = std::move(start.adjustments);
+  spec.notes = std::move(start.notes);
   if (h.ast_unknown)
     // The note names the mild-impairment dose, so its text lives in content.
     spec.notes.push_back(content::at("nab_sirolimus.hepatic.ast_unknown_note").get<std::string>());
@@ -236,15 +220,8 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   // The reading of the current dose as a label level that gives the resume
   // doses (read_dose_level) also decides whether it is above the label, where
   // no resume dose is stepped down from it (fyarro-pi-2.2).
-  if (current && d.bsa_m2) {
-    std::optional<LevelReading> level = read_dose_level(drug, *current, *d.bsa_m2);
-    if (level && level->above_label)
-      flag_dose_above_label(ctx, drug,
-                            {{"current_dose_mg", *current},
-                             {"current_dose_mg_per_m2", round_to(level->dose_mg_per_m2, 2)},
-                             {"labelled_max_dose_mg_per_m2", level->top_mg_per_m2}});
-  }
-  finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
+  flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, "pecoma", d.bsa_m2));
+  finish_toxicity(ctx, drug);
   return Reached::regimen;
 }
 

@@ -14,6 +14,7 @@
 #include "mechanisms.hpp"
 #include "plausibility.hpp"
 #include "request.hpp"
+#include "sirolimus_family.hpp"
 
 namespace mtorcalc {
 
@@ -153,33 +154,14 @@ CoStatus status_of(const Ctx& ctx, const std::string& name, bool on_therapy) {
 }
 
 // A current dose above the highest dose the label names for the drug
-// (content "plausibility.current_dose_max"): nothing is composed from it.
+// (content "plausibility.current_dose_max", check_current_dose): nothing is
+// composed from it.
 bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::string& indication,
                               const Derived& d) {
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
-  if (!current) return false;
-  std::string id = "plausibility.current_dose_max." + drug;
-  if (drug == "everolimus")
-    id += trough_dosed(drug, indication) && indication != "tsc_renal_aml" ? ".tdm" : ".fixed";
-  const json& r = content::at(id);
-  if (!r.is_object()) return false;
-  const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("");
-  double limit = 0, value = *current;
-  if (r["max_mg_per_day"sv].is_number()) {
-    limit = r["max_mg_per_day"sv].get<double>();
-    value = *current * daily_factor(freq);
-  } else if (r["max_mg_per_week"sv].is_number()) {
-    limit = r["max_mg_per_week"sv].get<double>();
-  } else if (r["max_mg_per_m2_per_dose"sv].is_number() && d.bsa_m2) {
-    // A dose within the label level's tolerance is that level (read_dose_level).
-    const json& level = content::at(drug + ".current_level");
-    double tolerance = level.is_object() && level["tolerance_fraction"sv].is_number()
-                           ? level["tolerance_fraction"sv].get<double>()
-                           : 0;
-    limit = r["max_mg_per_m2_per_dose"sv].get<double>() * *d.bsa_m2 * (1 + tolerance);
-  }
-  if (limit <= 0 || value <= limit + 1e-9) return false;
-  ctx.record_rule(id);
+  const CurrentDoseCheck check = check_current_dose(ctx, drug, indication, d.bsa_m2);
+  if (!current || !check.implausible) return false;
+  ctx.record_rule(check.plausibility_rule);
   ctx.warn(drug, "current_dose_above_label");
   // A misplaced decimal point or micrograms typed as mg: say what was
   // probably meant; nothing is composed from the guess.
@@ -191,7 +173,7 @@ bool implausible_current_dose(Ctx& ctx, const std::string& drug, const std::stri
   if (hints.is_object() && hints["divisors"sv].is_array() && warning)
     for (const auto& div : hints["divisors"sv]) {
       const double meant = *current / div.get<double>();
-      if (meant * (value / *current) > limit + 1e-9) continue;
+      if (meant * check.per_dose_factor > check.limit + 1e-9) continue;
       ctx.record_rule(hints_id);
       ojson& w = *warning;
       w["text"sv] = w["text"sv].get<std::string>() + " Was " + plain_number(meant) + " mg meant?";
@@ -238,16 +220,6 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
     }
     if (label > 0) c.offer(label, rule);
   }
-  // A fixed dose with a moderate inhibitor still taken, whenever it began:
-  // at most the label's "may increase to 5 mg if tolerated" (Afinitor §2.11).
-  if (fixed_everolimus(drug, indication))
-    for (const auto& ix : ctx.interactions) {
-      if (text(ix, "class") != "moderate_cyp3a4_inhibitor" || !active(ix)) continue;
-      const std::string id = drug + ".interactions.moderate_cyp3a4_inhibitor";
-      const json& r = content::at(id);
-      if (r.is_object() && r["max_dose_mg"sv].is_number())
-        c.offer(r["max_dose_mg"sv].get<double>(), id);
-    }
   if (drug == "nab_sirolimus" && bsa && ind.is_object() && ind["dose_mg_per_m2"sv].is_number())
     c.offer(std::round(ind["dose_mg_per_m2"sv].get<double>() * *bsa), ind_id + ".dose_mg_per_m2");
   // The regimen's hepatic and combination adjustments lower the label's dose;
@@ -270,16 +242,23 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       }
     }
   }
-  // An inhibitor's labelled dose if it cannot be avoided (Torisel 12.5 mg,
-  // Fyarro 56 mg/m²) bounds every dose while the inhibitor is taken.
-  if (drug == "temsirolimus" || drug == "nab_sirolimus")
+  // An inhibitor's dose bounds every dose while it is taken: its dose if it
+  // cannot be avoided (Torisel 12.5 mg, Fyarro 56 mg/m²); for fixed-dose
+  // everolimus (Afinitor §2.11) the reduced dose (2.5 mg) when started now,
+  // a resume after a withhold among them, or, taken since the start (the
+  // start or the current dose includes it), the label's increase if
+  // tolerated (5 mg).
+  const bool fixed = fixed_everolimus(drug, indication);
+  if (fixed || drug == "temsirolimus" || drug == "nab_sirolimus")
     for (const auto& ix : ctx.interactions) {
       std::string klass = text(ix, "class");
       if (!is_inhibitor(klass) || !active(ix)) continue;
-      const std::string id = drug + ".interactions." + klass;
+      const std::string id = fixed ? text(ix, "rule") : drug + ".interactions." + klass;
       const json& r = content::at(id);
-      if (!r.is_object()) continue;
-      if (r["dose_mg"sv].is_number()) c.offer(r["dose_mg"sv].get<double>(), id);
+      if (!r.is_object() || (fixed && text(ix, "action") != "reduce_dose")) continue;
+      const bool taken = status_of(ctx, text(ix, "drug"), on_therapy).status != "started";
+      const std::string key = fixed && taken ? "names_dose_mg" : "dose_mg";
+      if (r[key].is_number()) c.offer(r[key].get<double>(), id);
       if (r["dose_mg_per_m2"sv].is_number() && bsa)
         c.offer(std::round(r["dose_mg_per_m2"sv].get<double>() * *bsa), id);
     }
@@ -743,6 +722,18 @@ bool taken_now(const Ctx& ctx, std::string_view klass) {
   return false;
 }
 
+StartStep start_step(StartStep::Kind kind, double value, std::string code, const std::string& rule,
+                     const json& r) {
+  StartStep s;
+  s.kind = kind;
+  s.value = value;
+  s.code = std::move(code);
+  s.rule = rule;
+  s.refs = Ctx::refs_of(r);
+  s.note = r.value("text"sv, "");
+  return s;
+}
+
 StartDose compose_start(const StartRules& rules) {
   StartDose out;
   if (rules.dose_mg) {
@@ -773,8 +764,11 @@ StartDose compose_start(const StartRules& rules) {
   for (const StartStep& s : rules.steps) {
     if (s.kind != StartStep::Kind::dose_mg_per_m2) continue;
     if (s.value < per_m2 && rules.bsa_m2) {
-      out.adjustments.push_back(
-          {s.code, per_m2 * *rules.bsa_m2, s.value * *rules.bsa_m2, s.refs, "", s.note, s.rule});
+      const std::string levels = rules.levels_in_note ? " (" + num_text(per_m2) + " \xE2\x86\x92 " +
+                                                            num_text(s.value) + " mg/m\xC2\xB2)"
+                                                      : "";
+      out.adjustments.push_back({s.code, per_m2 * *rules.bsa_m2, s.value * *rules.bsa_m2, s.refs,
+                                 "", s.note + levels, s.rule});
     } else {
       out.notes.push_back(s.note);
     }
@@ -795,7 +789,8 @@ StartDose compose_start(const StartRules& rules) {
         {s.code, before.dose_mg, dose.dose_mg, s.refs, dose.frequency, s.note, s.rule});
   }
   out.dose_mg = dose.dose_mg;
-  out.frequency = dose.frequency;
+  // An infusion (no strengths) keeps the labelled schedule.
+  out.frequency = rules.strengths_mg.empty() ? "" : dose.frequency;
   return out;
 }
 
@@ -832,11 +827,109 @@ TitrationDose titration_dose(const TitrationRules& rules) {
   return out;
 }
 
+CurrentDoseCheck check_current_dose(const Ctx& ctx, const std::string& drug,
+                                    const std::string& indication, std::optional<double> bsa_m2) {
+  CurrentDoseCheck out;
+  auto current = ctx.req.num({"therapy", "current_dose_mg"});
+  if (!current) return out;
+  const std::string freq = ctx.req.str({"therapy", "frequency"}).value_or("once_daily");
+  const json& ind = content::at(drug + ".indications." + indication);
+  if (fixed_everolimus(drug, indication) || drug == "temsirolimus") {
+    // The labelled dose, raised only by a strong CYP3A4 inducer that cannot
+    // be avoided (its rule's dose, when the module found one).
+    double max =
+        ind.is_object() && ind["dose_mg"sv].is_number() ? ind["dose_mg"sv].get<double>() : 0;
+    for (const auto& i : ctx.interactions)
+      if (const json& r = content::at(text(i, "rule"));
+          text(i, "rule") == drug + ".interactions.strong_cyp3a4_inducer" &&
+          r["dose_mg"sv].is_number())
+        max = std::max(max, r["dose_mg"sv].get<double>());
+    out.above_label = drug == "everolimus" ? *current * daily_factor(freq) > max + 1e-9
+                                           : *current > max * (1.0 + 1e-9);
+    out.figures = {{"current_dose_mg", *current}, {"labelled_max_dose_mg", max}};
+  } else if (bsa_m2) {
+    // A dose within a level's tolerance is that level (read_dose_level).
+    if (auto level = read_dose_level(level_rules(drug, *current, bsa_m2));
+        level && level->above_label) {
+      out.above_label = true;
+      out.figures = {{"current_dose_mg", *current},
+                     {"current_dose_mg_per_m2", round_to(level->dose_mg_per_m2, 2)},
+                     {"labelled_max_dose_mg_per_m2", level->top_mg_per_m2}};
+    }
+  }
+  // The highest dose the label names at all (content "plausibility").
+  std::string id = "plausibility.current_dose_max." + drug;
+  if (drug == "everolimus") id += fixed_everolimus(drug, indication) ? ".fixed" : ".tdm";
+  const json& r = content::at(id);
+  if (!r.is_object()) return out;
+  double value = *current;
+  if (r["max_mg_per_day"sv].is_number()) {
+    out.limit = r["max_mg_per_day"sv].get<double>();
+    out.per_dose_factor = daily_factor(freq);
+    value = *current * out.per_dose_factor;
+  } else if (r["max_mg_per_week"sv].is_number()) {
+    out.limit = r["max_mg_per_week"sv].get<double>();
+  } else if (r["max_mg_per_m2_per_dose"sv].is_number() && bsa_m2) {
+    // A dose within the label level's tolerance is that level (read_dose_level).
+    const double tolerance = level_rules(drug, *current, bsa_m2).level_tolerance_fraction;
+    out.limit = r["max_mg_per_m2_per_dose"sv].get<double>() * *bsa_m2 * (1 + tolerance);
+  }
+  out.implausible = out.limit > 0 && value > out.limit + 1e-9;
+  out.plausibility_rule = id;
+  return out;
+}
+
+std::optional<LevelReading> read_dose_level(const ReductionRules& rules) {
+  const auto& lv = rules.levels_mg_per_m2;
+  if (lv.empty() || !rules.bsa_m2 || *rules.bsa_m2 <= 0) return std::nullopt;
+  const double bsa = *rules.bsa_m2, dose_mg = rules.current_dose_mg;
+  const double tol = rules.level_tolerance_fraction;
+  LevelReading out;
+  const double m2 = dose_mg / bsa;
+  out.dose_mg_per_m2 = m2;
+  out.top_mg_per_m2 = lv.front();
+  const std::string at = "Current dose " + num_text(dose_mg) + " mg at BSA " + num_text(bsa) +
+                         " m² = " + num_text(m2) + " mg/m²";
+  if (m2 > lv.front() * (1.0 + tol)) {
+    out.above_label = true;
+    return out;
+  }
+  for (std::size_t i = 0; i < lv.size(); ++i) {
+    if (std::fabs(m2 - lv[i]) <= lv[i] * tol + 1e-9) {
+      if (i + 1 < lv.size()) out.next_mg_per_m2 = lv[i + 1];
+      if (std::fabs(m2 - lv[i]) > 0.005 * lv[i])
+        out.note = at + ", within " + num_text(tol * 100) + "% of the " + num_text(lv[i]) +
+                   " mg/m² level: taken as that level.";
+      return out;
+    }
+  }
+  for (std::size_t i = 0; i + 1 < lv.size(); ++i) {
+    if (m2 < lv[i] && m2 > lv[i + 1]) {
+      out.next_mg_per_m2 = lv[i + 1];
+      out.note = at + ", between the " + num_text(lv[i]) + " and " + num_text(lv[i + 1]) +
+                 " mg/m² levels (e.g. dosed at an earlier BSA): the next label level below it, " +
+                 num_text(lv[i + 1]) + " mg/m², is used. Check which level the patient is on.";
+      return out;
+    }
+  }
+  out.below_lowest = true;
+  out.note = at + ".";
+  return out;
+}
+
 std::optional<ReducedTo> reduction_dose(const ReductionRules& rules) {
   const double current = rules.current_dose_mg;
+  if (!rules.levels_mg_per_m2.empty()) {
+    // The next level down at the current BSA, in mg to two places (an IV dose).
+    const std::optional<LevelReading> level = read_dose_level(rules);
+    if (!level || level->above_label || !level->next_mg_per_m2) return std::nullopt;
+    return ReducedTo{round_to(*level->next_mg_per_m2 * *rules.bsa_m2, 2), rules.frequency,
+                     level->next_mg_per_m2};
+  }
   if (!rules.fraction) {
     if (current <= rules.floor_mg + 1e-9) return std::nullopt;
-    return ReducedTo{std::max(current - rules.step_mg, rules.floor_mg), rules.frequency};
+    return ReducedTo{std::max(current - rules.step_mg, rules.floor_mg), rules.frequency,
+                     std::nullopt};
   }
   const auto& strengths = rules.strengths_mg;
   // Already every other day at the lowest strength: no lower labelled dose.
@@ -846,11 +939,11 @@ std::optional<ReducedTo> reduction_dose(const ReductionRules& rules) {
     if (current <= lowest + 1e-9) return std::nullopt;
   }
   const double target = current * *rules.fraction;
-  if (strengths.empty()) return ReducedTo{round_to(target, 2), rules.frequency};
+  if (strengths.empty()) return ReducedTo{round_to(target, 2), rules.frequency, std::nullopt};
   const double lowest = *std::min_element(strengths.begin(), strengths.end());
   // Below the lowest strength: the lowest strength every other day.
-  if (target < lowest - 1e-9) return ReducedTo{lowest, "every_other_day"};
-  return ReducedTo{nearest_achievable(strengths, target, rules.tie), rules.frequency};
+  if (target < lowest - 1e-9) return ReducedTo{lowest, "every_other_day", std::nullopt};
+  return ReducedTo{nearest_achievable(strengths, target, rules.tie), rules.frequency, std::nullopt};
 }
 
 void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indication,
@@ -1106,7 +1199,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         for (const auto& t : ctx.toxicity) {
           std::string note = text(t, "resume_note");
           if (text(t, "action") != "withhold" || note.empty()) continue;
-          note = note.substr(0, note.find(". "));
+          note = note.substr(0, std::min(note.find(". "), note.find(" (")));
           if (!note.empty() && note.back() == '.') note.pop_back();
           note[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(note[0])));
           no_restart = "no restart dose (" + note + ")";
@@ -1662,8 +1755,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         !(on_therapy && st == "ongoing_at_start") &&
         std::find(not_applied.begin(), not_applied.end(), &ix) == not_applied.end();
     // A rule that bounded the dose as its ceiling (an inhibitor's dose if
-    // unavoidable) took part too: the plan's dose, or the resume dose while
-    // the drug is withheld.
+    // unavoidable) took part too: the plan's dose, or, for the infused drugs
+    // whose inhibitor dose bounds every dose, the resume dose while the drug
+    // is withheld.
     bool bounded = false;
     for (const auto& step : p["steps"sv])
       bounded =
@@ -1683,7 +1777,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     } else if (fixed_inducer && !(on_therapy && st == "ongoing_at_start") && !toxicity_decides) {
       cap(ix, "dose_mg");
     } else if (bounded && !p["dose_mg"sv].is_number() && resume.is_object() &&
-               resume["dose_mg"sv].is_number()) {
+               resume["dose_mg"sv].is_number() &&
+               (drug == "temsirolimus" || drug == "nab_sirolimus")) {
       ix["dose_mg"sv] = resume["dose_mg"sv];
     } else if (applied || (bounded && p["dose_mg"sv].is_number())) {
       ix["dose_mg"sv] = p["dose_mg"sv];
@@ -1695,31 +1790,61 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     }
   }
   // A text that names a dose above the ceiling (an inducer's increase when
-  // a hepatic maximum governs, Afinitor §2.10) gives way to its content's
-  // "text_above_ceiling", with the maximum that applies.
-  if (ceiling.mg)
-    for (ojson* list : {&ctx.interactions, &ctx.warnings})
-      for (auto& item : *list) {
-        const json& r = content::at(text(item, "rule"));
-        if (!r.is_object() || !r["text_above_ceiling"sv].is_string()) continue;
-        // The highest dose the text names: the rule's own, or one it quotes.
-        auto named = num(r, "names_dose_mg");
-        if (auto own = num(r, "dose_mg"); own && (!named || *own > *named)) named = own;
-        if (!named || *named <= *ceiling.mg + 1e-9) continue;
-        item["text"sv] = r["text_above_ceiling"sv].get<std::string>() + " The maximum here is " +
-                         mg_text(*ceiling.mg) +
-                         (p["frequency"sv].is_string()
-                              ? " " + frequency_phrase(p["frequency"sv].get<std::string>())
-                              : "") +
-                         ".";
+  // a hepatic maximum governs, Afinitor §2.10; the lenvatinib combination's
+  // 5 mg) gives way to its content's "text_above_ceiling", with the maximum
+  // that applies. Eligibility notes and alternatives carry no rule: theirs is
+  // the indication's (or the drug's) item of that code.
+  auto above_ceiling = [&](ojson& item, const std::string& rule) {
+    const json& r = content::at(rule);
+    if (!ceiling.mg || !r.is_object() || !r["text_above_ceiling"sv].is_string()) return;
+    // The highest dose the text names: the rule's own, or one it quotes.
+    auto named = num(r, "names_dose_mg");
+    if (auto own = num(r, "dose_mg"); own && (!named || *own > *named)) named = own;
+    if (!named || *named <= *ceiling.mg + 1e-9) return;
+    item["text"sv] =
+        r["text_above_ceiling"sv].get<std::string>() + " The maximum here is " +
+        mg_text(*ceiling.mg) +
+        (p["frequency"sv].is_string() ? " " + frequency_phrase(p["frequency"sv].get<std::string>())
+                                      : "") +
+        ".";
+  };
+  for (ojson* list : {&ctx.interactions, &ctx.warnings})
+    for (auto& item : *list) above_ceiling(item, text(item, "rule"));
+  for (std::string_view kind : {"alternatives"sv, "notes"sv})
+    if (ctx.eligibility.is_object() && ctx.eligibility[kind].is_array())
+      for (auto& item : ctx.eligibility[kind]) {
+        const std::string own = drug + ".indications." + indication + "." + std::string(kind) +
+                                "." + text(item, "code");
+        above_ceiling(item, content::at(own).is_object()
+                                ? own
+                                : drug + "." + std::string(kind) + "." + text(item, "code"));
       }
   for (auto& t : ctx.toxicity) {
+    const auto worked_out = num(t, "resume_dose_mg");
     cap(t, "resume_dose_mg");
+    // A resume dose the ceiling lowered keeps the one worked out and says
+    // which rule bounds it (the regimen's own dose, or another maximum).
+    if (worked_out && ceiling.mg && *worked_out > *ceiling.mg + 1e-9) {
+      t["resume_dose_worked_out_mg"sv] = *worked_out;
+      auto resumed = num(t, "resume_dose_mg");
+      if (drug == "nab_sirolimus" && resumed)
+        if (auto bsa = num(ctx.derived, "bsa_m2"); bsa && *bsa > 0)
+          t["resume_dose_mg_per_m2"sv] = round_to(*resumed / *bsa, 1);
+      t["resume_capped_by_regimen"sv] = true;
+      t["resume_cap_note"sv] =
+          resumed && resumed == num(ctx.regimen, "dose_mg")
+              ? std::string(
+                    "Capped at this answer's regimen dose: the liver values or an "
+                    "interacting drug limit the dose below the one worked out from the "
+                    "current dose.")
+              : "Capped at this answer's maximum, " + mg_text(*ceiling.mg) + " (" + ceiling.rule +
+                    "), below the dose worked out from the current dose.";
+    }
     // Every withheld row restarts at the plan's one resume dose; a row that
     // worked out another keeps it beside, and says why it is not used.
     if (tox && action == "withhold" && text(t, "action") == "withhold" && resume.is_object() &&
         t["resume_dose_mg"sv] != resume["dose_mg"sv]) {
-      if (t["resume_dose_mg"sv].is_number())
+      if (t["resume_dose_mg"sv].is_number() && !t.contains("resume_dose_worked_out_mg"sv))
         t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
       t["resume_dose_mg"sv] = resume["dose_mg"sv];
       t["resume_frequency"sv] = resume["frequency"sv];
@@ -1732,7 +1857,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     }
     // A drug stopped permanently restarts at no dose, whatever another row says.
     if (tox && action == "discontinue" && t["resume_dose_mg"sv].is_number()) {
-      t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
+      if (!t.contains("resume_dose_worked_out_mg"sv))
+        t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
       t["resume_dose_mg"sv] = nullptr;
       t["resume_frequency"sv] = nullptr;
       t["resume_note"sv] = "Not restarted: the drug is stopped permanently (" + reason + ").";

@@ -2,9 +2,10 @@
 // docs/plan.md). It is composed once, in one order for every drug. The start
 // (labelled dose, hepatic class, interactions at the start, rounding) is
 // composed here from the rules a drug module supplies (compose_start: the
-// everolimus, sirolimus and temsirolimus regimens take their dose from it;
+// everolimus, sirolimus, temsirolimus and nab-sirolimus regimens take their
+// dose from it;
 // titration_dose is the trough stage's arithmetic, reduction_dose the
-// toxicity stage's for fraction and step reductions); the plan
+// toxicity stage's for fraction, step and mg/m² level reductions); the plan
 // then adds the toxicity row, trough titration or the interaction the module
 // found, bounded by the lowest ceiling any rule sets and rounded to what the
 // form can make. The other sections are
@@ -57,6 +58,9 @@ struct StartRules {
   std::optional<double> increment_mg;  // a liquid's measuring step
   Tie tie = Tie::down;
   std::vector<StartStep> steps;
+  // An mg/m² adjustment's note names the levels ("(100 → 56 mg/m²)"): the
+  // label's dose levels (Fyarro §2.2) are read in mg/m².
+  bool levels_in_note = false;
 };
 
 /// The starting dose the rules compose to.
@@ -70,6 +74,9 @@ struct StartDose {
   bool rounded = false;            // a factor's dose was rounded to what the form makes
 };
 [[nodiscard]] StartDose compose_start(const StartRules& rules);
+/// A content rule `r` (id `rule`) as a step: its text is the note.
+[[nodiscard]] StartStep start_step(StartStep::Kind kind, double value, std::string code,
+                                   const std::string& rule, const json& r);
 
 // ---- the titration stage: a trough-guided new dose ----------------------------
 
@@ -101,8 +108,8 @@ struct TitrationDose {
 // ---- the toxicity stage: the reduced dose a toxicity row resumes at ----------
 
 /// A label's dose reduction: a fraction of the dose in the form's strengths
-/// (below the lowest strength, the lowest every other day), or a step down to
-/// a floor.
+/// (below the lowest strength, the lowest every other day), a step down to
+/// a floor, or the next of the label's mg/m² levels at the BSA.
 struct ReductionRules {
   double current_dose_mg = 0;
   std::string frequency;
@@ -111,12 +118,17 @@ struct ReductionRules {
   Tie tie = Tie::down;
   double step_mg = 0;
   double floor_mg = 0;
+  std::vector<double> levels_mg_per_m2;  // highest (the labelled start) first
+  std::optional<double> bsa_m2;
+  double level_tolerance_fraction = 0;  // a dose this close to a level is that level
 };
 struct ReducedTo {
   double mg = 0;
   std::string frequency;
+  std::optional<double> mg_per_m2;  // the level resumed at
 };
-/// The reduced dose, or nullopt when no lower labelled dose remains.
+/// The reduced dose, or nullopt when no lower labelled dose remains (for
+/// levels: none below, no BSA, or a current dose above the label).
 [[nodiscard]] std::optional<ReducedTo> reduction_dose(const ReductionRules& rules);
 
 /// Whether comedications of an interacting class belong in the labelled start
@@ -129,6 +141,38 @@ struct ReducedTo {
 /// Whether some comedication of an interacting class is still taken (its
 /// status is not `stopped`): a stopped one draws no "avoid" warning.
 [[nodiscard]] bool taken_now(const Ctx& ctx, std::string_view klass);
+
+/// Where the current dose sits among the label's mg/m² levels at the BSA. A
+/// dose within the tolerance of a level is that level; a dose between two
+/// levels steps to the next level below it, never skipping one (fyarro-pi-2.2
+/// Table 1). nullopt: no levels, or no positive BSA.
+struct LevelReading {
+  double dose_mg_per_m2 = 0;             // the current dose at the current BSA
+  double top_mg_per_m2 = 0;              // the label's starting level
+  bool above_label = false;              // above the starting level beyond the tolerance
+  std::optional<double> next_mg_per_m2;  // the level to resume at; none: no lower level
+  bool below_lowest = false;             // below the lowest level beyond the tolerance
+  std::string note;                      // how the current dose was read, when not exact
+};
+[[nodiscard]] std::optional<LevelReading> read_dose_level(const ReductionRules& rules);
+
+// ---- the current dose against the label --------------------------------------
+
+/// The one decision on a current dose against the label (Afinitor §2.4, §2.12;
+/// Torisel §2.1, §2.4; Fyarro §2.1, §2.2; Rapamune §2.1). A drug module flags
+/// `above_label` (flag_dose_above_label: no resume dose is stepped down from
+/// it); the plan composes nothing from an `implausible` one.
+struct CurrentDoseCheck {
+  bool above_label = false;         // above the labelled dose for this request
+  ojson figures = ojson::object();  // the warning's figures when above_label
+  bool implausible = false;         // above the highest dose the label names at all
+  std::string plausibility_rule;    // "plausibility.current_dose_max.<drug>…"
+  double limit = 0;                 // the plausibility limit, in its rule's unit
+  double per_dose_factor = 1;       // that unit ÷ mg per dose (doses a day)
+};
+[[nodiscard]] CurrentDoseCheck check_current_dose(const Ctx& ctx, const std::string& drug,
+                                                  const std::string& indication,
+                                                  std::optional<double> bsa_m2);
 
 /// Fills ctx.plan for `drug` and `indication` ("" when no drug applies) and
 /// aligns ctx.regimen, ctx.titration, ctx.interactions and ctx.toxicity with it.

@@ -60,14 +60,8 @@ void hepatic(Ctx& ctx, const Derived& d, RegimenSpec& spec) {
   rules.strengths_mg = strengths_of(drug, spec.form);
   rules.increment_mg = increment_of(drug, spec.form);
   rules.tie = tie_rule(drug);
-  StartStep step;
-  step.kind = StartStep::Kind::dose_factor;
-  step.value = r["factor"sv].get<double>();
-  step.code = "hepatic_child_pugh_" + *d.child_pugh_class;
-  step.rule = id;
-  step.refs = Ctx::refs_of(r);
-  step.note = r.value("text"sv, "");
-  rules.steps.push_back(std::move(step));
+  rules.steps.push_back(start_step(StartStep::Kind::dose_factor, r["factor"sv].get<double>(),
+                                   "hepatic_child_pugh_" + *d.child_pugh_class, id, r));
   StartDose start = compose_start(rules);
   if (start.rounded) ctx.rule(std::string(drug) + ".rounding");  // the rounding rule was applied
   spec.dose_mg = *start.dose_mg;

@@ -104,13 +104,8 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   if (h.category == NciHepatic::mild) {
     const std::string id = std::string(drug) + ".hepatic.mild";
     const json& mild = ctx.rule(id);
-    StartStep step;
-    step.value = mild["dose_mg"sv].get<double>();
-    step.code = "hepatic_mild";
-    step.rule = id;
-    step.refs = Ctx::refs_of(mild);
-    step.note = mild.value("text"sv, "");
-    rules.steps.push_back(std::move(step));
+    rules.steps.push_back(start_step(StartStep::Kind::dose_mg, mild["dose_mg"sv].get<double>(),
+                                     "hepatic_mild", id, mild));
     ctx.warn(drug, "hepatic_impairment");
   }
   StartDose start = compose_start(rules);
@@ -127,20 +122,16 @@ Reached evaluate_temsirolimus_rcc(Ctx& ctx, const Derived& d) {
   if (pending) set_dose_pending(ctx.regimen, drug, *hold, *pending);
   ctx.warn(drug, "infusion_premedication");
 
-  InteractionSummary inter = evaluate_interactions(ctx, drug, "");
+  (void)evaluate_interactions(ctx, drug, "");
   auto current = ctx.req.num({"therapy", "current_dose_mg"});
   std::optional<double> dose = current;
   if (!dose && !pending) dose = spec.dose_mg;
-  // The highest labelled weekly dose: 25 mg, or up to 50 mg when a strong
-  // CYP3A4 inducer cannot be avoided (torisel-pi-2.1, -2.4).
-  const double max = labelled_max_dose_mg(drug, "", ind["dose_mg"sv].get<double>(), inter);
-  const bool above_label = current && *current > max * (1.0 + 1e-9);
   evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
-  // The label's 5 mg/week restart steps start from a labelled dose.
-  if (above_label)
-    flag_dose_above_label(ctx, drug,
-                          {{"current_dose_mg", *current}, {"labelled_max_dose_mg", max}});
-  finish_toxicity(ctx, drug, ResumeCap::at_lowered_regimen);
+  // Above 25 mg weekly, or 50 mg with a strong CYP3A4 inducer that cannot be
+  // avoided (torisel-pi-2.1, -2.4): the label's 5 mg/week restart steps start
+  // from a labelled dose, so none is stepped down from it.
+  flag_dose_above_label(ctx, drug, check_current_dose(ctx, drug, "rcc", d.bsa_m2));
+  finish_toxicity(ctx, drug);
   return Reached::regimen;
 }
 

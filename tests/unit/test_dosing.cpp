@@ -307,6 +307,33 @@ TEST_CASE("the start pipeline: a factor on a fixed dose, made in the form") {
   CHECK(*mtorcalc::compose_start(r).dose_mg == doctest::Approx(1.3));
 }
 
+TEST_CASE("the start: mg/m² levels for an infusion (Fyarro §2.4), the lowest applies") {
+  mtorcalc::StartRules r;
+  r.dose_mg_per_m2 = 100;
+  r.bsa_m2 = 1.8;
+  r.levels_in_note = true;
+  mtorcalc::StartStep hepatic;
+  hepatic.kind = mtorcalc::StartStep::Kind::dose_mg_per_m2;
+  hepatic.value = 56;
+  hepatic.note = "moderate";
+  mtorcalc::StartStep inhibitor = hepatic;
+  inhibitor.value = 75;  // not lower than 56: a note, no adjustment
+  inhibitor.note = "inhibitor";
+  r.steps = {hepatic, inhibitor};
+  auto start = mtorcalc::compose_start(r);
+  CHECK(*start.dose_mg_per_m2 == 56);
+  CHECK(*start.dose_mg == doctest::Approx(100.8));  // no strengths: not rounded
+  CHECK(start.frequency.empty());                   // the labelled schedule stays
+  REQUIRE(start.adjustments.size() == 1);
+  CHECK(start.adjustments[0].note == "moderate (100 \xE2\x86\x92 56 mg/m\xC2\xB2)");
+  CHECK(start.notes == std::vector<std::string>{"inhibitor"});
+  r.bsa_m2.reset();  // no BSA: the level, no mg
+  auto none = mtorcalc::compose_start(r);
+  CHECK_FALSE(none.dose_mg);
+  CHECK(none.adjustments.empty());
+  CHECK(*none.dose_mg_per_m2 == 56);
+}
+
 TEST_CASE("the toxicity stage: a fraction in the form's strengths, or a step to a floor") {
   mtorcalc::ReductionRules half;
   half.current_dose_mg = 10;
@@ -330,4 +357,32 @@ TEST_CASE("the toxicity stage: a fraction in the form's strengths, or a step to 
   CHECK(mtorcalc::reduction_dose(step)->mg == 20);
   step.current_dose_mg = 15;  // at the floor
   CHECK_FALSE(mtorcalc::reduction_dose(step));
+}
+
+TEST_CASE("the toxicity stage: the next mg/m² level at the BSA (Fyarro §2.2 Table 1)") {
+  mtorcalc::ReductionRules lv;
+  lv.frequency = "days_1_and_8_q21d";
+  lv.levels_mg_per_m2 = {100, 75, 56, 45};
+  lv.level_tolerance_fraction = 0.05;
+  lv.current_dose_mg = 180;                   // 100 mg/m² at 1.8 m²
+  CHECK_FALSE(mtorcalc::reduction_dose(lv));  // no BSA: no level
+  lv.bsa_m2 = 1.8;
+  auto next = mtorcalc::reduction_dose(lv);
+  REQUIRE(next);
+  CHECK(next->mg == doctest::Approx(135));
+  CHECK(*next->mg_per_m2 == 75);
+  lv.bsa_m2 = 1.7;  // 56 mg/m² × 1.7 m² = 95.2 mg, given to two places
+  lv.current_dose_mg = 127.5;
+  CHECK(mtorcalc::reduction_dose(lv)->mg == doctest::Approx(95.2));
+  lv.bsa_m2 = 2.0;
+  lv.current_dose_mg = 130;  // 65 mg/m²: between two levels, the next below
+  CHECK(*mtorcalc::reduction_dose(lv)->mg_per_m2 == 56);
+  CHECK_FALSE(mtorcalc::read_dose_level(lv)->note.empty());
+  lv.current_dose_mg = 210;  // 105 mg/m²: within 5 % of the top level, taken as it
+  CHECK(*mtorcalc::reduction_dose(lv)->mg_per_m2 == 75);
+  lv.current_dose_mg = 210.2;  // just above 105 mg/m²: above the label, no step down
+  CHECK(mtorcalc::read_dose_level(lv)->above_label);
+  CHECK_FALSE(mtorcalc::reduction_dose(lv));
+  lv.current_dose_mg = 90;  // 45 mg/m²: no lower level
+  CHECK_FALSE(mtorcalc::reduction_dose(lv));
 }
