@@ -24,7 +24,8 @@ constexpr const char* drug = "nab_sirolimus";
 // anaemia is one reaction with the haemoglobin's: the worse grade counts,
 // the reported grade and its recurrence are kept beside it, and only one row
 // answers it (as the shared mechanism does for the other terms).
-void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) {
+void anemia(Ctx& ctx, const ToxicityInput& in) {
+  const std::optional<double>& dose = in.current_dose_mg;
   if (!ctx.derived.contains("ctcae"sv)) return;
   std::optional<std::size_t> reported;
   for (std::size_t i = 0; i < ctx.toxicity.size(); ++i)
@@ -92,7 +93,16 @@ void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) 
     t["resume"sv] = resume.empty() ? ojson(nullptr) : ojson(resume);
     if (dose && resume == "same_dose"sv) {
       t["resume_dose_mg"sv] = round_to(*dose, 2);
-      t["resume_frequency"sv] = frequency;
+      t["resume_frequency"sv] = in.frequency;
+    } else if (dose && resume == "reduced_dose"sv) {
+      // A recurrent grade >= 3 (reported recurrent, the haemoglobin worse).
+      ReducedDose rd = reduced_dose(ctx, drug, in.form, *dose, in.frequency, in.bsa_m2);
+      if (rd.dose_mg) {
+        t["resume_dose_mg"sv] = round_to(*rd.dose_mg, 2);
+        t["resume_frequency"sv] = rd.frequency;
+      }
+    }
+    if (!t["resume_dose_mg"sv].is_null()) {
       if (!ctx.req.num({"therapy", "current_dose_mg"})) {
         t["dose_basis"sv] = "regimen_assumed";
         t["assumed_current_dose_mg"sv] = round_to(*dose, 2);
@@ -257,8 +267,9 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   std::optional<double> dose =
       current ? current
               : (d.bsa_m2 && !pending ? std::optional<double>(spec.dose_mg) : std::nullopt);
-  evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
-  anemia(ctx, dose, spec.frequency);
+  const ToxicityInput tin{drug, spec.form, dose, spec.frequency, d.bsa_m2};
+  evaluate_toxicity(ctx, tin);
+  anemia(ctx, tin);
   unlisted(ctx);
   // The reading of the current dose as a label level that gives the resume
   // doses (read_dose_level) also decides whether it is above the label, where
