@@ -219,7 +219,8 @@ export const AE_TERMS = [
   ['stomatitis', 'Stomatitis'], ['non_infectious_pneumonitis', 'Non-infectious pneumonitis'],
   ['hyperglycemia', 'Hyperglycemia'], ['dyslipidemia', 'Dyslipidaemia'], ['thrombocytopenia', 'Thrombocytopenia'],
   ['neutropenia', 'Neutropenia'], ['febrile_neutropenia', 'Febrile neutropenia'], ['infection', 'Infection'],
-  ['other_non_hematologic', 'Other non-haematological'],
+  ['other_non_hematologic', 'Other non-haematological'], ['anemia', 'Anaemia'], ['hypokalemia', 'Hypokalaemia'],
+  ['hemorrhage', 'Haemorrhage'],
 ];
 
 export const fieldByPath = new Map(FIELDS.map((x) => [x.path, x]));
@@ -405,15 +406,15 @@ export function fieldForPointer(pointer) {
 // ---- grade descriptions ---------------------------------------------------------
 // What each CTCAE grade of an adverse event means, where the engine's content
 // defines it by a laboratory value (content.ctcae.lab_terms: platelets for
-// thrombocytopenia, ANC for neutropenia, fasting glucose, cholesterol and
-// triglycerides). Terms graded clinically (stomatitis, pneumonitis,
-// infection…) have no description in the content and get none here.
+// thrombocytopenia, ANC for neutropenia, haemoglobin for anaemia, fasting
+// glucose, cholesterol and triglycerides). A lab term acts for the event it
+// names (adverse_event), else for the event of its own name (anemia).
 // `fmt(path, value)` writes a canonical value in the units the clinician reads.
 // → { grade: 'platelets < 50000 /µL' , … } ({} when the content has none).
 export function gradeDescriptions(ctcae, term, fmt) {
   const out = {};
-  for (const t of Object.values(ctcae?.lab_terms || {})) {
-    if (t.adverse_event !== term || !Array.isArray(t.bands)) continue;
+  for (const [key, t] of Object.entries(ctcae?.lab_terms || {})) {
+    if ((t.adverse_event ?? key) !== term || !Array.isArray(t.bands)) continue;
     const path = `/patient/labs/${t.field}`;
     const name = fieldByPath.get(path)?.label || t.field;
     for (const b of t.bands) {

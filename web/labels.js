@@ -28,7 +28,7 @@ const TABLES = {
     ace_inhibitor: 'ACE inhibitor', live_vaccine: 'live vaccine',
   },
   severity: { serious: 'Serious', caution: 'Caution', info: 'Information' },
-  term: { ...map(AE_TERMS), anemia: 'Anaemia' },
+  term: map(AE_TERMS),
   risk: { favorable: 'favourable', intermediate: 'intermediate', poor: 'poor' },
   v: {
     confirmed: 'confirmed', unconfirmed: 'unconfirmed', single_source: 'single source',

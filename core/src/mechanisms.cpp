@@ -278,7 +278,12 @@ struct Event {
   bool recurrent;
   std::string source;                 // "reported" or the JSON Pointer of the lab
   std::optional<int> reported_grade;  // when a lab gave a higher grade than reported
+  std::string acts_as = {};           // the row's term when not its own (ctcae.acts_as)
 };
+
+const std::string& row_term(const Event& e) {
+  return e.acts_as.empty() ? e.term : e.acts_as;
+}
 
 // The adverse-reaction row a derived lab grade acts through: its own
 // adverse_event, else the drug's "ctcae.acts_as" row. A lab term acts only on
@@ -304,6 +309,17 @@ std::vector<Event> collect_events(Ctx& ctx, std::string_view drug) {
       events.push_back({e["term"sv].get<std::string>(),
                         static_cast<int>(e["grade"sv].get<double>()), rec, "reported",
                         std::nullopt});
+      // A reported reaction that is also a lab term (anaemia) and has no
+      // table of its own acts through the row its lab grade acts through
+      // (Torisel §2.3 holds any grade >= 3 reaction): report and lab are one
+      // reaction, answered once.
+      const std::string& term = events.back().term;
+      const json& acts = content::at("ctcae.acts_as." + std::string(drug));
+      if (!content::at(std::string(drug) + ".adverse_reactions." + term).is_object() &&
+          acts.is_object() && acts.contains(term) && acts[term].is_string()) {
+        events.back().acts_as = acts[term].get<std::string>();
+        ctx.record_rule("ctcae.acts_as");
+      }
     }
   }
   // Grades derived from labs count for terms the clinician did not report;
@@ -320,7 +336,7 @@ std::vector<Event> collect_events(Ctx& ctx, std::string_view drug) {
       std::string term = acting_term(ctx, g, drug);
       if (term.empty()) continue;
       auto it = std::find_if(events.begin(), events.end(),
-                             [&](const Event& e) { return e.term == term; });
+                             [&](const Event& e) { return row_term(e) == term; });
       if (it == events.end()) {
         events.push_back({term, grade, false, g["from"sv].get<std::string>(), std::nullopt});
       } else if (grade > it->grade) {
@@ -345,7 +361,7 @@ bool row_matches(const json& row, const Event& e) {
 
 void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
   for (const Event& e : collect_events(ctx, in.drug)) {
-    std::string table_id = in.drug + ".adverse_reactions." + e.term;
+    std::string table_id = in.drug + ".adverse_reactions." + row_term(e);
     const json& table = content::at(table_id);
     std::string row_key;
     if (table.is_object())

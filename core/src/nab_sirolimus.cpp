@@ -2,6 +2,8 @@
 // of 21-day cycles, dose levels 75 / 56 / 45 mg/m², hepatic dosing by NCI
 // criteria, CYP3A4 interactions and the adverse-reaction table.
 // Numbers: content/nab_sirolimus.json (refs fyarro-pi-*).
+#include <algorithm>
+
 #include "dosing.hpp"
 #include "drugs.hpp"
 #include "eligibility.hpp"
@@ -17,26 +19,42 @@ namespace {
 
 constexpr const char* drug = "nab_sirolimus";
 
-// Rows the shared table cannot reach: anaemia is graded from haemoglobin
-// (derived.ctcae) but is no contract term, so it is answered here from
-// "nab_sirolimus.adverse_reactions.anemia" (Fyarro Table 2), unless the
-// shared mechanism already answered it.
-void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) {
+// A haemoglobin-derived anaemia grade acts through the shared mechanism only
+// on therapy (ctcae.acts_as); at a start it is answered here from
+// "nab_sirolimus.adverse_reactions.anemia" (Fyarro Table 2). A reported
+// anaemia is one reaction with the haemoglobin's: the worse grade counts,
+// the reported grade and its recurrence are kept beside it, and only one row
+// answers it (as the shared mechanism does for the other terms).
+void anemia(Ctx& ctx, const ToxicityInput& in) {
+  const std::optional<double>& dose = in.current_dose_mg;
   if (!ctx.derived.contains("ctcae"sv)) return;
-  for (const auto& t : ctx.toxicity)
-    if (t.is_object() && t.value("term"sv, std::string()) == "anemia"sv) return;
+  std::optional<std::size_t> reported;
+  for (std::size_t i = 0; i < ctx.toxicity.size(); ++i)
+    if (ctx.toxicity[i].is_object() && ctx.toxicity[i].value("term"sv, std::string()) == "anemia"sv)
+      reported = i;
   for (const auto& g : ctx.derived["ctcae"sv]) {
     if (!g.is_object() || g.value("term"sv, std::string()) != "anemia"sv) continue;
     auto gi = g.find("grade"sv);
     if (gi == g.end() || !gi->is_number()) continue;
     int grade = gi->get<int>();
     if (grade < 1) continue;
+    bool recurrent = false;
+    if (reported) {
+      const ojson& r = ctx.toxicity[*reported];
+      if (r.value("grade"sv, 0) >= grade) return;
+      recurrent = r.value("recurrent"sv, false);
+      // The row answering the lower reported grade no longer applies.
+      const std::string replaced = r.value("rule"sv, std::string());
+      ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), replaced), ctx.rules.end());
+    }
     const std::string table_id = std::string(drug) + ".adverse_reactions.anemia";
     const json& table = content::at(table_id);
     std::string row_key;
     if (table.is_object())
       for (const auto& [key, row] : table.items()) {
         if (!row.is_object() || !row.contains("grades"sv)) continue;
+        auto rec = row.find("recurrent"sv);
+        if (rec != row.end() && rec->is_boolean() && rec->get<bool>() != recurrent) continue;
         for (const auto& gr : row["grades"sv])
           if (gr.is_number() && gr.get<int>() == grade) row_key = key;
         if (!row_key.empty()) break;
@@ -44,18 +62,29 @@ void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) 
     ojson t = ojson::object();
     t["term"sv] = "anemia";
     t["grade"sv] = grade;
-    t["recurrent"sv] = false;
+    t["recurrent"sv] = recurrent;
     t["source"sv] = g.value("from"sv, std::string("/patient/labs/hemoglobin_g_dl"));
+    if (reported) {
+      t["reported_grade"sv] = ctx.toxicity[*reported]["grade"sv];
+      t["grade_note"sv] =
+          "The lab value is a higher grade than the one reported; the higher grade is used.";
+    }
     t["action"sv] = nullptr;
     t["resume"sv] = nullptr;
     t["resume_dose_mg"sv] = nullptr;
     t["resume_frequency"sv] = nullptr;
+    auto answer = [&](ojson entry) {
+      if (reported)
+        ctx.toxicity[*reported] = std::move(entry);
+      else
+        ctx.toxicity.push_back(std::move(entry));
+    };
     if (row_key.empty()) {
       t["until"sv] = nullptr;
       t["supportive"sv] = nullptr;
       t["text"sv] = "The label table has no row for this grade.";
       t["refs"sv] = ojson::array();
-      ctx.toxicity.push_back(std::move(t));
+      answer(std::move(t));
       return;
     }
     const std::string rid = table_id + "." + row_key;
@@ -65,7 +94,16 @@ void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) 
     t["resume"sv] = resume.empty() ? ojson(nullptr) : ojson(resume);
     if (dose && resume == "same_dose"sv) {
       t["resume_dose_mg"sv] = round_to(*dose, 2);
-      t["resume_frequency"sv] = frequency;
+      t["resume_frequency"sv] = in.frequency;
+    } else if (dose && resume == "reduced_dose"sv) {
+      // A recurrent grade >= 3 (reported recurrent, the haemoglobin worse).
+      ReducedDose rd = reduced_dose(ctx, drug, in.form, *dose, in.frequency, in.bsa_m2);
+      if (rd.dose_mg) {
+        t["resume_dose_mg"sv] = round_to(*rd.dose_mg, 2);
+        t["resume_frequency"sv] = rd.frequency;
+      }
+    }
+    if (!t["resume_dose_mg"sv].is_null()) {
       if (!ctx.req.num({"therapy", "current_dose_mg"})) {
         t["dose_basis"sv] = "regimen_assumed";
         t["assumed_current_dose_mg"sv] = round_to(*dose, 2);
@@ -79,7 +117,7 @@ void anemia(Ctx& ctx, std::optional<double> dose, const std::string& frequency) 
     t["text"sv] = row.value("text"sv, "");
     t["refs"sv] = Ctx::refs_of(row);
     t["rule"sv] = rid;
-    ctx.toxicity.push_back(std::move(t));
+    answer(std::move(t));
     return;
   }
 }
@@ -214,8 +252,9 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   std::optional<double> dose =
       current ? current
               : (d.bsa_m2 && !pending ? std::optional<double>(spec.dose_mg) : std::nullopt);
-  evaluate_toxicity(ctx, {drug, spec.form, dose, spec.frequency, d.bsa_m2});
-  anemia(ctx, dose, spec.frequency);
+  const ToxicityInput tin{drug, spec.form, dose, spec.frequency, d.bsa_m2};
+  evaluate_toxicity(ctx, tin);
+  anemia(ctx, tin);
   unlisted(ctx);
   // The reading of the current dose as a label level that gives the resume
   // doses (read_dose_level) also decides whether it is above the label, where

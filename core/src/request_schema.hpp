@@ -261,12 +261,18 @@ constexpr Field kTherapy[] = {
     {"response", one_of(kTherapyResponse)},
     {"trough_history", object_array(kTroughHistory, kTroughHistoryRequired)},
 };
-constexpr std::string_view kAdverseEventsTerm[] = {
-    "stomatitis",           "non_infectious_pneumonitis",
-    "hyperglycemia",        "dyslipidemia",
-    "thrombocytopenia",     "neutropenia",
-    "febrile_neutropenia",  "infection",
-    "other_non_hematologic"};
+constexpr std::string_view kAdverseEventsTerm[] = {"stomatitis",
+                                                   "non_infectious_pneumonitis",
+                                                   "hyperglycemia",
+                                                   "dyslipidemia",
+                                                   "thrombocytopenia",
+                                                   "neutropenia",
+                                                   "febrile_neutropenia",
+                                                   "infection",
+                                                   "other_non_hematologic",
+                                                   "anemia",
+                                                   "hypokalemia",
+                                                   "hemorrhage"};
 constexpr Field kAdverseEvents[] = {
     {"term", one_of(kAdverseEventsTerm)},
     {"grade", integer(1, 5)},

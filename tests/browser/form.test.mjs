@@ -240,6 +240,14 @@ describe('the last complete answer stays while the form waits', () => {
       await openDisclosures(page, '#units-lab');
       await page.selectOption('#units-lab', 'si');
       assert.equal(await page.locator('#ae-0-grade option[value="3"]').textContent(), 'Grade 3 — Platelets < 50 ×10⁹/L (CTCAE 5.0)');
+      // Anaemia: haemoglobin bands where CTCAE gives them, its words beyond.
+      await page.selectOption('#ae-0-term', 'anemia');
+      assert.equal(await page.locator('#ae-0-grade option[value="3"]').textContent(), 'Grade 3 — Haemoglobin < 80 g/L (CTCAE 5.0)');
+      assert.equal(await page.locator('#ae-0-grade option[value="4"]').textContent(), 'Grade 4 — Life-threatening; urgent intervention (CTCAE 5.0)');
+      await page.waitForFunction(() => document.querySelector('#raw-request').textContent.includes('"anemia"'));
+      const anemia = await pageExchange(page);
+      assert.deepEqual(anemia.req.adverse_events, [{ term: 'anemia', grade: 3, recurrent: false }]);
+      assert.equal(JSON.parse(anemia.resp).status, 'ok', 'the engine knows the term');
       noProblems();
     } finally {
       await page.close();

@@ -167,7 +167,8 @@ test('case files: "__proto__" and "constructor" are keys like any other', () => 
 
 // The clinically graded events read CTCAE's words from the content itself
 // (rules "ctcae.clinical_terms.stomatitis", "ctcae.clinical_terms.non_infectious_pneumonitis",
-// "ctcae.clinical_terms.infection", "ctcae.clinical_terms.other_non_hematologic").
+// "ctcae.clinical_terms.infection", "ctcae.clinical_terms.other_non_hematologic",
+// "ctcae.clinical_terms.anemia", "ctcae.clinical_terms.hypokalemia", "ctcae.clinical_terms.hemorrhage").
 test('clinically graded adverse events show CTCAE v5.0 words from content/ctcae.json', () => {
   const ctcae = JSON.parse(fs.readFileSync(new URL('../../content/ctcae.json', import.meta.url), 'utf8'));
   const fmt = (p, v) => String(v);
@@ -179,7 +180,20 @@ test('clinically graded adverse events show CTCAE v5.0 words from content/ctcae.
   assert.match(gradeDescriptions(ctcae, 'other_non_hematologic', fmt)[4], /^Life-threatening consequences/);
   // A laboratory-defined event keeps its laboratory bands.
   assert.match(gradeDescriptions(ctcae, 'thrombocytopenia', fmt)[3], /^Platelets < 50000/);
-  for (const t of ['stomatitis', 'non_infectious_pneumonitis', 'infection', 'other_non_hematologic']) {
+  // Anaemia: haemoglobin bands for grades 1-3 (the lab term of its own name),
+  // CTCAE's words for the grades no haemoglobin value defines.
+  const anemia = gradeDescriptions(ctcae, 'anemia', fmt);
+  assert.equal(anemia[3], 'Haemoglobin < 8 (CTCAE 5.0)');
+  assert.equal(anemia[2], 'Haemoglobin < 10 (CTCAE 5.0)');
+  assert.equal(anemia[1], 'Haemoglobin < the lower limit of normal (CTCAE 5.0)');
+  assert.equal(anemia[4], 'Life-threatening; urgent intervention (CTCAE 5.0)');
+  // No potassium or bleeding-site wording in the fact sheet: the general
+  // grades, marked unconfirmed in the content.
+  for (const t of ['hypokalemia', 'hemorrhage']) {
+    assert.match(gradeDescriptions(ctcae, t, fmt)[3], /^Severe or medically significant/, t);
+    assert.equal(ctcae.clinical_terms[t].verification, 'unconfirmed', t);
+  }
+  for (const t of ['stomatitis', 'non_infectious_pneumonitis', 'infection', 'other_non_hematologic', 'anemia', 'hypokalemia', 'hemorrhage']) {
     assert.deepEqual(ctcae.clinical_terms[t].refs, ['ctcae-5'], `${t} cites CTCAE v5.0`);
   }
 });

@@ -24,7 +24,7 @@ const DRUGS = [undefined, 'everolimus', 'sirolimus', 'sirolimus_topical', 'temsi
 const COMEDS = ['fluconazole', 'ketoconazole', 'rifampin', 'verapamil', 'paracetamol', 'cyclosporine', 'lisinopril',
   'mmr vaccine', 'grapefruit juice', 'St John\u2019s wort'];
 const TERMS = ['stomatitis', 'non_infectious_pneumonitis', 'hyperglycemia', 'dyslipidemia', 'thrombocytopenia',
-  'neutropenia', 'febrile_neutropenia', 'infection', 'other_non_hematologic'];
+  'neutropenia', 'febrile_neutropenia', 'infection', 'other_non_hematologic', 'anemia', 'hypokalemia', 'hemorrhage'];
 const FORMS = ['tablet', 'tablet_for_oral_suspension', 'oral_solution', 'iv_infusion', 'topical_gel'];
 const FREQS = ['once_daily', 'every_other_day', 'twice_daily', 'weekly', 'days_1_and_8_every_21_days'];
 
