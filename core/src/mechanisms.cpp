@@ -242,6 +242,7 @@ ReducedDose reduced_dose(Ctx& ctx, std::string_view drug, std::string_view form,
       return out;
     }
     rules = level_rules(drug, current_dose_mg, bsa_m2);
+    rules.increment_mg = increment_of(drug, form);
     const std::optional<LevelReading> level = read_dose_level(rules);
     // No level is stepped down from a dose above the label; the warning and
     // its note are flag_dose_above_label's.

@@ -207,6 +207,7 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   rules.dose_mg_per_m2 = ind["dose_mg_per_m2"sv].get<double>();
   rules.bsa_m2 = d.bsa_m2;
   rules.levels_in_note = true;
+  rules.increment_mg = increment_of(drug, ind["form"sv].get<std::string>());
   auto step = [&](const std::string& code, const std::string& id) {
     const json& r = ctx.rule(id);
     rules.steps.push_back(start_step(StartStep::Kind::dose_mg_per_m2,

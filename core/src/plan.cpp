@@ -83,6 +83,14 @@ double daily(const Dose& d) {
   return d.mg ? *d.mg * daily_factor(d.frequency) : 0;
 }
 
+// mg/m² × BSA as it is given: to the form's step, a half up (nab-sirolimus:
+// whole mg, content forms.*.dose_increment_mg), else to 2 decimals.
+double per_m2_dose(double mg_per_m2, double bsa_m2, std::optional<double> increment_mg) {
+  const double mg = mg_per_m2 * bsa_m2;
+  if (!increment_mg) return round_to(mg, 2);
+  return round_to(std::floor(mg / *increment_mg + 0.5 + 1e-9) * *increment_mg, 2);
+}
+
 // Trough-dosed uses (the label's or TSC practice's trough target).
 bool trough_dosed(const std::string& drug, const std::string& indication) {
   if (drug == "sirolimus") return indication == "lam";
@@ -197,6 +205,9 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
   if (auto given = ctx.req.num({"patient", "bsa_m2"})) bsa = *given;
   const std::string ind_id = drug + ".indications." + indication;
   const json& ind = content::at(ind_id);
+  // mg/m² ceilings compare with doses at the form's precision.
+  const std::string form_of_ceiling =
+      ind.is_object() && ind["form"sv].is_string() ? ind["form"sv].get<std::string>() : "";
   bool inducer = false;
   const bool on_therapy = ctx.req.num({"therapy", "current_dose_mg"}).has_value();
   auto active = [&](const ojson& ix) {
@@ -221,7 +232,9 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
     if (label > 0) c.offer(label, rule);
   }
   if (drug == "nab_sirolimus" && bsa && ind.is_object() && ind["dose_mg_per_m2"sv].is_number())
-    c.offer(std::round(ind["dose_mg_per_m2"sv].get<double>() * *bsa), ind_id + ".dose_mg_per_m2");
+    c.offer(per_m2_dose(ind["dose_mg_per_m2"sv].get<double>(), *bsa,
+                        increment_of(drug, form_of_ceiling)),
+            ind_id + ".dose_mg_per_m2");
   // The regimen's hepatic and combination adjustments lower the label's dose;
   // for the fixed-dose drugs each is also a maximum (Afinitor §2.10 "must not
   // be exceeded", Torisel §2.4, Fyarro §2.4, Lenvima §2).
@@ -260,7 +273,9 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       const std::string key = fixed && taken ? "names_dose_mg" : "dose_mg";
       if (r[key].is_number()) c.offer(r[key].get<double>(), id);
       if (r["dose_mg_per_m2"sv].is_number() && bsa)
-        c.offer(std::round(r["dose_mg_per_m2"sv].get<double>() * *bsa), id);
+        c.offer(per_m2_dose(r["dose_mg_per_m2"sv].get<double>(), *bsa,
+                            increment_of(drug, form_of_ceiling)),
+                id);
     }
   // A stated Child-Pugh class B or C where the label classifies by NCI
   // values: the mildest hepatic dose bounds the answer until they are given.
@@ -272,7 +287,9 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
     if (mild.is_object() && mild["dose_mg"sv].is_number())
       c.offer(mild["dose_mg"sv].get<double>(), id);
     if (mild.is_object() && mild["dose_mg_per_m2"sv].is_number() && bsa)
-      c.offer(std::round(mild["dose_mg_per_m2"sv].get<double>() * *bsa), id);
+      c.offer(per_m2_dose(mild["dose_mg_per_m2"sv].get<double>(), *bsa,
+                          increment_of(drug, form_of_ceiling)),
+              id);
   }
   if (drug == "sirolimus") {
     const json& tdm = content::at("sirolimus.tdm");
@@ -370,7 +387,8 @@ std::optional<Dose> rule_dose(const std::string& drug, const ojson& ix, const Do
       r["frequency"sv].is_string() ? r["frequency"sv].get<std::string>() : d.frequency;
   if (r["dose_mg"sv].is_number()) return Dose{r["dose_mg"sv].get<double>(), frequency};
   if (r["dose_mg_per_m2"sv].is_number() && bsa_m2)
-    return Dose{round_to(r["dose_mg_per_m2"sv].get<double>() * *bsa_m2, 2), frequency};
+    return Dose{per_m2_dose(r["dose_mg_per_m2"sv].get<double>(), *bsa_m2, increment_of(drug, form)),
+                frequency};
   if (!r["dose_factor"sv].is_number() || !d.mg) return std::nullopt;
   const FormDose fd = dose_in_form(strengths_of(drug, form),
                                    daily(d) * r["dose_factor"sv].get<double>(), tie_rule(drug));
@@ -767,7 +785,8 @@ StartDose compose_start(const StartRules& rules) {
       const std::string levels = rules.levels_in_note ? " (" + num_text(per_m2) + " \xE2\x86\x92 " +
                                                             num_text(s.value) + " mg/m\xC2\xB2)"
                                                       : "";
-      out.adjustments.push_back({s.code, per_m2 * *rules.bsa_m2, s.value * *rules.bsa_m2, s.refs,
+      out.adjustments.push_back({s.code, per_m2_dose(per_m2, *rules.bsa_m2, rules.increment_mg),
+                                 per_m2_dose(s.value, *rules.bsa_m2, rules.increment_mg), s.refs,
                                  "", s.note + levels, s.rule});
     } else {
       out.notes.push_back(s.note);
@@ -788,7 +807,9 @@ StartDose compose_start(const StartRules& rules) {
     out.adjustments.push_back(
         {s.code, before.dose_mg, dose.dose_mg, s.refs, dose.frequency, s.note, s.rule});
   }
-  out.dose_mg = dose.dose_mg;
+  out.dose_mg = rules.strengths_mg.empty() && rules.increment_mg
+                    ? per_m2_dose(per_m2, *rules.bsa_m2, rules.increment_mg)
+                    : dose.dose_mg;
   // An infusion (no strengths) keeps the labelled schedule.
   out.frequency = rules.strengths_mg.empty() ? "" : dose.frequency;
   return out;
@@ -923,8 +944,8 @@ std::optional<ReducedTo> reduction_dose(const ReductionRules& rules) {
     // The next level down at the current BSA, in mg to two places (an IV dose).
     const std::optional<LevelReading> level = read_dose_level(rules);
     if (!level || level->above_label || !level->next_mg_per_m2) return std::nullopt;
-    return ReducedTo{round_to(*level->next_mg_per_m2 * *rules.bsa_m2, 2), rules.frequency,
-                     level->next_mg_per_m2};
+    return ReducedTo{per_m2_dose(*level->next_mg_per_m2, *rules.bsa_m2, rules.increment_mg),
+                     rules.frequency, level->next_mg_per_m2};
   }
   if (!rules.fraction) {
     if (current <= rules.floor_mg + 1e-9) return std::nullopt;
@@ -1409,9 +1430,10 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   p["frequency"sv] = comp.dose.frequency.empty() ? ojson(nullptr) : ojson(comp.dose.frequency);
   p["dose_mg"sv] = comp.dose.mg ? ojson(*comp.dose.mg) : ojson(nullptr);
   p["dose_mg_per_m2"sv] = nullptr;
+  // Back from whole mg to the label's whole mg/m² levels (100, 75, 56, 45).
   if (comp.dose.mg && drug == "nab_sirolimus")
     if (auto bsa = num(ctx.derived, "bsa_m2"); bsa && *bsa > 0)
-      p["dose_mg_per_m2"sv] = round_to(*comp.dose.mg / *bsa, 1);
+      p["dose_mg_per_m2"sv] = round_to(*comp.dose.mg / *bsa, 0);
   p["units"sv] = plan_units(drug, form, comp.dose.mg);
   p["ceiling_mg"sv] = ceiling.mg ? ojson(*ceiling.mg) : ojson(nullptr);
   p["ceiling_rule"sv] = ceiling.mg ? ojson(ceiling.rule) : ojson(nullptr);
@@ -1829,7 +1851,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       auto resumed = num(t, "resume_dose_mg");
       if (drug == "nab_sirolimus" && resumed)
         if (auto bsa = num(ctx.derived, "bsa_m2"); bsa && *bsa > 0)
-          t["resume_dose_mg_per_m2"sv] = round_to(*resumed / *bsa, 1);
+          t["resume_dose_mg_per_m2"sv] = round_to(*resumed / *bsa, 0);
       t["resume_capped_by_regimen"sv] = true;
       t["resume_cap_note"sv] =
           resumed && resumed == num(ctx.regimen, "dose_mg")

@@ -55,7 +55,7 @@ struct StartRules {
   std::optional<double> dose_mg_per_m2;  // or a BSA-based one
   std::optional<double> bsa_m2;
   std::vector<double> strengths_mg;    // the form's strengths (BSA doses are made in them)
-  std::optional<double> increment_mg;  // a liquid's measuring step
+  std::optional<double> increment_mg;  // a liquid's measuring step; an infusion's mg/m² × BSA step
   Tie tie = Tie::down;
   std::vector<StartStep> steps;
   // An mg/m² adjustment's note names the levels ("(100 → 56 mg/m²)"): the
@@ -121,6 +121,7 @@ struct ReductionRules {
   std::vector<double> levels_mg_per_m2;  // highest (the labelled start) first
   std::optional<double> bsa_m2;
   double level_tolerance_fraction = 0;  // a dose this close to a level is that level
+  std::optional<double> increment_mg;   // a level × BSA is given to this step (half up)
 };
 struct ReducedTo {
   double mg = 0;
