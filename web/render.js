@@ -435,7 +435,7 @@ function renderToxicity(resp, ctx) {
   const unitsFor = (t) => (resume && resume.dose_mg != null && resume.dose_mg === t.resume_dose_mg
     && (!t.resume_frequency || resume.frequency === t.resume_frequency) ? unitsText(resume.units) : '');
   return section('toxicity', 'Adverse-event actions', h('ul', {}, list.map((t) => line([
-    h('strong', {}, `${label('term', t.term)} grade ${t.grade}: ${t.action ? label('action', t.action) : 'no action from the label'}`),
+    h('strong', {}, `${label('term', t.term)} grade ${t.grade}: ${t.action && t.label_action !== false ? label('action', t.action) : 'no action from the label'}`),
     t.until ? ` until ${prose(t.until)}` : '',
     t.resume ? `; ${label('resume', t.resume)}` : '',
     t.resume_dose_mg != null ? ` — ${mg(t.resume_dose_mg)}${t.resume_frequency ? ` ${label('frequency', t.resume_frequency)}` : ''}` : '',

@@ -381,12 +381,15 @@ void evaluate_toxicity(Ctx& ctx, const ToxicityInput& in) {
       t["grade_note"sv] =
           "The lab value is a higher grade than the one reported; the higher grade is used.";
     }
-    // No label action: the reaction is still answered, never dropped, and
-    // the answer says why instead of inventing an action.
+    // No label action: the reaction is still answered, never dropped. The
+    // dose continues (the contract's actions are continue, withhold and
+    // discontinue), `label_action: false` and the text say the label gives
+    // none, instead of inventing one.
     auto answer_without_action = [&](const char* why) {
-      for (const char* k :
-           {"action", "resume", "resume_dose_mg", "resume_frequency", "until", "supportive"})
+      for (const char* k : {"resume", "resume_dose_mg", "resume_frequency", "until", "supportive"})
         t[k] = nullptr;
+      t["action"sv] = "continue";
+      t["label_action"sv] = false;
       t["text"sv] = why;
       t["refs"sv] = ojson::array();
       ctx.toxicity.push_back(std::move(t));

@@ -80,6 +80,8 @@ void anemia(Ctx& ctx, const ToxicityInput& in) {
         ctx.toxicity.push_back(std::move(entry));
     };
     if (row_key.empty()) {
+      t["action"sv] = "continue";
+      t["label_action"sv] = false;
       t["until"sv] = nullptr;
       t["supportive"sv] = nullptr;
       t["text"sv] = "The label table has no row for this grade.";
@@ -124,10 +126,10 @@ void anemia(Ctx& ctx, const ToxicityInput& in) {
 
 // A reported reaction with no Fyarro row is answered by the shared mechanism
 // with a generic text; where content says what the label does give for it,
-// that text and its refs replace the generic one (the action stays null).
+// that text and its refs replace the generic one (still no label action).
 void unlisted(Ctx& ctx) {
   for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || t.contains("rule"sv) || !t["action"sv].is_null()) continue;
+    if (!t.is_object() || t.contains("rule"sv) || t.value("label_action"sv, true)) continue;
     const std::string term = t.value("term"sv, std::string());
     const std::string id = std::string(drug) + ".unlisted_adverse_reactions." + term;
     if (!content::at(id).is_object()) continue;
