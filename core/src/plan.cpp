@@ -1570,6 +1570,16 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     s += "; " + reason;
   if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
   if (!no_restart.empty()) s += "; " + no_restart;
+  // A current tablet dose no combination of the form's strengths makes.
+  if (on_therapy && current && !drug.empty()) {
+    const json& f = content::at(drug + ".forms." + form);
+    if (f.is_object() && f["strengths_mg"sv].is_array() && !f["strengths_mg"sv].empty() &&
+        text(ojson(f), "unit").find("tablet") != std::string::npos &&
+        plan_units(drug, form, current).empty()) {
+      ctx.warn("common", "current_dose_not_makeable");
+      s += "; check the current dose: " + mg_text(*current) + " cannot be made from these tablets";
+    }
+  }
   // On therapy, a lab that could change the dose but cannot be graded
   // without its limit is asked for, not passed over.
   if (on_therapy && ctx.derived.contains("ctcae"sv) &&
