@@ -206,8 +206,9 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
   const std::string ind_id = drug + ".indications." + indication;
   const json& ind = content::at(ind_id);
   // mg/m² ceilings compare with doses at the form's precision.
+  const auto form_it = ind.is_object() ? ind.find("form") : ind.end();
   const std::string form_of_ceiling =
-      ind.is_object() && ind["form"sv].is_string() ? ind["form"sv].get<std::string>() : "";
+      form_it != ind.end() && form_it->is_string() ? form_it->get<std::string>() : "";
   bool inducer = false;
   const bool on_therapy = ctx.req.num({"therapy", "current_dose_mg"}).has_value();
   auto active = [&](const ojson& ix) {
@@ -1572,9 +1573,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (!no_restart.empty()) s += "; " + no_restart;
   // A current tablet dose no combination of the form's strengths makes.
   if (on_therapy && current && !drug.empty()) {
+    // content::at: a const json, read with find (operator[] on an absent key is undefined).
     const json& f = content::at(drug + ".forms." + form);
-    if (f.is_object() && f["strengths_mg"sv].is_array() && !f["strengths_mg"sv].empty() &&
-        text(ojson(f), "unit").find("tablet") != std::string::npos &&
+    const auto strengths = f.is_object() ? f.find("strengths_mg") : f.end();
+    const auto unit = f.is_object() ? f.find("unit") : f.end();
+    if (strengths != f.end() && strengths->is_array() && !strengths->empty() && unit != f.end() &&
+        unit->is_string() && unit->get<std::string>().find("tablet") != std::string::npos &&
         plan_units(drug, form, current).empty()) {
       ctx.warn("common", "current_dose_not_makeable");
       s += "; check the current dose: " + mg_text(*current) + " cannot be made from these tablets";
