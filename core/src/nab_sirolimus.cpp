@@ -124,22 +124,6 @@ void anemia(Ctx& ctx, const ToxicityInput& in) {
   }
 }
 
-// A reported reaction with no Fyarro row is answered by the shared mechanism
-// with a generic text; where content says what the label does give for it,
-// that text and its refs replace the generic one (still no label action).
-void unlisted(Ctx& ctx) {
-  for (auto& t : ctx.toxicity) {
-    if (!t.is_object() || t.contains("rule"sv) || t.value("label_action"sv, true)) continue;
-    const std::string term = t.value("term"sv, std::string());
-    const std::string id = std::string(drug) + ".unlisted_adverse_reactions." + term;
-    if (!content::at(id).is_object()) continue;
-    const json& r = ctx.rule(id);
-    t["text"sv] = r.value("text"sv, "");
-    t["refs"sv] = Ctx::refs_of(r);
-    t["rule"sv] = id;
-  }
-}
-
 }  // namespace
 
 Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
@@ -258,7 +242,6 @@ Reached evaluate_nab_sirolimus_pecoma(Ctx& ctx, const Derived& d) {
   const ToxicityInput tin{drug, spec.form, dose, spec.frequency, d.bsa_m2};
   evaluate_toxicity(ctx, tin);
   anemia(ctx, tin);
-  unlisted(ctx);
   // The reading of the current dose as a label level that gives the resume
   // doses (read_dose_level) also decides whether it is above the label, where
   // no resume dose is stepped down from it (fyarro-pi-2.2).

@@ -1124,12 +1124,25 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       std::vector<std::string> events;
       const ojson* first = nullptr;
       int held_rows = 0;
-      for (const auto& t : ctx.toxicity) held_rows += text(t, "action") == "withhold" ? 1 : 0;
+      // A row that would stop the drug on therapy (a grade 4 metabolic
+      // value) holds a start until it is controlled.
+      // Only labs: a reported reaction without a current dose reads as a
+      // patient on the regimen's dose, as its row says (dose_basis).
+      auto holds = [](const ojson& t) {
+        return (text(t, "action") == "withhold" || text(t, "action") == "discontinue") &&
+               text(t, "source").rfind("/patient/labs/", 0) == 0;
+      };
+      for (const auto& t : ctx.toxicity) held_rows += holds(t) ? 1 : 0;
       for (const auto& t : ctx.toxicity) {
-        if (text(t, "action") != "withhold") continue;
+        if (!holds(t)) continue;
         if (!first) first = &t;
-        if (!text(t, "until").empty())
-          when += (when.empty() ? "" : " and ") + recovery_phrase(t, held_rows > 1);
+        std::string w =
+            text(t, "until").empty()
+                ? event_phrase(t).substr(0, event_phrase(t).rfind(" grade ")) + " is controlled"
+                : recovery_phrase(t, held_rows > 1);
+        // A restart's clinical caveats belong to a restart, not to a start.
+        w = w.substr(0, w.find(';'));
+        when += (when.empty() ? "" : " and ") + w;
         events.push_back(event_phrase(t));
       }
       if (first && comp.dose.mg) {
@@ -1145,8 +1158,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           reason += (i == 0 ? "" : i + 1 == events.size() ? " and " : ", ") + events[i];
         bool from_labs = true;
         for (const auto& t : ctx.toxicity)
-          if (text(t, "action") == "withhold")
-            from_labs = from_labs && text(t, "source").rfind("/patient/labs/", 0) == 0;
+          if (holds(t)) from_labs = from_labs && text(t, "source").rfind("/patient/labs/", 0) == 0;
         if (from_labs) reason += " from the labs";
         comp.dose.mg.reset();
       }
@@ -1627,14 +1639,15 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       }
       // A fixed dose with an inducer that cannot be avoided rises in steps
       // to the label's dose (Afinitor §2.12).
+      // The rise stops at the ceiling (a hepatic class, an inhibitor).
+      const double to = std::min(num(ix, "dose_mg").value_or(0), ceiling.mg.value_or(1e9));
       if (is_inducer(text(ix, "class")) && st.status != "stopped" &&
-          fixed_everolimus(drug, indication) && ix["dose_mg"sv].is_number() && comp.dose.mg &&
-          ix["dose_mg"sv].get<double>() > *comp.dose.mg + 1e-9) {
+          fixed_everolimus(drug, indication) && comp.dose.mg && to > *comp.dose.mg + 1e-9) {
         const json& tdm = content::at("everolimus.tdm");
-        if (tdm.is_object() && tdm["max_increase_mg_per_step"sv].is_number())
-          s += ", then raise it in steps of " +
-               mg_text(tdm["max_increase_mg_per_step"sv].get<double>()) + " or less to " +
-               mg_text(ix["dose_mg"sv].get<double>()) + " " + frequency_phrase(comp.dose.frequency);
+        if (auto step = tdm.is_object() ? tdm.find("max_increase_mg_per_step") : tdm.end();
+            step != tdm.end() && step->is_number())
+          s += ", then raise it in steps of " + mg_text(step->get<double>()) + " or less to " +
+               mg_text(to) + " " + frequency_phrase(comp.dose.frequency);
         break;
       }
     }
@@ -1666,7 +1679,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   auto cap = [&](ojson& o, std::string_view key) {
     if (!ceiling.mg || !o.is_object()) return;
     auto v = num(o, key);
-    if (v && *v > *ceiling.mg + 1e-9) o[std::string(key)] = within_form(drug, form, *ceiling.mg);
+    if (!v || *v <= *ceiling.mg + 1e-9) return;
+    const double to = within_form(drug, form, *ceiling.mg);
+    o[std::string(key)] = to;
+    // What to give follows the dose it makes.
+    if (key == "dose_mg" && o.contains("units"sv))
+      o["units"sv] = units_json(drug, text(o, "form").empty() ? form : text(o, "form"), to);
   };
   if (!on_therapy && ctx.regimen.is_object() && comp.dose.mg &&
       num(ctx.regimen, "dose_mg") != comp.dose.mg) {
@@ -1878,8 +1896,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     }
     // Every withheld row restarts at the plan's one resume dose; a row that
     // worked out another keeps it beside, and says why it is not used.
-    if (tox && action == "withhold" && text(t, "action") == "withhold" && resume.is_object() &&
-        t["resume_dose_mg"sv] != resume["dose_mg"sv]) {
+    const bool one_restart =
+        text(t, "action") == "withhold" &&
+        (tox || (start_held && text(t, "source").rfind("/patient/labs/", 0) == 0));
+    if (one_restart && action == "withhold" && resume.is_object() &&
+        (t["resume_dose_mg"sv] != resume["dose_mg"sv] ||
+         t["resume_frequency"sv] != resume["frequency"sv])) {
       if (t["resume_dose_mg"sv].is_number() && !t.contains("resume_dose_worked_out_mg"sv))
         t["resume_dose_worked_out_mg"sv] = t["resume_dose_mg"sv];
       t["resume_dose_mg"sv] = resume["dose_mg"sv];
@@ -1887,6 +1909,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       t["resume_note"sv] =
           !resume["dose_mg"sv].is_number()
               ? "No restart dose while another reaction's dose cannot be worked out."
+          : start_held
+              ? "At a start the labs are a baseline, not a reaction to the drug: the start "
+                "follows their recovery, at the composed starting dose."
           : !lowered_by.empty()
               ? "The restart is lowered further for " + lowered_by + "."
               : "The restart is at the lowest dose any withheld reaction allows (" + reason + ").";
