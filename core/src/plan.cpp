@@ -258,10 +258,8 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
   }
   // An inhibitor's dose bounds every dose while it is taken: its dose if it
   // cannot be avoided (Torisel 12.5 mg, Fyarro 56 mg/m²); for fixed-dose
-  // everolimus (Afinitor §2.11) the reduced dose (2.5 mg) when started now,
-  // a resume after a withhold among them, or, taken since the start (the
-  // start or the current dose includes it), the label's increase if
-  // tolerated (5 mg).
+  // everolimus (Afinitor §2.11, "reduce to 2.5 mg; may increase to 5 mg if
+  // tolerated") the 5 mg.
   const bool fixed = fixed_everolimus(drug, indication);
   if (fixed || drug == "temsirolimus" || drug == "nab_sirolimus")
     for (const auto& ix : ctx.interactions) {
@@ -270,8 +268,10 @@ Ceiling ceiling_of(Ctx& ctx, const std::string& drug, const std::string& indicat
       const std::string id = fixed ? text(ix, "rule") : drug + ".interactions." + klass;
       const json& r = content::at(id);
       if (!r.is_object() || (fixed && text(ix, "action") != "reduce_dose")) continue;
-      const bool taken = status_of(ctx, text(ix, "drug"), on_therapy).status != "started";
-      const std::string key = fixed && taken ? "names_dose_mg" : "dose_mg";
+      // Fixed-dose everolimus: the most with the inhibitor is the label's
+      // increase if tolerated; the 2.5 mg to give when it starts is the
+      // rule's dose (the interaction stage, or the restart's).
+      const std::string key = fixed ? "names_dose_mg" : "dose_mg";
       if (r[key].is_number()) c.offer(r[key].get<double>(), id);
       if (r["dose_mg_per_m2"sv].is_number() && bsa)
         c.offer(per_m2_dose(r["dose_mg_per_m2"sv].get<double>(), *bsa,
@@ -1527,7 +1527,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   p["steps"sv] = std::move(comp.steps);
 
   // ---- the summary (one sentence, numbers from the plan only) ----------------
-  std::string name = drug.empty() ? "the drug" : drug_name(drug);
+  std::string name = drug.empty() ? "an mTOR inhibitor" : drug_name(drug);
   std::string dose_text;
   if (comp.dose.mg)
     dose_text = mg_text(*comp.dose.mg) +
@@ -1583,6 +1583,21 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     s += "; " + reason;
   if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
   if (!no_restart.empty()) s += "; " + no_restart;
+  // A severe reaction the label has no row for is named, not passed over.
+  for (const auto& t : ctx.toxicity)
+    if (boolean(t, "label_action") == false && num(t, "grade").value_or(0) >= 3)
+      s += "; " + event_phrase(t) + ": the label gives no dose rule for it, manage it clinically";
+  // A start the label's criteria make a judgement names the criterion.
+  if (status == "consider" && (action == "start" || action == "continue") &&
+      ctx.eligibility.is_object() && ctx.eligibility.contains("criteria"sv))
+    for (const auto& c : ctx.eligibility["criteria"sv])
+      if (c["met"sv] == false && !text(c, "text").empty() && text(c, "text") != text(c, "code")) {
+        std::string t = text(c, "text");
+        if (t.size() < 2 || !std::isupper(static_cast<unsigned char>(t[1])))
+          t[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(t[0])));
+        s += "; to consider, since not met: " + t;
+        break;
+      }
   // A current tablet dose no combination of the form's strengths makes.
   if (on_therapy && current && !drug.empty()) {
     // content::at: a const json, read with find (operator[] on an absent key is undefined).
