@@ -1082,6 +1082,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   // §2.9 then §2.11); an inducer never raises it while the reaction governs.
   std::vector<const ojson*> lowered_restart;
   std::string lowered_by;  // "fluconazole started (moderate CYP3A4 inhibitor)"
+  std::string raised_by;   // an inhibitor stopped: the restart's basis is the dose before it
   auto inhibitors_on = [&](Dose dose) {
     for (const auto& ix : ctx.interactions) {
       if (!dose.mg || !acts_on_dose(ix) || !is_inhibitor(text(ix, "class"))) continue;
@@ -1182,9 +1183,44 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     std::string a = text(*tox, "action");
     std::string rule = text(*tox, "rule");
     reason = event_phrase(*tox);
-    Dose r{num(*tox, "resume_dose_mg"), text(*tox, "resume_frequency").empty()
-                                            ? comp.dose.frequency
-                                            : text(*tox, "resume_frequency")};
+    // An inhibitor stopped with its washout over: the dose before it, not
+    // the lowered one, is what the reaction's restart is worked from
+    // (Afinitor §2.11, then §2.9), as an interaction step before the
+    // toxicity's.
+    std::optional<double> basis;
+    for (const auto& ix : ctx.interactions) {
+      if (basis || !acts_on_dose(ix) || !is_inhibitor(text(ix, "class"))) continue;
+      const CoStatus st = status_of(ctx, text(ix, "drug"), true);
+      if (st.status != "stopped" ||
+          st.days_since_change.value_or(0) < num(ix, "washout_days").value_or(0) || !comp.dose.mg)
+        continue;
+      std::optional<double> earlier = st.dose_before_mg;
+      if (!earlier && fixed_everolimus(drug, indication)) {
+        const json& ind = content::at(drug + ".indications." + indication);
+        if (auto it = ind.is_object() ? ind.find("dose_mg") : ind.end();
+            it != ind.end() && it->is_number())
+          earlier = it->get<double>();
+      }
+      // Not given: the label's halving reversed, as the interaction stage does.
+      if (!earlier) earlier = *comp.dose.mg * 2;
+      if (!earlier || *earlier <= *comp.dose.mg + 1e-9) continue;
+      comp.step(text(ix, "rule"), "interaction", comp.dose.mg, earlier);
+      basis = earlier;
+      comp.dose.mg = earlier;
+      raised_by = "worked from the dose before " + text(ix, "drug") + " (" + mg_text(*earlier) +
+                  "; it was stopped and its washout is over)";
+    }
+    // A row's restart, from the basis when there is one.
+    auto restart_of = [&](const ojson& t) -> Dose {
+      Dose own{num(t, "resume_dose_mg"), text(t, "resume_frequency").empty()
+                                             ? comp.dose.frequency
+                                             : text(t, "resume_frequency")};
+      if (!basis || text(t, "resume") == "") return own;
+      if (text(t, "resume") == "same_dose") return {basis, comp.dose.frequency};
+      const ReducedDose rd = reduced_dose(ctx, drug, form, *basis, comp.dose.frequency, d.bsa_m2);
+      return {rd.dose_mg, rd.frequency.empty() ? comp.dose.frequency : rd.frequency};
+    };
+    Dose r = restart_of(*tox);
     if (a == "discontinue") {
       action = "discontinue";
       // A row that withholds, made a stop because no lower labelled dose
@@ -1209,10 +1245,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           when += (when.empty() ? "" : " and ") + recovery_phrase(t, withheld > 1);
         events.push_back(event_phrase(t));
         if (&t == tox) continue;
-        auto other = num(t, "resume_dose_mg");
-        Dose o{other,
-               text(t, "resume_frequency").empty() ? r.frequency : text(t, "resume_frequency")};
-        if (!other) {
+        const Dose o = restart_of(t);
+        if (!o.mg) {
           r.mg.reset();
         } else if (r.mg && daily(o) < daily(r) - 1e-9) {
           r = o;
@@ -1582,6 +1616,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       action != "need_more_data")
     s += "; " + reason;
   if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
+  if (!raised_by.empty()) s += "; the restart is " + raised_by;
   if (!no_restart.empty()) s += "; " + no_restart;
   // A severe reaction the label has no row for is named, not passed over.
   for (const auto& t : ctx.toxicity)
@@ -1927,6 +1962,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           : start_held
               ? "At a start the labs are a baseline, not a reaction to the drug: the start "
                 "follows their recovery, at the composed starting dose."
+          : !raised_by.empty() ? "The restart is " + raised_by + "."
           : !lowered_by.empty()
               ? "The restart is lowered further for " + lowered_by + "."
               : "The restart is at the lowest dose any withheld reaction allows (" + reason + ").";
