@@ -1586,6 +1586,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     s = "Withhold " + name;
     if (resume.is_object() && resume["when"sv].is_string())
       s += " until " + resume["when"sv].get<std::string>();
+    else
+      s += " until it has improved (the label text read gives no restart condition)";
     if (resume.is_object() && resume["dose_mg"sv].is_number())
       s += ", then resume at " + mg_text(resume["dose_mg"sv].get<double>()) + " " +
            frequency_phrase(resume["frequency"sv].get<std::string>()) +
