@@ -1493,6 +1493,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   const bool composed =
       action != "do_not_start" && action != "need_more_data" && action != "discontinue";
   bool interaction_event = false, hepatic_event = false;
+  bool first_trough = false;  // a trough asked for where none was given
   for (const auto& ix : ctx.interactions)
     if (content::at(text(ix, "rule")).is_object() &&
         status_of(ctx, text(ix, "drug"), on_therapy).status != "ongoing_at_start")
@@ -1538,6 +1539,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       days = window("stable");
     } else if (moved || interaction_event || question == "titrate") {
       days = window("dose_change");
+    } else if (on_therapy && !has_trough && question == "review") {
+      // A trough-guided dose with no trough given: one is measured, in the
+      // window after a change (its timing since the last one is not known).
+      days = window("dose_change");
+      first_trough = true;
     }
     if (days.is_array()) {
       next = {{"what", "trough"}, {"in_days", days}};
@@ -1715,7 +1721,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     const std::string what = next["what"sv].get<std::string>();
     s += (what == "clinical"
               ? std::string("; review the response")
-              : std::string(question == "start" ? "; check" : "; recheck") + " the " + what) +
+              : std::string(question == "start" || first_trough ? "; check" : "; recheck") +
+                    " the " + what) +
          " in " + window_phrase(next["in_days"sv]);
   }
   p["summary"sv] = s + ".";
