@@ -677,18 +677,12 @@ std::string with_window(std::string t, const ojson& w) {
 // started or stopped fewer days ago than the trough needs to reflect it,
 // where the titration would move the dose the way the change pushes the
 // concentration (an increase from a trough drawn before an inhibitor acted).
-bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug, double current_daily_mg) {
+bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug) {
   const json& tdm = content::at(drug + ".tdm");
   const json& change = content::at(drug + ".tdm.interacting_change");
   if (!change.is_object() || !tdm.is_object() || !tdm["steady_state_min_days"sv].is_number() ||
-      !ctx.titration.is_object())
+      !ctx.titration.is_object() || !num(ctx.titration, "new_dose_mg"))
     return false;
-  auto new_mg = num(ctx.titration, "new_dose_mg");
-  if (!new_mg) return false;
-  const double titrated = *new_mg * daily_factor(text(ctx.titration, "new_frequency").empty()
-                                                     ? "once_daily"
-                                                     : text(ctx.titration, "new_frequency"));
-  const bool up = titrated > current_daily_mg + 1e-9, down = titrated < current_daily_mg - 1e-9;
   auto listed = [&](std::string_view key, const std::string& klass) {
     for (const auto& k : change[key])
       if (k == klass) return true;
@@ -707,9 +701,10 @@ bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug, double curr
     const CoStatus st = status_of(ctx, text(ix, "drug"), true);
     if (st.status == "ongoing_at_start") continue;
     if (st.days_since_change && *st.days_since_change >= steady) continue;
-    // Stopping a drug that raises concentrations lowers them, and the reverse.
-    const bool pushes_up = raises == (st.status == "started");
-    if ((pushes_up && up) || (!pushes_up && down)) return true;
+    // The trough does not reflect the change yet, whichever way the
+    // titration would go (an in-range trough included): the rule's change
+    // is made instead (docs/plan.md 12).
+    return true;
   }
   return false;
 }
@@ -983,11 +978,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   // effect is not titrated from: the rule's change is made instead (Afinitor
   // §2.8: trough 2 weeks after starting or stopping it; §2.11, §2.12).
   const std::string fresh_rule = drug + ".tdm.interacting_change";
-  const bool fresh =
-      on_therapy && has_trough &&
-      fresh_dose_interaction(
-          ctx, drug,
-          *current * daily_factor(ctx.req.str({"therapy", "frequency"}).value_or("once_daily")));
+  const bool fresh = on_therapy && has_trough && fresh_dose_interaction(ctx, drug);
   const bool titrating = !tox && !fresh && has_trough && trough_dosed(drug, indication) &&
                          ctx.titration.is_object() && num(ctx.titration, "new_dose_mg");
   bool interacting = false;
@@ -1438,6 +1429,17 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
             tdm["max_increase_mg_per_step"sv].is_number())
           target.mg =
               std::min(*target.mg, *comp.dose.mg + tdm["max_increase_mg_per_step"sv].get<double>());
+        // Temsirolimus: the label's "up to 50 mg" is from the usual 25 mg; a
+        // dose already lowered (for toxicity or the liver) rises in the same
+        // proportion, never past what the label names (Torisel §2.4).
+        if (drug == "temsirolimus") {
+          const json& ind = content::at(drug + ".indications." + indication);
+          const auto usual = ind.is_object() ? ind.find("dose_mg") : ind.end();
+          if (usual != ind.end() && usual->is_number() && comp.dose.mg &&
+              *comp.dose.mg < usual->get<double>() - 1e-9)
+            target.mg = std::min(*target.mg,
+                                 round_to(*target.mg * *comp.dose.mg / usual->get<double>(), 2));
+        }
         comp.dose = target;
       }
       comp.step(text(ix, "rule"), before.mg == comp.dose.mg ? "no_change" : "interaction",
@@ -1626,6 +1628,12 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   if (!lowered_by.empty()) s += "; lowered for " + lowered_by;
   if (!raised_by.empty()) s += "; the restart is " + raised_by;
   if (!no_restart.empty()) s += "; " + no_restart;
+  // A start whose labelled dose depends on liver values not given (Torisel
+  // §2.4, Fyarro §2.4: bilirubin and AST against the ULN) says so.
+  if (action == "start" && (drug == "temsirolimus" || drug == "nab_sirolimus") &&
+      !ctx.req.num({"patient", "labs", "bilirubin_mg_dl"}))
+    s += "; bilirubin and AST were not given: the label lowers or withholds the dose in hepatic "
+         "impairment, so check them first";
   // A severe reaction the label has no row for is named, not passed over.
   for (const auto& t : ctx.toxicity)
     if (boolean(t, "label_action") == false && num(t, "grade").value_or(0) >= 3)
