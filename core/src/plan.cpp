@@ -677,12 +677,18 @@ std::string with_window(std::string t, const ojson& w) {
 // started or stopped fewer days ago than the trough needs to reflect it,
 // where the titration would move the dose the way the change pushes the
 // concentration (an increase from a trough drawn before an inhibitor acted).
-bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug) {
+bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug, double current_daily_mg) {
   const json& tdm = content::at(drug + ".tdm");
   const json& change = content::at(drug + ".tdm.interacting_change");
   if (!change.is_object() || !tdm.is_object() || !tdm["steady_state_min_days"sv].is_number() ||
-      !ctx.titration.is_object() || !num(ctx.titration, "new_dose_mg"))
+      !ctx.titration.is_object())
     return false;
+  auto new_mg = num(ctx.titration, "new_dose_mg");
+  if (!new_mg) return false;
+  const double titrated = *new_mg * daily_factor(text(ctx.titration, "new_frequency").empty()
+                                                     ? "once_daily"
+                                                     : text(ctx.titration, "new_frequency"));
+  const bool up = titrated > current_daily_mg + 1e-9, down = titrated < current_daily_mg - 1e-9;
   auto listed = [&](std::string_view key, const std::string& klass) {
     for (const auto& k : change[key])
       if (k == klass) return true;
@@ -701,10 +707,12 @@ bool fresh_dose_interaction(const Ctx& ctx, const std::string& drug) {
     const CoStatus st = status_of(ctx, text(ix, "drug"), true);
     if (st.status == "ongoing_at_start") continue;
     if (st.days_since_change && *st.days_since_change >= steady) continue;
-    // The trough does not reflect the change yet, whichever way the
-    // titration would go (an in-range trough included): the rule's change
-    // is made instead (docs/plan.md 12).
-    return true;
+    // The trough does not reflect the change yet: it is titrated from only
+    // where the titration already moves the way the change asks (a high
+    // trough lowered as an inhibitor starts); otherwise, an in-range trough
+    // included, the rule's change is made instead (docs/plan.md 12).
+    const bool pushes_up = raises == (st.status == "started");
+    if ((pushes_up && !down) || (!pushes_up && !up)) return true;
   }
   return false;
 }
@@ -978,7 +986,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
   // effect is not titrated from: the rule's change is made instead (Afinitor
   // §2.8: trough 2 weeks after starting or stopping it; §2.11, §2.12).
   const std::string fresh_rule = drug + ".tdm.interacting_change";
-  const bool fresh = on_therapy && has_trough && fresh_dose_interaction(ctx, drug);
+  const bool fresh =
+      on_therapy && has_trough &&
+      fresh_dose_interaction(
+          ctx, drug,
+          *current * daily_factor(ctx.req.str({"therapy", "frequency"}).value_or("once_daily")));
   const bool titrating = !tox && !fresh && has_trough && trough_dosed(drug, indication) &&
                          ctx.titration.is_object() && num(ctx.titration, "new_dose_mg");
   bool interacting = false;
