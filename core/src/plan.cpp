@@ -1368,8 +1368,10 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         ix["dose_mg"sv] = nullptr;
         continue;
       }
-      if (reason.empty())
-        reason = text(ix, "drug") + " " + st.status + " (" + class_phrase(klass) + ")";
+      // Every comedication that moves the dose is named, each once.
+      if (reason.find(text(ix, "drug") + " ") == std::string::npos)
+        reason += (reason.empty() ? "" : " and ") + text(ix, "drug") + " " + st.status + " (" +
+                  class_phrase(klass) + ")";
       if (st.status == "stopped") {
         // Back to the dose before it, after the rule's washout.
         std::optional<double> earlier = st.dose_before_mg;
@@ -1632,7 +1634,16 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
     s = "Avoid " + avoid->comedication + " with " + name + " (" + class_phrase(avoid->klass) +
         "): " + avoid->text + "; " + avoid->then + ", " + s;
-    if (reason.rfind(avoid->comedication + " ", 0) == 0) reason.clear();
+    // The lead names the avoided drug; the reason keeps any other.
+    std::string kept;
+    for (std::size_t at = 0; at <= reason.size();) {
+      const auto end = std::min(reason.find(" and ", at), reason.size());
+      const std::string part = reason.substr(at, end - at);
+      if (part.rfind(avoid->comedication + " ", 0) != 0)
+        kept += (kept.empty() ? "" : " and ") + part;
+      at = end + 5;
+    }
+    reason = kept;
   }
   if (!reason.empty() && action != "discontinue" && action != "do_not_start" &&
       action != "need_more_data")
