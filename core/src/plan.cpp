@@ -1398,8 +1398,11 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         const bool washing_out = st.days_since_change.value_or(0) < washout;
         // The way back, then its ceiling, as steps: now, or as the resume.
         if (!washing_out) comp.step(text(ix, "rule"), "interaction", comp.dose.mg, earlier);
-        Dose back =
-            bound({earlier, comp.dose.frequency}, washing_out ? Record::silent : Record::step);
+        // Now, the dose back meets the ceiling at the end of the stage, after
+        // any other interaction (a step in the composition's order); during
+        // the washout it is the resume, bounded by what applies after it.
+        Dose back = washing_out ? bound({earlier, comp.dose.frequency}, Record::silent)
+                                : Dose{earlier, comp.dose.frequency};
         ceiling = now;
         back.mg = within_form(drug, form, *back.mg);
         if (washing_out) {
