@@ -508,6 +508,50 @@ std::string recovery_phrase(const ojson& row, bool several) {
   return several ? event + ": " + until : until;
 }
 
+// A sentence's text inside another sentence: its first letter lower-cased,
+// unless it begins an acronym (HER2, SEGA).
+std::string as_clause(std::string t) {
+  if (!t.empty() && (t.size() < 2 || !std::isupper(static_cast<unsigned char>(t[1]))))
+    t[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(t[0])));
+  return t;
+}
+
+// "a", "a and b", "a, b and c".
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  return out;
+}
+
+// The first eligibility criterion not met, as a clause ("" when none, or
+// when it has no content text and would show its code).
+std::string first_unmet_criterion(const Ctx& ctx) {
+  if (!ctx.eligibility.is_object() || !ctx.eligibility.contains("criteria"sv)) return "";
+  for (const auto& c : ctx.eligibility["criteria"sv]) {
+    const std::string t = text(c, "text");
+    if (c["met"sv] == false && !t.empty() && t != text(c, "code")) return as_clause(t);
+  }
+  return "";
+}
+
+// Why a trough was not titrated from: {rule, text, refs} of its content rule.
+ojson held_note(const std::string& rule) {
+  const json& r = content::at(rule);
+  return {{"rule", rule}, {"text", r["text"sv].get<std::string>()}, {"refs", Ctx::refs_of(r)}};
+}
+
+// A loading dose belongs to a rise from the trough; without the rise it goes,
+// with the rules it recorded.
+void drop_loading_dose(Ctx& ctx) {
+  if (!ctx.titration.contains("loading_dose_option"sv)) return;
+  for (std::string_view key : {"rule"sv, "rounding_rule"sv}) {
+    const std::string rid = text(ctx.titration["loading_dose_option"sv], key);
+    ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), rid), ctx.rules.end());
+  }
+  ctx.titration.erase("loading_dose_option");
+}
+
 // The label's own words for an unmet criterion, where content gives them
 // ("unmet_text": a hepatic contraindication or "avoid" is not "not
 // indicated"); "" when none does.
@@ -529,17 +573,8 @@ std::string refusal_reason(const Ctx& ctx, const std::string& drug, const std::s
                            const std::string& status) {
   if (std::string own = unmet_label_text(ctx, drug, indication); !own.empty()) return own;
   const std::string what = status == "contraindicated" ? "contraindicated" : "not indicated";
-  if (ctx.eligibility.is_object() && ctx.eligibility.contains("criteria"sv))
-    for (const auto& c : ctx.eligibility["criteria"sv]) {
-      std::string t = text(c, "text");
-      // A criterion without content text shows its code: not prose.
-      if (c["met"sv] != false || t.empty() || t == text(c, "code")) continue;
-      // Lower-case the first letter unless it begins an acronym (HER2, SEGA).
-      if (t.size() < 2 || !std::isupper(static_cast<unsigned char>(t[1])))
-        t[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(t[0])));
-      return what + "; not met: " + t;
-    }
-  return what;
+  const std::string unmet = first_unmet_criterion(ctx);
+  return unmet.empty() ? what : what + "; not met: " + unmet;
 }
 
 // An input the answer waits for, as a clinician names it. The request's
@@ -652,10 +687,7 @@ std::string missing_reason(const Ctx& ctx) {
     std::string n = input_phrase(p);
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(std::move(n));
   }
-  std::string out = "enter ";
-  for (std::size_t i = 0; i < names.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-  return out;
+  return "enter " + joined(names);
 }
 
 // A check window as read aloud: "1–2 weeks", "1 week", "2–9 days".
@@ -1158,8 +1190,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
         resume["dose_mg"sv] = *comp.dose.mg;
         resume["frequency"sv] = comp.dose.frequency;
         resume["units"sv] = plan_units(drug, form, comp.dose.mg);
-        for (std::size_t i = 0; i < events.size(); ++i)
-          reason += (i == 0 ? "" : i + 1 == events.size() ? " and " : ", ") + events[i];
+        reason += joined(events);
         bool from_labs = true;
         for (const auto& t : ctx.toxicity)
           if (holds(t)) from_labs = from_labs && text(t, "source").rfind("/patient/labs/", 0) == 0;
@@ -1258,8 +1289,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       }
       if (events.size() > 1) {
         reason.clear();
-        for (std::size_t i = 0; i < events.size(); ++i)
-          reason += (i == 0 ? "" : i + 1 == events.size() ? " and " : ", ") + events[i];
+        reason += joined(events);
       }
       if (r.mg) {
         comp.step(resume_rule, "toxicity_resume", std::nullopt, r.mg);
@@ -1272,8 +1302,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
           if (text(t, "action") != "withhold" || note.empty()) continue;
           note = note.substr(0, std::min(note.find(". "), note.find(" (")));
           if (!note.empty() && note.back() == '.') note.pop_back();
-          note[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(note[0])));
-          no_restart = "no restart dose (" + note + ")";
+          no_restart = "no restart dose (" + as_clause(note) + ")";
           break;
         }
       resume = ojson::object();
@@ -1317,17 +1346,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
                (held->days_since_change ? " " + plain_number(*held->days_since_change) + " days ago"
                                         : "") +
                ": the trough does not reflect it yet";
-      // The loading dose belonged to the rise that is not made.
-      if (ctx.titration.contains("loading_dose_option"sv)) {
-        for (std::string_view key : {"rule"sv, "rounding_rule"sv}) {
-          const std::string rid = text(ctx.titration["loading_dose_option"sv], key);
-          ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), rid), ctx.rules.end());
-        }
-        ctx.titration.erase("loading_dose_option");
-      }
-      ctx.titration["held"sv] = {{"rule", held->rule},
-                                 {"text", content::at(held->rule)["text"sv].get<std::string>()},
-                                 {"refs", Ctx::refs_of(content::at(held->rule))}};
+      drop_loading_dose(ctx);
+      ctx.titration["held"sv] = held_note(held->rule);
     } else {
       const std::string tdm_rule = drug + (indication == "tsc_renal_aml" ? ".tdm_aml" : ".tdm");
       auto raw = num(ctx.titration, "raw_new_dose_mg");
@@ -1634,7 +1654,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
       (action == "start" || action == "continue" || action == "increase" || action == "decrease");
   if (lead) {
     // The avoided drug first; the dose only on the label's condition.
-    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+    s = as_clause(s);
     s = "Avoid " + avoid->comedication + " with " + name + " (" + class_phrase(avoid->klass) +
         "): " + avoid->text + "; " + avoid->then + ", " + s;
     // The lead names the avoided drug; the reason keeps any other.
@@ -1665,16 +1685,9 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     if (boolean(t, "label_action") == false && num(t, "grade").value_or(0) >= 3)
       s += "; " + event_phrase(t) + ": the label gives no dose rule for it, manage it clinically";
   // A start the label's criteria make a judgement names the criterion.
-  if (status == "consider" && (action == "start" || action == "continue") &&
-      ctx.eligibility.is_object() && ctx.eligibility.contains("criteria"sv))
-    for (const auto& c : ctx.eligibility["criteria"sv])
-      if (c["met"sv] == false && !text(c, "text").empty() && text(c, "text") != text(c, "code")) {
-        std::string t = text(c, "text");
-        if (t.size() < 2 || !std::isupper(static_cast<unsigned char>(t[1])))
-          t[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(t[0])));
-        s += "; to consider, since not met: " + t;
-        break;
-      }
+  if (status == "consider" && (action == "start" || action == "continue"))
+    if (const std::string unmet = first_unmet_criterion(ctx); !unmet.empty())
+      s += "; to consider, since not met: " + unmet;
   // A current tablet dose no combination of the form's strengths makes.
   if (on_therapy && current && !drug.empty()) {
     // content::at: a const json, read with find (operator[] on an absent key is undefined).
@@ -1839,9 +1852,7 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     ctx.titration.erase("cap_text");
     if (next.is_object() && next["what"sv] == "trough")
       ctx.titration["recheck_days"sv] = next["in_days"sv];
-    ctx.titration["held"sv] = {{"rule", fresh_rule},
-                               {"text", content::at(fresh_rule)["text"sv].get<std::string>()},
-                               {"refs", Ctx::refs_of(content::at(fresh_rule))}};
+    ctx.titration["held"sv] = held_note(fresh_rule);
   } else if (question == "toxicity" && ctx.titration.is_object() &&
              content::at(drug + ".tdm.adverse_reaction_first").is_object()) {
     // An adverse reaction decides the dose now: the trough is not titrated
@@ -1855,16 +1866,8 @@ void compose_plan(Ctx& ctx, const std::string& drug, const std::string& indicati
     ctx.titration.erase("cap_text");
     // Its recheck counts from the restart, which the held text says.
     if (ctx.titration.contains("recheck_days"sv)) ctx.titration["recheck_days"sv] = nullptr;
-    if (ctx.titration.contains("loading_dose_option"sv)) {
-      for (std::string_view key : {"rule"sv, "rounding_rule"sv}) {
-        const std::string id = text(ctx.titration["loading_dose_option"sv], key);
-        ctx.rules.erase(std::remove(ctx.rules.begin(), ctx.rules.end(), id), ctx.rules.end());
-      }
-      ctx.titration.erase("loading_dose_option");
-    }
-    ctx.titration["held"sv] = {{"rule", rid},
-                               {"text", content::at(rid)["text"sv].get<std::string>()},
-                               {"refs", Ctx::refs_of(content::at(rid))}};
+    drop_loading_dose(ctx);
+    ctx.titration["held"sv] = held_note(rid);
   } else {
     cap(ctx.titration, "new_dose_mg");
   }
